@@ -1,1 +1,43 @@
-//! placeholder
+//! Row types, fixed schemas and streaming Parquet/CSV writers for the toolkit tables.
+//!
+//! The five tables (`articles`, `sentences`, `mentions`, `removed`, `errors`) have explicit, versioned
+//! schemas ([`Table::columns`], [`SCHEMA_VERSION`]) that never depend on the data. Rows are plain Rust
+//! structs ([`ArticleRow`], ...); a [`TableWriter`] buffers them into row groups of bounded size and
+//! writes them to a temporary file that is renamed into place when the table is complete.
+//!
+//! This is the only crate of the workspace that knows polars; no polars type appears in its API.
+//!
+//! ```
+//! use toolkit_export::{read_parquet, Cell, ErrorRow, Format, TableWriter, WriterOptions};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let options = WriterOptions { format: Format::Parquet, ..WriterOptions::default() };
+//! let mut errors = TableWriter::<ErrorRow>::create(dir.path(), &options)?;
+//! errors.push(ErrorRow {
+//!     source_path: "scrapes/broken.bin".into(),
+//!     source_index: None,
+//!     kind: "binary".into(),
+//!     message: "scrapes/broken.bin: binary content".into(),
+//! })?;
+//! let path = errors.finish()?;
+//! assert_eq!(path, dir.path().join("errors.parquet"));
+//!
+//! let table = read_parquet(&path)?;
+//! assert_eq!(table.columns, ["source_path", "source_index", "kind", "message"]);
+//! assert_eq!(table.rows[0][2], Cell::Str("binary".into()));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+mod error;
+mod frame;
+mod read;
+mod rows;
+mod schema;
+mod writer;
+
+pub use error::Error;
+pub use read::{read_parquet, Cell, TableData};
+pub use rows::{ArticleRow, Date, ErrorRow, MentionRow, RemovedRow, Row, SentenceRow, Value};
+pub use schema::{schema_markdown, ColumnDef, ColumnType, Table, SCHEMA_VERSION};
+pub use writer::{Format, TableWriter, WriterOptions};

@@ -1,1 +1,36 @@
-//! placeholder
+//! Orchestration of the toolkit stages: reading, parallel processing, table rows, stage verbs.
+//!
+//! A [`Pipeline`] holds the configured stages. [`Pipeline::export`] streams inputs through them on a
+//! worker pool and writes the tables; rows keep input order, so the output is byte-identical whatever
+//! the number of workers. [`Pipeline::fix_jsonl`] and friends implement the JSON Lines stage verbs.
+//! Nothing here prints: progress goes to a [`Progress`] observer.
+//!
+//! ```
+//! use toolkit_pipeline::{ExportOptions, NoProgress, PipelineBuilder};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let scrape = dir.path().join("scrape.txt");
+//! std::fs::write(&scrape, " date 2022-01 PARIS (AFP) - Le gouvernement a annoncé jeudi un plan.")?;
+//! let pipeline = PipelineBuilder::new().jobs(2).build()?;
+//! let options = ExportOptions { out_dir: dir.path().join("tables"), writer: Default::default() };
+//! let summary = pipeline.export(vec![scrape.into()], &options, &NoProgress)?;
+//! assert_eq!(summary.stats.documents, 1);
+//! assert_eq!(summary.stats.errors, 0);
+//! assert!(options.out_dir.join("articles.parquet").exists());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+mod error;
+mod export;
+mod jsonl;
+mod pipeline;
+mod progress;
+
+pub use error::Error;
+pub use export::{ExportOptions, ExportSummary};
+pub use jsonl::JsonlStats;
+pub use pipeline::{article_id, count_paragraphs, error_chain, error_row, Pipeline, PipelineBuilder, Processed};
+pub use progress::{NoProgress, Progress, Stats};
+pub use toolkit_export::{Format as TableFormat, WriterOptions};
+pub use toolkit_ingest::{FieldNames, Format as InputFormat, Input};

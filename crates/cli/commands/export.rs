@@ -1,0 +1,55 @@
+//! `toolkit export INPUT... -o DIR`.
+
+use std::io::Write;
+
+use anyhow::Context;
+use toolkit_pipeline::{ExportOptions, Input, TableFormat, WriterOptions};
+
+use super::{pipeline_builder, Status};
+use crate::args::{ExportArgs, TableFormatArg};
+use crate::progress::Bar;
+
+/// Runs the export and prints a one-line summary on stderr.
+pub fn run(args: ExportArgs) -> anyhow::Result<Status> {
+    let pipeline = pipeline_builder(&args.input).build()?;
+    let format = match args.format {
+        TableFormatArg::Parquet => TableFormat::Parquet,
+        TableFormatArg::Csv => TableFormat::Csv,
+    };
+    let options = ExportOptions {
+        out_dir: args.output.clone(),
+        writer: WriterOptions {
+            format,
+            ..WriterOptions::default()
+        },
+    };
+    let inputs: Vec<Input> = args.inputs.iter().map(|s| Input::from(s.as_str())).collect();
+    let bar = Bar::new(args.quiet);
+    let result = pipeline.export(inputs, &options, &bar);
+    bar.clear();
+    let summary = result.with_context(|| format!("export to {} failed", args.output.display()))?;
+    let s = &summary.stats;
+    if !args.quiet {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "toolkit export: {} articles, {} sentences, {} mentions, {} removed segments, {} errors; \
+             {:.1} MB in {:.2}s ({:.1} MB/s, {:.0} docs/s, {} jobs) -> {}",
+            s.documents,
+            s.sentences,
+            s.mentions,
+            s.removed,
+            s.errors,
+            s.bytes as f64 / 1e6,
+            s.elapsed.as_secs_f64(),
+            s.mb_per_sec(),
+            s.docs_per_sec(),
+            pipeline.jobs(),
+            args.output.display()
+        );
+    }
+    Ok(if s.errors > 0 {
+        Status::SomeErrors
+    } else {
+        Status::Ok
+    })
+}

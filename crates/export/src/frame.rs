@@ -1,0 +1,160 @@
+//! Rows → polars `DataFrame`, column by column, with the table's fixed schema.
+
+use polars::prelude::*;
+
+use crate::rows::{Row, Value};
+use crate::schema::{ColumnDef, ColumnType};
+
+/// How list columns are laid out: natively (Parquet) or as one JSON array per cell (CSV, which has no
+/// list type).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ListLayout {
+    Native,
+    Json,
+}
+
+/// The polars schema of a table.
+pub(crate) fn polars_schema(columns: &[ColumnDef], lists: ListLayout) -> Schema {
+    columns
+        .iter()
+        .map(|c| Field::new(c.name.into(), dtype(c.ty, lists)))
+        .collect()
+}
+
+fn dtype(ty: ColumnType, lists: ListLayout) -> DataType {
+    match ty {
+        ColumnType::Utf8 => DataType::String,
+        ColumnType::UInt32 => DataType::UInt32,
+        ColumnType::UInt64 => DataType::UInt64,
+        ColumnType::Float32 => DataType::Float32,
+        ColumnType::Date => DataType::Date,
+        ColumnType::ListUtf8 => match lists {
+            ListLayout::Native => DataType::List(Box::new(DataType::String)),
+            ListLayout::Json => DataType::String,
+        },
+    }
+}
+
+/// Builds the frame of a batch of rows.
+pub(crate) fn build_frame<R: Row>(rows: &[R], lists: ListLayout) -> PolarsResult<DataFrame> {
+    let columns = R::TABLE
+        .columns()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| build_column(rows, i, c, lists))
+        .collect::<PolarsResult<Vec<Column>>>()?;
+    DataFrame::new(rows.len(), columns)
+}
+
+fn build_column<R: Row>(
+    rows: &[R],
+    i: usize,
+    def: &ColumnDef,
+    lists: ListLayout,
+) -> PolarsResult<Column> {
+    let name: PlSmallStr = def.name.into();
+    let series = match def.ty {
+        ColumnType::Utf8 => StringChunked::from_iter_options(
+            name,
+            rows.iter().map(|r| match r.value(i) {
+                Value::Str(s) => s,
+                other => unreachable!("{other:?} in a string column"),
+            }),
+        )
+        .into_series(),
+        ColumnType::UInt32 => UInt32Chunked::from_iter_options(
+            name,
+            rows.iter().map(|r| match r.value(i) {
+                Value::U32(v) => v,
+                other => unreachable!("{other:?} in a u32 column"),
+            }),
+        )
+        .into_series(),
+        ColumnType::UInt64 => UInt64Chunked::from_iter_options(
+            name,
+            rows.iter().map(|r| match r.value(i) {
+                Value::U64(v) => v,
+                other => unreachable!("{other:?} in a u64 column"),
+            }),
+        )
+        .into_series(),
+        ColumnType::Float32 => Float32Chunked::from_iter_options(
+            name,
+            rows.iter().map(|r| match r.value(i) {
+                Value::F32(v) => v,
+                other => unreachable!("{other:?} in a f32 column"),
+            }),
+        )
+        .into_series(),
+        ColumnType::Date => Int32Chunked::from_iter_options(
+            name,
+            rows.iter().map(|r| match r.value(i) {
+                Value::Date(d) => d.and_then(|d| d.days_since_epoch()),
+                other => unreachable!("{other:?} in a date column"),
+            }),
+        )
+        .into_date()
+        .into_series(),
+        ColumnType::ListUtf8 => {
+            let list = |r: &R| match r.value(i) {
+                Value::List(l) => l,
+                other => unreachable!("{other:?} in a list column"),
+            };
+            match lists {
+                ListLayout::Native => {
+                    let n_values = rows.iter().map(|r| list(r).len()).sum();
+                    let mut b = ListStringChunkedBuilder::new(name, rows.len(), n_values);
+                    for r in rows {
+                        b.append_values_iter(list(r).iter().map(String::as_str));
+                    }
+                    b.finish().into_series()
+                }
+                ListLayout::Json => StringChunked::from_iter_values(
+                    name,
+                    rows.iter().map(|r| json_array(list(r))),
+                )
+                .into_series(),
+            }
+        }
+    };
+    Ok(series.into_column())
+}
+
+/// `["a","b"]`, with JSON string escaping.
+fn json_array(items: &[String]) -> String {
+    let mut out = String::from("[");
+    for (k, item) in items.iter().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        for ch in item.chars() {
+            match ch {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+    out.push(']');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_arrays_escape() {
+        assert_eq!(json_array(&[]), "[]");
+        assert_eq!(
+            json_array(&["a\"b".into(), "c\\\n\u{1}".into()]),
+            r#"["a\"b","c\\\n\u0001"]"#
+        );
+    }
+}

@@ -1,0 +1,205 @@
+//! Streaming, atomic table writers.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use polars::prelude::*;
+
+use crate::error::Error;
+use crate::frame::{build_frame, polars_schema, ListLayout};
+use crate::rows::Row;
+use crate::schema::SCHEMA_VERSION;
+
+/// The file format of the tables.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// Apache Parquet, zstd-compressed, with column statistics.
+    #[default]
+    Parquet,
+    /// RFC 4180 CSV with a header row; lists as JSON arrays, dates as `YYYY-MM-DD`, nulls as empty cells.
+    Csv,
+}
+
+impl Format {
+    /// The file extension (`parquet`, `csv`).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Parquet => "parquet",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Format, Error> {
+        match s.to_ascii_lowercase().as_str() {
+            "parquet" => Ok(Format::Parquet),
+            "csv" => Ok(Format::Csv),
+            _ => Err(Error::UnknownFormat(s.to_string())),
+        }
+    }
+}
+
+/// Options shared by the table writers. Plain data with sensible defaults.
+#[derive(Clone, Debug)]
+pub struct WriterOptions {
+    /// Output format.
+    pub format: Format,
+    /// Rows are buffered until their estimated size reaches this many bytes, then written as one Parquet
+    /// row group (or one CSV chunk). This bounds memory whatever the corpus size.
+    pub row_group_bytes: usize,
+    /// zstd level for Parquet (1–22); `None` is the library default.
+    pub zstd_level: Option<i32>,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        WriterOptions {
+            format: Format::Parquet,
+            row_group_bytes: 64 << 20,
+            zstd_level: None,
+        }
+    }
+}
+
+enum Sink {
+    Parquet(polars::io::parquet::write::BatchedWriter<File>),
+    Csv(polars::io::csv::write::BatchedWriter<File>),
+}
+
+/// Writes one table batch by batch to a temporary file in the output folder and renames it to its final
+/// name (`articles.parquet`) in [`TableWriter::finish`], so that a killed run never leaves a half-written
+/// table under a final name. Dropping a writer without finishing it deletes the temporary file.
+pub struct TableWriter<R: Row> {
+    sink: Option<Sink>,
+    layout: ListLayout,
+    final_path: PathBuf,
+    tmp_path: PathBuf,
+    buffer: Vec<R>,
+    buffered_bytes: usize,
+    row_group_bytes: usize,
+    rows: u64,
+}
+
+impl<R: Row> TableWriter<R> {
+    /// Creates the temporary file for table `R::TABLE` in `dir` (which must exist).
+    pub fn create(dir: &Path, options: &WriterOptions) -> Result<TableWriter<R>, Error> {
+        let name = R::TABLE.name();
+        let ext = options.format.extension();
+        let final_path = dir.join(format!("{name}.{ext}"));
+        let tmp_path = dir.join(format!(".{name}.{ext}.{}.tmp", std::process::id()));
+        let file = File::create(&tmp_path).map_err(|e| Error::io(&tmp_path, e))?;
+        let layout = match options.format {
+            Format::Parquet => ListLayout::Native,
+            Format::Csv => ListLayout::Json,
+        };
+        let schema = polars_schema(R::TABLE.columns(), layout);
+        let sink = match options.format {
+            Format::Parquet => {
+                let level = match options.zstd_level {
+                    Some(l) => Some(ZstdLevel::try_new(l).map_err(|e| Error::polars(&tmp_path, e))?),
+                    None => None,
+                };
+                let kv = KeyValueMetadata::from_static(vec![
+                    ("toolkit.table".into(), name.into()),
+                    ("toolkit.schema_version".into(), SCHEMA_VERSION.to_string()),
+                ]);
+                ParquetWriter::new(file)
+                    .with_compression(ParquetCompression::Zstd(level))
+                    .with_statistics(StatisticsOptions::full())
+                    .with_key_value_metadata(Some(kv))
+                    .batched(&schema)
+                    .map(Sink::Parquet)
+            }
+            Format::Csv => CsvWriter::new(file)
+                .include_header(true)
+                .with_date_format(Some("%Y-%m-%d".into()))
+                .batched(&schema)
+                .map(Sink::Csv),
+        }
+        .map_err(|e| Error::polars(&tmp_path, e))?;
+        Ok(TableWriter {
+            sink: Some(sink),
+            layout,
+            final_path,
+            tmp_path,
+            buffer: Vec::new(),
+            buffered_bytes: 0,
+            row_group_bytes: options.row_group_bytes.max(1),
+            rows: 0,
+        })
+    }
+
+    /// Adds one row; writes a row group when enough rows are buffered.
+    pub fn push(&mut self, row: R) -> Result<(), Error> {
+        self.buffered_bytes += row.approx_bytes();
+        self.buffer.push(row);
+        if self.buffered_bytes >= self.row_group_bytes {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Rows pushed so far.
+    pub fn rows(&self) -> u64 {
+        self.rows + self.buffer.len() as u64
+    }
+
+    /// Writes the buffered rows as one row group.
+    pub fn flush(&mut self) -> Result<(), Error> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let df = build_frame(&self.buffer, self.layout).map_err(|e| Error::polars(&self.tmp_path, e))?;
+        match self.sink.as_mut() {
+            Some(Sink::Parquet(w)) => w.write_batch(&df),
+            Some(Sink::Csv(w)) => w.write_batch(&df),
+            None => unreachable!("writer used after finish"),
+        }
+        .map_err(|e| Error::polars(&self.tmp_path, e))?;
+        self.rows += self.buffer.len() as u64;
+        self.buffer.clear();
+        self.buffered_bytes = 0;
+        Ok(())
+    }
+
+    /// Writes what is left, completes the file, syncs it and renames it to its final name, which it
+    /// returns.
+    pub fn finish(mut self) -> Result<PathBuf, Error> {
+        self.flush()?;
+        let tmp = self.tmp_path.clone();
+        match self.sink.take() {
+            Some(Sink::Parquet(w)) => {
+                w.finish().map_err(|e| Error::polars(&tmp, e))?;
+            }
+            Some(Sink::Csv(mut w)) => {
+                w.finish().map_err(|e| Error::polars(&tmp, e))?;
+            }
+            None => unreachable!("finish called twice"),
+        }
+        // The writers own the file (unbuffered, so every write error surfaced above); sync it before
+        // the rename so that the final name never points at data still in flight.
+        File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &self.final_path).map_err(|e| Error::io(&self.final_path, e))?;
+        Ok(self.final_path.clone())
+    }
+
+    /// The name the table gets when finished.
+    pub fn final_path(&self) -> &Path {
+        &self.final_path
+    }
+}
+
+impl<R: Row> Drop for TableWriter<R> {
+    fn drop(&mut self) {
+        if self.sink.is_some() {
+            // Not finished: an error or a panic unwound through here. Leave nothing behind.
+            self.sink = None;
+            let _ = std::fs::remove_file(&self.tmp_path);
+        }
+    }
+}

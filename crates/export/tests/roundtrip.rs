@@ -1,0 +1,108 @@
+//! Export then read gives the same rows; CSV has the documented layout; unfinished tables leave nothing.
+
+use toolkit_export::{
+    read_parquet, ArticleRow, Cell, Date, Format, MentionRow, Row, Table, TableWriter, WriterOptions,
+    SCHEMA_VERSION,
+};
+
+fn article(i: u64) -> ArticleRow {
+    ArticleRow {
+        article_id: format!("{i:016x}"),
+        source_path: "scrapes/a.jsonl".into(),
+        source_index: Some(i),
+        source_id: (i % 2 == 0).then(|| format!("id-{i}")),
+        title: Some("L'Otan « réaffirme » son unité".into()),
+        published: Some(Date { year: 2022, month: 1, day: 1 }),
+        published_precision: Some("month".into()),
+        authors: vec!["Robin Emmott".into()],
+        translators: if i == 1 { vec!["Jean-Stéphane Brosse".into(), "A \"B\"".into()] } else { vec![] },
+        encoding: "UTF-8".into(),
+        encoding_decided_by: "utf8_valid".into(),
+        text: format!("Les ministres, ligne {i}.\n\nDeuxième paragraphe, \"cité\"."),
+        n_chars: 10,
+        n_paragraphs: 2,
+        ..ArticleRow::default()
+    }
+}
+
+#[test]
+fn parquet_round_trip_keeps_every_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    // A tiny row-group size forces several row groups.
+    let options = WriterOptions { row_group_bytes: 300, ..WriterOptions::default() };
+    let mut w = TableWriter::<ArticleRow>::create(dir.path(), &options).unwrap();
+    let rows: Vec<ArticleRow> = (0..5).map(article).collect();
+    for r in rows.clone() {
+        w.push(r).unwrap();
+    }
+    let path = w.finish().unwrap();
+    let table = read_parquet(&path).unwrap();
+    let names: Vec<&str> = Table::Articles.columns().iter().map(|c| c.name).collect();
+    assert_eq!(table.columns, names);
+    assert_eq!(table.rows.len(), 5);
+    for (row, read) in rows.iter().zip(&table.rows) {
+        for (col, cell) in read.iter().enumerate() {
+            let expected = match row.value(col) {
+                toolkit_export::Value::Str(s) => s.map_or(Cell::Null, |s| Cell::Str(s.into())),
+                toolkit_export::Value::U32(v) => v.map_or(Cell::Null, |v| Cell::UInt(v.into())),
+                toolkit_export::Value::U64(v) => v.map_or(Cell::Null, Cell::UInt),
+                toolkit_export::Value::F32(v) => v.map_or(Cell::Null, |v| Cell::Float(v.into())),
+                toolkit_export::Value::Date(d) => d.map_or(Cell::Null, Cell::Date),
+                toolkit_export::Value::List(l) => Cell::List(l.to_vec()),
+            };
+            assert_eq!(cell, &expected, "column {}", table.columns[col]);
+        }
+    }
+    let versions = table.column("schema_version").unwrap();
+    assert!(versions.iter().all(|c| **c == Cell::UInt(SCHEMA_VERSION.into())));
+}
+
+#[test]
+fn empty_tables_still_have_their_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = TableWriter::<MentionRow>::create(dir.path(), &WriterOptions::default()).unwrap();
+    let table = read_parquet(&w.finish().unwrap()).unwrap();
+    assert_eq!(table.columns.len(), Table::Mentions.columns().len());
+    assert!(table.rows.is_empty());
+}
+
+#[test]
+fn csv_has_header_json_lists_and_iso_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = WriterOptions { format: Format::Csv, ..WriterOptions::default() };
+    let mut w = TableWriter::<ArticleRow>::create(dir.path(), &options).unwrap();
+    w.push(article(1)).unwrap();
+    let path = w.finish().unwrap();
+    assert_eq!(path.file_name().unwrap(), "articles.csv");
+    let mut reader = csv::Reader::from_path(&path).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[0], "article_id");
+    assert_eq!(header.len(), Table::Articles.columns().len());
+    let rec = reader.records().next().unwrap().unwrap();
+    let get = |name: &str| rec.get(header.iter().position(|h| h == name).unwrap()).unwrap().to_string();
+    assert_eq!(get("published"), "2022-01-01");
+    assert_eq!(get("translators"), r#"["Jean-Stéphane Brosse","A \"B\""]"#);
+    assert_eq!(get("text"), "Les ministres, ligne 1.\n\nDeuxième paragraphe, \"cité\".");
+    assert_eq!(get("duplicate_of"), "");
+}
+
+#[test]
+fn an_unfinished_table_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut w = TableWriter::<ArticleRow>::create(dir.path(), &WriterOptions::default()).unwrap();
+        w.push(article(0)).unwrap();
+        // dropped without finish, as when a run fails
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn schema_doc_is_up_to_date() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/schema.md");
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        on_disk == toolkit_export::schema_markdown(),
+        "docs/schema.md is stale: run `cargo run --release -p toolkit-export --example schema_doc > docs/schema.md`"
+    );
+}

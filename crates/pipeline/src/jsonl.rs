@@ -1,0 +1,145 @@
+//! The stage verbs over JSON Lines: `{"id","text"}` in, one object per input line out, same order, same id.
+
+use std::io::{BufRead, Write};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::pipeline::Pipeline;
+
+/// Counters of a JSONL run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct JsonlStats {
+    /// Lines read (blank lines are skipped and not counted).
+    pub lines: u64,
+    /// Lines that could not be parsed or processed; each produced an `{"id", "error"}` object.
+    pub errors: u64,
+}
+
+#[derive(Deserialize)]
+struct InLine {
+    #[serde(default)]
+    id: Value,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    id: &'a Value,
+    error: String,
+}
+
+#[derive(Serialize)]
+struct FixLine<'a> {
+    id: &'a Value,
+    text: &'a str,
+}
+
+const LINES_PER_BATCH: usize = 1024;
+
+impl Pipeline {
+    /// `toolkit fix --jsonl`: decoding repairs (mojibake, entities, control characters, NFC) of each
+    /// line's `text`.
+    pub fn fix_jsonl(&self, input: impl BufRead, output: impl Write) -> Result<JsonlStats, Error> {
+        self.map_jsonl(input, output, |id, text| {
+            let fixed = self.ingester.fix(text);
+            serde_json::to_string(&FixLine {
+                id,
+                text: &fixed.text,
+            })
+        })
+    }
+
+    /// `toolkit fix` on raw bytes: decode (BOM, UTF-8, detection) then repair.
+    pub fn fix_bytes(&self, bytes: &[u8]) -> Result<String, toolkit_ingest::Error> {
+        let decoded = self.ingester.decode(bytes)?;
+        Ok(self.ingester.fix(&decoded.text).text)
+    }
+
+    /// Applies `f` to every `{"id","text"}` line of `input` on the worker pool and writes one JSON object
+    /// per line to `output`, in input order. A line that is not such an object gives
+    /// `{"id": <id or null>, "error": "..."}` and is counted in [`JsonlStats::errors`].
+    pub fn map_jsonl<F>(
+        &self,
+        mut input: impl BufRead,
+        mut output: impl Write,
+        f: F,
+    ) -> Result<JsonlStats, Error>
+    where
+        F: Fn(&Value, &str) -> serde_json::Result<String> + Sync,
+    {
+        let mut stats = JsonlStats::default();
+        let mut lines: Vec<String> = Vec::with_capacity(LINES_PER_BATCH);
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            let n = input
+                .read_until(b'\n', &mut buf)
+                .map_err(|source| Error::Stream {
+                    what: "standard input",
+                    source,
+                })?;
+            if n > 0 {
+                let line = String::from_utf8_lossy(&buf);
+                if !line.trim().is_empty() {
+                    lines.push(line.into_owned());
+                }
+            }
+            if lines.len() >= LINES_PER_BATCH || (n == 0 && !lines.is_empty()) {
+                let out: Vec<(String, bool)> = self.pool.install(|| {
+                    lines
+                        .par_iter()
+                        .map(|line| one_line(line, &f))
+                        .collect()
+                });
+                for (json, ok) in out {
+                    stats.lines += 1;
+                    stats.errors += u64::from(!ok);
+                    output
+                        .write_all(json.as_bytes())
+                        .and_then(|_| output.write_all(b"\n"))
+                        .map_err(|source| Error::Stream {
+                            what: "standard output",
+                            source,
+                        })?;
+                }
+                lines.clear();
+            }
+            if n == 0 {
+                break;
+            }
+        }
+        output.flush().map_err(|source| Error::Stream {
+            what: "standard output",
+            source,
+        })?;
+        Ok(stats)
+    }
+}
+
+fn one_line<F>(line: &str, f: &F) -> (String, bool)
+where
+    F: Fn(&Value, &str) -> serde_json::Result<String>,
+{
+    let fail = |id: &Value, error: String| {
+        let json = serde_json::to_string(&ErrorLine { id, error })
+            .unwrap_or_else(|_| r#"{"id":null,"error":"unprintable error"}"#.to_string());
+        (json, false)
+    };
+    match serde_json::from_str::<InLine>(line) {
+        Ok(rec) => match f(&rec.id, &rec.text) {
+            Ok(json) => (json, true),
+            Err(e) => fail(&rec.id, format!("cannot serialize the result: {e}")),
+        },
+        Err(e) => {
+            // Keep the id when the line is an object with one, so the output still lines up.
+            let id = serde_json::from_str::<Value>(line)
+                .ok()
+                .and_then(|v| v.get("id").cloned())
+                .unwrap_or(Value::Null);
+            fail(&id, format!("expected an object with a string \"text\": {e}"))
+        }
+    }
+}

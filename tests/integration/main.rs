@@ -1,0 +1,5 @@
+//! End-to-end tests of the `toolkit` binary, one module per topic.
+
+mod export;
+mod fix;
+mod util;
