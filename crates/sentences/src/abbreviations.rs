@@ -1,0 +1,147 @@
+//! Abbreviation lists: parsing the plain-text format of `data/abbreviations/*.txt` and lookup.
+
+use std::collections::HashMap;
+
+use crate::Error;
+
+/// How an abbreviation behaves before the next word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// The period never ends a sentence (`M. Dupont`, `cf. p. 12`).
+    Never,
+    /// May end a sentence: split before a capital, not before a lowercase word or a number (`etc.`).
+    Final,
+    /// An abbreviation only before a number (`art. 12`); elsewhere an ordinary word.
+    BeforeNumber,
+}
+
+/// A set of abbreviations, keyed by the word before the final period (`J.-C` for `J.-C.`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Abbreviations {
+    map: HashMap<Box<str>, Kind>,
+    /// Longest key in bytes: longer words are not looked up.
+    max_len: usize,
+}
+
+/// The built-in French list.
+pub(crate) const FRENCH: &str = include_str!("../../../data/abbreviations/fr.txt");
+/// The built-in English list.
+pub(crate) const ENGLISH: &str = include_str!("../../../data/abbreviations/en.txt");
+
+impl Abbreviations {
+    /// Adds every entry of `list` (the format of `data/abbreviations/fr.txt`).
+    pub(crate) fn extend_from_str(&mut self, list: &str) -> Result<(), Error> {
+        for (n, raw) in list.lines().enumerate() {
+            let line = raw.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let invalid = |reason| Error::InvalidAbbreviation {
+                line: n + 1,
+                text: line.to_string(),
+                reason,
+            };
+            let mut words = line.split_whitespace();
+            let word = words.next().unwrap_or("");
+            let kind = match words.next() {
+                None => Kind::Never,
+                Some("final") => Kind::Final,
+                Some("before-number") => Kind::BeforeNumber,
+                Some(_) => return Err(invalid("unknown kind (expected final or before-number)")),
+            };
+            if words.next().is_some() {
+                return Err(invalid("too many words"));
+            }
+            let key = word.strip_suffix('.').unwrap_or(word);
+            if key.is_empty() || key.ends_with('.') {
+                return Err(invalid("empty abbreviation"));
+            }
+            if !key.chars().any(char::is_alphabetic) {
+                return Err(invalid("an abbreviation needs a letter"));
+            }
+            self.max_len = self.max_len.max(key.len());
+            self.map.insert(key.into(), kind);
+        }
+        Ok(())
+    }
+
+    /// The kind of `word` (written without its final period), if it is listed. A capitalized word
+    /// also matches its lowercase entry (`Cf` finds `cf`).
+    pub(crate) fn get(&self, word: &str) -> Option<Kind> {
+        if word.is_empty() || word.len() > self.max_len {
+            return None;
+        }
+        if let Some(kind) = self.map.get(word) {
+            return Some(*kind);
+        }
+        let mut chars = word.chars();
+        let first = chars.next()?;
+        if !first.is_uppercase() {
+            return None;
+        }
+        let mut lower = String::with_capacity(word.len());
+        lower.extend(first.to_lowercase());
+        lower.push_str(chars.as_str());
+        self.map.get(lower.as_str()).copied()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(list: &str) -> Result<Abbreviations, Error> {
+        let mut a = Abbreviations::default();
+        a.extend_from_str(list).map(|()| a)
+    }
+
+    #[test]
+    fn built_in_lists_parse() {
+        let fr = parse(FRENCH).expect("fr.txt parses");
+        assert!(fr.len() > 80, "{}", fr.len());
+        assert_eq!(fr.get("M"), Some(Kind::Never));
+        assert_eq!(fr.get("J.-C"), Some(Kind::Never));
+        assert_eq!(fr.get("etc"), Some(Kind::Final));
+        assert_eq!(fr.get("art"), Some(Kind::BeforeNumber));
+        let en = parse(ENGLISH).expect("en.txt parses");
+        assert_eq!(en.get("Mr"), Some(Kind::Never));
+        assert_eq!(en.get("e.g"), Some(Kind::Never));
+    }
+
+    #[test]
+    fn capitalized_word_matches_lowercase_entry_only() {
+        let a = parse("cf.\nMe.\n").unwrap();
+        assert_eq!(a.get("Cf"), Some(Kind::Never));
+        assert_eq!(a.get("Me"), Some(Kind::Never));
+        assert_eq!(a.get("me"), None);
+        assert_eq!(a.get("CF"), None);
+    }
+
+    #[test]
+    fn comments_blank_lines_and_kinds() {
+        let a = parse("# titles\n\n  Dr.   # doctor\nInc. final\n").unwrap();
+        assert_eq!(a.get("Dr"), Some(Kind::Never));
+        assert_eq!(a.get("Inc"), Some(Kind::Final));
+        assert_eq!(a.get("Doctor"), None);
+    }
+
+    #[test]
+    fn invalid_lines_are_reported_with_line_number() {
+        let err = parse("M.\nDr. sometimes\n").unwrap_err();
+        match err {
+            Error::InvalidAbbreviation { line, text, .. } => {
+                assert_eq!(line, 2);
+                assert_eq!(text, "Dr. sometimes");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(parse("...\n").is_err());
+        assert!(parse("12.\n").is_err());
+        assert!(parse("a b c\n").is_err());
+    }
+}

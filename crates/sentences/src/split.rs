@@ -1,0 +1,625 @@
+//! The boundary rules: one pass over the bytes, stopping only at candidate characters.
+//!
+//! Candidates are `.` `!` `?` `…` and line breaks (`\n`, a lone `\r`, U+2028, U+2029). Everything
+//! else is skipped by a table lookup per byte. At a candidate the rules look at most a bounded number
+//! of characters around it (the word before, the closing quotes after, the first letter of the next
+//! word), so the whole split is linear in the length of the text.
+
+use crate::abbreviations::{Abbreviations, Kind};
+use crate::Sentence;
+
+/// What the rules need from the segmenter.
+pub(crate) struct Rules<'a> {
+    pub(crate) abbreviations: &'a Abbreviations,
+    pub(crate) join_wrapped_lines: bool,
+}
+
+/// Bytes that may start a boundary: `.` `!` `?` `\n` `\r`, and 0xE2, the first byte of `…` U+2026,
+/// U+2028 and U+2029.
+static CANDIDATE: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'.' as usize] = true;
+    table[b'!' as usize] = true;
+    table[b'?' as usize] = true;
+    table[b'\n' as usize] = true;
+    table[b'\r' as usize] = true;
+    table[0xE2] = true;
+    table
+};
+
+/// Words longer than this (in chars) are never abbreviations or initials.
+const MAX_WORD_CHARS: usize = 40;
+
+/// Collects sentences: cuts the text at boundaries, trims, numbers paragraphs.
+struct Cutter<'t, 'o> {
+    text: &'t str,
+    out: &'o mut Vec<Sentence>,
+    /// Start of the pending (not yet emitted) segment.
+    start: usize,
+    paragraph: usize,
+    paragraph_has_text: bool,
+}
+
+impl Cutter<'_, '_> {
+    /// Ends the pending segment at byte `at` (a char boundary) and emits it if it holds text.
+    fn cut(&mut self, at: usize) {
+        if at <= self.start {
+            return;
+        }
+        let segment = &self.text[self.start..at];
+        let trimmed = segment.trim_start();
+        let start = self.start + (segment.len() - trimmed.len());
+        let end = start + trimmed.trim_end().len();
+        if end > start {
+            self.out.push(Sentence {
+                start,
+                end,
+                paragraph: self.paragraph,
+            });
+            self.paragraph_has_text = true;
+        }
+        self.start = at;
+    }
+
+    fn paragraph_break(&mut self) {
+        if self.paragraph_has_text {
+            self.paragraph += 1;
+            self.paragraph_has_text = false;
+        }
+    }
+}
+
+pub(crate) fn split(text: &str, rules: &Rules<'_>, out: &mut Vec<Sentence>) {
+    let bytes = text.as_bytes();
+    let mut cutter = Cutter {
+        text,
+        out,
+        start: 0,
+        paragraph: 0,
+        paragraph_has_text: false,
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i..].iter().position(|&b| CANDIDATE[b as usize]) {
+            Some(k) => i += k,
+            None => break,
+        }
+        i = match bytes[i] {
+            b'\n' => line_break(&mut cutter, rules, i, i + 1, false),
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => i + 1,
+            b'\r' => line_break(&mut cutter, rules, i, i + 1, false),
+            0xE2 => match (bytes.get(i + 1), bytes.get(i + 2)) {
+                (Some(0x80), Some(0xA6)) => terminator(&mut cutter, rules, i),
+                (Some(0x80), Some(0xA8)) => line_break(&mut cutter, rules, i, i + 3, false),
+                (Some(0x80), Some(0xA9)) => line_break(&mut cutter, rules, i, i + 3, true),
+                _ => i + 1,
+            },
+            _ => terminator(&mut cutter, rules, i),
+        };
+    }
+    cutter.cut(bytes.len());
+}
+
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
+}
+
+/// A line break occupying `at..after`. Returns where scanning resumes.
+fn line_break(
+    cutter: &mut Cutter<'_, '_>,
+    rules: &Rules<'_>,
+    at: usize,
+    after: usize,
+    mut paragraph: bool,
+) -> usize {
+    let text = cutter.text;
+    // Skip the whitespace after the break; a second line break in it makes a blank line.
+    let mut next = text.len();
+    for (k, c) in text[after..].char_indices() {
+        if is_line_break(c) {
+            paragraph |= c != '\u{2028}';
+        } else if !c.is_whitespace() {
+            next = after + k;
+            break;
+        }
+    }
+    if paragraph {
+        cutter.cut(at);
+        cutter.paragraph_break();
+    } else if !(rules.join_wrapped_lines && is_wrapped(text, cutter.start, at, next)) {
+        cutter.cut(at);
+    }
+    next
+}
+
+/// Whether the line ending at `at` continues on the line starting at `next` (hard-wrapped text).
+fn is_wrapped(text: &str, start: usize, at: usize, next: usize) -> bool {
+    let last = text[start..at].trim_end().chars().next_back();
+    let first = text[next..].chars().next();
+    matches!(last, Some(c) if c.is_alphanumeric() || c == ',' || c == '-')
+        && first.is_some_and(char::is_lowercase)
+}
+
+/// What starts the next word after a terminator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Next {
+    /// End of text.
+    End,
+    Upper,
+    Lower,
+    Digit,
+    /// `,` `;` `:` `)` and the like: the sentence goes on.
+    Continuation,
+    /// Anything else: dashes (dialogue, lists), bullets, symbols, letters without case.
+    Other,
+}
+
+fn is_opening(c: char) -> bool {
+    matches!(
+        c,
+        '(' | '[' | '{' | '«' | '"' | '“' | '„' | '\'' | '‘' | '¿' | '¡' | '*'
+    )
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(c, '"' | '\'' | '’' | ')' | ']' | '}' | '»' | '”')
+}
+
+fn is_horizontal_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{a0}' | '\u{202f}' | '\u{2009}')
+}
+
+fn is_terminator(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…')
+}
+
+/// Classifies the first word starting at or after `from` (which may be whitespace).
+fn next_word(text: &str, from: usize) -> Next {
+    let mut skipped = 0;
+    for c in text[from..].chars() {
+        if c.is_whitespace() || (is_opening(c) && skipped < 8) {
+            skipped += 1;
+            if skipped > 64 {
+                return Next::Other;
+            }
+            continue;
+        }
+        return if c.is_lowercase() {
+            Next::Lower
+        } else if c.is_uppercase() {
+            Next::Upper
+        } else if c.is_numeric() {
+            Next::Digit
+        } else if matches!(c, ',' | ';' | ':' | ')' | ']' | '}' | '%' | '/') {
+            Next::Continuation
+        } else {
+            Next::Other
+        };
+    }
+    Next::End
+}
+
+/// The word just before byte `at`: back to whitespace, at most [`MAX_WORD_CHARS`] chars (`None` if
+/// longer), leading opening punctuation removed. Returns `(word_start, word)`.
+fn word_before(text: &str, at: usize) -> Option<(usize, &str)> {
+    let before = &text[..at];
+    let mut start = 0;
+    for (n, (k, c)) in before.char_indices().rev().enumerate() {
+        if c.is_whitespace() {
+            start = k + c.len_utf8();
+            break;
+        }
+        if n >= MAX_WORD_CHARS {
+            return None;
+        }
+    }
+    let mut word = &before[start..];
+    while let Some(c) = word.chars().next().filter(|&c| is_opening(c)) {
+        word = &word[c.len_utf8()..];
+        start += c.len_utf8();
+    }
+    Some((start, word))
+}
+
+/// Initials and dotted acronyms: `J`, `J.-S`, `F.L`, `B.C.E` (single letters joined by `.` or `.-`).
+fn is_initials(word: &str) -> bool {
+    let mut segments = 0;
+    for segment in word.split(['.', '-']).filter(|s| !s.is_empty()) {
+        let mut chars = segment.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) if c.is_alphabetic() => segments += 1,
+            _ => return false,
+        }
+    }
+    match segments {
+        0 => false,
+        1 => word.chars().next().is_some_and(char::is_uppercase) && word.chars().nth(1).is_none(),
+        _ => word.contains('.'),
+    }
+}
+
+/// A list marker at the start of a sentence: `1.`, `12.`, `II.`.
+fn is_list_marker(word: &str) -> bool {
+    let digits = !word.is_empty() && word.len() <= 3 && word.bytes().all(|b| b.is_ascii_digit());
+    let roman = !word.is_empty() && word.len() <= 5 && word.bytes().all(|b| b"IVXLC".contains(&b));
+    digits || roman
+}
+
+/// An ordinary word that can end a sentence even before a lowercase word (a capital lost in the
+/// source, as in `… en sécurité. à ce jour, …` where `À` was typed `à`): only letters (inner
+/// hyphens and apostrophes allowed), at least 3 letters after the last apostrophe or hyphen,
+/// ending in a lowercase letter, and not an abbreviation.
+fn ends_sentence_before_lowercase(word: &str, kind: Option<Kind>) -> bool {
+    if !word
+        .chars()
+        .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
+    {
+        return false;
+    }
+    let last = word.rsplit(['-', '\'', '’']).next().unwrap_or("");
+    last.chars().count() >= 3
+        && last.chars().next_back().is_some_and(char::is_lowercase)
+        && matches!(kind, None | Some(Kind::BeforeNumber))
+}
+
+/// `jeudi.Le gouvernement`: two paragraphs glued without a space by the scraper. Only between a
+/// lowercase word of letters and a capitalized word of letters, so URLs, e-mail addresses, file
+/// names and numbers never split.
+fn is_glued(text: &str, dot: usize, abbreviations: &Abbreviations) -> bool {
+    let after = &text[dot + 1..];
+    let mut chars = after.chars();
+    if !(chars.next().is_some_and(char::is_uppercase) && chars.next().is_some_and(char::is_lowercase))
+    {
+        return false;
+    }
+    // Bounded: a long run without whitespace is not a word (and must not make the split quadratic).
+    let mut token_end = after.len();
+    for (n, (k, c)) in after.char_indices().enumerate() {
+        if c.is_whitespace() {
+            token_end = k;
+            break;
+        }
+        if n > MAX_WORD_CHARS {
+            return false;
+        }
+    }
+    let next_token = &after[..token_end];
+    let next_word = next_token.trim_end_matches(|c: char| is_terminator(c) || is_closing(c) || matches!(c, ',' | ';' | ':'));
+    if next_word.chars().count() > MAX_WORD_CHARS || !next_word.chars().all(|c| c.is_alphabetic() || c == '-') {
+        return false;
+    }
+    match word_before(text, dot) {
+        Some((_, word)) => {
+            word.chars().count() >= 2
+                && word.chars().all(char::is_alphabetic)
+                && word.chars().next_back().is_some_and(char::is_lowercase)
+                && abbreviations.get(word).is_none()
+        }
+        None => false,
+    }
+}
+
+/// A run of terminators starting at `at`. Cuts after it (and its closing quotes or brackets) when it
+/// ends a sentence. Returns where scanning resumes.
+fn terminator(cutter: &mut Cutter<'_, '_>, rules: &Rules<'_>, at: usize) -> usize {
+    let text = cutter.text;
+    // The run: `.`, `?!`, `...`, `…`, `?..`.
+    let mut dots = 0;
+    let mut strong = false; // `!` or `?`
+    let mut ellipsis = false;
+    let mut run_end = at;
+    for c in text[at..].chars() {
+        match c {
+            '.' => dots += 1,
+            '!' | '?' => strong = true,
+            '…' => ellipsis = true,
+            _ => break,
+        }
+        run_end += c.len_utf8();
+    }
+    ellipsis |= dots >= 2;
+    // Closing quotes and brackets, also French `. »` with a (non-breaking) space before `»`.
+    let mut end = run_end;
+    loop {
+        let Some(c) = text[end..].chars().next() else {
+            break;
+        };
+        if is_closing(c) {
+            end += c.len_utf8();
+            continue;
+        }
+        if is_horizontal_space(c) {
+            let rest = &text[end..];
+            let spaces = rest.len() - rest.trim_start_matches(is_horizontal_space).len();
+            if spaces <= 8 {
+                if let Some(q @ ('»' | '”')) = rest[spaces..].chars().next() {
+                    end += spaces + q.len_utf8();
+                    continue;
+                }
+            }
+        }
+        break;
+    }
+    let Some(following) = text[end..].chars().next() else {
+        cutter.cut(end);
+        return end;
+    };
+    if !following.is_whitespace() {
+        if end == at + 1 && dots == 1 && is_glued(text, at, rules.abbreviations) {
+            cutter.cut(end);
+        }
+        return end;
+    }
+    let next = next_word(text, end);
+    let cut = if strong {
+        !matches!(next, Next::Lower | Next::Continuation)
+    } else if ellipsis {
+        let omission = text[..at].ends_with(['(', '[']);
+        !omission && matches!(next, Next::Upper | Next::Other | Next::End)
+    } else {
+        period(cutter, rules, at, next)
+    };
+    if cut {
+        cutter.cut(end);
+    }
+    end
+}
+
+/// Whether a single period at `at`, followed by whitespace and then `next`, ends a sentence.
+fn period(cutter: &Cutter<'_, '_>, rules: &Rules<'_>, at: usize, next: Next) -> bool {
+    let text = cutter.text;
+    let Some((word_start, word)) = word_before(text, at) else {
+        // A very long "word" (a URL, a chemical name): an ordinary end of sentence.
+        return !matches!(next, Next::Lower | Next::Continuation);
+    };
+    if word.is_empty() {
+        return !matches!(next, Next::Lower | Next::Continuation);
+    }
+    // `l'art.` is looked up as `art`.
+    let key = word.rsplit(['\'', '’']).next().unwrap_or(word);
+    let kind = rules.abbreviations.get(key);
+    match next {
+        Next::Continuation => false,
+        Next::Lower => ends_sentence_before_lowercase(word, kind),
+        Next::Digit => kind.is_none() && !is_initials(key),
+        Next::Upper | Next::Other | Next::End => match kind {
+            Some(Kind::Never) => false,
+            Some(Kind::Final) => true,
+            Some(Kind::BeforeNumber) | None => {
+                !is_initials(key)
+                    && !(is_list_marker(word)
+                        && text[cutter.start..word_start].trim_start().is_empty())
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Segmenter, SegmenterBuilder};
+
+    fn split(text: &str) -> Vec<&str> {
+        Segmenter::french()
+            .split(text)
+            .iter()
+            .map(|s| s.text(text))
+            .collect()
+    }
+
+    fn paragraphs(text: &str) -> Vec<usize> {
+        Segmenter::french()
+            .split(text)
+            .iter()
+            .map(|s| s.paragraph)
+            .collect()
+    }
+
+    #[test]
+    fn titles_and_abbreviations() {
+        assert_eq!(
+            split("M. Dupont et MM. Durand, Mme Roux. Le Dr. House vit av. J.-C. au IIe s. Fin."),
+            vec![
+                "M. Dupont et MM. Durand, Mme Roux.",
+                "Le Dr. House vit av. J.-C. au IIe s.",
+                "Fin."
+            ]
+        );
+        assert_eq!(
+            split("Voir p. 12 et cf. Annexe. Ensuite, etc. Puis etc. et la suite."),
+            vec!["Voir p. 12 et cf. Annexe.", "Ensuite, etc.", "Puis etc. et la suite."]
+        );
+        assert_eq!(
+            split("Le 3 janv. 2022 et le 4 févr. il neigeait. Oui."),
+            vec!["Le 3 janv. 2022 et le 4 févr. il neigeait.", "Oui."]
+        );
+    }
+
+    #[test]
+    fn before_number_abbreviations_are_words_elsewhere() {
+        assert_eq!(
+            split("Selon l'art. 12 du code. C'est l'art. Le musée ouvre. Ils étaient sept. Oui."),
+            vec![
+                "Selon l'art. 12 du code.",
+                "C'est l'art.",
+                "Le musée ouvre.",
+                "Ils étaient sept.",
+                "Oui."
+            ]
+        );
+    }
+
+    #[test]
+    fn initials() {
+        assert_eq!(
+            split("Version française J.-S. Brosse. Selon J. Dupont et F.L. Copperman. Fin."),
+            vec![
+                "Version française J.-S. Brosse.",
+                "Selon J. Dupont et F.L. Copperman.",
+                "Fin."
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_dates_and_lists() {
+        assert_eq!(
+            split("Il a 1.5 ou 3,5 le 12.01.2022. En 2015. 30 personnes."),
+            vec!["Il a 1.5 ou 3,5 le 12.01.2022.", "En 2015.", "30 personnes."]
+        );
+        assert_eq!(
+            split("1. Introduction\nII. Le contexte. Fin"),
+            vec!["1. Introduction", "II. Le contexte.", "Fin"]
+        );
+    }
+
+    #[test]
+    fn ellipses() {
+        assert_eq!(
+            split("Le roi Pierre... ont ri. Et puis… Rien. Il dit (...) Non. Voilà... 30 ans."),
+            vec![
+                "Le roi Pierre... ont ri.",
+                "Et puis…",
+                "Rien.",
+                "Il dit (...) Non.",
+                "Voilà... 30 ans."
+            ]
+        );
+    }
+
+    #[test]
+    fn quotes_and_incises() {
+        assert_eq!(
+            split("« Viens ! » a-t-il dit. « C'est fini. » Elle part. \"Oui.\" Non ?! Si."),
+            vec![
+                "« Viens ! » a-t-il dit.",
+                "« C'est fini. »",
+                "Elle part.",
+                "\"Oui.\"",
+                "Non ?!",
+                "Si."
+            ]
+        );
+        assert_eq!(
+            split("Il a dit\u{a0}: «\u{a0}Non.\u{a0}» Puis il est parti."),
+            vec!["Il a dit\u{a0}: «\u{a0}Non.\u{a0}»", "Puis il est parti."]
+        );
+        assert_eq!(
+            split("\"Verdun, ville de lumière !\" La gare attend."),
+            vec!["\"Verdun, ville de lumière !\"", "La gare attend."]
+        );
+    }
+
+    #[test]
+    fn parentheses_and_dialogue() {
+        assert_eq!(
+            split("Il vient (voir p. 3.) Ensuite (c'est vrai !) il part.\n— Tu viens ? — Non."),
+            vec![
+                "Il vient (voir p. 3.)",
+                "Ensuite (c'est vrai !) il part.",
+                "— Tu viens ?",
+                "— Non."
+            ]
+        );
+    }
+
+    #[test]
+    fn urls_and_emails() {
+        assert_eq!(
+            split("Voir www.lemonde.fr/a?b=1. Écrivez à jean.Dupont@afp.com. Merci."),
+            vec![
+                "Voir www.lemonde.fr/a?b=1.",
+                "Écrivez à jean.Dupont@afp.com.",
+                "Merci."
+            ]
+        );
+    }
+
+    #[test]
+    fn glued_paragraphs() {
+        assert_eq!(
+            split("Il a voté jeudi.Le gouvernement a réagi. Voir Orange.fr et fichier.PDF."),
+            vec![
+                "Il a voté jeudi.",
+                "Le gouvernement a réagi.",
+                "Voir Orange.fr et fichier.PDF."
+            ]
+        );
+    }
+
+    #[test]
+    fn lost_capital_after_full_stop() {
+        assert_eq!(
+            split("Ils se sentent en sécurité. à ce jour, rien. Pierre... ont ri. Etc. et cf. la"),
+            vec![
+                "Ils se sentent en sécurité.",
+                "à ce jour, rien.",
+                "Pierre... ont ri.",
+                "Etc. et cf. la"
+            ]
+        );
+    }
+
+    #[test]
+    fn headlines_lines_and_paragraphs() {
+        let text = "\n\nLe Sénat adopte la réforme\nLe texte a été voté. Il entre\nen vigueur.\n \n\n  Publicité  \n\n";
+        assert_eq!(
+            split(text),
+            vec![
+                "Le Sénat adopte la réforme",
+                "Le texte a été voté.",
+                "Il entre",
+                "en vigueur.",
+                "Publicité"
+            ]
+        );
+        assert_eq!(paragraphs(text), vec![0, 0, 0, 0, 1]);
+        assert_eq!(paragraphs("a\r\n\r\nb\u{2029}c\u{2028}d\re"), vec![0, 1, 2, 2, 2]);
+    }
+
+    #[test]
+    fn wrapped_lines_when_asked() {
+        let seg = SegmenterBuilder::new().join_wrapped_lines(true).build().unwrap();
+        let text = "Le texte a été voté. Il entre\nen vigueur, dit-il,\nce matin.\nTitre\nLe comité :\nvice-président";
+        let got: Vec<&str> = seg.split(text).iter().map(|s| s.text(text)).collect();
+        assert_eq!(
+            got,
+            vec![
+                "Le texte a été voté.",
+                "Il entre\nen vigueur, dit-il,\nce matin.",
+                "Titre",
+                "Le comité :",
+                "vice-président"
+            ]
+        );
+    }
+
+    #[test]
+    fn english() {
+        let seg = SegmenterBuilder::new()
+            .language(crate::Language::English)
+            .build()
+            .unwrap();
+        let text = "Mr. Smith met Dr. Jones, e.g. at 3 p.m. on Jan. 5. They talked. Was it U.S. policy? Yes.";
+        let got: Vec<&str> = seg.split(text).iter().map(|s| s.text(text)).collect();
+        assert_eq!(
+            got,
+            vec![
+                "Mr. Smith met Dr. Jones, e.g. at 3 p.m. on Jan. 5.",
+                "They talked.",
+                "Was it U.S. policy?",
+                "Yes."
+            ]
+        );
+    }
+
+    #[test]
+    fn degenerate_inputs() {
+        assert_eq!(split(""), Vec::<&str>::new());
+        assert_eq!(split(" \n\t "), Vec::<&str>::new());
+        assert_eq!(split("..."), vec!["..."]);
+        assert_eq!(split(". . ."), vec![".", ".", "."]);
+        assert_eq!(split("a\u{e2}"), vec!["a\u{e2}"]);
+        assert_eq!(split("x.\u{2026}"), vec!["x.\u{2026}"]);
+        assert_eq!(split("(. Ok"), vec!["(.", "Ok"]);
+    }
+}
