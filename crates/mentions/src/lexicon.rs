@@ -1,0 +1,174 @@
+//! [`Lexicon`]: the word lists the rules use (given names, stopwords, cue words).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::Error;
+
+const GIVEN_NAMES: &str = include_str!("../../../data/gazetteer/given_names_fr.txt");
+const STOPWORDS: &str = include_str!("../../../data/gazetteer/stopwords_fr.txt");
+const CUES: &str = include_str!("../../../data/gazetteer/cues_fr.tsv");
+
+/// What a cue word says about the capitalised run next to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Cue {
+    /// `M.`, `président`, `ministre`: the run just after is a person.
+    Title,
+    /// `Ministère`, `Banque`, `Parti`: a run starting with this word is an organisation.
+    OrgHead,
+    /// `Bank`, `SA`, `FC`: a run ending with this word is an organisation.
+    OrgTail,
+    /// `Rue`, `Mont`, `Saint`: a run starting with this word is a place.
+    LocHead,
+    /// `à`, `en`: a run just after this word is a place when nothing else decides.
+    LocPrep,
+}
+
+impl Cue {
+    fn parse(s: &str) -> Option<Cue> {
+        match s {
+            "title" => Some(Cue::Title),
+            "org-head" => Some(Cue::OrgHead),
+            "org-tail" => Some(Cue::OrgTail),
+            "loc-head" => Some(Cue::LocHead),
+            "loc-prep" => Some(Cue::LocPrep),
+            _ => None,
+        }
+    }
+}
+
+/// Word lists used to find and type names no gazetteer knows.
+///
+/// Cue words written with an uppercase letter (`M.`, `Me`, `PDG`) match exactly; lowercase cue words
+/// (`président`) match any case. Given names match exactly; stopwords match any case.
+#[derive(Clone, Debug, Default)]
+pub struct Lexicon {
+    given_names: HashSet<String>,
+    stopwords: HashSet<String>,
+    exact_cues: HashMap<String, Vec<Cue>>,
+    folded_cues: HashMap<String, Vec<Cue>>,
+}
+
+impl Lexicon {
+    /// The French lists compiled in from `data/gazetteer/{given_names_fr.txt,stopwords_fr.txt,cues_fr.tsv}`.
+    pub fn default_fr() -> Lexicon {
+        let mut lex = Lexicon::default();
+        lex.add_given_names(GIVEN_NAMES);
+        lex.add_stopwords(STOPWORDS);
+        if lex.add_cues(CUES).is_err() {
+            debug_assert!(false, "built-in cues_fr.tsv does not parse");
+        }
+        lex
+    }
+
+    /// Adds given names, one a line (`#` comments allowed).
+    pub fn add_given_names(&mut self, text: &str) {
+        self.given_names
+            .extend(list_lines(text).map(str::to_string));
+    }
+
+    /// Adds stopwords, one a line (`#` comments allowed); they are stored lowercased.
+    pub fn add_stopwords(&mut self, text: &str) {
+        self.stopwords
+            .extend(list_lines(text).map(|w| w.to_lowercase().replace('’', "'")));
+    }
+
+    /// Adds cue words from `word<TAB>kind` lines (kinds: `title`, `org-head`, `org-tail`, `loc-head`, `loc-prep`).
+    pub fn add_cues(&mut self, tsv: &str) -> Result<(), Error> {
+        for (i, line) in tsv.lines().enumerate() {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (word, kind) = line.split_once('\t').ok_or(Error::InvalidLine {
+                line: i + 1,
+                reason: "expected word<TAB>kind",
+            })?;
+            let cue = Cue::parse(kind.trim()).ok_or_else(|| Error::UnknownCue {
+                line: i + 1,
+                value: kind.trim().to_string(),
+            })?;
+            let word = word.trim();
+            let map = if word.chars().any(char::is_uppercase) {
+                &mut self.exact_cues
+            } else {
+                &mut self.folded_cues
+            };
+            let cues = map.entry(word.to_string()).or_default();
+            if !cues.contains(&cue) {
+                cues.push(cue);
+            }
+        }
+        Ok(())
+    }
+
+    /// True if `word` is a known given name.
+    pub fn is_given_name(&self, word: &str) -> bool {
+        self.given_names.contains(word)
+    }
+
+    /// True if `word` (any case) is a stopword.
+    pub fn is_stopword(&self, word: &str) -> bool {
+        if word.chars().all(|c| !c.is_uppercase()) && !word.contains('’') {
+            return self.stopwords.contains(word);
+        }
+        self.stopwords
+            .contains(&word.to_lowercase().replace('’', "'"))
+    }
+
+    /// True if `word` carries the cue `cue`.
+    pub fn has_cue(&self, word: &str, cue: Cue) -> bool {
+        if self.exact_cues.get(word).is_some_and(|c| c.contains(&cue)) {
+            return true;
+        }
+        if word.chars().all(|c| !c.is_uppercase()) {
+            return self.folded_cues.get(word).is_some_and(|c| c.contains(&cue));
+        }
+        self.folded_cues
+            .get(&word.to_lowercase())
+            .is_some_and(|c| c.contains(&cue))
+    }
+}
+
+fn list_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_lists_load() {
+        let lex = Lexicon::default_fr();
+        assert!(lex.is_given_name("Jens"));
+        assert!(!lex.is_given_name("Stoltenberg"));
+        assert!(lex.is_stopword("Les"));
+        assert!(lex.is_stopword("Aujourd’hui"));
+        assert!(!lex.is_stopword("Moscou"));
+        assert!(lex.has_cue("M.", Cue::Title));
+        assert!(lex.has_cue("Président", Cue::Title));
+        assert!(lex.has_cue("président", Cue::Title));
+        assert!(
+            !lex.has_cue("me", Cue::Title),
+            "Me (maître) is exact-case only"
+        );
+        assert!(lex.has_cue("Ministère", Cue::OrgHead));
+        assert!(lex.has_cue("Rue", Cue::LocHead));
+    }
+
+    #[test]
+    fn cue_errors() {
+        let mut lex = Lexicon::default();
+        assert!(matches!(
+            lex.add_cues("x\tnope\n"),
+            Err(Error::UnknownCue { line: 1, .. })
+        ));
+        assert!(matches!(
+            lex.add_cues("# c\nx\n"),
+            Err(Error::InvalidLine { line: 2, .. })
+        ));
+    }
+}

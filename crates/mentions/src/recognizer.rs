@@ -1,0 +1,410 @@
+//! [`Recognizer`] and its builder: gazetteer matching, rules and coreference over sentence spans.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+use crate::coref;
+use crate::lexicon::Lexicon;
+use crate::rules::{self, Run};
+use crate::scan::{self, Token};
+use crate::{EntityType, Error, Gazetteer, Mention, Method};
+
+/// Builds a [`Recognizer`].
+///
+/// ```
+/// use toolkit_mentions::{Gazetteer, RecognizerBuilder};
+/// let extra = Gazetteer::from_tsv("org:acme\tORG\tAcme\tACME Corp\n").unwrap();
+/// let mut gazetteer = Gazetteer::default_fr();
+/// gazetteer.extend(extra);
+/// let rec = RecognizerBuilder::new().gazetteer(gazetteer).coref(false).build().unwrap();
+/// let text = "ACME Corp s'installe à Moscou.";
+/// let found: Vec<&str> = rec.find(text, &[(0, text.len())]).iter().map(|m| m.surface(text)).collect();
+/// assert_eq!(found, ["ACME Corp", "Moscou"]);
+/// ```
+#[derive(Clone, Debug)]
+pub struct RecognizerBuilder {
+    gazetteer: Option<Gazetteer>,
+    lexicon: Option<Lexicon>,
+    rules: bool,
+    coref: bool,
+}
+
+impl Default for RecognizerBuilder {
+    fn default() -> Self {
+        RecognizerBuilder::new()
+    }
+}
+
+impl RecognizerBuilder {
+    /// Default settings: the French gazetteer and lexicon, rules and coreference on.
+    pub fn new() -> RecognizerBuilder {
+        RecognizerBuilder {
+            gazetteer: None,
+            lexicon: None,
+            rules: true,
+            coref: true,
+        }
+    }
+
+    /// Uses this gazetteer instead of [`Gazetteer::default_fr`] (extend the default one to add entities).
+    pub fn gazetteer(&mut self, gazetteer: Gazetteer) -> &mut RecognizerBuilder {
+        self.gazetteer = Some(gazetteer);
+        self
+    }
+
+    /// Uses these word lists instead of [`Lexicon::default_fr`].
+    pub fn lexicon(&mut self, lexicon: Lexicon) -> &mut RecognizerBuilder {
+        self.lexicon = Some(lexicon);
+        self
+    }
+
+    /// Whether to find names no gazetteer knows from capitalisation and cues (default on).
+    pub fn rules(&mut self, yes: bool) -> &mut RecognizerBuilder {
+        self.rules = yes;
+        self
+    }
+
+    /// Whether to link short forms (`M. Stoltenberg`, `Stoltenberg`) to a fuller person mention of the
+    /// same text (default on).
+    pub fn coref(&mut self, yes: bool) -> &mut RecognizerBuilder {
+        self.coref = yes;
+        self
+    }
+
+    /// Builds the alias automaton.
+    pub fn build(&self) -> Result<Recognizer, Error> {
+        let gazetteer = self.gazetteer.clone().unwrap_or_else(Gazetteer::default_fr);
+        let lexicon = self.lexicon.clone().unwrap_or_else(Lexicon::default_fr);
+        let mut patterns: Vec<String> = Vec::new();
+        let mut targets: Vec<Target> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for (ei, e) in gazetteer.entities().iter().enumerate() {
+            let ei = ei as u32;
+            for alias in std::iter::once(&e.canonical).chain(e.aliases.iter()) {
+                for (variant, exact) in variants(alias) {
+                    if variant.chars().count() < 2 || (!exact && lexicon.is_stopword(&variant)) {
+                        continue;
+                    }
+                    if seen.insert(variant.clone()) {
+                        patterns.push(variant);
+                        targets.push(Target {
+                            entity: ei,
+                            confidence: if exact { 0.95 } else { 0.9 },
+                        });
+                    }
+                }
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .or_else(|_| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&patterns)
+            })
+            .map_err(Error::Automaton)?;
+        Ok(Recognizer {
+            inner: Arc::new(Inner {
+                automaton,
+                targets,
+                gazetteer,
+                lexicon,
+                rules: self.rules,
+                coref: self.coref,
+            }),
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Target {
+    entity: u32,
+    confidence: f32,
+}
+
+/// Finds entity mentions in text. Built once by [`RecognizerBuilder`]; cheap to clone and share
+/// between threads.
+#[derive(Clone, Debug)]
+pub struct Recognizer {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    automaton: AhoCorasick,
+    targets: Vec<Target>,
+    gazetteer: Gazetteer,
+    lexicon: Lexicon,
+    rules: bool,
+    coref: bool,
+}
+
+impl Recognizer {
+    /// A recognizer with the default settings (see [`RecognizerBuilder::new`]).
+    pub fn new() -> Result<Recognizer, Error> {
+        RecognizerBuilder::new().build()
+    }
+
+    /// Finds the mentions of `text`, sorted by start offset.
+    ///
+    /// `sentences`: byte spans `(start, end)` of the sentences of `text`, sorted and disjoint; a mention
+    /// never crosses a sentence and carries the index of its sentence in this slice. Spans that do not
+    /// fall on character boundaries of `text` are skipped. Offsets of the mentions are bytes.
+    pub fn find(&self, text: &str, sentences: &[(usize, usize)]) -> Vec<Mention> {
+        let inner = &*self.inner;
+        let urls = scan::url_spans(text);
+        let mut found: Vec<Found> = Vec::new();
+        let mut tokens: Vec<Token> = Vec::new();
+        let mut blocked: Vec<bool> = Vec::new();
+        let mut runs: Vec<Run> = Vec::new();
+        // Capitalised words seen inside a sentence: they confirm the same word at a sentence start.
+        let mut inside: HashSet<&str> = HashSet::new();
+        for (si, &(s, e)) in sentences.iter().enumerate() {
+            let Some(sent) = text.get(s..e) else { continue };
+            let first_found = found.len();
+            for m in inner.automaton.find_iter(sent) {
+                let (ms, me) = (s + m.start(), s + m.end());
+                if !scan::on_word_boundaries(text, ms, me) || scan::overlaps(&urls, ms, me) {
+                    continue;
+                }
+                let t = inner.targets[m.pattern().as_usize()];
+                found.push(Found {
+                    start: ms,
+                    end: me,
+                    sentence: si,
+                    kind: Kind::Gazetteer(t.entity),
+                    confidence: t.confidence,
+                });
+            }
+            if !inner.rules || shouting(sent) {
+                continue;
+            }
+            scan::tokenize(sent, s, &mut tokens);
+            // A one-word gazetteer hit that is a given name followed by a capitalised word is a person's
+            // first name (`Dominique Richard`, `Maurice Papon`): leave it to the rules.
+            let mut local = found.split_off(first_found);
+            local.retain(|f| {
+                let surface = &text[f.start..f.end];
+                if !inner.lexicon.is_given_name(surface) {
+                    return true;
+                }
+                let n = tokens.partition_point(|t| t.start < f.end);
+                !tokens
+                    .get(n)
+                    .is_some_and(|t| t.joined && t.cap && !inner.lexicon.is_stopword(t.text(text)))
+            });
+            found.append(&mut local);
+            blocked.clear();
+            let mut g = first_found;
+            for t in &tokens {
+                while g < found.len() && found[g].end <= t.start {
+                    g += 1;
+                }
+                blocked.push(g < found.len() && found[g].start < t.end);
+            }
+            runs.clear();
+            rules::runs(text, &tokens, &blocked, &inner.lexicon, &mut runs);
+            for r in &runs {
+                if scan::overlaps(&urls, r.start, r.end) {
+                    continue;
+                }
+                found.push(Found {
+                    start: r.start,
+                    end: r.end,
+                    sentence: si,
+                    kind: Kind::Rule {
+                        entity_type: r.entity_type,
+                        pending: r.pending,
+                        words: r.words,
+                    },
+                    confidence: r.confidence,
+                });
+            }
+            for (t, &b) in tokens.iter().zip(&blocked) {
+                if t.cap && !t.initial && !b {
+                    inside.insert(t.text(text));
+                }
+            }
+            found[first_found..].sort_by_key(|f| f.start);
+        }
+        let links = if inner.coref {
+            coref::link(text, &found, &inner.gazetteer)
+        } else {
+            HashMap::new()
+        };
+        let mut out = Vec::with_capacity(found.len());
+        for (i, f) in found.iter().enumerate() {
+            let surface = &text[f.start..f.end];
+            let mention = match (f.kind, links.get(&i)) {
+                (_, Some((id, canonical))) => Mention {
+                    start: f.start,
+                    end: f.end,
+                    sentence_index: f.sentence,
+                    entity_id: id.clone(),
+                    canonical: canonical.clone(),
+                    entity_type: EntityType::Per,
+                    method: Method::Coref,
+                    confidence: 0.8,
+                },
+                (Kind::Gazetteer(ei), None) => {
+                    let e = &inner.gazetteer.entities()[ei as usize];
+                    Mention {
+                        start: f.start,
+                        end: f.end,
+                        sentence_index: f.sentence,
+                        entity_id: e.id.clone(),
+                        canonical: e.canonical.clone(),
+                        entity_type: e.entity_type,
+                        method: Method::Gazetteer,
+                        confidence: f.confidence,
+                    }
+                }
+                (
+                    Kind::Rule {
+                        entity_type,
+                        pending,
+                        ..
+                    },
+                    None,
+                ) => {
+                    if pending && !inside.contains(surface) {
+                        continue;
+                    }
+                    let canonical = coref::canonical_name(surface);
+                    Mention {
+                        start: f.start,
+                        end: f.end,
+                        sentence_index: f.sentence,
+                        entity_id: coref::rule_id(entity_type, &canonical),
+                        canonical,
+                        entity_type,
+                        method: Method::Rule,
+                        confidence: f.confidence,
+                    }
+                }
+            };
+            out.push(mention);
+        }
+        out
+    }
+}
+
+/// A mention before ids are resolved.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Found {
+    pub start: usize,
+    pub end: usize,
+    pub sentence: usize,
+    pub kind: Kind,
+    pub confidence: f32,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Kind {
+    Gazetteer(u32),
+    Rule {
+        entity_type: EntityType,
+        pending: bool,
+        words: usize,
+    },
+}
+
+/// A sentence written mostly in capitals (a headline, a shouted caption): capitalisation says nothing there.
+fn shouting(sent: &str) -> bool {
+    let (mut upper, mut lower) = (0usize, 0usize);
+    for c in sent.chars() {
+        if c.is_uppercase() {
+            upper += 1;
+        } else if c.is_lowercase() {
+            lower += 1;
+        }
+    }
+    upper >= 8 && upper > 2 * lower
+}
+
+/// The spellings of `alias` that are matched, with `true` for the alias as written: the alias; `'`/`’`
+/// swapped; an acronym in title case (`OTAN` → `Otan`); the whole alias in capitals (`MOSCOU`, for
+/// datelines and headlines); a lowercase-initial alias capitalised (`talibans` → `Talibans`); capitals
+/// without accents (`États-Unis` → `Etats-Unis`, `ÉTATS-UNIS` → `ETATS-UNIS`).
+fn variants(alias: &str) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = vec![(alias.to_string(), true)];
+    let push = |s: String, out: &mut Vec<(String, bool)>| {
+        if !out.iter().any(|(v, _)| *v == s) {
+            out.push((s, false));
+        }
+    };
+    let letters: Vec<char> = alias.chars().filter(|c| c.is_alphabetic()).collect();
+    let is_acronym =
+        letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase()) && !alias.contains(' ');
+    if is_acronym {
+        let mut chars = alias.chars();
+        if let Some(f) = chars.next() {
+            push(f.to_string() + &chars.as_str().to_lowercase(), &mut out);
+        }
+    } else if letters.iter().any(|c| c.is_lowercase()) {
+        push(alias.to_uppercase(), &mut out);
+    }
+    if let Some(f) = alias.chars().next().filter(|c| c.is_lowercase()) {
+        push(
+            f.to_uppercase().collect::<String>() + &alias[f.len_utf8()..],
+            &mut out,
+        );
+    }
+    let base: Vec<String> = out.iter().map(|(v, _)| v.clone()).collect();
+    for v in &base {
+        let plain: String = v.chars().map(strip_upper_accent).collect();
+        push(plain, &mut out);
+    }
+    let base: Vec<String> = out.iter().map(|(v, _)| v.clone()).collect();
+    for v in &base {
+        if v.contains('\'') {
+            push(v.replace('\'', "’"), &mut out);
+        } else if v.contains('’') {
+            push(v.replace('’', "'"), &mut out);
+        }
+    }
+    out
+}
+
+fn strip_upper_accent(c: char) -> char {
+    match c {
+        'É' | 'È' | 'Ê' | 'Ë' => 'E',
+        'À' | 'Â' | 'Ä' => 'A',
+        'Î' | 'Ï' => 'I',
+        'Ô' | 'Ö' => 'O',
+        'Û' | 'Ù' | 'Ü' => 'U',
+        'Ç' => 'C',
+        _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_variants() {
+        let v: Vec<String> = variants("OTAN").into_iter().map(|v| v.0).collect();
+        assert_eq!(v, ["OTAN", "Otan"]);
+        let v: Vec<String> = variants("États-Unis").into_iter().map(|v| v.0).collect();
+        assert_eq!(v, ["États-Unis", "ÉTATS-UNIS", "Etats-Unis", "ETATS-UNIS"]);
+        let v: Vec<String> = variants("Côte d'Ivoire").into_iter().map(|v| v.0).collect();
+        assert!(
+            v.contains(&"Côte d’Ivoire".to_string()) && v.contains(&"CÔTE D'IVOIRE".to_string()),
+            "{v:?}"
+        );
+        assert_eq!(variants("talibans")[2].0, "Talibans");
+    }
+
+    #[test]
+    fn shouting_sentences() {
+        assert!(shouting("LA RUSSIE MENACE L'UKRAINE"));
+        assert!(!shouting(
+            "BRUXELLES, 7 janvier (Reuters) - Les ministres des Affaires étrangères de l'Otan ont"
+        ));
+    }
+}
