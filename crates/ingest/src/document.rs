@@ -1,0 +1,107 @@
+//! The output of ingestion: a [`Document`] with its text and metadata.
+
+use crate::decode::DecidedBy;
+
+/// How precise a publication date is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Precision {
+    /// Year, month and day are known.
+    Day,
+    /// Year and month are known (`day` is 1).
+    Month,
+    /// Only the year is known (`month` and `day` are 1).
+    Year,
+}
+
+impl Precision {
+    /// `"day"`, `"month"` or `"year"`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Precision::Day => "day",
+            Precision::Month => "month",
+            Precision::Year => "year",
+        }
+    }
+}
+
+/// A publication date and where it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Published {
+    /// Year.
+    pub year: i32,
+    /// Month, 1..=12 (1 when the precision is year).
+    pub month: u32,
+    /// Day, 1..=31 (1 when the precision is month or year).
+    pub day: u32,
+    /// How much of the date is known.
+    pub precision: Precision,
+    /// Where it came from: `"field"` (the record's date field), `"header"` (` date 2022-01` glued to
+    /// the first line), `"agency_line"` (`AFP, publié le ...`) or `"dateline"`.
+    pub source: String,
+}
+
+impl Published {
+    /// `YYYY-MM-DD` (with 01 for unknown parts).
+    pub fn to_iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A piece of metadata removed from the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    /// Start, in code points of the repaired text before removal.
+    pub start: usize,
+    /// End (exclusive), in code points of the repaired text before removal.
+    pub end: usize,
+    /// The removed text (exactly the range, separators included).
+    pub text: String,
+    /// The rule that removed it: `header`, `title`, `section`, `byline`, `dateline`, `agency_line`,
+    /// `credits`, `photo_credit`.
+    pub rule: &'static str,
+}
+
+/// A decoded, repaired document with its metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// The path as given or walked (`-` for stdin), `/`-separated.
+    pub source_path: String,
+    /// The record number inside a JSON Lines or CSV file (0-based).
+    pub source_index: Option<u64>,
+    /// The record's own id.
+    pub source_id: Option<String>,
+    /// The page URL (from the record).
+    pub url: Option<String>,
+    /// The host of `url` without `www.`.
+    pub site: Option<String>,
+    /// The title: the record's field, else a headline the scrape starts with.
+    pub title: Option<String>,
+    /// A section label just above the headline (`Défense`).
+    pub section: Option<String>,
+    /// The publication date.
+    pub published: Option<Published>,
+    /// The place of the dateline (`BRUXELLES`).
+    pub dateline_place: Option<String>,
+    /// The news agency (`Reuters`, `AFP`).
+    pub agency: Option<String>,
+    /// Authors from bylines and credits.
+    pub authors: Vec<String>,
+    /// Translators from credits (`version française ...`).
+    pub translators: Vec<String>,
+    /// Photo credits removed from captions (`REUTERS/Pascal Rossignol/File Photo`).
+    pub photo_credits: Vec<String>,
+    /// A guessed language code (`fr`, `en`, ...), from stopwords.
+    pub language: Option<String>,
+    /// The encoding_rs name of the encoding the bytes were decoded from.
+    pub encoding: &'static str,
+    /// How the encoding was decided.
+    pub decided_by: DecidedBy,
+    /// Every repair made (mojibake sequences, entities, controls, replacement characters).
+    pub mojibake_repairs: u32,
+    /// The text: decoded, repaired, NFC, metadata removed, trimmed; paragraphs as in the input.
+    pub text: String,
+    /// What metadata extraction removed.
+    pub metadata_cuts: Vec<Cut>,
+    /// The size of the input in bytes.
+    pub input_bytes: u64,
+}

@@ -1,0 +1,470 @@
+//! News metadata found in the text: the scraper's header (` date 2022-01`), a leading section and
+//! headline, a byline, the wire dateline (`BRUXELLES, 7 janvier (Reuters) -`), agency lines
+//! (`AFP, publié le mardi 30 juin 2020 à 21h01`), closing credits (`(Reportage ...; version française
+//! ...)`) and photo credits (`REUTERS/...`, `© AFP, ...`). Every match becomes a byte range to cut.
+//!
+//! Only the first lines, the last line and caption-like line ends are looked at, with linear-time
+//! regexes, so the cost does not depend on what the body says.
+
+pub(crate) mod date;
+mod language;
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::document::Published;
+
+pub(crate) use language::guess as guess_language;
+
+const AGENCIES_TXT: &str = include_str!("../../data/agencies.txt");
+
+/// Lines that look like a section label but are site chrome.
+const NOT_SECTIONS: &[&str] = &[
+    "suivez nous sur",
+    "suivez-nous",
+    "suivez-nous sur",
+    "partager",
+    "partagez",
+    "publicité",
+    "menu",
+    "accueil",
+    "à la une",
+    "a la une",
+    "newsletter",
+    "réagir",
+    "tendance",
+    "abonnez-vous",
+    "se connecter",
+    "fil info",
+    "vidéos",
+    "en direct",
+    "lire aussi",
+    "a lire aussi",
+    "à lire aussi",
+];
+
+struct Rules {
+    header: Regex,
+    dateline: Regex,
+    agency_line: Regex,
+    byline: Regex,
+    credits: Regex,
+    photo: Regex,
+}
+
+fn rules() -> &'static Rules {
+    static R: OnceLock<Rules> = OnceLock::new();
+    R.get_or_init(|| {
+        let re = |s: &str| Regex::new(s).expect("metadata regexes are valid");
+        Rules {
+            header: re(r"^\s*(?i:date)\s*:?\s+(\d{4}(?:[-/]\d{1,2}(?:[-/]\d{1,2})?)?(?:T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)(?:[ \t]+|\s*$|\s*\n)"),
+            dateline: re(r"^(?P<place>\p{Lu}[\p{Lu}\p{M}'’ .\-/]{0,40}\p{Lu})(?:\s+\([^()\n]{1,30}\))?(?:\s*,\s*(?P<date>[^()\n,]{3,30}?))?\s*\((?P<agency>\p{Lu}[^()\n]{0,40})\)\s*[-–—]+\s*"),
+            agency_line: re(r"^(?P<agency>\p{Lu}[^,\n]{1,60}?),\s+(?i:publié|mis à jour|modifié)\s+le\s+(?P<date>[^\n]{6,80}?)\s*$"),
+            byline: re(r"^(?:Par|By)\s+(?P<names>\p{Lu}[\p{L}\p{M}'’.\- ,&]{1,80}?)\s*$"),
+            credits: re(r"\s*\((?P<body>[^()\n]{3,300})\)\s*$"),
+            photo: re(r"(?m)(?:(?:REUTERS|Reuters)/[^\n]{2,80}|©\s?[^\n]{2,80}|\b(?:AFP|AP|EPA|Getty Images|SIPA|Belga|DPA|ANP)(?: PHOTO)?\s?/\s?[^\n]{2,60}|(?i:crédits? photos?|photo)\s?:\s?[^\n]{2,80})$"),
+        }
+    })
+}
+
+fn is_agency(name: &str) -> bool {
+    AGENCIES_TXT
+        .lines()
+        .any(|l| !l.starts_with('#') && l.eq_ignore_ascii_case(name.trim()))
+}
+
+/// A byte range of the repaired text to remove, and the rule that found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RawCut {
+    pub start: usize,
+    pub end: usize,
+    pub rule: &'static str,
+}
+
+/// Metadata found in a text.
+#[derive(Debug, Default)]
+pub(crate) struct Meta {
+    pub title: Option<String>,
+    pub section: Option<String>,
+    pub published: Option<Published>,
+    pub dateline_place: Option<String>,
+    pub agency: Option<String>,
+    pub authors: Vec<String>,
+    pub translators: Vec<String>,
+    pub photo_credits: Vec<String>,
+    pub cuts: Vec<RawCut>,
+}
+
+/// Byte ranges of the lines of `t` from `from` on, without their `\n`.
+fn lines_from(t: &str, from: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut pos = from;
+    std::iter::from_fn(move || {
+        if pos > t.len() || (pos == t.len() && pos != from) {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', &t.as_bytes()[pos..]).map_or(t.len(), |i| pos + i);
+        let line = (pos, end);
+        pos = end + 1;
+        Some(line)
+    })
+}
+
+/// The range that removes the whole line `[s, e)` and one paragraph separator with it.
+fn line_cut(t: &str, s: usize, e: usize) -> (usize, usize) {
+    let b = t.as_bytes();
+    let mut end = e;
+    while end < b.len() && b[end] == b'\n' {
+        end += 1;
+    }
+    let mut start = s;
+    if end == b.len() {
+        while start > 0 && b[start - 1] == b'\n' {
+            start -= 1;
+        }
+    }
+    (start, end)
+}
+
+fn words(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+fn starts_upper(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "«\"“'".contains(c))
+}
+
+fn to_published(d: date::Date, source: &str) -> Option<Published> {
+    Some(Published {
+        year: d.year?,
+        month: d.month,
+        day: d.day,
+        precision: d.precision,
+        source: source.to_string(),
+    })
+}
+
+/// Splits `Robin Emmott et Jean Dupont, Marie Curie` into names.
+fn names(s: &str) -> Vec<String> {
+    s.split([',', '&', '/'])
+        .flat_map(|p| p.split(" et ").flat_map(|q| q.split(" and ")))
+        .map(|n| n.trim().trim_end_matches('.').trim().to_string())
+        .filter(|n| starts_upper(n) && words(n) <= 6 && n.chars().count() <= 60)
+        .collect()
+}
+
+impl Meta {
+    fn cut(&mut self, start: usize, end: usize, rule: &'static str) {
+        if start < end {
+            self.cuts.push(RawCut { start, end, rule });
+        }
+    }
+
+    fn is_cut(&self, s: usize, e: usize) -> bool {
+        self.cuts
+            .iter()
+            .any(|c| c.start < e.max(s + 1) && s < c.end)
+    }
+
+    fn set_date(&mut self, d: Option<date::Date>, source: &str) {
+        if self.published.is_none() {
+            self.published = d.and_then(|d| to_published(d, source));
+        }
+    }
+
+    fn add_names(&mut self, s: &str, translators: bool) {
+        for n in names(s) {
+            if is_agency(&n) {
+                self.agency.get_or_insert(n);
+            } else if translators {
+                self.translators.push(n);
+            } else {
+                self.authors.push(n);
+            }
+        }
+    }
+}
+
+/// What the record already knows.
+pub(crate) struct Hints<'a> {
+    pub title: Option<&'a str>,
+    pub published: Option<Published>,
+}
+
+/// Finds metadata in the repaired text `t`.
+pub(crate) fn extract(t: &str, hints: &Hints<'_>) -> Meta {
+    let r = rules();
+    let mut m = Meta {
+        published: hints.published.clone(),
+        ..Meta::default()
+    };
+    let mut body = 0;
+    if let Some(c) = r.header.captures(t) {
+        let whole = c.get(0).map_or(0..0, |g| g.range());
+        m.cut(0, whole.end, "header");
+        m.set_date(
+            c.get(1).and_then(|g| date::parse_numeric(g.as_str())),
+            "header",
+        );
+        body = whole.end;
+    }
+    leading_block(t, body, hints, &mut m);
+    dateline(t, body, &mut m);
+    agency_lines(t, body, &mut m);
+    credits(t, &mut m);
+    photo_credits(t, &mut m);
+    m.cuts.sort_by_key(|c| (c.start, c.end));
+    let mut kept: Vec<RawCut> = Vec::with_capacity(m.cuts.len());
+    for c in m.cuts.drain(..) {
+        if kept.last().map_or(true, |k| k.end <= c.start) {
+            kept.push(c);
+        }
+    }
+    m.cuts = kept;
+    m
+}
+
+/// The short lines before the first paragraph of prose: section, headline, byline.
+fn leading_block(t: &str, from: usize, hints: &Hints<'_>, m: &mut Meta) {
+    let r = rules();
+    let mut block: Vec<(usize, usize)> = Vec::new();
+    let mut after_block = false;
+    for (s, e) in lines_from(t, from)
+        .filter(|&(s, e)| !t[s..e].trim().is_empty())
+        .take(16)
+    {
+        let line = t[s..e].trim();
+        if line.chars().count() > 150 || words(line) > 30 {
+            after_block = true;
+            break;
+        }
+        block.push((s, e));
+    }
+    if block.is_empty() {
+        return;
+    }
+    let trimmed = |i: usize| t[block[i].0..block[i].1].trim();
+    let has_more = |i: usize| after_block || i + 1 < block.len();
+    let title_at = match hints.title {
+        Some(title) => (0..block.len()).find(|&i| trimmed(i) == title.trim()),
+        None => (0..block.len()).find(|&i| {
+            let l = trimmed(i);
+            (4..=30).contains(&words(l))
+                && starts_upper(l)
+                && !l.ends_with(['.', ':', ',', ';'])
+                && !r.byline.is_match(l)
+                && !r.agency_line.is_match(l)
+                && !r.dateline.is_match(l)
+                && date::parse(l).is_none()
+                && has_more(i)
+        }),
+    };
+    if let Some(i) = title_at {
+        let (s, e) = block[i];
+        let (cs, ce) = line_cut(t, s, e);
+        m.cut(cs, ce, "title");
+        if hints.title.is_none() {
+            m.title = Some(trimmed(i).to_string());
+        }
+        if i > 0 {
+            let l = trimmed(i - 1);
+            let lower = l.to_lowercase();
+            if (1..=3).contains(&words(l))
+                && l.chars().count() <= 40
+                && l.chars().next().is_some_and(char::is_uppercase)
+                && !l.chars().any(|c| c.is_ascii_digit() || ":|/".contains(c))
+                && !NOT_SECTIONS.contains(&lower.as_str())
+            {
+                let (s, e) = block[i - 1];
+                let (cs, ce) = line_cut(t, s, e);
+                m.cut(cs, ce, "section");
+                m.section = Some(l.to_string());
+            }
+        }
+    }
+    for &(s, e) in &block {
+        let line = t[s..e].trim();
+        if let Some(c) = r.byline.captures(line) {
+            if words(line) <= 10 && !m.is_cut(s, e) {
+                let (cs, ce) = line_cut(t, s, e);
+                m.cut(cs, ce, "byline");
+                m.add_names(c.name("names").map_or("", |g| g.as_str()), false);
+            }
+        }
+    }
+}
+
+/// `BRUXELLES, 7 janvier (Reuters) -` at the start of one of the first lines.
+fn dateline(t: &str, from: usize, m: &mut Meta) {
+    let r = rules();
+    for (s, e) in lines_from(t, from)
+        .filter(|&(s, e)| !t[s..e].trim().is_empty())
+        .take(12)
+    {
+        if m.is_cut(s, e) {
+            continue;
+        }
+        let lead = t[s..e].len() - t[s..e].trim_start().len();
+        let line = &t[s + lead..e];
+        let Some(c) = r.dateline.captures(line) else {
+            continue;
+        };
+        let day = c.name("date").map(|d| date::parse_words(d.as_str()));
+        if matches!(day, Some(None)) {
+            continue;
+        }
+        let end = s + lead + c.get(0).map_or(0, |g| g.end());
+        m.cut(s + lead, end, "dateline");
+        m.dateline_place = c.name("place").map(|p| p.as_str().trim().to_string());
+        if let Some(a) = c.name("agency") {
+            m.agency
+                .get_or_insert_with(|| a.as_str().trim().to_string());
+        }
+        m.set_date(day.flatten(), "dateline");
+        return;
+    }
+}
+
+/// `AFP, publié le mardi 30 juin 2020 à 21h01` as a line of its own, near the start or the end.
+fn agency_lines(t: &str, from: usize, m: &mut Meta) {
+    let r = rules();
+    let all: Vec<(usize, usize)> = lines_from(t, from)
+        .filter(|&(s, e)| !t[s..e].trim().is_empty())
+        .collect();
+    let n = all.len();
+    for (k, &(s, e)) in all.iter().enumerate() {
+        if k >= 40 && k + 5 < n {
+            continue;
+        }
+        let line = t[s..e].trim();
+        let Some(c) = r.agency_line.captures(line) else {
+            continue;
+        };
+        let agency = c.name("agency").map_or("", |g| g.as_str()).trim();
+        let d = c.name("date").and_then(|g| date::parse(g.as_str()));
+        if d.is_none() || words(agency) > 6 || m.is_cut(s, e) {
+            continue;
+        }
+        let (cs, ce) = line_cut(t, s, e);
+        m.cut(cs, ce, "agency_line");
+        m.agency.get_or_insert_with(|| agency.to_string());
+        m.set_date(d, "agency_line");
+    }
+}
+
+const AUTHOR_ROLES: &[&str] = &[
+    "additional reporting by",
+    "reporting by",
+    "writing by",
+    "written by",
+    "reportage de",
+    "reportage",
+    "rédigé par",
+    "redige par",
+    "écrit par",
+    "ecrit par",
+    "rédaction",
+    "par",
+    "avec",
+    "by",
+    "with",
+];
+const TRANSLATOR_ROLES: &[&str] = &[
+    "version française",
+    "version francaise",
+    "adaptation française",
+    "traduction",
+    "traduit par",
+    "translated by",
+];
+const EDITOR_ROLES: &[&str] = &[
+    "édité par",
+    "edité par",
+    "edite par",
+    "editing by",
+    "edited by",
+];
+
+enum Role {
+    Author,
+    Translator,
+    Editor,
+}
+
+fn role(segment: &str) -> Option<(Role, &str)> {
+    let lower = segment.to_lowercase();
+    let groups: [(&[&str], fn() -> Role); 3] = [
+        (TRANSLATOR_ROLES, || Role::Translator),
+        (EDITOR_ROLES, || Role::Editor),
+        (AUTHOR_ROLES, || Role::Author),
+    ];
+    for (keys, make) in groups {
+        for k in keys.iter() {
+            if lower.starts_with(k) && lower[k.len()..].starts_with([' ', ':']) {
+                // Lowercasing keeps byte lengths for these ASCII/Latin keywords only when the
+                // segment starts the same way; take the rest by characters to stay on boundaries.
+                let n = k.chars().count();
+                let rest = segment
+                    .char_indices()
+                    .nth(n)
+                    .map_or("", |(i, _)| &segment[i..]);
+                return Some((make(), rest.trim_start_matches([' ', ':']).trim()));
+            }
+        }
+    }
+    None
+}
+
+/// `(Reportage Robin Emmott; version française Jean-Stéphane Brosse)` at the end of the text.
+fn credits(t: &str, m: &mut Meta) {
+    let r = rules();
+    let trimmed_end = t.trim_end().len();
+    let line_start = t[..trimmed_end].rfind('\n').map_or(0, |i| i + 1);
+    let line = &t[line_start..trimmed_end];
+    let Some(c) = r.credits.captures(line) else {
+        return;
+    };
+    let body = c.name("body").map_or("", |g| g.as_str());
+    let segments: Vec<&str> = body.split(';').map(str::trim).collect();
+    if segments.first().and_then(|s| role(s)).is_none() {
+        return;
+    }
+    for seg in segments {
+        match role(seg) {
+            Some((Role::Author, names)) => m.add_names(names, false),
+            Some((Role::Translator, names)) => m.add_names(names, true),
+            Some((Role::Editor, _)) | None => {}
+        }
+    }
+    let start = line_start + c.get(0).map_or(0, |g| g.start());
+    if t[line_start..start].trim().is_empty() {
+        let (cs, ce) = line_cut(t, line_start, t.len());
+        m.cut(cs, ce, "credits");
+    } else {
+        m.cut(start, t.len(), "credits");
+    }
+}
+
+/// Photo credits at the end of caption lines, after a sentence or alone on their line.
+fn photo_credits(t: &str, m: &mut Meta) {
+    let r = rules();
+    for g in r.photo.find_iter(t) {
+        let line_start = t[..g.start()].rfind('\n').map_or(0, |i| i + 1);
+        let before = t[line_start..g.start()].trim_end();
+        let credit = g.as_str().trim();
+        if words(credit) > 12 || m.is_cut(g.start(), g.end()) {
+            continue;
+        }
+        if before.is_empty() {
+            let (cs, ce) = line_cut(t, line_start, g.end());
+            m.cut(cs, ce, "photo_credit");
+        } else if before.ends_with(['.', '!', '?', ')', '»', '”', '"']) {
+            m.cut(line_start + before.len(), g.end(), "photo_credit");
+        } else {
+            continue;
+        }
+        m.photo_credits.push(credit.to_string());
+    }
+}

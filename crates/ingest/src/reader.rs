@@ -1,0 +1,639 @@
+//! Streaming reader: inputs → [`Record`]s. Sequential I/O only; no text decoding here.
+//!
+//! Directories are walked depth-first with each level sorted by name (hidden entries skipped).
+//! Compression (gzip, zstd) is recognised by magic bytes. JSON Lines and CSV files are read one record
+//! at a time, and no document is read past `max_doc_bytes + 1` bytes.
+
+use std::collections::{HashSet, VecDeque};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use crate::error::{Error, ErrorKind};
+use crate::input::{Body, FieldNames, Format, Input, Record};
+
+type Source = Box<dyn BufRead + Send>;
+
+const BUF: usize = 64 * 1024;
+/// Default `max_doc_bytes`: 64 MiB.
+pub const DEFAULT_MAX_DOC_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Builds a [`Reader`].
+#[derive(Debug, Clone)]
+pub struct ReaderBuilder {
+    format: Format,
+    fields: FieldNames,
+    max_doc_bytes: u64,
+    follow_links: bool,
+}
+
+impl Default for ReaderBuilder {
+    fn default() -> ReaderBuilder {
+        ReaderBuilder::new()
+    }
+}
+
+impl ReaderBuilder {
+    /// Auto format, default field names, 64 MiB per document, symbolic links not followed in walks.
+    pub fn new() -> ReaderBuilder {
+        ReaderBuilder {
+            format: Format::Auto,
+            fields: FieldNames::default(),
+            max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
+            follow_links: false,
+        }
+    }
+
+    /// The container format of every input (default [`Format::Auto`]).
+    pub fn format(&mut self, format: Format) -> &mut ReaderBuilder {
+        self.format = format;
+        self
+    }
+
+    /// Field names for JSON Lines and CSV records.
+    pub fn fields(&mut self, fields: FieldNames) -> &mut ReaderBuilder {
+        self.fields = fields;
+        self
+    }
+
+    /// The largest document (a text file, a JSON line, a CSV row), in bytes after decompression.
+    /// Larger ones give an error of kind `too_large`.
+    pub fn max_doc_bytes(&mut self, bytes: u64) -> &mut ReaderBuilder {
+        self.max_doc_bytes = bytes;
+        self
+    }
+
+    /// Whether to follow symbolic links met while walking directories (inputs given explicitly are
+    /// always followed). Each directory is visited once, so link loops end.
+    pub fn follow_links(&mut self, yes: bool) -> &mut ReaderBuilder {
+        self.follow_links = yes;
+        self
+    }
+
+    /// A reader over `inputs`, in order.
+    pub fn build(&self, inputs: Vec<Input>) -> Reader {
+        let pending = inputs
+            .into_iter()
+            .map(|i| match i {
+                Input::Stdin => Pending::Stdin,
+                Input::Path(p) => {
+                    let shown = slashes(&p);
+                    Pending::Path {
+                        path: p,
+                        shown,
+                        walked: false,
+                    }
+                }
+            })
+            .collect();
+        Reader {
+            config: self.clone(),
+            pending,
+            current: None,
+            visited: HashSet::new(),
+        }
+    }
+}
+
+enum Pending {
+    Stdin,
+    Path {
+        path: PathBuf,
+        shown: String,
+        walked: bool,
+    },
+}
+
+/// Iterator over the records of all inputs. One `Err` per input or record that cannot be read;
+/// iteration always goes on with the next one.
+pub struct Reader {
+    config: ReaderBuilder,
+    pending: VecDeque<Pending>,
+    current: Option<Stream>,
+    visited: HashSet<PathBuf>,
+}
+
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reader")
+            .field("config", &self.config)
+            .field("pending", &self.pending.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Iterator for Reader {
+    type Item = Result<Record, Error>;
+
+    fn next(&mut self) -> Option<Result<Record, Error>> {
+        loop {
+            if let Some(stream) = &mut self.current {
+                match stream.next_record() {
+                    Some(r) => return Some(r),
+                    None => self.current = None,
+                }
+            }
+            let item = self.pending.pop_front()?;
+            match self.open(item) {
+                Ok(Opened::Record(r)) => return Some(Ok(r)),
+                Ok(Opened::Stream(s)) => self.current = Some(s),
+                Ok(Opened::Nothing) => {}
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+enum Opened {
+    Record(Record),
+    Stream(Stream),
+    Nothing,
+}
+
+fn slashes(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        s.into_owned()
+    } else {
+        s.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
+impl Reader {
+    fn open(&mut self, item: Pending) -> Result<Opened, Error> {
+        let (path, shown, walked) = match item {
+            Pending::Stdin => {
+                let src: Source = Box::new(BufReader::with_capacity(BUF, io::stdin()));
+                return self.open_source(src, "-".into(), "");
+            }
+            Pending::Path {
+                path,
+                shown,
+                walked,
+            } => (path, shown, walked),
+        };
+        let meta = std::fs::metadata(&path).map_err(|e| Error::io(e).at(&shown, None))?;
+        if meta.is_dir() {
+            self.expand_dir(&path, &shown, walked)?;
+            return Ok(Opened::Nothing);
+        }
+        let file = File::open(&path).map_err(|e| Error::io(e).at(&shown, None))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        self.open_source(Box::new(BufReader::with_capacity(BUF, file)), shown, &name)
+    }
+
+    fn expand_dir(&mut self, dir: &Path, shown: &str, walked: bool) -> Result<(), Error> {
+        if self.config.follow_links || !walked {
+            if let Ok(canon) = std::fs::canonicalize(dir) {
+                if !self.visited.insert(canon) {
+                    return Ok(()); // already walked (a link loop or a repeated input)
+                }
+            }
+        }
+        let rd = std::fs::read_dir(dir).map_err(|e| Error::io(e).at(shown, None))?;
+        let mut entries = Vec::new();
+        for entry in rd {
+            let entry = entry.map_err(|e| Error::io(e).at(shown, None))?;
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(false);
+            if is_link && !self.config.follow_links {
+                continue;
+            }
+            entries.push(name);
+        }
+        entries.sort();
+        let base = shown.trim_end_matches('/');
+        for name in entries.into_iter().rev() {
+            let path = dir.join(&name);
+            let shown = format!("{base}/{}", name.to_string_lossy());
+            self.pending.push_front(Pending::Path {
+                path,
+                shown,
+                walked: true,
+            });
+        }
+        Ok(())
+    }
+
+    fn open_source(&self, src: Source, shown: String, name: &str) -> Result<Opened, Error> {
+        let at = |e: Error| e.at(&shown, None);
+        let (magic, src) = peek(src, 4).map_err(|e| at(Error::io(e)))?;
+        let (src, compressed, name): (Source, bool, &str) = if magic.starts_with(&[0x1F, 0x8B]) {
+            let gz = flate2::read::MultiGzDecoder::new(src);
+            (
+                Box::new(BufReader::with_capacity(BUF, gz)),
+                true,
+                strip_ext(name),
+            )
+        } else if magic.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
+            let mut zst = zstd::stream::read::Decoder::with_buffer(src)
+                .map_err(|e| at(Error::new(ErrorKind::Decompress).with_cause(e)))?;
+            zst.window_log_max(31)
+                .map_err(|e| at(Error::new(ErrorKind::Decompress).with_cause(e)))?;
+            (
+                Box::new(BufReader::with_capacity(BUF, zst)),
+                true,
+                strip_ext(name),
+            )
+        } else {
+            (src, false, name)
+        };
+        let io_err = move |e: io::Error| {
+            let kind = if compressed {
+                ErrorKind::Decompress
+            } else {
+                ErrorKind::Io
+            };
+            Error::new(kind).with_cause(e)
+        };
+        let (head, src) = peek(src, BUF).map_err(|e| at(io_err(e)))?;
+        let format = match self.config.format {
+            Format::Auto => sniff(name, &head),
+            f => f,
+        };
+        let cap = self.config.max_doc_bytes;
+        match format {
+            Format::Jsonl => Ok(Opened::Stream(Stream::Jsonl(JsonlStream {
+                src,
+                shown,
+                index: 0,
+                fields: self.config.fields.clone(),
+                cap,
+                io_err: if compressed {
+                    ErrorKind::Decompress
+                } else {
+                    ErrorKind::Io
+                },
+                done: false,
+                line: Vec::new(),
+            }))),
+            Format::Csv => CsvStream::new(src, shown, &self.config.fields, cap, compressed)
+                .map(|s| Opened::Stream(Stream::Csv(Box::new(s)))),
+            Format::Text | Format::Auto => {
+                let mut bytes = Vec::new();
+                src.take(cap.saturating_add(1))
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| at(io_err(e)))?;
+                if bytes.len() as u64 > cap {
+                    return Err(at(Error::new(ErrorKind::TooLarge { limit: cap })));
+                }
+                if bytes.is_empty() {
+                    return Err(at(Error::new(ErrorKind::Empty)));
+                }
+                Ok(Opened::Record(Record::from_bytes(shown, bytes)))
+            }
+        }
+    }
+}
+
+/// Reads up to `n` bytes and gives back a reader that still yields them first.
+fn peek(mut src: Source, n: usize) -> io::Result<(Vec<u8>, Source)> {
+    let mut head = Vec::with_capacity(n.min(BUF));
+    (&mut src).take(n as u64).read_to_end(&mut head)?;
+    let out: Source = Box::new(Cursor::new(head.clone()).chain(src));
+    Ok((head, out))
+}
+
+fn strip_ext(name: &str) -> &str {
+    [".gz", ".gzip", ".zst", ".zstd"]
+        .iter()
+        .find_map(|e| name.strip_suffix(e))
+        .unwrap_or(name)
+}
+
+fn sniff(name: &str, head: &[u8]) -> Format {
+    if [".jsonl", ".ndjson", ".json"]
+        .iter()
+        .any(|e| name.ends_with(e))
+    {
+        return Format::Jsonl;
+    }
+    if name.ends_with(".csv") {
+        return Format::Csv;
+    }
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let Some(start) = head.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Format::Text;
+    };
+    let rest = &head[start..];
+    if rest.first() != Some(&b'{') {
+        return Format::Text;
+    }
+    match memchr::memchr(b'\n', rest) {
+        Some(end) => is_json_object(&rest[..end]),
+        None if head.len() < BUF => is_json_object(rest),
+        // A first line longer than the peek: trust an object that opens with a key.
+        None => {
+            let after = rest[1..].iter().find(|b| !b.is_ascii_whitespace());
+            if after == Some(&b'"') {
+                Format::Jsonl
+            } else {
+                Format::Text
+            }
+        }
+    }
+}
+
+fn is_json_object(line: &[u8]) -> Format {
+    match serde_json::from_slice::<serde_json::Value>(line) {
+        Ok(serde_json::Value::Object(_)) => Format::Jsonl,
+        _ => Format::Text,
+    }
+}
+
+enum Stream {
+    Jsonl(JsonlStream),
+    Csv(Box<CsvStream>),
+}
+
+impl Stream {
+    fn next_record(&mut self) -> Option<Result<Record, Error>> {
+        match self {
+            Stream::Jsonl(s) => s.next_record(),
+            Stream::Csv(s) => s.next_record(),
+        }
+    }
+}
+
+struct JsonlStream {
+    src: Source,
+    shown: String,
+    index: u64,
+    fields: FieldNames,
+    cap: u64,
+    io_err: ErrorKind,
+    done: bool,
+    line: Vec<u8>,
+}
+
+enum Line {
+    Eof,
+    Ok,
+    TooLong,
+}
+
+/// Reads one line into `buf` (without `\n`), keeping at most `cap` bytes; longer lines are
+/// consumed to their end and reported as `TooLong`.
+fn read_line_capped(src: &mut dyn BufRead, buf: &mut Vec<u8>, cap: u64) -> io::Result<Line> {
+    buf.clear();
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let avail = match src.fill_buf() {
+            Ok(a) => a,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok(match (any, too_long) {
+                (false, _) => Line::Eof,
+                (true, true) => Line::TooLong,
+                (true, false) => Line::Ok,
+            });
+        }
+        any = true;
+        let (take, found) = match memchr::memchr(b'\n', avail) {
+            Some(i) => (i, true),
+            None => (avail.len(), false),
+        };
+        if !too_long {
+            if (buf.len() + take) as u64 > cap {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(&avail[..take]);
+            }
+        }
+        src.consume(if found { take + 1 } else { take });
+        if found {
+            return Ok(if too_long { Line::TooLong } else { Line::Ok });
+        }
+    }
+}
+
+/// A JSON value as an optional string field: strings as is, numbers and booleans printed,
+/// null as absent, arrays and objects as compact JSON.
+fn field_string(v: Option<&serde_json::Value>) -> Option<String> {
+    match v? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+impl JsonlStream {
+    fn next_record(&mut self) -> Option<Result<Record, Error>> {
+        while !self.done {
+            let read = read_line_capped(&mut self.src, &mut self.line, self.cap);
+            let index = self.index;
+            let err = |e: Error| e.at(&self.shown, Some(index));
+            match read {
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(err(Error::new(self.io_err.clone()).with_cause(e))));
+                }
+                Ok(Line::Eof) => self.done = true,
+                Ok(Line::TooLong) => {
+                    self.index += 1;
+                    return Some(Err(err(Error::new(ErrorKind::TooLarge {
+                        limit: self.cap,
+                    }))));
+                }
+                Ok(Line::Ok) => {
+                    if self.line.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    self.index += 1;
+                    return Some(self.parse(index).map_err(err));
+                }
+            }
+        }
+        None
+    }
+
+    fn parse(&self, index: u64) -> Result<Record, Error> {
+        let text = String::from_utf8_lossy(&self.line);
+        let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{FEFF}'))
+            .map_err(|e| Error::new(ErrorKind::Json).with_cause(e))?;
+        let serde_json::Value::Object(mut obj) = value else {
+            return Err(Error::new(ErrorKind::Json).with_cause("the line is not a JSON object"));
+        };
+        let body = match obj.remove(&self.fields.text) {
+            Some(serde_json::Value::String(s)) => s,
+            Some(serde_json::Value::Null) | None => {
+                return Err(Error::new(ErrorKind::MissingField {
+                    field: self.fields.text.clone(),
+                }))
+            }
+            Some(other) => other.to_string(),
+        };
+        Ok(Record {
+            source_path: self.shown.clone(),
+            source_index: Some(index),
+            source_id: field_string(obj.get(&self.fields.id)),
+            url: field_string(obj.get(&self.fields.url)),
+            date: field_string(obj.get(&self.fields.date)),
+            title: field_string(obj.get(&self.fields.title)),
+            body: Body::Text(body),
+        })
+    }
+}
+
+/// Counts bytes read and fails once one record has used more than its cap (plus the csv buffer).
+struct CapRead {
+    inner: Source,
+    read: u64,
+    record_start: Arc<AtomicU64>,
+    cap: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("CSV record larger than the limit")]
+struct RecordTooLarge;
+
+impl Read for CapRead {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let start = self.record_start.load(Ordering::Relaxed);
+        if self.read.saturating_sub(start) > self.cap.saturating_add(BUF as u64) {
+            return Err(io::Error::other(RecordTooLarge));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+struct CsvStream {
+    csv: csv::Reader<CapRead>,
+    shown: String,
+    index: u64,
+    cols: [Option<usize>; 5],
+    record_start: Arc<AtomicU64>,
+    cap: u64,
+    compressed: bool,
+    done: bool,
+    record: csv::ByteRecord,
+}
+
+impl CsvStream {
+    fn new(
+        src: Source,
+        shown: String,
+        fields: &FieldNames,
+        cap: u64,
+        compressed: bool,
+    ) -> Result<CsvStream, Error> {
+        let record_start = Arc::new(AtomicU64::new(0));
+        let inner = CapRead {
+            inner: src,
+            read: 0,
+            record_start: Arc::clone(&record_start),
+            cap,
+        };
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(inner);
+        let headers = csv
+            .byte_headers()
+            .map_err(|e| Error::new(ErrorKind::Csv).with_cause(e).at(&shown, None))?
+            .clone();
+        let find = |name: &str| {
+            headers.iter().position(|h| {
+                let h = h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h);
+                h.trim_ascii() == name.as_bytes()
+            })
+        };
+        let cols = [
+            find(&fields.text),
+            find(&fields.id),
+            find(&fields.url),
+            find(&fields.date),
+            find(&fields.title),
+        ];
+        if cols[0].is_none() {
+            return Err(Error::new(ErrorKind::MissingField {
+                field: fields.text.clone(),
+            })
+            .at(&shown, None));
+        }
+        record_start.store(csv.position().byte(), Ordering::Relaxed);
+        Ok(CsvStream {
+            csv,
+            shown,
+            index: 0,
+            cols,
+            record_start,
+            cap,
+            compressed,
+            done: false,
+            record: csv::ByteRecord::new(),
+        })
+    }
+
+    fn next_record(&mut self) -> Option<Result<Record, Error>> {
+        if self.done {
+            return None;
+        }
+        let index = self.index;
+        let read = self.csv.read_byte_record(&mut self.record);
+        self.record_start
+            .store(self.csv.position().byte(), Ordering::Relaxed);
+        let err = |e: Error| Some(Err(e.at(&self.shown, Some(index))));
+        match read {
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Ok(true) => {
+                self.index += 1;
+                let get = |i: usize| {
+                    self.cols[i]
+                        .and_then(|c| self.record.get(c))
+                        .map(|b| String::from_utf8_lossy(b).into_owned())
+                };
+                let text = get(0).unwrap_or_default();
+                if text.len() as u64 > self.cap {
+                    return err(Error::new(ErrorKind::TooLarge { limit: self.cap }));
+                }
+                let opt = |i: usize| get(i).filter(|s| !s.is_empty());
+                Some(Ok(Record {
+                    source_path: self.shown.clone(),
+                    source_index: Some(index),
+                    source_id: opt(1),
+                    url: opt(2),
+                    date: opt(3),
+                    title: opt(4),
+                    body: Body::Text(text),
+                }))
+            }
+            Err(e) => match e.kind() {
+                csv::ErrorKind::Io(io) => {
+                    self.done = true;
+                    let too_large = io
+                        .get_ref()
+                        .is_some_and(|inner| inner.is::<RecordTooLarge>());
+                    let kind = if too_large {
+                        ErrorKind::TooLarge { limit: self.cap }
+                    } else if self.compressed {
+                        ErrorKind::Decompress
+                    } else {
+                        ErrorKind::Io
+                    };
+                    err(Error::new(kind).with_cause(e))
+                }
+                _ => {
+                    self.index += 1;
+                    err(Error::new(ErrorKind::Csv).with_cause(e))
+                }
+            },
+        }
+    }
+}
