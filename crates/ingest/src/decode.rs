@@ -66,6 +66,10 @@ pub(crate) fn decode(bytes: &[u8], tld: Option<&[u8]>) -> Result<Decoded, Error>
     if looks_binary(head) {
         return Err(Error::new(ErrorKind::Binary));
     }
+    if mostly_utf8(bytes) {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        return Ok(done(text, UTF_8, DecidedBy::Detected));
+    }
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(bytes, true);
     let mut enc = detector.guess(tld, true);
@@ -82,6 +86,16 @@ fn done(text: String, enc: &'static Encoding, decided_by: DecidedBy) -> Decoded 
         encoding: enc.name(),
         decided_by,
     }
+}
+
+/// UTF-8 with a few stray bytes: at least twice as many valid multi-byte characters as invalid bytes.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut multi, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        multi += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    multi >= 2 * invalid
 }
 
 /// NUL bytes, or more than 10% control bytes other than whitespace and ESC.
@@ -238,5 +252,14 @@ mod tests {
         b.extend_from_slice(&[0xC3]);
         let d = decode(&b, None).unwrap();
         assert_eq!((d.text.as_str(), d.encoding), ("déjà vu \u{FFFD}", "UTF-8"));
+        let d = decode(
+            b"Le caf\xC3\xA9 \xE9tait tr\xC3\xA8s r\xC3\xA9put\xC3\xA9",
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("Le café \u{FFFD}tait très réputé", "UTF-8")
+        );
     }
 }

@@ -327,15 +327,11 @@ fn dateline(t: &str, from: usize, m: &mut Meta) {
     }
 }
 
-/// `AFP, publié le mardi 30 juin 2020 à 21h01` as a line of its own, near the start or the end.
+/// `AFP, publié le mardi 30 juin 2020 à 21h01` as a line of its own.
 fn agency_lines(t: &str, from: usize, m: &mut Meta) {
     let r = rules();
-    let all: Vec<(usize, usize)> = lines_from(t, from)
-        .filter(|&(s, e)| !t[s..e].trim().is_empty())
-        .collect();
-    let n = all.len();
-    for (k, &(s, e)) in all.iter().enumerate() {
-        if k >= 40 && k + 5 < n {
+    for (s, e) in lines_from(t, from) {
+        if e - s > 200 || !t[s..e].contains(',') {
             continue;
         }
         let line = t[s..e].trim();
@@ -454,7 +450,12 @@ fn photo_credits(t: &str, m: &mut Meta) {
         let line_start = t[..g.start()].rfind('\n').map_or(0, |i| i + 1);
         let before = t[line_start..g.start()].trim_end();
         let credit = g.as_str().trim();
-        if words(credit) > 12 || m.is_cut(g.start(), g.end()) {
+        let lower = credit.to_lowercase();
+        if words(credit) > 12
+            || lower.contains("copyright")
+            || lower.contains("droits")
+            || m.is_cut(g.start(), g.end())
+        {
             continue;
         }
         if before.is_empty() {

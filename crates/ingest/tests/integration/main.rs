@@ -1,0 +1,23 @@
+//! Integration tests of toolkit-ingest, one module per topic.
+
+mod bad_input;
+mod encodings;
+mod formats;
+mod orangesum;
+mod props;
+mod seeds;
+
+use toolkit_ingest::{Document, Error, Ingester, IngesterBuilder, Input, ReaderBuilder, Record};
+
+pub fn ingester() -> Ingester {
+    IngesterBuilder::new().language_hint(Some("fr")).build()
+}
+
+/// Reads `inputs` with default settings and ingests every record.
+pub fn read_all(inputs: Vec<Input>) -> Vec<Result<Document, Error>> {
+    let ing = ingester();
+    ReaderBuilder::new()
+        .build(inputs)
+        .map(|r| r.and_then(|rec: Record| ing.ingest(rec)))
+        .collect()
+}
