@@ -76,8 +76,9 @@ fn plausibility(lead: u8, second: u8, fixed: char, prev: Option<char>) -> Option
         0xC6..=0xCB => (0x218..=0x21B).contains(&u) || (0x2C6..=0x2DD).contains(&u),
         // Combining diacritics after a letter (decomposed text: `eÌ\u{81}`).
         0xCC | 0xCD => prev.is_some_and(char::is_alphabetic),
-        // General punctuation, currency, letterlike, arrows, math, symbols; not braille/CJK radicals.
-        0xE2 => second <= 0x9F,
+        // General punctuation, currency, letterlike, arrows, math, shapes, dingbats. Not U+2400..=U+253F
+        // (second byte 0x90..=0x94: `‘’“”` after `â` in real text) nor braille/CJK radicals (>= 0xA0).
+        0xE2 => matches!(second, 0x80..=0x8F | 0x95..=0x9F),
         // A byte order mark (`ï»¿`).
         0xEF if u == 0xFEFF => true,
         0xF0 => u >= 0x1F000,
@@ -263,6 +264,8 @@ mod tests {
             "😀 ’ “ ” € œ",
             "ÅSA\u{A0}»",
             "Å\u{A0}»",
+            "pâ’œuvre",
+            "â“œ",
         ] {
             let (t, n) = repair(ok);
             assert!(matches!(t, Cow::Borrowed(_)), "{ok} -> {t}");
