@@ -1,8 +1,35 @@
 //! Abbreviation lists: parsing the plain-text format of `data/abbreviations/*.txt` and lookup.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::Error;
+
+/// A fast hasher for short words (FxHash-like multiply-rotate): the lookups happen at most once per
+/// candidate boundary, on keys the crate's own lists define, so SipHash's DoS resistance buys nothing.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct WordHash(u64);
+
+impl Hasher for WordHash {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `BuildHasher` for [`WordHash`].
+pub(crate) type WordHasher = BuildHasherDefault<WordHash>;
 
 /// How an abbreviation behaves before the next word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,7 +45,7 @@ pub(crate) enum Kind {
 /// A set of abbreviations, keyed by the word before the final period (`J.-C` for `J.-C.`).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Abbreviations {
-    map: HashMap<Box<str>, Kind>,
+    map: HashMap<Box<str>, Kind, WordHasher>,
     /// Longest key in bytes: longer words are not looked up.
     max_len: usize,
 }

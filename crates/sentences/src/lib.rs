@@ -58,6 +58,7 @@ mod offsets;
 mod segmenter;
 mod sentence;
 mod split;
+mod starters;
 mod tokens;
 
 pub use crate::error::Error;

@@ -15,7 +15,7 @@ use crate::Sentence;
 /// use toolkit_sentences::CharOffsets;
 /// let text = "Été. Oui.";
 /// let mut offsets = CharOffsets::new(text);
-/// assert_eq!(offsets.char_offset(6), 5); // "Été. " is 6 bytes, 5 chars
+/// assert_eq!(offsets.char_offset(7), 5); // "Été. " is 7 bytes, 5 chars
 /// assert_eq!(offsets.char_offset(text.len()), 9);
 /// ```
 #[derive(Clone, Debug)]
@@ -60,7 +60,7 @@ impl<'t> CharOffsets<'t> {
 /// (see [`CharOffsets`]).
 ///
 /// ```
-/// assert_eq!(toolkit_sentences::to_char_offsets("« Oui »", &[0, 3, 7]), vec![0, 2, 5]);
+/// assert_eq!(toolkit_sentences::to_char_offsets("« Oui »", &[0, 3, 9]), vec![0, 2, 7]);
 /// ```
 pub fn to_char_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
     let mut offsets = CharOffsets::new(text);

@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::abbreviations::{self, Abbreviations};
 use crate::split::{self, Rules};
+use crate::starters::{self, Starters};
 use crate::{Error, Sentence};
 
 /// The language whose abbreviation list the segmenter uses.
@@ -42,11 +43,23 @@ impl FromStr for Language {
 /// assert_eq!(seg.split("Le Dépt. Doubs vote. Oui.").len(), 2);
 /// # Ok::<(), toolkit_sentences::Error>(())
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct SegmenterBuilder {
     language: Language,
     extra: Vec<String>,
     join_wrapped_lines: bool,
+    glued_sentences: bool,
+}
+
+impl Default for SegmenterBuilder {
+    fn default() -> Self {
+        SegmenterBuilder {
+            language: Language::French,
+            extra: Vec::new(),
+            join_wrapped_lines: false,
+            glued_sentences: true,
+        }
+    }
 }
 
 impl SegmenterBuilder {
@@ -80,6 +93,17 @@ impl SegmenterBuilder {
         self
     }
 
+    /// Whether to split sentences glued by a space without final punctuation (on by default; French
+    /// only, the English list is empty): `Le Sénat adopte la réforme Le texte a été voté` splits before
+    /// `Le texte`, because a capitalized determiner, pronoun, preposition or conjunction followed by a
+    /// lowercase word, after a word, `)` or `;`, starts a sentence (headlines, captions and list items
+    /// that a scraper joined with a space). Proper names (`Marine Le Pen`, `Le Monde`) do not split
+    /// since the next word is capitalized. See `data/abbreviations/fr-sentence-starters.txt`.
+    pub fn glued_sentences(&mut self, yes: bool) -> &mut Self {
+        self.glued_sentences = yes;
+        self
+    }
+
     /// Builds the segmenter; fails if an added abbreviation list is malformed.
     pub fn build(&self) -> Result<Segmenter, Error> {
         let abbreviations = if self.extra.is_empty() {
@@ -91,9 +115,14 @@ impl SegmenterBuilder {
             }
             Arc::new(own)
         };
+        let starters = match (self.glued_sentences, self.language) {
+            (true, Language::French) => Some(french_starters()),
+            _ => None,
+        };
         Ok(Segmenter {
             abbreviations,
             join_wrapped_lines: self.join_wrapped_lines,
+            starters,
         })
     }
 }
@@ -106,6 +135,7 @@ impl SegmenterBuilder {
 pub struct Segmenter {
     abbreviations: Arc<Abbreviations>,
     join_wrapped_lines: bool,
+    starters: Option<Arc<Starters>>,
 }
 
 impl Segmenter {
@@ -114,6 +144,7 @@ impl Segmenter {
         Segmenter {
             abbreviations: built_in(Language::French),
             join_wrapped_lines: false,
+            starters: Some(french_starters()),
         }
     }
 
@@ -130,6 +161,7 @@ impl Segmenter {
         let rules = Rules {
             abbreviations: &self.abbreviations,
             join_wrapped_lines: self.join_wrapped_lines,
+            starters: self.starters.as_deref(),
         };
         split::split(text, &rules, out);
     }
@@ -156,6 +188,17 @@ fn built_in(language: Language) -> Arc<Abbreviations> {
         Arc::new(a)
     })
     .clone()
+}
+
+fn french_starters() -> Arc<Starters> {
+    static FRENCH: OnceLock<Arc<Starters>> = OnceLock::new();
+    FRENCH
+        .get_or_init(|| {
+            let mut s = Starters::default();
+            let _ = s.extend_from_str(starters::FRENCH);
+            Arc::new(s)
+        })
+        .clone()
 }
 
 #[cfg(test)]

@@ -6,12 +6,15 @@
 //! word), so the whole split is linear in the length of the text.
 
 use crate::abbreviations::{Abbreviations, Kind};
+use crate::starters::Starters;
 use crate::Sentence;
 
 /// What the rules need from the segmenter.
 pub(crate) struct Rules<'a> {
     pub(crate) abbreviations: &'a Abbreviations,
     pub(crate) join_wrapped_lines: bool,
+    /// Capitalized words that start a glued sentence; `None` turns the rule off.
+    pub(crate) starters: Option<&'a Starters>,
 }
 
 /// Bytes that may start a boundary: `.` `!` `?` `\n` `\r`, and 0xE2, the first byte of `…` U+2026,
@@ -24,6 +27,18 @@ static CANDIDATE: [bool; 256] = {
     table[b'\n' as usize] = true;
     table[b'\r' as usize] = true;
     table[0xE2] = true;
+    table
+};
+
+/// [`CANDIDATE`] plus the first bytes of capitalized sentence starters: `A`..=`Z` and 0xC3 (`À`, `Ç`).
+static CANDIDATE_WITH_CAPITALS: [bool; 256] = {
+    let mut table = CANDIDATE;
+    let mut b = b'A';
+    while b <= b'Z' {
+        table[b as usize] = true;
+        b += 1;
+    }
+    table[0xC3] = true;
     table
 };
 
@@ -78,9 +93,13 @@ pub(crate) fn split(text: &str, rules: &Rules<'_>, out: &mut Vec<Sentence>) {
         paragraph: 0,
         paragraph_has_text: false,
     };
+    let (table, starters) = match rules.starters {
+        Some(starters) if !starters.is_empty() => (&CANDIDATE_WITH_CAPITALS, Some(starters)),
+        _ => (&CANDIDATE, None),
+    };
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i..].iter().position(|&b| CANDIDATE[b as usize]) {
+        match bytes[i..].iter().position(|&b| table[b as usize]) {
             Some(k) => i += k,
             None => break,
         }
@@ -94,7 +113,22 @@ pub(crate) fn split(text: &str, rules: &Rules<'_>, out: &mut Vec<Sentence>) {
                 (Some(0x80), Some(0xA9)) => line_break(&mut cutter, rules, i, i + 3, true),
                 _ => i + 1,
             },
-            _ => terminator(&mut cutter, rules, i),
+            b'.' | b'!' | b'?' => terminator(&mut cutter, rules, i),
+            // Only reached with the capitals table, so `starters` is set.
+            b'A'..=b'Z' => {
+                if let Some(at) = starters.and_then(|s| glued_sentence_start(text, s, i)) {
+                    cutter.cut(at);
+                }
+                i + 1
+            }
+            // `À` and `Ç` (`Ça`); other 0xC3 bytes are `é`, `è`, … inside words.
+            0xC3 if matches!(bytes.get(i + 1), Some(0x80 | 0x87)) => {
+                if let Some(at) = starters.and_then(|s| glued_sentence_start(text, s, i)) {
+                    cutter.cut(at);
+                }
+                i + 2
+            }
+            _ => i + 1,
         };
     }
     cutter.cut(bytes.len());
@@ -297,6 +331,67 @@ fn is_glued(text: &str, dot: usize, abbreviations: &Abbreviations) -> bool {
         }
         None => false,
     }
+}
+
+/// `… la réforme Le texte a été voté`: a capitalized sentence starter (`Le`, `L'`, `Il`, `Dans`, see
+/// `data/abbreviations/fr-sentence-starters.txt`) at byte `at`, followed by a lowercase word, after a
+/// space that follows a letter, a digit, `)`, `]` or `;` (an opening quote before the word only after
+/// `)`, `]` or `;`). Returns
+/// where the new sentence starts (the word or its opening quote).
+fn glued_sentence_start(text: &str, starters: &Starters, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    // Cheap rejection: the byte before must end a space or an opening quote.
+    let prev = *bytes.get(at.checked_sub(1)?)?;
+    if !matches!(prev, b' ' | b'\t' | b'"' | 0xA0 | 0xAB | 0x9C | 0xAF) {
+        return None;
+    }
+    // What comes before: spaces, at most one opening quote, then the end of a clause.
+    let mut start = at;
+    let mut spaces = 0;
+    let mut quote = false;
+    let mut clause_ends = false;
+    for (n, (k, c)) in text[..at].char_indices().rev().enumerate() {
+        if n > 4 {
+            return None;
+        }
+        if is_horizontal_space(c) {
+            spaces += 1;
+        } else if !quote && matches!(c, '"' | '«' | '“') {
+            quote = true;
+            start = k;
+        } else {
+            // An opening quote after a word is a quotation inside the sentence (`le slogan
+            // « Nous … »`); only after `;` or a bracket does it open a new sentence.
+            clause_ends = if quote {
+                matches!(c, ')' | ']' | ';') && start > k + c.len_utf8()
+            } else {
+                c.is_alphanumeric() || matches!(c, ')' | ']' | ';')
+            };
+            break;
+        }
+    }
+    if !clause_ends || spaces == 0 {
+        return None;
+    }
+    // The word: a starter followed by a lowercase word (`Le texte`, `L'affaire`).
+    let rest = &text[at..];
+    let mut word_end = 0;
+    for (n, (k, c)) in rest.char_indices().enumerate() {
+        if !c.is_alphabetic() {
+            break;
+        }
+        if n >= 10 {
+            return None;
+        }
+        word_end = k + c.len_utf8();
+    }
+    let mut after = rest[word_end..].chars();
+    let (word, following) = match after.next() {
+        Some(c @ ('\'' | '’')) => (&rest[..word_end + c.len_utf8()], after.next()),
+        Some(' ') => (&rest[..word_end], after.next()),
+        _ => return None,
+    };
+    (following.is_some_and(char::is_lowercase) && starters.contains(word)).then_some(start)
 }
 
 /// A run of terminators starting at `at`. Cuts after it (and its closing quotes or brackets) when it
@@ -544,6 +639,31 @@ mod tests {
                 "Voir Orange.fr et fichier.PDF."
             ]
         );
+    }
+
+    #[test]
+    fn glued_sentences_without_punctuation() {
+        assert_eq!(
+            split("Le Sénat adopte la réforme Le texte a été voté. Marine Le Pen dénonce Le Monde et La Rochelle Il pleut"),
+            vec![
+                "Le Sénat adopte la réforme",
+                "Le texte a été voté.",
+                "Marine Le Pen dénonce Le Monde et La Rochelle",
+                "Il pleut"
+            ]
+        );
+        assert_eq!(
+            split("Chronologie L'affaire éclate (1990) À cette date ; « Nous avions dit » L'Otan dans un « Nous avions »"),
+            vec!["Chronologie", "L'affaire éclate (1990)", "À cette date ;", "« Nous avions dit » L'Otan dans un « Nous avions »"]
+        );
+        assert_eq!(
+            split("Bilan : Les pompiers. Série A du match, dit\" Le fils et « Le maire »"),
+            vec!["Bilan : Les pompiers.", "Série A du match, dit\" Le fils et « Le maire »"]
+        );
+        let off = SegmenterBuilder::new().glued_sentences(false).build().unwrap();
+        assert_eq!(off.split("la réforme Le texte").len(), 1);
+        let en = SegmenterBuilder::new().language(crate::Language::English).build().unwrap();
+        assert_eq!(en.split("la réforme Le texte").len(), 1);
     }
 
     #[test]
