@@ -151,7 +151,7 @@ fn line_break(
     let mut next = text.len();
     for (k, c) in text[after..].char_indices() {
         if is_line_break(c) {
-            paragraph |= c != '\u{2028}';
+            paragraph = true;
         } else if !c.is_whitespace() {
             next = after + k;
             break;
