@@ -1,0 +1,488 @@
+//! The normalizer: builder, cleaning, and the audit of removed segments.
+
+use std::sync::Arc;
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::learn::ChromeProfile;
+use crate::repeat::{Repeat, RepeatDetector};
+use crate::rules::{parse_rules, Pack, RuleSet};
+use crate::text::{char_len, ends_like_sentence, for_each_unit, line_key, push_normalized, word_count};
+use crate::{Class, Error};
+
+/// Lines longer than this (bytes) are not compared with rules: chrome lines are short, and
+/// skipping long prose keeps cleaning fast.
+const MAX_RULE_LINE: usize = 1200;
+/// A caption has at most this many words.
+const MAX_CAPTION_WORDS: usize = 60;
+/// A teaser line between two chrome lines has at most this many words.
+const MAX_TEASER_WORDS: usize = 30;
+/// At most this many teaser lines in a row between two chrome lines.
+const MAX_TEASER_RUN: usize = 3;
+/// A menu item has at most this many words...
+const MAX_MENU_WORDS: usize = 3;
+/// ... and a menu has at least this many items in a row.
+const MIN_MENU_RUN: usize = 5;
+/// The first line of a document (usually its title) is never removed as learned chrome when it
+/// has at least this many words.
+const PROTECTED_TITLE_WORDS: usize = 4;
+
+/// Builds a [`Normalizer`]: rule packs, user rules, a learned chrome profile.
+#[derive(Clone, Debug)]
+pub struct NormalizerBuilder {
+    packs: Vec<Pack>,
+    user: Vec<crate::rules::Rule>,
+    profile: ChromeProfile,
+}
+
+impl Default for NormalizerBuilder {
+    fn default() -> Self {
+        NormalizerBuilder::new()
+    }
+}
+
+impl NormalizerBuilder {
+    /// A builder with the French and English packs, no user rules, an empty profile.
+    pub fn new() -> NormalizerBuilder {
+        NormalizerBuilder { packs: vec![Pack::Fr, Pack::En], user: Vec::new(), profile: ChromeProfile::default() }
+    }
+
+    /// Uses these built-in packs instead of the default (both French and English).
+    pub fn packs(mut self, packs: &[Pack]) -> NormalizerBuilder {
+        self.packs = packs.to_vec();
+        self
+    }
+
+    /// Adds the rules of a user rule file (same TSV format as `data/boilerplate/*.tsv`). They
+    /// are tried after the built-in packs. Fails on the first malformed line.
+    pub fn rules_from_str(mut self, rules: &str) -> Result<NormalizerBuilder, Error> {
+        self.user.extend(parse_rules(rules, "user")?);
+        Ok(self)
+    }
+
+    /// Uses a learned chrome profile (see [`ChromeLearner`](crate::ChromeLearner)).
+    pub fn profile(mut self, profile: ChromeProfile) -> NormalizerBuilder {
+        self.profile = profile;
+        self
+    }
+
+    /// Compiles the rules.
+    pub fn build(self) -> Result<Normalizer, Error> {
+        let mut rules = Vec::new();
+        for pack in &self.packs {
+            rules.extend(parse_rules(pack.source(), pack.name())?);
+        }
+        rules.extend(self.user);
+        let rules = RuleSet::compile(rules)?;
+        Ok(Normalizer { inner: Arc::new(Inner { rules, profile: self.profile }) })
+    }
+}
+
+#[derive(Debug)]
+struct Inner {
+    rules: RuleSet,
+    profile: ChromeProfile,
+}
+
+/// Cleans document texts. Cheap to clone, shareable across threads.
+///
+/// Build it with [`NormalizerBuilder`]; [`Normalizer::default`] uses both built-in packs and
+/// no learned profile.
+#[derive(Clone, Debug)]
+pub struct Normalizer {
+    inner: Arc<Inner>,
+}
+
+impl Default for Normalizer {
+    fn default() -> Self {
+        NormalizerBuilder::new().build().expect("built-in rule packs compile")
+    }
+}
+
+/// The result of [`Normalizer::clean`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cleaned {
+    /// The clean text: paragraphs separated by exactly `"\n\n"`, no leading or trailing blanks.
+    pub text: String,
+    /// Every removed segment, in input order, disjoint.
+    pub removed: Vec<Removal>,
+    /// Number of paragraphs in `text`.
+    pub n_paragraphs: usize,
+}
+
+impl Cleaned {
+    /// Total number of characters (code points) removed, blanks not counted.
+    pub fn removed_chars(&self) -> usize {
+        self.removed.iter().map(|r| r.end - r.start).sum()
+    }
+}
+
+/// One removed segment: a row of the `removed` table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removal {
+    /// Start, in code points (Unicode scalar values) from the start of the input text.
+    pub start: usize,
+    /// End (exclusive), in code points.
+    pub end: usize,
+    /// The removed text, as in the input.
+    pub text: String,
+    /// Why it was removed.
+    pub class: Class,
+    /// The rule that removed it: a rule id from a pack or user file, or one of `learned`,
+    /// `caption-before-credit`, `teaser-between-chrome`, `menu-run`, `repeat`, `repeat-concat`.
+    pub rule_id: String,
+}
+
+/// Why a unit was removed (resolved to a class and rule id at the end).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Why {
+    Rule(usize),
+    Learned,
+    Caption,
+    Teaser,
+    Menu,
+    Repeat(Repeat),
+}
+
+#[derive(Clone, Debug)]
+struct Unit {
+    start: usize,
+    end: usize,
+    char_start: usize,
+    char_end: usize,
+    words: usize,
+    sentence: bool,
+    why: Option<Why>,
+    credit_with_name: bool,
+}
+
+impl Normalizer {
+    /// Cleans one document text. `site` is its host name (for learned chrome), if known.
+    ///
+    /// Never fails and never panics; removals are disjoint code-point spans of `text`.
+    pub fn clean(&self, text: &str, site: Option<&str>) -> Cleaned {
+        let inner = &*self.inner;
+        let mut units = Vec::new();
+        let mut glue = Vec::new();
+        let (mut byte_pos, mut char_pos) = (0, 0);
+        for_each_unit(text, &mut glue, |s, e| {
+            char_pos += char_len(&text[byte_pos..s]);
+            let char_start = char_pos;
+            char_pos += char_len(&text[s..e]);
+            byte_pos = e;
+            let unit = &text[s..e];
+            units.push(Unit {
+                start: s,
+                end: e,
+                char_start,
+                char_end: char_pos,
+                words: word_count(unit),
+                sentence: ends_like_sentence(unit),
+                why: None,
+                credit_with_name: false,
+            });
+        });
+
+        // 1. Rules and learned chrome, line by line.
+        let mut key = String::new();
+        for (i, u) in units.iter_mut().enumerate() {
+            let unit = &text[u.start..u.end];
+            if unit.len() > MAX_RULE_LINE {
+                continue;
+            }
+            line_key(unit, &mut key);
+            if let Some(r) = inner.rules.find(&key) {
+                u.why = Some(Why::Rule(r));
+                if inner.rules.get(r).class == Class::Credit {
+                    u.credit_with_name = key.contains(',') || key.contains('/');
+                }
+                continue;
+            }
+            let protected = i == 0 && u.words >= PROTECTED_TITLE_WORDS;
+            if !protected && inner.profile.contains_key(site, xxh3_64(key.as_bytes())) {
+                u.why = Some(Why::Learned);
+            }
+        }
+
+        // 2. Captions: a short line right before a photo credit.
+        for i in 0..units.len() {
+            if units[i].why.is_some() || units[i].words > MAX_CAPTION_WORDS {
+                continue;
+            }
+            let next_is_credit = units.get(i + 1).is_some_and(|n| {
+                matches!(n.why, Some(Why::Rule(r)) if inner.rules.get(r).class == Class::Credit)
+            });
+            if !next_is_credit {
+                continue;
+            }
+            let prev_removed = i == 0 || units[i - 1].why.is_some();
+            if prev_removed || units[i + 1].credit_with_name {
+                units[i].why = Some(Why::Caption);
+            }
+        }
+
+        // 3. Teasers: up to three short non-sentence lines between two removed lines.
+        let mut i = 0;
+        while i < units.len() {
+            if units[i].why.is_some() {
+                i += 1;
+                continue;
+            }
+            let run_start = i;
+            while i < units.len() && units[i].why.is_none() {
+                i += 1;
+            }
+            let run = run_start..i;
+            let bounded = run_start > 0 && i < units.len();
+            if bounded
+                && run.len() <= MAX_TEASER_RUN
+                && units[run.clone()].iter().all(|u| !u.sentence && u.words <= MAX_TEASER_WORDS)
+            {
+                for u in &mut units[run] {
+                    u.why = Some(Why::Teaser);
+                }
+            }
+        }
+
+        // 4. Repeated paragraphs, among the lines kept so far.
+        let mut repeats = RepeatDetector::default();
+        for u in units.iter_mut().filter(|u| u.why.is_none()) {
+            if let Some(r) = repeats.check(&text[u.start..u.end]) {
+                u.why = Some(Why::Repeat(r));
+            }
+        }
+
+        // 5. Menus: runs of very short lines among the kept lines.
+        let kept: Vec<usize> = (0..units.len()).filter(|&i| units[i].why.is_none()).collect();
+        let is_item = |u: &Unit| u.words <= MAX_MENU_WORDS && !u.sentence;
+        let mut k = 0;
+        while k < kept.len() {
+            if !is_item(&units[kept[k]]) {
+                k += 1;
+                continue;
+            }
+            let s = k;
+            while k < kept.len() && is_item(&units[kept[k]]) {
+                k += 1;
+            }
+            if k - s >= MIN_MENU_RUN {
+                for &j in &kept[s..k] {
+                    units[j].why = Some(Why::Menu);
+                }
+            }
+        }
+
+        // 6. Output and audit.
+        let mut out = Cleaned { text: String::with_capacity(text.len()), ..Cleaned::default() };
+        for u in &units {
+            let piece = &text[u.start..u.end];
+            match u.why {
+                None => {
+                    if out.n_paragraphs > 0 {
+                        out.text.push_str("\n\n");
+                    }
+                    push_normalized(piece, &mut out.text);
+                    out.n_paragraphs += 1;
+                }
+                Some(why) => {
+                    let (class, rule_id) = match why {
+                        Why::Rule(r) => {
+                            let rule = inner.rules.get(r);
+                            (rule.class, rule.id.clone())
+                        }
+                        Why::Learned => (Class::Learned, "learned".to_string()),
+                        Why::Caption => (Class::Caption, "caption-before-credit".to_string()),
+                        Why::Teaser => (Class::Chrome, "teaser-between-chrome".to_string()),
+                        Why::Menu => (Class::Chrome, "menu-run".to_string()),
+                        Why::Repeat(Repeat::Exact) => (Class::Repeated, "repeat".to_string()),
+                        Why::Repeat(Repeat::Concat) => (Class::Repeated, "repeat-concat".to_string()),
+                    };
+                    out.removed.push(Removal {
+                        start: u.char_start,
+                        end: u.char_end,
+                        text: piece.to_string(),
+                        class,
+                        rule_id,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ChromeLearner;
+
+    fn clean(s: &str) -> Cleaned {
+        static N: std::sync::OnceLock<Normalizer> = std::sync::OnceLock::new();
+        N.get_or_init(Normalizer::default).clean(s, None)
+    }
+
+    fn assert_invariants(input: &str, c: &Cleaned) {
+        let chars: Vec<char> = input.chars().collect();
+        let mut last = 0;
+        for r in &c.removed {
+            assert!(r.start < r.end && r.end <= chars.len(), "{r:?}");
+            assert!(r.start >= last, "overlap at {r:?}");
+            assert_eq!(chars[r.start..r.end].iter().collect::<String>(), r.text);
+            last = r.end;
+        }
+        assert_eq!(c.text.trim(), c.text);
+        assert!(!c.text.contains("\n\n\n"));
+        assert_eq!(c.n_paragraphs, if c.text.is_empty() { 0 } else { c.text.split("\n\n").count() });
+    }
+
+    #[test]
+    fn short_prose_and_quotes_stay() {
+        for prose in [
+            "Il a refusé.",
+            "\"Nous ne céderons pas\", a-t-il dit.",
+            "« Jamais. »",
+            "Non.",
+            "on ne sait pas.",
+        ] {
+            let raw = format!("Publicité\n\n{prose}\n\nPARTAGEZ:");
+            let c = clean(&raw);
+            assert_eq!(c.text, prose.replace(" »", "\u{a0}»").replace("« ", "«\u{a0}"), "{raw:?}");
+            assert_invariants(&raw, &c);
+        }
+    }
+
+    #[test]
+    fn teasers_between_chrome_go_titles_on_top_stay() {
+        let raw = "Olivier Véran annonce 400 millions d'euros\nA la une\nNews\nLe gouvernement démissionne\n03 juillet 2020\nNews\nHôpital: plus de 4.000 lits supprimés en 2018\n03 juillet 2020\n\nLe ministre a parlé jeudi.";
+        let c = clean(raw);
+        assert_eq!(c.text, "Olivier Véran annonce 400 millions d'euros\n\nLe ministre a parlé jeudi.");
+        let teasers: Vec<&str> =
+            c.removed.iter().filter(|r| r.rule_id == "teaser-between-chrome").map(|r| r.text.as_str()).collect();
+        assert_eq!(teasers, ["Le gouvernement démissionne", "Hôpital: plus de 4.000 lits supprimés en 2018"]);
+    }
+
+    #[test]
+    fn caption_before_photo_credit() {
+        let raw = "Réagir\nLe ministre de la Santé Olivier Véran.\n©Fabrice COFFRINI / AFP\nLe texte commence ici.";
+        let c = clean(raw);
+        assert_eq!(c.text, "Le texte commence ici.");
+        assert_eq!(c.removed[1].class, Class::Caption);
+        assert_eq!(c.removed[2].class, Class::Credit);
+        // A copyright line at the end does not eat the last paragraph.
+        let c = clean("Premier paragraphe.\n\nDernier paragraphe de l'article.\n\n© AFP");
+        assert_eq!(c.text, "Premier paragraphe.\n\nDernier paragraphe de l'article.");
+    }
+
+    #[test]
+    fn repeated_paragraphs_keep_the_first() {
+        let raw = "Le gouvernement a démissionné jeudi.\n\nUn autre paragraphe, plus long que le premier.\n\nLe gouvernement a démissionné, jeudi !";
+        let c = clean(raw);
+        assert_eq!(c.text, "Le gouvernement a démissionné jeudi.\n\nUn autre paragraphe, plus long que le premier.");
+        assert_eq!(c.removed[0].class, Class::Repeated);
+        assert_invariants(raw, &c);
+    }
+
+    #[test]
+    fn menus_are_runs_of_short_lines() {
+        let raw = "Titre de la page avec quatre mots\nFrance\nMonde\nPolitique\nSociété\nFinance\nLe texte.";
+        let c = clean(raw);
+        assert_eq!(c.text, "Titre de la page avec quatre mots\n\nLe texte.");
+        assert!(c.removed.iter().all(|r| r.rule_id == "menu-run"));
+        // Four short lines are not a menu.
+        let c = clean("Un.\nDeux\nTrois\nQuatre\nCinq");
+        assert_eq!(c.n_paragraphs, 5);
+    }
+
+    #[test]
+    fn learned_chrome_is_removed_but_not_the_first_line() {
+        let mut l = ChromeLearner::default();
+        for i in 0..10 {
+            l.observe(Some("ex.fr"), &format!("Le gros titre du site ici\nMes favoris du jour\nArticle {i}."));
+        }
+        let n = NormalizerBuilder::new().profile(l.finish()).build().unwrap();
+        let c = n.clean("Le gros titre du site ici\nMes favoris du jour\nArticle 99.", Some("ex.fr"));
+        assert_eq!(c.text, "Le gros titre du site ici\n\nArticle 99.");
+        assert_eq!(c.removed[0].class, Class::Learned);
+        let other = n.clean("Mes favoris du jour\nArticle 99.", Some("other.fr"));
+        assert_eq!(other.n_paragraphs, 2, "profiles are per site");
+    }
+
+    #[test]
+    fn user_rules_add_to_the_packs() {
+        let n = NormalizerBuilder::new()
+            .packs(&[])
+            .rules_from_str("my.rule\tad\texact\tAchetez maintenant\n")
+            .unwrap()
+            .build()
+            .unwrap();
+        let c = n.clean("Achetez  MAINTENANT\nPublicité\nTexte.", None);
+        assert_eq!(c.text, "Publicité\n\nTexte.", "no pack: Publicité stays");
+        assert_eq!(c.removed[0].rule_id, "my.rule");
+        assert!(NormalizerBuilder::new().rules_from_str("bad line").is_err());
+    }
+
+    #[test]
+    fn glued_paragraphs_are_split_and_offsets_are_code_points() {
+        let raw = "Élysée : réunion à l'hôpital jeudi.Le gouvernement répond.\r\n\r\nPublicité";
+        let c = clean(raw);
+        assert_eq!(c.text, "Élysée\u{a0}: réunion à l'hôpital jeudi.\n\nLe gouvernement répond.");
+        assert_eq!(c.removed[0].start, raw.chars().count() - "Publicité".chars().count());
+        assert_invariants(raw, &c);
+    }
+
+    #[test]
+    fn empty_and_blank_inputs() {
+        for raw in ["", " ", "\n\n\n", "\u{a0}\t\r\n"] {
+            let c = clean(raw);
+            assert_eq!(c, Cleaned::default(), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn cleaning_twice_changes_nothing_on_examples() {
+        for raw in [
+            "a\n\nb\n\nc\n\nd\n\ne\n\nf",
+            "x\nPublicité\nUn titre court\nPublicité\ny.",
+            "Un long paragraphe ici.\n\nA\n\nUn long paragraphe ici !\n\nB\n\nC\n\nD\n\nE",
+        ] {
+            let once = clean(raw);
+            assert_eq!(clean(&once.text).text, once.text, "{raw:?}");
+        }
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        const PIECES: &[&str] = &[
+            "Publicité", "PARTAGEZ:", "Réagir", "News", "03 juillet 2020", "12:39", "France", "Monde",
+            "Le gouvernement démissionne", "Il a refusé.", "« Non » , a-t-il dit !",
+            "©Fabrice COFFRINI / AFP", "Une photo.", "jeudi.Le ministre", "1/2", "Suivez nous sur",
+            "Un long paragraphe qui raconte quelque chose d'important pour l'article.", "a : b ; c ?",
+            "\u{a0}", "\u{202f}:", "é", "\t", "x.Y", "ab.Cd", "\"", "»", "«", "", " ",
+        ];
+
+        fn doc() -> impl Strategy<Value = String> {
+            prop::collection::vec((0..PIECES.len(), prop::sample::select(vec!["\n", "\n\n", " ", "", "\r\n"])), 0..40)
+                .prop_map(|v| v.into_iter().map(|(i, sep)| format!("{}{sep}", PIECES[i])).collect())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn idempotent_on_chrome_mixes(raw in doc()) {
+                let once = clean(&raw);
+                assert_invariants(&raw, &once);
+                prop_assert_eq!(clean(&once.text).text, once.text.clone());
+            }
+
+            #[test]
+            fn idempotent_and_panic_free_on_any_text(raw in "\\PC{0,200}|[a-zA-Zé.«»:!? \u{a0}\u{202f}\n\r\t\"]{0,300}") {
+                let once = clean(&raw);
+                assert_invariants(&raw, &once);
+                prop_assert_eq!(clean(&once.text).text, once.text.clone());
+            }
+        }
+    }
+}

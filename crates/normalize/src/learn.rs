@@ -1,0 +1,326 @@
+//! Corpus-learned chrome: lines that recur across many documents of the same site.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::io::{BufRead, Write};
+use std::str::FromStr;
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::text::{ends_like_sentence, for_each_unit, line_key, word_count};
+use crate::Error;
+
+/// The site bucket used for documents without a site.
+const NO_SITE: &str = "*";
+
+/// Settings of a [`ChromeLearner`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct LearnerConfig {
+    /// A line is chrome only if it occurs in at least this many documents of its site.
+    pub min_docs: u64,
+    /// ... and in at least this fraction of the site's documents (0.0 to 1.0).
+    pub min_fraction: f64,
+    /// Lines longer than this (in bytes) are never learned.
+    pub max_line_bytes: usize,
+    /// Lines with more words than this that end like a sentence are prose and never learned
+    /// (an agency paragraph reused by several articles must stay).
+    pub max_sentence_words: usize,
+}
+
+impl Default for LearnerConfig {
+    fn default() -> Self {
+        LearnerConfig { min_docs: 5, min_fraction: 0.0005, max_line_bytes: 400, max_sentence_words: 8 }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+struct SiteCounts {
+    docs: u64,
+    lines: HashMap<u64, (u64, Box<str>)>,
+}
+
+/// Counts, per site, in how many documents each normalized line occurs; [`finish`](Self::finish)
+/// keeps the frequent ones as a [`ChromeProfile`].
+///
+/// Memory grows with the number of distinct short lines, not with the corpus text: long lines
+/// and prose sentences are not counted. Learners fed in parallel combine with [`merge`](Self::merge).
+#[derive(Clone, Debug)]
+pub struct ChromeLearner {
+    config: LearnerConfig,
+    sites: HashMap<String, SiteCounts>,
+    seen: HashSet<u64>,
+    key: String,
+    glue: Vec<usize>,
+}
+
+impl ChromeLearner {
+    /// A learner with the given settings.
+    pub fn new(config: LearnerConfig) -> ChromeLearner {
+        ChromeLearner {
+            config,
+            sites: HashMap::new(),
+            seen: HashSet::new(),
+            key: String::new(),
+            glue: Vec::new(),
+        }
+    }
+
+    /// Counts the lines of one document of `site` (the host name; `None` puts it in a shared
+    /// bucket). Give the same text that will later be cleaned.
+    pub fn observe(&mut self, site: Option<&str>, text: &str) {
+        let site = site_name(site);
+        let counts = match self.sites.get_mut(site.as_ref()) {
+            Some(c) => c,
+            None => self.sites.entry(site.into_owned()).or_default(),
+        };
+        counts.docs += 1;
+        self.seen.clear();
+        let cfg = &self.config;
+        let (seen, key) = (&mut self.seen, &mut self.key);
+        for_each_unit(text, &mut self.glue, |s, e| {
+            let unit = &text[s..e];
+            if unit.len() > cfg.max_line_bytes {
+                return;
+            }
+            if ends_like_sentence(unit) && word_count(unit) > cfg.max_sentence_words {
+                return;
+            }
+            line_key(unit, key);
+            if key.is_empty() {
+                return;
+            }
+            let h = xxh3_64(key.as_bytes());
+            if seen.insert(h) {
+                counts.lines.entry(h).or_insert_with(|| (0, key.as_str().into())).0 += 1;
+            }
+        });
+    }
+
+    /// Adds the counts of another learner (fed with other documents) to this one.
+    pub fn merge(&mut self, other: ChromeLearner) {
+        for (site, theirs) in other.sites {
+            let mine = self.sites.entry(site).or_default();
+            mine.docs += theirs.docs;
+            for (h, (n, text)) in theirs.lines {
+                mine.lines.entry(h).or_insert((0, text)).0 += n;
+            }
+        }
+    }
+
+    /// Number of documents observed so far.
+    pub fn docs(&self) -> u64 {
+        self.sites.values().map(|s| s.docs).sum()
+    }
+
+    /// Keeps the lines frequent enough to be chrome.
+    pub fn finish(self) -> ChromeProfile {
+        let mut profile = ChromeProfile::default();
+        for (site, counts) in self.sites {
+            let need = (self.config.min_fraction * counts.docs as f64).ceil() as u64;
+            let need = need.max(self.config.min_docs).max(1);
+            let mut lines: Vec<(String, u64)> = counts
+                .lines
+                .into_values()
+                .filter(|(n, _)| *n >= need)
+                .map(|(n, t)| (t.into_string(), n))
+                .collect();
+            if lines.is_empty() {
+                continue;
+            }
+            lines.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let set = lines.iter().map(|(t, _)| xxh3_64(t.as_bytes())).collect();
+            profile.sites.insert(site, SiteProfile { docs: counts.docs, lines, set });
+        }
+        profile
+    }
+}
+
+impl Default for ChromeLearner {
+    fn default() -> Self {
+        ChromeLearner::new(LearnerConfig::default())
+    }
+}
+
+fn site_name(site: Option<&str>) -> std::borrow::Cow<'_, str> {
+    match site.map(str::trim).filter(|s| !s.is_empty()) {
+        None => NO_SITE.into(),
+        Some(s) if s.bytes().any(|b| b.is_ascii_uppercase()) => s.to_ascii_lowercase().into(),
+        Some(s) => s.into(),
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct SiteProfile {
+    docs: u64,
+    lines: Vec<(String, u64)>,
+    set: HashSet<u64>,
+}
+
+/// Chrome lines learned per site: the result of a [`ChromeLearner`], saved and loaded as a
+/// readable TSV file (`site<TAB>docs_with_line<TAB>site_docs<TAB>line`, `#` comments, lines in
+/// their normalized lowercase form). The default profile is empty.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChromeProfile {
+    sites: HashMap<String, SiteProfile>,
+}
+
+impl ChromeProfile {
+    /// Number of learned lines, all sites together.
+    pub fn len(&self) -> usize {
+        self.sites.values().map(|s| s.lines.len()).sum()
+    }
+
+    /// True if no line was learned.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The sites that have learned lines (`*` for documents without a site), sorted.
+    pub fn sites(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.sites.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// True if `line` (raw or normalized) is learned chrome for `site`.
+    pub fn contains(&self, site: Option<&str>, line: &str) -> bool {
+        let mut key = String::new();
+        line_key(line, &mut key);
+        self.contains_key(site, xxh3_64(key.as_bytes()))
+    }
+
+    /// Looks up the hash of a line key.
+    pub(crate) fn contains_key(&self, site: Option<&str>, hash: u64) -> bool {
+        if self.sites.is_empty() {
+            return false;
+        }
+        self.sites.get(site_name(site).as_ref()).is_some_and(|s| s.set.contains(&hash))
+    }
+
+    /// Writes the profile as TSV, sites sorted, most frequent lines first.
+    pub fn to_writer<W: Write>(&self, mut w: W) -> Result<(), Error> {
+        let io = |source| Error::Io { source };
+        writeln!(w, "# toolkit-normalize chrome profile v1").map_err(io)?;
+        writeln!(w, "# site\tdocs_with_line\tsite_docs\tline").map_err(io)?;
+        for site in self.sites() {
+            let p = &self.sites[site];
+            for (line, n) in &p.lines {
+                writeln!(w, "{site}\t{n}\t{}\t{line}", p.docs).map_err(io)?;
+            }
+        }
+        w.flush().map_err(io)
+    }
+
+    /// Reads a profile written by [`to_writer`](Self::to_writer) (or by hand).
+    pub fn from_reader<R: BufRead>(r: R) -> Result<ChromeProfile, Error> {
+        let mut profile = ChromeProfile::default();
+        let mut key = String::new();
+        for (n, line) in r.lines().enumerate() {
+            let line = line.map_err(|source| Error::Io { source })?;
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let bad = || Error::ProfileSyntax { line: n + 1 };
+            let f: Vec<&str> = line.splitn(4, '\t').collect();
+            if f.len() != 4 {
+                return Err(bad());
+            }
+            let count: u64 = f[1].trim().parse().map_err(|_| bad())?;
+            let docs: u64 = f[2].trim().parse().map_err(|_| bad())?;
+            line_key(f[3], &mut key);
+            if key.is_empty() {
+                return Err(bad());
+            }
+            let site = site_name(Some(f[0])).into_owned();
+            let p = profile.sites.entry(site).or_default();
+            p.docs = p.docs.max(docs);
+            if p.set.insert(xxh3_64(key.as_bytes())) {
+                p.lines.push((key.clone(), count));
+            }
+        }
+        Ok(profile)
+    }
+}
+
+impl fmt::Display for ChromeProfile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut buf = Vec::new();
+        self.to_writer(&mut buf).map_err(|_| fmt::Error)?;
+        f.write_str(&String::from_utf8_lossy(&buf))
+    }
+}
+
+impl FromStr for ChromeProfile {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ChromeProfile::from_reader(s.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn learner() -> ChromeLearner {
+        ChromeLearner::new(LearnerConfig { min_docs: 3, min_fraction: 0.5, ..Default::default() })
+    }
+
+    #[test]
+    fn frequent_lines_are_learned_per_site() {
+        let mut l = learner();
+        for i in 0..4 {
+            l.observe(Some("a.fr"), &format!("Menu\nA la une\nArticle {i} unique.\nMenu"));
+        }
+        l.observe(Some("b.fr"), "Menu\nAutre");
+        let p = l.finish();
+        assert!(p.contains(Some("a.fr"), "menu"));
+        assert!(p.contains(Some("A.FR"), "  A  LA UNE "));
+        assert!(!p.contains(Some("a.fr"), "Article 1 unique."));
+        assert!(!p.contains(Some("b.fr"), "Menu"), "b.fr has one document only");
+        assert_eq!(p.len(), 2);
+    }
+
+    #[test]
+    fn prose_sentences_are_never_learned() {
+        let mut l = learner();
+        let para = "Le nombre des décès répertoriés dans le monde a doublé en un peu moins de deux mois.";
+        for _ in 0..10 {
+            l.observe(None, para);
+        }
+        assert!(l.finish().is_empty());
+    }
+
+    #[test]
+    fn merge_equals_one_pass() {
+        let docs = ["x\ny\nz", "x\ny", "x\nw", "x\ny\nw", "y"];
+        let mut one = learner();
+        docs.iter().for_each(|d| one.observe(Some("s"), d));
+        let mut a = learner();
+        let mut b = learner();
+        docs[..2].iter().for_each(|d| a.observe(Some("s"), d));
+        docs[2..].iter().for_each(|d| b.observe(Some("s"), d));
+        a.merge(b);
+        assert_eq!(a.docs(), 5);
+        assert_eq!(a.finish().to_string(), one.finish().to_string());
+    }
+
+    #[test]
+    fn profile_round_trips_through_tsv() {
+        let mut l = learner();
+        for _ in 0..3 {
+            l.observe(Some("a.fr"), "Fil info\nPublicité");
+            l.observe(None, "Menu");
+        }
+        let p = l.finish();
+        let s = p.to_string();
+        assert!(s.contains("a.fr\t3\t3\tfil info\n"), "{s}");
+        assert!(s.contains("*\t3\t3\tmenu\n"), "{s}");
+        let back: ChromeProfile = s.parse().unwrap();
+        assert_eq!(back.to_string(), s);
+        assert!(back.contains(None, "MENU"));
+        assert!(matches!("a\tb\n".parse::<ChromeProfile>(), Err(Error::ProfileSyntax { line: 1 })));
+        assert!(matches!("a\tx\t3\tmenu\n".parse::<ChromeProfile>(), Err(Error::ProfileSyntax { .. })));
+    }
+}
