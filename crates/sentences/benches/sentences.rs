@@ -1,8 +1,11 @@
 //! Throughput of the segmenter on the sample scrapes of `data/samples` (French news with headers,
 //! credits and chrome lines), and of the helpers the pipeline calls per sentence.
 
+// `criterion_group!` generates an undocumented function.
+#![allow(missing_docs)]
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use toolkit_sentences::{count_tokens, CharOffsets, Segmenter};
+use toolkit_sentences::{count_tokens, CharOffsets, Segmenter, SegmenterBuilder};
 
 const SAMPLES: [&str; 5] = [
     include_str!("../../../data/samples/000_d0e8c89997e5e85e.txt"),
@@ -32,6 +35,16 @@ fn bench(c: &mut Criterion) {
     group.bench_function("split_into", |b| {
         b.iter(|| {
             seg.split_into(&text, &mut out);
+            out.len()
+        })
+    });
+    let plain = SegmenterBuilder::new()
+        .glued_sentences(false)
+        .build()
+        .expect("default lists parse");
+    group.bench_function("split_into, glued_sentences off", |b| {
+        b.iter(|| {
+            plain.split_into(&text, &mut out);
             out.len()
         })
     });

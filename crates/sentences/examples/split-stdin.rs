@@ -24,7 +24,11 @@ fn main() -> io::Result<()> {
         let body = sentence.text(&text);
         let one_line = body.replace(['\n', '\r', '\t'], " ");
         let tokens = count_tokens(body);
-        writeln!(out, "{}\t{start}\t{end}\t{tokens}\t{one_line}", sentence.paragraph)?;
+        writeln!(
+            out,
+            "{}\t{start}\t{end}\t{tokens}\t{one_line}",
+            sentence.paragraph
+        )?;
     }
     out.flush()
 }

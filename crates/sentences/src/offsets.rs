@@ -95,7 +95,11 @@ mod tests {
         let mut offsets = CharOffsets::new(text);
         assert_eq!(offsets.char_offset(6), 3);
         assert_eq!(offsets.char_offset(2), 1);
-        assert_eq!(offsets.char_offset(3), 2, "inside a char: chars that start before");
+        assert_eq!(
+            offsets.char_offset(3),
+            2,
+            "inside a char: chars that start before"
+        );
         assert_eq!(offsets.char_offset(100), 3);
         assert_eq!(to_char_offsets(text, &[4, 0, 2]), vec![2, 0, 1]);
     }

@@ -234,7 +234,10 @@ mod tests {
             .abbreviations_from_str("ok.\nbad line here\n")
             .build()
             .unwrap_err();
-        assert!(matches!(err, Error::InvalidAbbreviation { line: 2, .. }), "{err}");
+        assert!(
+            matches!(err, Error::InvalidAbbreviation { line: 2, .. }),
+            "{err}"
+        );
     }
 
     #[test]

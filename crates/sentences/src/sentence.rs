@@ -41,10 +41,22 @@ mod tests {
 
     #[test]
     fn text_borrows_and_never_panics() {
-        let s = Sentence { start: 2, end: 5, paragraph: 0 };
+        let s = Sentence {
+            start: 2,
+            end: 5,
+            paragraph: 0,
+        };
         assert_eq!(s.text("a bcd e"), "bcd");
         assert_eq!(s.len(), 3);
         assert_eq!(s.text("ab"), "");
-        assert_eq!(Sentence { start: 1, end: 2, paragraph: 0 }.text("é"), "");
+        assert_eq!(
+            Sentence {
+                start: 1,
+                end: 2,
+                paragraph: 0
+            }
+            .text("é"),
+            ""
+        );
     }
 }

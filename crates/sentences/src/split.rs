@@ -103,7 +103,8 @@ pub(crate) fn split(text: &str, rules: &Rules<'_>, out: &mut Vec<Sentence>) {
             Some(k) => i += k,
             None => break,
         }
-        i = match bytes[i] {
+        let b = bytes[i];
+        i = match b {
             b'\n' => line_break(&mut cutter, rules, i, i + 1, false),
             b'\r' if bytes.get(i + 1) == Some(&b'\n') => i + 1,
             b'\r' => line_break(&mut cutter, rules, i, i + 1, false),
@@ -114,19 +115,22 @@ pub(crate) fn split(text: &str, rules: &Rules<'_>, out: &mut Vec<Sentence>) {
                 _ => i + 1,
             },
             b'.' | b'!' | b'?' => terminator(&mut cutter, rules, i),
-            // Only reached with the capitals table, so `starters` is set.
-            b'A'..=b'Z' => {
-                if let Some(at) = starters.and_then(|s| glued_sentence_start(text, s, i)) {
-                    cutter.cut(at);
+            // Capitals (only in the table when `starters` is set): `A`..=`Z`, and `À`, `Ç` (`Ça`)
+            // but not the other 0xC3 letters (`é`, `è`, … inside words). Most are rejected by the
+            // byte before, inline, without a call.
+            b'A'..=b'Z' | 0xC3 => {
+                let capital = b != 0xC3 || matches!(bytes.get(i + 1), Some(0x80 | 0x87));
+                let after_space = i > 0
+                    && matches!(
+                        bytes[i - 1],
+                        b' ' | b'\t' | b'"' | 0xA0 | 0xAB | 0x9C | 0xAF
+                    );
+                if capital && after_space {
+                    if let Some(at) = starters.and_then(|s| glued_sentence_start(text, s, i)) {
+                        cutter.cut(at);
+                    }
                 }
                 i + 1
-            }
-            // `À` and `Ç` (`Ça`); other 0xC3 bytes are `é`, `è`, … inside words.
-            0xC3 if matches!(bytes.get(i + 1), Some(0x80 | 0x87)) => {
-                if let Some(at) = starters.and_then(|s| glued_sentence_start(text, s, i)) {
-                    cutter.cut(at);
-                }
-                i + 2
             }
             _ => i + 1,
         };
@@ -302,7 +306,8 @@ fn ends_sentence_before_lowercase(word: &str, kind: Option<Kind>) -> bool {
 fn is_glued(text: &str, dot: usize, abbreviations: &Abbreviations) -> bool {
     let after = &text[dot + 1..];
     let mut chars = after.chars();
-    if !(chars.next().is_some_and(char::is_uppercase) && chars.next().is_some_and(char::is_lowercase))
+    if !(chars.next().is_some_and(char::is_uppercase)
+        && chars.next().is_some_and(char::is_lowercase))
     {
         return false;
     }
@@ -318,8 +323,12 @@ fn is_glued(text: &str, dot: usize, abbreviations: &Abbreviations) -> bool {
         }
     }
     let next_token = &after[..token_end];
-    let next_word = next_token.trim_end_matches(|c: char| is_terminator(c) || is_closing(c) || matches!(c, ',' | ';' | ':'));
-    if next_word.chars().count() > MAX_WORD_CHARS || !next_word.chars().all(|c| c.is_alphabetic() || c == '-') {
+    let next_word = next_token.trim_end_matches(|c: char| {
+        is_terminator(c) || is_closing(c) || matches!(c, ',' | ';' | ':')
+    });
+    if next_word.chars().count() > MAX_WORD_CHARS
+        || !next_word.chars().all(|c| c.is_alphabetic() || c == '-')
+    {
         return false;
     }
     match word_before(text, dot) {
@@ -346,10 +355,52 @@ fn glued_sentence_start(text: &str, starters: &Starters, at: usize) -> Option<us
         return None;
     }
     // What comes before: spaces, at most one opening quote, then the end of a clause.
+    let start = match at.checked_sub(2).map(|k| bytes[k]) {
+        // Fast path for the common ASCII shape `word Le`.
+        Some(b)
+            if prev == b' ' && (b.is_ascii_alphanumeric() || matches!(b, b')' | b']' | b';')) =>
+        {
+            at
+        }
+        Some(b) if prev == b' ' && b.is_ascii() && b != b' ' && b != b'\t' => return None,
+        _ => clause_end_before(text, at)?,
+    };
+    // The word: a starter followed by a lowercase word (`Le texte`, `L'affaire`).
+    let mut end = at;
+    while end < bytes.len()
+        && end - at <= 12
+        && (bytes[end].is_ascii_alphabetic() || bytes[end] >= 0x80)
+    {
+        if bytes[end..].starts_with("’".as_bytes()) {
+            break;
+        }
+        end += 1;
+    }
+    let (word_end, next) = match bytes.get(end) {
+        Some(b' ') => (end, end + 1),
+        Some(b'\'') => (end + 1, end + 1),
+        Some(0xE2) if bytes[end..].starts_with("’".as_bytes()) => (end + 3, end + 3),
+        _ => return None,
+    };
+    let following = match bytes.get(next) {
+        Some(b) if b.is_ascii() => b.is_ascii_lowercase(),
+        Some(_) => text
+            .get(next..)
+            .and_then(|t| t.chars().next())
+            .is_some_and(char::is_lowercase),
+        None => false,
+    };
+    let word = text.get(at..word_end)?;
+    (following && starters.contains(word)).then_some(start)
+}
+
+/// The general case of [`glued_sentence_start`]'s left context: horizontal spaces and at most one
+/// opening quote before `at`, after a letter, a digit, `)`, `]` or `;`. Returns where the new
+/// sentence starts (the word or its quote).
+fn clause_end_before(text: &str, at: usize) -> Option<usize> {
     let mut start = at;
     let mut spaces = 0;
     let mut quote = false;
-    let mut clause_ends = false;
     for (n, (k, c)) in text[..at].char_indices().rev().enumerate() {
         if n > 4 {
             return None;
@@ -362,36 +413,15 @@ fn glued_sentence_start(text: &str, starters: &Starters, at: usize) -> Option<us
         } else {
             // An opening quote after a word is a quotation inside the sentence (`le slogan
             // « Nous … »`); only after `;` or a bracket does it open a new sentence.
-            clause_ends = if quote {
+            let clause_ends = if quote {
                 matches!(c, ')' | ']' | ';') && start > k + c.len_utf8()
             } else {
                 c.is_alphanumeric() || matches!(c, ')' | ']' | ';')
             };
-            break;
+            return (clause_ends && spaces > 0).then_some(start);
         }
     }
-    if !clause_ends || spaces == 0 {
-        return None;
-    }
-    // The word: a starter followed by a lowercase word (`Le texte`, `L'affaire`).
-    let rest = &text[at..];
-    let mut word_end = 0;
-    for (n, (k, c)) in rest.char_indices().enumerate() {
-        if !c.is_alphabetic() {
-            break;
-        }
-        if n >= 10 {
-            return None;
-        }
-        word_end = k + c.len_utf8();
-    }
-    let mut after = rest[word_end..].chars();
-    let (word, following) = match after.next() {
-        Some(c @ ('\'' | '’')) => (&rest[..word_end + c.len_utf8()], after.next()),
-        Some(' ') => (&rest[..word_end], after.next()),
-        _ => return None,
-    };
-    (following.is_some_and(char::is_lowercase) && starters.contains(word)).then_some(start)
+    None
 }
 
 /// A run of terminators starting at `at`. Cuts after it (and its closing quotes or brackets) when it
@@ -415,10 +445,7 @@ fn terminator(cutter: &mut Cutter<'_, '_>, rules: &Rules<'_>, at: usize) -> usiz
     ellipsis |= dots >= 2;
     // Closing quotes and brackets, also French `. »` with a (non-breaking) space before `»`.
     let mut end = run_end;
-    loop {
-        let Some(c) = text[end..].chars().next() else {
-            break;
-        };
+    while let Some(c) = text[end..].chars().next() {
         if is_closing(c) {
             end += c.len_utf8();
             continue;
@@ -481,9 +508,9 @@ fn period(cutter: &Cutter<'_, '_>, rules: &Rules<'_>, at: usize, next: Next) -> 
             Some(Kind::Never) => false,
             Some(Kind::Final) => true,
             Some(Kind::BeforeNumber) | None => {
-                !is_initials(key)
-                    && !(is_list_marker(word)
-                        && text[cutter.start..word_start].trim_start().is_empty())
+                let list_marker =
+                    is_list_marker(word) && text[cutter.start..word_start].trim_start().is_empty();
+                !(is_initials(key) || list_marker)
             }
         },
     }
@@ -521,7 +548,11 @@ mod tests {
         );
         assert_eq!(
             split("Voir p. 12 et cf. Annexe. Ensuite, etc. Puis etc. et la suite."),
-            vec!["Voir p. 12 et cf. Annexe.", "Ensuite, etc.", "Puis etc. et la suite."]
+            vec![
+                "Voir p. 12 et cf. Annexe.",
+                "Ensuite, etc.",
+                "Puis etc. et la suite."
+            ]
         );
         assert_eq!(
             split("Le 3 janv. 2022 et le 4 févr. il neigeait. Oui."),
@@ -559,7 +590,11 @@ mod tests {
     fn numbers_dates_and_lists() {
         assert_eq!(
             split("Il a 1.5 ou 3,5 le 12.01.2022. En 2015. 30 personnes."),
-            vec!["Il a 1.5 ou 3,5 le 12.01.2022.", "En 2015.", "30 personnes."]
+            vec![
+                "Il a 1.5 ou 3,5 le 12.01.2022.",
+                "En 2015.",
+                "30 personnes."
+            ]
         );
         assert_eq!(
             split("1. Introduction\nII. Le contexte. Fin"),
@@ -658,11 +693,20 @@ mod tests {
         );
         assert_eq!(
             split("Bilan : Les pompiers. Série A du match, dit\" Le fils et « Le maire »"),
-            vec!["Bilan : Les pompiers.", "Série A du match, dit\" Le fils et « Le maire »"]
+            vec![
+                "Bilan : Les pompiers.",
+                "Série A du match, dit\" Le fils et « Le maire »"
+            ]
         );
-        let off = SegmenterBuilder::new().glued_sentences(false).build().unwrap();
+        let off = SegmenterBuilder::new()
+            .glued_sentences(false)
+            .build()
+            .unwrap();
         assert_eq!(off.split("la réforme Le texte").len(), 1);
-        let en = SegmenterBuilder::new().language(crate::Language::English).build().unwrap();
+        let en = SegmenterBuilder::new()
+            .language(crate::Language::English)
+            .build()
+            .unwrap();
         assert_eq!(en.split("la réforme Le texte").len(), 1);
     }
 
@@ -693,12 +737,18 @@ mod tests {
             ]
         );
         assert_eq!(paragraphs(text), vec![0, 0, 0, 0, 1]);
-        assert_eq!(paragraphs("a\r\n\r\nb\u{2029}c\u{2028}d\re"), vec![0, 1, 2, 2, 2]);
+        assert_eq!(
+            paragraphs("a\r\n\r\nb\u{2029}c\u{2028}d\re"),
+            vec![0, 1, 2, 2, 2]
+        );
     }
 
     #[test]
     fn wrapped_lines_when_asked() {
-        let seg = SegmenterBuilder::new().join_wrapped_lines(true).build().unwrap();
+        let seg = SegmenterBuilder::new()
+            .join_wrapped_lines(true)
+            .build()
+            .unwrap();
         let text = "Le texte a été voté. Il entre\nen vigueur, dit-il,\nce matin.\nTitre\nLe comité :\nvice-président";
         let got: Vec<&str> = seg.split(text).iter().map(|s| s.text(text)).collect();
         assert_eq!(

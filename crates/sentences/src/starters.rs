@@ -7,7 +7,8 @@ use crate::abbreviations::WordHasher;
 use crate::Error;
 
 /// The built-in French list.
-pub(crate) const FRENCH: &str = include_str!("../../../data/abbreviations/fr-sentence-starters.txt");
+pub(crate) const FRENCH: &str =
+    include_str!("../../../data/abbreviations/fr-sentence-starters.txt");
 
 /// A set of capitalized words; elided forms are stored with their apostrophe (`L'`).
 #[derive(Clone, Debug, Default)]
@@ -55,7 +56,8 @@ mod tests {
     #[test]
     fn built_in_list_parses() {
         let mut s = Starters::default();
-        s.extend_from_str(FRENCH).expect("fr-sentence-starters.txt parses");
+        s.extend_from_str(FRENCH)
+            .expect("fr-sentence-starters.txt parses");
         assert!(s.contains("Le") && s.contains("L'") && s.contains("L’") && s.contains("À"));
         assert!(!s.contains("A") && !s.contains("le"));
     }

@@ -19,43 +19,61 @@
 /// assert_eq!(count_tokens("Il gagne 3,5 % aujourd'hui..."), 6);
 /// ```
 pub fn count_tokens(sentence: &str) -> usize {
+    let bytes = sentence.as_bytes();
     let mut count = 0;
     let mut in_word = false;
     let mut word_start = 0;
-    let mut prev: Option<char> = None;
-    let mut chars = sentence.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let next = chars.peek().map(|&(_, n)| n);
-        let next_alnum = next.is_some_and(char::is_alphanumeric);
+    let mut prev = ' ';
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, width) = char_at(sentence, i);
         if c.is_alphanumeric() {
             if !in_word {
                 count += 1;
                 in_word = true;
                 word_start = i;
             }
-        } else if in_word && next_alnum && is_word_joiner(c) {
-            let digits = prev.is_some_and(|p| p.is_ascii_digit())
-                && next.is_some_and(|n| n.is_ascii_digit());
-            match c {
-                '\'' | '’' if is_elision(&sentence[word_start..i]) => in_word = false,
-                '.' | ',' if !digits => {
-                    count += 1;
-                    in_word = false;
-                }
-                _ => {}
-            }
         } else if c.is_whitespace() {
             in_word = false;
         } else {
-            let run = is_final_punct(c) && prev.is_some_and(is_final_punct);
-            if !run {
-                count += 1;
+            let next = if i + width < bytes.len() {
+                Some(char_at(sentence, i + width).0)
+            } else {
+                None
+            };
+            let joined = in_word && is_word_joiner(c) && next.is_some_and(char::is_alphanumeric);
+            if joined {
+                let digits = prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit());
+                match c {
+                    '\'' | '’' if is_elision(&sentence[word_start..i]) => in_word = false,
+                    '.' | ',' if !digits => {
+                        count += 1;
+                        in_word = false;
+                    }
+                    _ => {}
+                }
+            } else {
+                if !(is_final_punct(c) && is_final_punct(prev)) {
+                    count += 1;
+                }
+                in_word = false;
             }
-            in_word = false;
         }
-        prev = Some(c);
+        prev = c;
+        i += width;
     }
     count
+}
+
+/// The char starting at byte `i` (a char boundary) and its width; ASCII without decoding.
+fn char_at(s: &str, i: usize) -> (char, usize) {
+    match s.as_bytes()[i] {
+        b if b.is_ascii() => (b as char, 1),
+        _ => s[i..]
+            .chars()
+            .next()
+            .map_or((' ', 1), |c| (c, c.len_utf8())),
+    }
 }
 
 fn is_word_joiner(c: char) -> bool {

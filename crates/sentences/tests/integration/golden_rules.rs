@@ -26,9 +26,16 @@ fn every_french_golden_rule_passes() {
         let got: Vec<&str> = seg.split(input).iter().map(|s| s.text(input)).collect();
         count += 1;
         if got != expected {
-            failures.push(format!("input:    {input}\nexpected: {expected:#?}\ngot:      {got:#?}"));
+            failures.push(format!(
+                "input:    {input}\nexpected: {expected:#?}\ngot:      {got:#?}"
+            ));
         }
     }
     assert!(count >= 6, "only {count} golden rules found");
-    assert!(failures.is_empty(), "{} of {count} failed:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

@@ -1,6 +1,9 @@
 //! Integration tests of toolkit-sentences: properties on arbitrary text, and the evaluation data of
 //! `../shared/data` (skipped with a message when it is absent).
 
+// Tests may tell why they skip.
+#![allow(clippy::print_stderr)]
+
 mod golden_rules;
 mod properties;
 mod sequoia;
@@ -13,7 +16,10 @@ pub fn shared_file(name: &str) -> Option<String> {
     match std::fs::read_to_string(&path) {
         Ok(text) => Some(text),
         Err(_) => {
-            eprintln!("skipped: {} not found (../shared/data is absent)", path.display());
+            eprintln!(
+                "skipped: {} not found (../shared/data is absent)",
+                path.display()
+            );
             None
         }
     }

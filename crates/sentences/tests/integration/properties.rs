@@ -9,7 +9,10 @@ fn has_paragraph_break(s: &str) -> bool {
     let lines = s.replace("\r\n", "\n").replace(['\r', '\u{2028}'], "\n");
     let parts: Vec<&str> = lines.split('\n').collect();
     s.contains('\u{2029}')
-        || (parts.len() >= 3 && parts[1..parts.len() - 1].iter().any(|l| l.trim().is_empty()))
+        || (parts.len() >= 3
+            && parts[1..parts.len() - 1]
+                .iter()
+                .any(|l| l.trim().is_empty()))
 }
 
 fn check(seg: &Segmenter, text: &str) -> Result<(), TestCaseError> {
@@ -26,10 +29,18 @@ fn check(seg: &Segmenter, text: &str) -> Result<(), TestCaseError> {
         prop_assert!(s.paragraph >= prev_paragraph);
         prop_assert!(s.paragraph <= prev_paragraph + 1, "paragraph index skips");
         // Never crosses a paragraph: no blank line inside; a new paragraph index needs one.
-        prop_assert!(!has_paragraph_break(body), "paragraph break inside {:?}", body);
+        prop_assert!(
+            !has_paragraph_break(body),
+            "paragraph break inside {:?}",
+            body
+        );
         if s.paragraph > prev_paragraph {
             let gap = &text[prev_end..s.start];
-            prop_assert!(has_paragraph_break(gap), "new paragraph without a break: {:?}", gap);
+            prop_assert!(
+                has_paragraph_break(gap),
+                "new paragraph without a break: {:?}",
+                gap
+            );
         }
         covered[s.start..s.end].iter_mut().for_each(|c| *c = true);
         prev_end = s.end;
@@ -58,14 +69,59 @@ fn check(seg: &Segmenter, text: &str) -> Result<(), TestCaseError> {
 /// Text made of the pieces the rules look at, so that the interesting paths run often.
 fn frenchish() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
-        Just("M."), Just("Mme"), Just("etc."), Just("J.-C."), Just("J.-S."), Just("p."), Just("art."),
-        Just("Le"), Just("L'"), Just("la"), Just("réforme"), Just("Paris"), Just("à"), Just("À"),
-        Just("1."), Just("12.01.2022"), Just("3,5"), Just("II."), Just("..."), Just("…"),
-        Just("(...)"), Just("."), Just("!"), Just("?"), Just("?!"), Just("«"), Just("»"), Just("\""),
-        Just("("), Just(")"), Just(";"), Just(":"), Just("—"), Just("-"), Just("www.afp.com"),
-        Just("a@b.fr"), Just("jeudi.Le"), Just(" "), Just(" "), Just("\u{a0}"), Just("\u{202f}"),
-        Just("\n"), Just("\n\n"), Just("\r\n"), Just("\r"), Just("\u{2028}"), Just("\u{2029}"),
-        Just("\t"), Just("é"), Just("Été"), Just("😀"), Just("\u{0301}"), Just("\u{e2}"),
+        Just("M."),
+        Just("Mme"),
+        Just("etc."),
+        Just("J.-C."),
+        Just("J.-S."),
+        Just("p."),
+        Just("art."),
+        Just("Le"),
+        Just("L'"),
+        Just("la"),
+        Just("réforme"),
+        Just("Paris"),
+        Just("à"),
+        Just("À"),
+        Just("1."),
+        Just("12.01.2022"),
+        Just("3,5"),
+        Just("II."),
+        Just("..."),
+        Just("…"),
+        Just("(...)"),
+        Just("."),
+        Just("!"),
+        Just("?"),
+        Just("?!"),
+        Just("«"),
+        Just("»"),
+        Just("\""),
+        Just("("),
+        Just(")"),
+        Just(";"),
+        Just(":"),
+        Just("—"),
+        Just("-"),
+        Just("www.afp.com"),
+        Just("a@b.fr"),
+        Just("jeudi.Le"),
+        Just(" "),
+        Just(" "),
+        Just("\u{a0}"),
+        Just("\u{202f}"),
+        Just("\n"),
+        Just("\n\n"),
+        Just("\r\n"),
+        Just("\r"),
+        Just("\u{2028}"),
+        Just("\u{2029}"),
+        Just("\t"),
+        Just("é"),
+        Just("Été"),
+        Just("😀"),
+        Just("\u{0301}"),
+        Just("\u{e2}"),
     ];
     prop::collection::vec(piece, 0..60).prop_map(|p| p.concat())
 }
@@ -105,10 +161,16 @@ proptest! {
 fn long_runs_without_boundaries_stay_linear() {
     // Quadratic behaviour would take minutes on these; linear takes milliseconds.
     let seg = Segmenter::french();
-    for unit in ["x.Ab", "M. ", "J.-", "a ", "Le ", ". ", "\n \n", "(...) ", "...", "« "] {
+    for unit in [
+        "x.Ab", "M. ", "J.-", "a ", "Le ", ". ", "\n \n", "(...) ", "...", "« ",
+    ] {
         let text = unit.repeat(200_000);
         let t = std::time::Instant::now();
         let n = seg.split(&text).len();
-        assert!(t.elapsed().as_secs() < 5, "{unit:?}: {:?} for {n} sentences", t.elapsed());
+        assert!(
+            t.elapsed().as_secs() < 5,
+            "{unit:?}: {:?} for {n} sentences",
+            t.elapsed()
+        );
     }
 }

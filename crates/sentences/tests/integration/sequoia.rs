@@ -28,7 +28,11 @@ fn sequoia_dev_variant_a_boundary_f1_at_least_0_99() {
                 gold.push(text.len());
             }
             let core = s.trim_end_matches(['"', '»', '”', '\'', '’', ')', ']']);
-            text.push(if core.ends_with(['.', '!', '?', '…']) { ' ' } else { '\n' });
+            text.push(if core.ends_with(['.', '!', '?', '…']) {
+                ' '
+            } else {
+                '\n'
+            });
         }
         let found = seg.split(&text);
         let pred: Vec<usize> = found[..found.len() - 1].iter().map(|s| s.end).collect();
