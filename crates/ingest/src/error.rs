@@ -178,7 +178,7 @@ mod tests {
 
     #[test]
     fn display_has_location_and_kind_message_has_cause() {
-        let cause = std::io::Error::new(std::io::ErrorKind::Other, "disk on fire");
+        let cause = std::io::Error::other("disk on fire");
         let err = Error::io(cause).at("a/b.jsonl", Some(3));
         assert_eq!(err.kind().as_str(), "io");
         assert_eq!(err.to_string(), "a/b.jsonl: record 3: could not read input");

@@ -261,7 +261,7 @@ impl Reader {
         };
         let cap = self.config.max_doc_bytes;
         match format {
-            Format::Jsonl => Ok(Opened::Stream(Stream::Jsonl(JsonlStream {
+            Format::Jsonl => Ok(Opened::Stream(Stream::Jsonl(Box::new(JsonlStream {
                 src,
                 shown,
                 index: 0,
@@ -274,7 +274,7 @@ impl Reader {
                 },
                 done: false,
                 line: Vec::new(),
-            }))),
+            })))),
             Format::Csv => CsvStream::new(src, shown, &self.config.fields, cap, compressed)
                 .map(|s| Opened::Stream(Stream::Csv(Box::new(s)))),
             Format::Text | Format::Auto => {
@@ -350,7 +350,7 @@ fn is_json_object(line: &[u8]) -> Format {
 }
 
 enum Stream {
-    Jsonl(JsonlStream),
+    Jsonl(Box<JsonlStream>),
     Csv(Box<CsvStream>),
 }
 

@@ -5,8 +5,11 @@ use std::sync::OnceLock;
 
 const STOPWORDS_TSV: &str = include_str!("../../data/stopwords.tsv");
 
-fn table() -> &'static (Vec<&'static str>, HashMap<&'static str, Vec<usize>>) {
-    static T: OnceLock<(Vec<&'static str>, HashMap<&'static str, Vec<usize>>)> = OnceLock::new();
+/// Language codes, and for each word the indexes of the languages that use it.
+type Table = (Vec<&'static str>, HashMap<&'static str, Vec<usize>>);
+
+fn table() -> &'static Table {
+    static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
         let mut langs = Vec::new();
         let mut words: HashMap<&'static str, Vec<usize>> = HashMap::new();
@@ -29,7 +32,7 @@ fn table() -> &'static (Vec<&'static str>, HashMap<&'static str, Vec<usize>>) {
 pub(crate) fn guess(text: &str) -> Option<&'static str> {
     let (langs, words) = table();
     let mut counts = vec![0u32; langs.len()];
-    let mut end = text.len().min(4000);
+    let mut end = text.len().min(2000);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
@@ -37,8 +40,14 @@ pub(crate) fn guess(text: &str) -> Option<&'static str> {
         if word.is_empty() || word.len() > 8 {
             continue;
         }
-        let lower = word.to_lowercase();
-        if let Some(ls) = words.get(lower.as_str()) {
+        let lower;
+        let key = if word.chars().any(char::is_uppercase) {
+            lower = word.to_lowercase();
+            lower.as_str()
+        } else {
+            word
+        };
+        if let Some(ls) = words.get(key) {
             for &l in ls {
                 counts[l] += 1;
             }

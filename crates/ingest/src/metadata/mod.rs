@@ -63,7 +63,7 @@ fn rules() -> &'static Rules {
             agency_line: re(r"^(?P<agency>\p{Lu}[^,\n]{1,60}?),\s+(?i:publié|mis à jour|modifié)\s+le\s+(?P<date>[^\n]{6,80}?)\s*$"),
             byline: re(r"^(?:Par|By)\s+(?P<names>\p{Lu}[\p{L}\p{M}'’.\- ,&]{1,80}?)\s*$"),
             credits: re(r"\s*\((?P<body>[^()\n]{3,300})\)\s*$"),
-            photo: re(r"(?m)(?:(?:REUTERS|Reuters)/[^\n]{2,80}|©\s?[^\n]{2,80}|\b(?:AFP|AP|EPA|Getty Images|SIPA|Belga|DPA|ANP)(?: PHOTO)?\s?/\s?[^\n]{2,60}|(?i:crédits? photos?|photo)\s?:\s?[^\n]{2,80})$"),
+            photo: re(r"(?m)(?:(?:REUTERS|Reuters)/[^\n]{2,80}|©\s?[^\n]{2,80}|(?-u:\b)(?:AFP|AP|EPA|Getty Images|SIPA|Belga|DPA|ANP)(?: PHOTO)?\s?/\s?[^\n]{2,60}|(?i:crédits? photos?|photo)\s?:\s?[^\n]{2,80})$"),
         }
     })
 }
@@ -391,12 +391,12 @@ enum Role {
 
 fn role(segment: &str) -> Option<(Role, &str)> {
     let lower = segment.to_lowercase();
-    let groups: [(&[&str], fn() -> Role); 3] = [
-        (TRANSLATOR_ROLES, || Role::Translator),
-        (EDITOR_ROLES, || Role::Editor),
-        (AUTHOR_ROLES, || Role::Author),
+    let groups = [
+        (TRANSLATOR_ROLES, Role::Translator),
+        (EDITOR_ROLES, Role::Editor),
+        (AUTHOR_ROLES, Role::Author),
     ];
-    for (keys, make) in groups {
+    for (keys, role) in groups {
         for k in keys.iter() {
             if lower.starts_with(k) && lower[k.len()..].starts_with([' ', ':']) {
                 // Lowercasing keeps byte lengths for these ASCII/Latin keywords only when the
@@ -406,7 +406,7 @@ fn role(segment: &str) -> Option<(Role, &str)> {
                     .char_indices()
                     .nth(n)
                     .map_or("", |(i, _)| &segment[i..]);
-                return Some((make(), rest.trim_start_matches([' ', ':']).trim()));
+                return Some((role, rest.trim_start_matches([' ', ':']).trim()));
             }
         }
     }

@@ -1,4 +1,5 @@
 //! Integration tests of toolkit-ingest, one module per topic.
+#![allow(clippy::print_stderr)]
 
 mod bad_input;
 mod encodings;
@@ -9,6 +10,7 @@ mod seeds;
 
 use toolkit_ingest::{Document, Error, Ingester, IngesterBuilder, Input, ReaderBuilder, Record};
 
+/// The ingester every test uses (French hint).
 pub fn ingester() -> Ingester {
     IngesterBuilder::new().language_hint(Some("fr")).build()
 }
