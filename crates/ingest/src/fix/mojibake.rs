@@ -74,6 +74,8 @@ fn plausibility(lead: u8, second: u8, fixed: char, prev: Option<char>) -> Option
         0xC4 | 0xC5 => second != 0xA0,
         // Romanian comma letters and spacing modifiers; the rest of Latin Extended-B/IPA is rare.
         0xC6..=0xCB => (0x218..=0x21B).contains(&u) || (0x2C6..=0x2DD).contains(&u),
+        // Greek (`Î¼` → `μ` in `80 μg/m3`), except after NBSP (`Î\u{A0}»`).
+        0xCE | 0xCF => second != 0xA0,
         // Combining diacritics after a letter (decomposed text: `eÌ\u{81}`).
         0xCC | 0xCD => prev.is_some_and(char::is_alphabetic),
         // General punctuation, currency, letterlike, arrows, math, shapes, dingbats. Not U+2400..=U+253F
@@ -225,6 +227,7 @@ mod tests {
             ("Ã\u{81}frique", "Áfrique"),
             ("ï»¿Titre", "\u{FEFF}Titre"),
             ("ðŸ˜€", "😀"),
+            ("80 Î¼g/m3", "80 μg/m3"),
             ("ÐœÐ¾Ñ\u{81}ÐºÐ²Ð°", "Москва"),
         ] {
             assert_eq!(repair(bad).0, good, "{bad}");
@@ -264,6 +267,7 @@ mod tests {
             "😀 ’ “ ” € œ",
             "ÅSA\u{A0}»",
             "Å\u{A0}»",
+            "ÎLE\u{A0}»",
             "pâ’œuvre",
             "â“œ",
         ] {
