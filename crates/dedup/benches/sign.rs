@@ -1,4 +1,5 @@
 //! Signing throughput on a synthetic French article (about 3,000 bytes, 450 words).
+#![allow(missing_docs)]
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
 use toolkit_dedup::{Clusterer, DedupConfig, Mode, Signer};
@@ -28,7 +29,9 @@ fn bench(c: &mut Criterion) {
 
     let config = DedupConfig::default();
     let signer = Signer::new(&config).expect("valid config");
-    let sigs: Vec<_> = (0..10_000).map(|i| signer.sign(&article(i % 5_000))).collect();
+    let sigs: Vec<_> = (0..10_000)
+        .map(|i| signer.sign(&article(i % 5_000)))
+        .collect();
     let mut group = c.benchmark_group("cluster");
     group.throughput(Throughput::Elements(sigs.len() as u64));
     group.sample_size(10);

@@ -2,7 +2,7 @@
 
 use crate::config::{DedupConfig, Mode};
 use crate::error::Error;
-use crate::signature::{Signature, NUM_HASHES};
+use crate::signature::{similarity_of, Signature, NUM_HASHES};
 
 /// In a bucket of articles sharing one LSH band, each article is compared with (the canonicals of)
 /// the first `BUCKET_FIRST` and the previous `BUCKET_PREVIOUS` members only, so that a band shared
@@ -44,8 +44,10 @@ struct Entry {
 ///    depends only on the articles, never on thread counts or on how signing was scheduled.
 /// 2. **Exact** (modes exact and near): articles with the same word sequence form one cluster,
 ///    similarity 1.0.
-/// 3. **Near** (mode near): one representative per exact group takes part. LSH banding over the 64
-///    MinHash values yields candidate pairs (articles with one identical band); then, in rank order,
+/// 3. **Near** (mode near): one representative per exact group takes part. LSH banding over the 128
+///    MinHash values yields candidate pairs (articles with one identical band); a pair is kept when
+///    its estimated similarity reaches half the threshold (this drops the many pairs of unrelated
+///    articles that share common phrases, so memory holds only plausible pairs); then, in rank order,
 ///    each article is compared with the *canonical* article of each candidate's cluster and joins the
 ///    most similar one whose estimated similarity reaches the threshold (ties: the earliest), or
 ///    starts its own cluster. Comparing with the canonical ("attach to canonical") rather than
@@ -53,13 +55,26 @@ struct Entry {
 ///    canonical: chains A≈B≈C of ever more edited texts cannot merge unrelated stories.
 ///
 /// Time is `O(n log n)` per band (sorting the band keys) plus the candidate pairs, which stay
-/// linear thanks to the bucket cap.
+/// linear thanks to the bucket cap. [`finish_with_stats`](Clusterer::finish_with_stats) tells how
+/// many pairs were looked at.
 #[derive(Debug, Clone)]
 pub struct Clusterer {
     mode: Mode,
     threshold: f32,
-    bands: usize,
+    band_rows: usize,
     entries: Vec<Entry>,
+}
+
+/// Work done by [`Clusterer::finish_with_stats`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ClusterStats {
+    /// Articles given.
+    pub articles: usize,
+    /// Pairs sharing an LSH band (counted once per band), all compared.
+    pub band_pairs: usize,
+    /// Distinct pairs whose similarity reached half the threshold, kept for clustering.
+    pub kept_pairs: usize,
 }
 
 impl Clusterer {
@@ -69,7 +84,7 @@ impl Clusterer {
         Ok(Clusterer {
             mode: config.mode,
             threshold: config.threshold,
-            bands: config.bands,
+            band_rows: config.band_rows,
             entries: Vec::new(),
         })
     }
@@ -98,6 +113,15 @@ impl Clusterer {
     /// Clusters every article added: one [`Assignment`] per [`add`](Clusterer::add) call, in the
     /// same order.
     pub fn finish(self) -> Vec<Assignment> {
+        self.finish_with_stats().0
+    }
+
+    /// [`finish`](Clusterer::finish), and how much work it took.
+    pub fn finish_with_stats(self) -> (Vec<Assignment>, ClusterStats) {
+        let mut stats = ClusterStats {
+            articles: self.entries.len(),
+            ..ClusterStats::default()
+        };
         let entries = self.entries;
         let n = entries.len();
         // by_rank[r] = index (in add order) of the article of rank r.
@@ -125,9 +149,14 @@ impl Clusterer {
         }
 
         if self.mode == Mode::Near {
-            let pairs = candidate_pairs(n, self.bands, |r| {
-                (canon[r] == r && sig(r).has_minhash()).then(|| sig(r))
-            });
+            let min_agreeing = min_agreeing(self.threshold / 2.0);
+            let pairs = candidate_pairs(
+                n,
+                self.band_rows,
+                min_agreeing,
+                |r| (canon[r] == r && sig(r).has_minhash()).then(|| sig(r)),
+                &mut stats,
+            );
             let mut cands: Vec<usize> = Vec::new();
             for group in pairs.chunk_by(|a, b| a.0 == b.0) {
                 let i = group[0].0 as usize;
@@ -178,18 +207,27 @@ impl Clusterer {
                 similarity: (c != r).then_some(similarity[r]),
             };
         }
-        out
+        (out, stats)
     }
 }
 
+/// Smallest number of agreeing values whose similarity estimate reaches `similarity`.
+fn min_agreeing(similarity: f32) -> usize {
+    (0..=NUM_HASHES)
+        .find(|&k| similarity_of(k) >= similarity)
+        .unwrap_or(NUM_HASHES)
+}
+
 /// Pairs `(i, j)` of ranks, `j < i`, sorted and without repeats, of articles that share at least one
-/// LSH band. `sig(r)` is `None` for articles that do not take part.
+/// LSH band and have at least `min_agreeing` equal MinHash values. `sig(r)` is `None` for articles
+/// that do not take part.
 fn candidate_pairs<'a>(
     n: usize,
-    bands: usize,
+    rows: usize,
+    min_agreeing: usize,
     sig: impl Fn(usize) -> Option<&'a Signature>,
+    stats: &mut ClusterStats,
 ) -> Vec<(u32, u32)> {
-    let rows = NUM_HASHES / bands;
     let members: Vec<u32> = (0..n)
         .filter(|&r| sig(r).is_some())
         .filter_map(|r| u32::try_from(r).ok())
@@ -197,18 +235,28 @@ fn candidate_pairs<'a>(
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(members.len());
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut compacted = 0;
-    for band in 0..bands {
+    for band in 0..NUM_HASHES / rows {
         keys.clear();
-        keys.extend(members.iter().filter_map(|&r| {
-            sig(r as usize).map(|s| (s.band_key(band, rows), r))
-        }));
+        keys.extend(
+            members
+                .iter()
+                .filter_map(|&r| sig(r as usize).map(|s| (s.band_key(band, rows), r))),
+        );
         keys.sort_unstable();
         for bucket in keys.chunk_by(|a, b| a.0 == b.0) {
             for k in 1..bucket.len() {
                 let i = bucket[k].1;
                 let first = &bucket[..k.min(BUCKET_FIRST)];
                 let previous = &bucket[k.saturating_sub(BUCKET_PREVIOUS).max(first.len())..k];
-                pairs.extend(first.iter().chain(previous).map(|&(_, j)| (i, j)));
+                for &(_, j) in first.iter().chain(previous) {
+                    stats.band_pairs += 1;
+                    let (Some(a), Some(b)) = (sig(i as usize), sig(j as usize)) else {
+                        continue;
+                    };
+                    if a.agreeing(b) >= min_agreeing {
+                        pairs.push((i, j));
+                    }
+                }
             }
         }
         if pairs.len() > 2 * compacted + 1024 {
@@ -219,6 +267,7 @@ fn candidate_pairs<'a>(
     }
     pairs.sort_unstable();
     pairs.dedup();
+    stats.kept_pairs = pairs.len();
     pairs
 }
 
@@ -295,7 +344,10 @@ mod tests {
 
         let exact = run(&DedupConfig::with_mode(Mode::Exact), &articles);
         assert_eq!(exact, [canonical(0), canonical(1), canonical(2)]);
-        let off = run(&DedupConfig::with_mode(Mode::Off), &[(0, None, A), (1, None, A)]);
+        let off = run(
+            &DedupConfig::with_mode(Mode::Off),
+            &[(0, None, A), (1, None, A)],
+        );
         assert_eq!(off, [canonical(0), canonical(1)]);
     }
 
@@ -366,7 +418,13 @@ mod tests {
             words
                 .iter()
                 .enumerate()
-                .map(|(i, w)| if i % 6 < 2 * k { format!("x{k}{w}") } else { w.clone() })
+                .map(|(i, w)| {
+                    if i % 6 < 2 * k {
+                        format!("x{k}{w}")
+                    } else {
+                        w.clone()
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(" ")
         };
@@ -394,7 +452,11 @@ mod tests {
         let signer = Signer::new(&config).unwrap();
         let mut c = Clusterer::new(&config).unwrap();
         for i in 0..6_000u64 {
-            let text = if i % 2 == 0 { A.to_string() } else { format!("{A} {i}") };
+            let text = if i % 2 == 0 {
+                A.to_string()
+            } else {
+                format!("{A} {i}")
+            };
             c.add(i, None, signer.sign(&text));
         }
         let got = c.finish();

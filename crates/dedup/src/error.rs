@@ -16,13 +16,13 @@ pub enum Error {
         /// The largest value accepted.
         max: usize,
     },
-    /// The number of LSH bands does not divide the number of MinHash values.
-    #[error("bands must divide {hashes} (the number of MinHash values), got {got}")]
-    InvalidBands {
+    /// The number of values per LSH band is 0 or too large.
+    #[error("band_rows must be between 1 and {max}, got {got}")]
+    InvalidBandRows {
         /// The value given.
         got: usize,
-        /// The number of MinHash values in a signature.
-        hashes: usize,
+        /// The largest value accepted.
+        max: usize,
     },
     /// A mode name that [`Mode::from_str`](crate::Mode) does not know.
     #[error("unknown dedup mode {0:?} (expected off, exact or near)")]

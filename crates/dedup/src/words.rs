@@ -58,10 +58,7 @@ mod tests {
 
     #[test]
     fn case_punctuation_and_spacing_are_ignored() {
-        assert_eq!(
-            hashes("L'Élysée a réagi."),
-            hashes("l' ÉLYSÉE\n a — réagi")
-        );
+        assert_eq!(hashes("L'Élysée a réagi."), hashes("l' ÉLYSÉE\n a — réagi"));
         assert_eq!(hashes("L'Élysée a réagi.").len(), 4);
         assert_ne!(hashes("réagi"), hashes("reagi"));
         assert_ne!(hashes("ab"), hashes("ba"));
