@@ -558,6 +558,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .partial_cmp(&assigned[y].similarity)
                     .unwrap_or(std::cmp::Ordering::Equal)
             });
+            let mut reused: Vec<f64> = near
+                .iter()
+                .map(|&k| reuse(&corpus[k].body, &corpus[assigned[k].cluster as usize].body))
+                .collect();
+            reused.sort_by(f64::total_cmp);
+            writeln!(
+                out,
+                "text reuse with the canonical (share of the smaller body's 8-word shingles found in the other), near duplicates: p1 {:.3} p5 {:.3} p10 {:.3} p50 {:.3}; {} of {} below 0.2",
+                percentile(&reused, 0.01),
+                percentile(&reused, 0.05),
+                percentile(&reused, 0.10),
+                percentile(&reused, 0.5),
+                reused.iter().filter(|&&r| r < 0.2).count(),
+                reused.len()
+            )?;
             writeln!(
                 out,
                 "{} near (not exact) duplicates; the 8 least similar:",

@@ -451,7 +451,7 @@ mod tests {
         let config = DedupConfig::default();
         let signer = Signer::new(&config).unwrap();
         let mut c = Clusterer::new(&config).unwrap();
-        for i in 0..6_000u64 {
+        for i in 0..3_000u64 {
             let text = if i % 2 == 0 {
                 A.to_string()
             } else {

@@ -323,4 +323,19 @@ mod tests {
         };
         assert!(sim(1) > sim(5), "{} {}", sim(1), sim(5));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_signs_without_panic(text in "\\PC{0,200}", other in "(\\w{1,8}[ .,'\n]){0,40}") {
+            let s = signer(Mode::Near);
+            let (a, b) = (s.sign(&text), s.sign(&other));
+            proptest::prop_assert_eq!(&a, &s.sign(&text));
+            let ab = a.similarity(&b);
+            proptest::prop_assert_eq!(ab, b.similarity(&a));
+            if let Some(x) = ab {
+                proptest::prop_assert!((0.0..=1.0).contains(&x));
+            }
+            proptest::prop_assert_eq!(a.similarity(&a), (!a.is_empty()).then_some(1.0));
+        }
+    }
 }
