@@ -7,12 +7,14 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::learn::ChromeProfile;
 use crate::repeat::{Repeat, RepeatDetector};
 use crate::rules::{parse_rules, Pack, RuleSet};
-use crate::text::{char_len, ends_like_sentence, for_each_unit, line_key, push_normalized, word_count};
+use crate::text::{
+    char_len, ends_like_sentence, for_each_unit, push_normalized, scan,
+};
 use crate::{Class, Error};
 
-/// Lines longer than this (bytes) are not compared with rules: chrome lines are short, and
-/// skipping long prose keeps cleaning fast.
-const MAX_RULE_LINE: usize = 1200;
+/// Lines whose key is longer than this (bytes) are not compared with rules nor learned chrome:
+/// chrome lines are short, and skipping long prose keeps cleaning fast.
+const MAX_RULE_KEY: usize = 600;
 /// A caption has at most this many words.
 const MAX_CAPTION_WORDS: usize = 60;
 /// A teaser line between two chrome lines has at most this many words.
@@ -44,7 +46,11 @@ impl Default for NormalizerBuilder {
 impl NormalizerBuilder {
     /// A builder with the French and English packs, no user rules, an empty profile.
     pub fn new() -> NormalizerBuilder {
-        NormalizerBuilder { packs: vec![Pack::Fr, Pack::En], user: Vec::new(), profile: ChromeProfile::default() }
+        NormalizerBuilder {
+            packs: vec![Pack::Fr, Pack::En],
+            user: Vec::new(),
+            profile: ChromeProfile::default(),
+        }
     }
 
     /// Uses these built-in packs instead of the default (both French and English).
@@ -74,7 +80,12 @@ impl NormalizerBuilder {
         }
         rules.extend(self.user);
         let rules = RuleSet::compile(rules)?;
-        Ok(Normalizer { inner: Arc::new(Inner { rules, profile: self.profile }) })
+        Ok(Normalizer {
+            inner: Arc::new(Inner {
+                rules,
+                profile: self.profile,
+            }),
+        })
     }
 }
 
@@ -95,7 +106,9 @@ pub struct Normalizer {
 
 impl Default for Normalizer {
     fn default() -> Self {
-        NormalizerBuilder::new().build().expect("built-in rule packs compile")
+        NormalizerBuilder::new()
+            .build()
+            .expect("built-in rule packs compile")
     }
 }
 
@@ -162,47 +175,43 @@ impl Normalizer {
     /// Never fails and never panics; removals are disjoint code-point spans of `text`.
     pub fn clean(&self, text: &str, site: Option<&str>) -> Cleaned {
         let inner = &*self.inner;
+        let learned = inner.profile.site_set(site);
         let mut units = Vec::new();
         let mut glue = Vec::new();
+        let mut key = String::new();
         let (mut byte_pos, mut char_pos) = (0, 0);
+        // 1. Units, with rules and learned chrome looked up line by line.
         for_each_unit(text, &mut glue, |s, e| {
             char_pos += char_len(&text[byte_pos..s]);
-            let char_start = char_pos;
-            char_pos += char_len(&text[s..e]);
-            byte_pos = e;
             let unit = &text[s..e];
-            units.push(Unit {
+            let sc = scan(unit, MAX_RULE_KEY, &mut key);
+            let mut u = Unit {
                 start: s,
                 end: e,
-                char_start,
-                char_end: char_pos,
-                words: word_count(unit),
+                char_start: char_pos,
+                char_end: char_pos + sc.chars,
+                words: sc.words,
                 sentence: ends_like_sentence(unit),
                 why: None,
                 credit_with_name: false,
-            });
-        });
-
-        // 1. Rules and learned chrome, line by line.
-        let mut key = String::new();
-        for (i, u) in units.iter_mut().enumerate() {
-            let unit = &text[u.start..u.end];
-            if unit.len() > MAX_RULE_LINE {
-                continue;
-            }
-            line_key(unit, &mut key);
-            if let Some(r) = inner.rules.find(&key) {
-                u.why = Some(Why::Rule(r));
-                if inner.rules.get(r).class == Class::Credit {
-                    u.credit_with_name = key.contains(',') || key.contains('/');
+            };
+            char_pos += sc.chars;
+            byte_pos = e;
+            if sc.key_fits {
+                if let Some(r) = inner.rules.find(&key) {
+                    u.why = Some(Why::Rule(r));
+                    if inner.rules.get(r).class == Class::Credit {
+                        u.credit_with_name = key.contains(',') || key.contains('/');
+                    }
+                } else if let Some(set) = learned {
+                    let protected = units.is_empty() && u.words >= PROTECTED_TITLE_WORDS;
+                    if !protected && set.contains(&xxh3_64(key.as_bytes())) {
+                        u.why = Some(Why::Learned);
+                    }
                 }
-                continue;
             }
-            let protected = i == 0 && u.words >= PROTECTED_TITLE_WORDS;
-            if !protected && inner.profile.contains_key(site, xxh3_64(key.as_bytes())) {
-                u.why = Some(Why::Learned);
-            }
-        }
+            units.push(u);
+        });
 
         // 2. Captions: a short line right before a photo credit.
         for i in 0..units.len() {
@@ -236,7 +245,9 @@ impl Normalizer {
             let bounded = run_start > 0 && i < units.len();
             if bounded
                 && run.len() <= MAX_TEASER_RUN
-                && units[run.clone()].iter().all(|u| !u.sentence && u.words <= MAX_TEASER_WORDS)
+                && units[run.clone()]
+                    .iter()
+                    .all(|u| !u.sentence && u.words <= MAX_TEASER_WORDS)
             {
                 for u in &mut units[run] {
                     u.why = Some(Why::Teaser);
@@ -253,7 +264,9 @@ impl Normalizer {
         }
 
         // 5. Menus: runs of very short lines among the kept lines.
-        let kept: Vec<usize> = (0..units.len()).filter(|&i| units[i].why.is_none()).collect();
+        let kept: Vec<usize> = (0..units.len())
+            .filter(|&i| units[i].why.is_none())
+            .collect();
         let is_item = |u: &Unit| u.words <= MAX_MENU_WORDS && !u.sentence;
         let mut k = 0;
         while k < kept.len() {
@@ -273,7 +286,10 @@ impl Normalizer {
         }
 
         // 6. Output and audit.
-        let mut out = Cleaned { text: String::with_capacity(text.len()), ..Cleaned::default() };
+        let mut out = Cleaned {
+            text: String::with_capacity(text.len()),
+            ..Cleaned::default()
+        };
         for u in &units {
             let piece = &text[u.start..u.end];
             match u.why {
@@ -295,7 +311,9 @@ impl Normalizer {
                         Why::Teaser => (Class::Chrome, "teaser-between-chrome".to_string()),
                         Why::Menu => (Class::Chrome, "menu-run".to_string()),
                         Why::Repeat(Repeat::Exact) => (Class::Repeated, "repeat".to_string()),
-                        Why::Repeat(Repeat::Concat) => (Class::Repeated, "repeat-concat".to_string()),
+                        Why::Repeat(Repeat::Concat) => {
+                            (Class::Repeated, "repeat-concat".to_string())
+                        }
                     };
                     out.removed.push(Removal {
                         start: u.char_start,
@@ -332,7 +350,14 @@ mod tests {
         }
         assert_eq!(c.text.trim(), c.text);
         assert!(!c.text.contains("\n\n\n"));
-        assert_eq!(c.n_paragraphs, if c.text.is_empty() { 0 } else { c.text.split("\n\n").count() });
+        assert_eq!(
+            c.n_paragraphs,
+            if c.text.is_empty() {
+                0
+            } else {
+                c.text.split("\n\n").count()
+            }
+        );
     }
 
     #[test]
@@ -346,7 +371,11 @@ mod tests {
         ] {
             let raw = format!("Publicité\n\n{prose}\n\nPARTAGEZ:");
             let c = clean(&raw);
-            assert_eq!(c.text, prose.replace(" »", "\u{a0}»").replace("« ", "«\u{a0}"), "{raw:?}");
+            assert_eq!(
+                c.text,
+                prose.replace(" »", "\u{a0}»").replace("« ", "«\u{a0}"),
+                "{raw:?}"
+            );
             assert_invariants(&raw, &c);
         }
     }
@@ -355,10 +384,23 @@ mod tests {
     fn teasers_between_chrome_go_titles_on_top_stay() {
         let raw = "Olivier Véran annonce 400 millions d'euros\nA la une\nNews\nLe gouvernement démissionne\n03 juillet 2020\nNews\nHôpital: plus de 4.000 lits supprimés en 2018\n03 juillet 2020\n\nLe ministre a parlé jeudi.";
         let c = clean(raw);
-        assert_eq!(c.text, "Olivier Véran annonce 400 millions d'euros\n\nLe ministre a parlé jeudi.");
-        let teasers: Vec<&str> =
-            c.removed.iter().filter(|r| r.rule_id == "teaser-between-chrome").map(|r| r.text.as_str()).collect();
-        assert_eq!(teasers, ["Le gouvernement démissionne", "Hôpital: plus de 4.000 lits supprimés en 2018"]);
+        assert_eq!(
+            c.text,
+            "Olivier Véran annonce 400 millions d'euros\n\nLe ministre a parlé jeudi."
+        );
+        let teasers: Vec<&str> = c
+            .removed
+            .iter()
+            .filter(|r| r.rule_id == "teaser-between-chrome")
+            .map(|r| r.text.as_str())
+            .collect();
+        assert_eq!(
+            teasers,
+            [
+                "Le gouvernement démissionne",
+                "Hôpital: plus de 4.000 lits supprimés en 2018"
+            ]
+        );
     }
 
     #[test]
@@ -370,7 +412,10 @@ mod tests {
         assert_eq!(c.removed[2].class, Class::Credit);
         // A copyright line at the end does not eat the last paragraph.
         let c = clean("Premier paragraphe.\n\nDernier paragraphe de l'article.\n\n© AFP");
-        assert_eq!(c.text, "Premier paragraphe.\n\nDernier paragraphe de l'article.");
+        assert_eq!(
+            c.text,
+            "Premier paragraphe.\n\nDernier paragraphe de l'article."
+        );
     }
 
     #[test]
@@ -397,10 +442,19 @@ mod tests {
     fn learned_chrome_is_removed_but_not_the_first_line() {
         let mut l = ChromeLearner::default();
         for i in 0..10 {
-            l.observe(Some("ex.fr"), &format!("Le gros titre du site ici\nMes favoris du jour\nArticle {i}."));
+            l.observe(
+                Some("ex.fr"),
+                &format!("Le gros titre du site ici\nMes favoris du jour\nArticle {i}."),
+            );
         }
-        let n = NormalizerBuilder::new().profile(l.finish()).build().unwrap();
-        let c = n.clean("Le gros titre du site ici\nMes favoris du jour\nArticle 99.", Some("ex.fr"));
+        let n = NormalizerBuilder::new()
+            .profile(l.finish())
+            .build()
+            .unwrap();
+        let c = n.clean(
+            "Le gros titre du site ici\nMes favoris du jour\nArticle 99.",
+            Some("ex.fr"),
+        );
         assert_eq!(c.text, "Le gros titre du site ici\n\nArticle 99.");
         assert_eq!(c.removed[0].class, Class::Learned);
         let other = n.clean("Mes favoris du jour\nArticle 99.", Some("other.fr"));
@@ -425,8 +479,14 @@ mod tests {
     fn glued_paragraphs_are_split_and_offsets_are_code_points() {
         let raw = "Élysée : réunion à l'hôpital jeudi.Le gouvernement répond.\r\n\r\nPublicité";
         let c = clean(raw);
-        assert_eq!(c.text, "Élysée\u{a0}: réunion à l'hôpital jeudi.\n\nLe gouvernement répond.");
-        assert_eq!(c.removed[0].start, raw.chars().count() - "Publicité".chars().count());
+        assert_eq!(
+            c.text,
+            "Élysée\u{a0}: réunion à l'hôpital jeudi.\n\nLe gouvernement répond."
+        );
+        assert_eq!(
+            c.removed[0].start,
+            raw.chars().count() - "Publicité".chars().count()
+        );
         assert_invariants(raw, &c);
     }
 
@@ -455,16 +515,50 @@ mod tests {
         use proptest::prelude::*;
 
         const PIECES: &[&str] = &[
-            "Publicité", "PARTAGEZ:", "Réagir", "News", "03 juillet 2020", "12:39", "France", "Monde",
-            "Le gouvernement démissionne", "Il a refusé.", "« Non » , a-t-il dit !",
-            "©Fabrice COFFRINI / AFP", "Une photo.", "jeudi.Le ministre", "1/2", "Suivez nous sur",
-            "Un long paragraphe qui raconte quelque chose d'important pour l'article.", "a : b ; c ?",
-            "\u{a0}", "\u{202f}:", "é", "\t", "x.Y", "ab.Cd", "\"", "»", "«", "", " ",
+            "Publicité",
+            "PARTAGEZ:",
+            "Réagir",
+            "News",
+            "03 juillet 2020",
+            "12:39",
+            "France",
+            "Monde",
+            "Le gouvernement démissionne",
+            "Il a refusé.",
+            "« Non » , a-t-il dit !",
+            "©Fabrice COFFRINI / AFP",
+            "Une photo.",
+            "jeudi.Le ministre",
+            "1/2",
+            "Suivez nous sur",
+            "Un long paragraphe qui raconte quelque chose d'important pour l'article.",
+            "a : b ; c ?",
+            "\u{a0}",
+            "\u{202f}:",
+            "é",
+            "\t",
+            "x.Y",
+            "ab.Cd",
+            "\"",
+            "»",
+            "«",
+            "",
+            " ",
         ];
 
         fn doc() -> impl Strategy<Value = String> {
-            prop::collection::vec((0..PIECES.len(), prop::sample::select(vec!["\n", "\n\n", " ", "", "\r\n"])), 0..40)
-                .prop_map(|v| v.into_iter().map(|(i, sep)| format!("{}{sep}", PIECES[i])).collect())
+            prop::collection::vec(
+                (
+                    0..PIECES.len(),
+                    prop::sample::select(vec!["\n", "\n\n", " ", "", "\r\n"]),
+                ),
+                0..40,
+            )
+            .prop_map(|v| {
+                v.into_iter()
+                    .map(|(i, sep)| format!("{}{sep}", PIECES[i]))
+                    .collect()
+            })
         }
 
         proptest! {

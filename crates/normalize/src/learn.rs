@@ -29,7 +29,12 @@ pub struct LearnerConfig {
 
 impl Default for LearnerConfig {
     fn default() -> Self {
-        LearnerConfig { min_docs: 5, min_fraction: 0.0005, max_line_bytes: 400, max_sentence_words: 8 }
+        LearnerConfig {
+            min_docs: 5,
+            min_fraction: 0.0005,
+            max_line_bytes: 400,
+            max_sentence_words: 8,
+        }
     }
 }
 
@@ -91,7 +96,11 @@ impl ChromeLearner {
             }
             let h = xxh3_64(key.as_bytes());
             if seen.insert(h) {
-                counts.lines.entry(h).or_insert_with(|| (0, key.as_str().into())).0 += 1;
+                counts
+                    .lines
+                    .entry(h)
+                    .or_insert_with(|| (0, key.as_str().into()))
+                    .0 += 1;
             }
         });
     }
@@ -129,7 +138,14 @@ impl ChromeLearner {
             }
             lines.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             let set = lines.iter().map(|(t, _)| xxh3_64(t.as_bytes())).collect();
-            profile.sites.insert(site, SiteProfile { docs: counts.docs, lines, set });
+            profile.sites.insert(
+                site,
+                SiteProfile {
+                    docs: counts.docs,
+                    lines,
+                    set,
+                },
+            );
         }
         profile
     }
@@ -191,10 +207,15 @@ impl ChromeProfile {
 
     /// Looks up the hash of a line key.
     pub(crate) fn contains_key(&self, site: Option<&str>, hash: u64) -> bool {
+        self.site_set(site).is_some_and(|s| s.contains(&hash))
+    }
+
+    /// The hashes of the line keys learned for `site`, if any.
+    pub(crate) fn site_set(&self, site: Option<&str>) -> Option<&HashSet<u64>> {
         if self.sites.is_empty() {
-            return false;
+            return None;
         }
-        self.sites.get(site_name(site).as_ref()).is_some_and(|s| s.set.contains(&hash))
+        self.sites.get(site_name(site).as_ref()).map(|s| &s.set)
     }
 
     /// Writes the profile as TSV, sites sorted, most frequent lines first.
@@ -264,28 +285,39 @@ mod tests {
     use super::*;
 
     fn learner() -> ChromeLearner {
-        ChromeLearner::new(LearnerConfig { min_docs: 3, min_fraction: 0.5, ..Default::default() })
+        ChromeLearner::new(LearnerConfig {
+            min_docs: 3,
+            min_fraction: 0.5,
+            ..Default::default()
+        })
     }
 
     #[test]
     fn frequent_lines_are_learned_per_site() {
         let mut l = learner();
         for i in 0..4 {
-            l.observe(Some("a.fr"), &format!("Menu\nA la une\nArticle {i} unique.\nMenu"));
+            l.observe(
+                Some("a.fr"),
+                &format!("Menu\nA la une\nArticle {i} unique.\nMenu"),
+            );
         }
         l.observe(Some("b.fr"), "Menu\nAutre");
         let p = l.finish();
         assert!(p.contains(Some("a.fr"), "menu"));
         assert!(p.contains(Some("A.FR"), "  A  LA UNE "));
         assert!(!p.contains(Some("a.fr"), "Article 1 unique."));
-        assert!(!p.contains(Some("b.fr"), "Menu"), "b.fr has one document only");
+        assert!(
+            !p.contains(Some("b.fr"), "Menu"),
+            "b.fr has one document only"
+        );
         assert_eq!(p.len(), 2);
     }
 
     #[test]
     fn prose_sentences_are_never_learned() {
         let mut l = learner();
-        let para = "Le nombre des décès répertoriés dans le monde a doublé en un peu moins de deux mois.";
+        let para =
+            "Le nombre des décès répertoriés dans le monde a doublé en un peu moins de deux mois.";
         for _ in 0..10 {
             l.observe(None, para);
         }
@@ -320,7 +352,13 @@ mod tests {
         let back: ChromeProfile = s.parse().unwrap();
         assert_eq!(back.to_string(), s);
         assert!(back.contains(None, "MENU"));
-        assert!(matches!("a\tb\n".parse::<ChromeProfile>(), Err(Error::ProfileSyntax { line: 1 })));
-        assert!(matches!("a\tx\t3\tmenu\n".parse::<ChromeProfile>(), Err(Error::ProfileSyntax { .. })));
+        assert!(matches!(
+            "a\tb\n".parse::<ChromeProfile>(),
+            Err(Error::ProfileSyntax { line: 1 })
+        ));
+        assert!(matches!(
+            "a\tx\t3\tmenu\n".parse::<ChromeProfile>(),
+            Err(Error::ProfileSyntax { .. })
+        ));
     }
 }

@@ -112,7 +112,10 @@ mod tests {
     fn exact_and_near_repeats() {
         let mut d = RepeatDetector::default();
         assert_eq!(d.check("Le gouvernement a démissionné jeudi."), None);
-        assert_eq!(d.check("Le  gouvernement a démissionné, jeudi"), Some(Repeat::Exact));
+        assert_eq!(
+            d.check("Le  gouvernement a démissionné, jeudi"),
+            Some(Repeat::Exact)
+        );
         assert_eq!(d.check("Non."), None);
         assert_eq!(d.check("Non."), None, "short repeats stay");
     }
@@ -131,6 +134,9 @@ mod tests {
         }
         let all = format!("{} {} {}", paras[0], paras[2], paras[3]);
         assert_eq!(d.check(&all), Some(Repeat::Concat));
-        assert_eq!(d.check("Un paragraphe neuf qui cite le Premier paragraphe assez long pour compter."), None);
+        assert_eq!(
+            d.check("Un paragraphe neuf qui cite le Premier paragraphe assez long pour compter."),
+            None
+        );
     }
 }

@@ -66,15 +66,20 @@ pub(crate) fn parse_rules(src: &str, origin: &str) -> Result<Vec<Rule>, Error> {
             continue;
         }
         let fields: Vec<&str> = text.splitn(4, '\t').collect();
-        let syntax = || Error::RuleSyntax { origin: origin.to_string(), line };
+        let syntax = || Error::RuleSyntax {
+            origin: origin.to_string(),
+            line,
+        };
         if fields.len() != 4 || fields.iter().any(|f| f.trim().is_empty()) {
             return Err(syntax());
         }
-        let class = fields[1].parse::<Class>().map_err(|_| Error::UnknownClass {
-            origin: origin.to_string(),
-            line,
-            class: fields[1].to_string(),
-        })?;
+        let class = fields[1]
+            .parse::<Class>()
+            .map_err(|_| Error::UnknownClass {
+                origin: origin.to_string(),
+                line,
+                class: fields[1].to_string(),
+            })?;
         let kind = match fields[2].trim() {
             "exact" => Kind::Exact,
             "prefix" => Kind::Prefix,
@@ -156,7 +161,9 @@ impl RuleSet {
                 .match_kind(MatchKind::LeftmostFirst)
                 .start_kind(StartKind::Anchored)
                 .build(&prefixes)
-                .map_err(|e| Error::Compile { source: Box::new(e) })?;
+                .map_err(|e| Error::Compile {
+                    source: Box::new(e),
+                })?;
             Some((ac, prefix_ids))
         };
         let regex = if regexes.is_empty() {
@@ -167,18 +174,23 @@ impl RuleSet {
                 .dfa_size_limit(16 << 20)
                 .build()
                 .map_err(|source| {
-                // Each pattern compiled alone; name the first rule for context anyway.
-                let r = &rules[regex_ids[0]];
-                Error::InvalidRegex {
-                    origin: r.origin.clone(),
-                    line: r.line,
-                    rule_id: r.id.clone(),
-                    source,
-                }
-            })?;
+                    // Each pattern compiled alone; name the first rule for context anyway.
+                    let r = &rules[regex_ids[0]];
+                    Error::InvalidRegex {
+                        origin: r.origin.clone(),
+                        line: r.line,
+                        rule_id: r.id.clone(),
+                        source,
+                    }
+                })?;
             Some((set, regex_ids))
         };
-        Ok(RuleSet { rules, exact, prefix, regex })
+        Ok(RuleSet {
+            rules,
+            exact,
+            prefix,
+            regex,
+        })
     }
 
     /// The rule matching a line key, if any: `exact` first, then `prefix`, then `regex`; within
@@ -196,6 +208,10 @@ impl RuleSet {
             }
         }
         if let Some((set, ids)) = &self.regex {
+            // `is_match` runs the fast DFA; most lines match nothing.
+            if !set.is_match(key) {
+                return None;
+            }
             if let Some(j) = set.matches(key).iter().next() {
                 return Some(ids[j]);
             }
@@ -276,7 +292,11 @@ mod tests {
         ] {
             assert!(find(&s, line).is_some(), "{line:?} not matched");
         }
-        for prose in ["Il a refusé.", "\"Non\", a-t-il dit.", "Le gouvernement a démissionné jeudi."] {
+        for prose in [
+            "Il a refusé.",
+            "\"Non\", a-t-il dit.",
+            "Le gouvernement a démissionné jeudi.",
+        ] {
             assert_eq!(find(&s, prose), None, "{prose:?}");
         }
     }

@@ -13,7 +13,10 @@ fn takes_space_before(c: char) -> bool {
 
 /// Characters dropped from line keys: invisible format characters.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
 }
 
 /// No-break spaces of any width.
@@ -48,6 +51,65 @@ pub(crate) fn line_key(s: &str, out: &mut String) {
     }
 }
 
+/// What one pass over a unit tells: its length in code points, its number of words, and its
+/// line key (see [`line_key`]) when the key is at most `max_key` bytes long (the key length does
+/// not change when the unit is cleaned, so the cut-off is stable).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Scan {
+    pub(crate) chars: usize,
+    pub(crate) words: usize,
+    pub(crate) key_fits: bool,
+}
+
+/// One pass over `s` computing a [`Scan`]; writes the key into `key` when it fits.
+pub(crate) fn scan(s: &str, max_key: usize, key: &mut String) -> Scan {
+    key.clear();
+    let mut out = Scan { key_fits: true, ..Scan::default() };
+    let mut in_word = false;
+    let mut pending_space = false;
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let c = if b < 0x80 {
+            i += 1;
+            b as char
+        } else {
+            // Decode one non-ASCII char; `s` is valid UTF-8 and `i` is on a boundary.
+            let ch = s[i..].chars().next().unwrap_or('\u{FFFD}');
+            i += ch.len_utf8();
+            ch
+        };
+        out.chars += 1;
+        if c.is_whitespace() {
+            in_word = false;
+            pending_space = true;
+            continue;
+        }
+        if !in_word {
+            out.words += 1;
+            in_word = true;
+        }
+        if !out.key_fits || is_invisible(c) {
+            continue;
+        }
+        if pending_space && !key.is_empty() && !takes_space_before(c) && !key.ends_with('«') {
+            key.push(' ');
+        }
+        pending_space = false;
+        match c {
+            '’' | '‘' | 'ʼ' => key.push('\''),
+            c if c.is_ascii() => key.push(c.to_ascii_lowercase()),
+            c => key.extend(c.to_lowercase()),
+        }
+        if key.len() > max_key {
+            out.key_fits = false;
+            key.clear();
+        }
+    }
+    out
+}
+
 /// Writes the repeat key of a paragraph into `out` (cleared first): its letters and digits,
 /// lowercase, nothing else. Two paragraphs that differ only in whitespace and punctuation have
 /// the same repeat key.
@@ -69,25 +131,28 @@ pub(crate) fn repeat_key(s: &str, out: &mut String) {
 /// no-break spaces; a plain space otherwise.
 pub(crate) fn push_normalized(s: &str, out: &mut String) {
     let s = s.trim();
-    let mut run_start: Option<usize> = None; // byte offset in s of the current blank run
-    let mut run_all_nbsp = true;
+    let mut seg = 0; // start of the pending non-blank segment
+    let mut run: Option<(usize, bool)> = None; // (start, only no-break spaces) of a blank run
     let mut prev: Option<char> = None;
     for (i, c) in s.char_indices() {
         if c.is_whitespace() {
-            if run_start.is_none() {
-                run_start = Some(i);
-                run_all_nbsp = true;
+            match &mut run {
+                Some((_, all_nb)) => *all_nb &= is_no_break_space(c),
+                None => {
+                    out.push_str(&s[seg..i]);
+                    run = Some((i, is_no_break_space(c)));
+                }
             }
-            run_all_nbsp &= is_no_break_space(c);
             continue;
         }
-        if run_start.take().is_some() {
-            let nb = takes_space_before(c) || prev == Some('«') || run_all_nbsp;
+        if let Some((_, all_nb)) = run.take() {
+            let nb = takes_space_before(c) || prev == Some('«') || all_nb;
             out.push(if nb { NBSP } else { ' ' });
+            seg = i;
         }
-        out.push(c);
         prev = Some(c);
     }
+    out.push_str(&s[seg..]);
 }
 
 /// True if `c` can open a quotation.
@@ -121,7 +186,7 @@ pub(crate) fn glue_points(line: &str, out: &mut Vec<usize>) {
 }
 
 fn memchr_punct(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&x| matches!(x, b'.' | b'!' | b'?'))
+    memchr::memchr3(b'.', b'!', b'?', b)
 }
 
 /// Checks a glue point at the ASCII punctuation at byte `i`, looking left no further than `lo`
@@ -183,6 +248,7 @@ fn glue_at(line: &str, lo: usize, i: usize) -> Option<usize> {
 pub(crate) fn for_each_unit(text: &str, glue: &mut Vec<usize>, mut f: impl FnMut(usize, usize)) {
     let mut line_start = 0;
     for line in text.split('\n') {
+        // (`str::split` on a char uses memchr.)
         let base = line_start;
         line_start += line.len() + 1;
         if line.trim().is_empty() {
@@ -260,7 +326,10 @@ mod tests {
 
     #[test]
     fn typography_uses_nbsp_before_high_punctuation() {
-        assert_eq!(norm("Il a dit : « non » !"), "Il a dit\u{a0}: «\u{a0}non\u{a0}»\u{a0}!");
+        assert_eq!(
+            norm("Il a dit : « non » !"),
+            "Il a dit\u{a0}: «\u{a0}non\u{a0}»\u{a0}!"
+        );
         assert_eq!(norm("a\u{202f};b"), "a\u{a0};b");
         assert_eq!(norm("a \u{202f}; b"), "a\u{a0}; b");
         assert_eq!(norm("  deux   espaces\t\tici  "), "deux espaces ici");
@@ -312,7 +381,24 @@ mod tests {
         assert!(ends_like_sentence("Il a refusé."));
         assert!(ends_like_sentence("\"Non\""));
         assert!(!ends_like_sentence("Le gouvernement démissionne"));
-        assert!(!ends_like_sentence("Vichy aspire à tourner la page de son ..."));
+        assert!(!ends_like_sentence(
+            "Vichy aspire à tourner la page de son ..."
+        ));
+    }
+
+    #[test]
+    fn scan_agrees_with_the_separate_helpers() {
+        for s in ["  PARTAGEZ :  ", "« Oui »  l’Otan", "a\u{a0}b\tc", "", "Élysée"] {
+            let mut k = String::new();
+            let sc = scan(s, 100, &mut k);
+            assert_eq!(k, key(s));
+            assert!(sc.key_fits);
+            assert_eq!(sc.chars, char_len(s));
+            assert_eq!(sc.words, word_count(s));
+        }
+        let mut k = String::new();
+        assert!(!scan("abcdef", 3, &mut k).key_fits);
+        assert!(k.is_empty());
     }
 
     #[test]
