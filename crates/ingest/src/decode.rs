@@ -16,16 +16,19 @@ pub enum DecidedBy {
     Detected,
     /// The container (a JSON or CSV string) already gave text.
     Container,
+    /// The charset an HTML page declares (`<meta charset>`, `http-equiv`), which the bytes agree with.
+    Declared,
 }
 
 impl DecidedBy {
-    /// `"bom"`, `"utf8_valid"`, `"detected"` or `"container"`.
+    /// `"bom"`, `"utf8_valid"`, `"detected"`, `"container"` or `"declared"`.
     pub fn as_str(&self) -> &'static str {
         match self {
             DecidedBy::Bom => "bom",
             DecidedBy::Utf8Valid => "utf8_valid",
             DecidedBy::Detected => "detected",
             DecidedBy::Container => "container",
+            DecidedBy::Declared => "declared",
         }
     }
 }
@@ -82,6 +85,36 @@ pub(crate) fn decode(bytes: &[u8], tld: Option<&[u8]>) -> Result<Decoded, Error>
     }
     let (text, _) = enc.decode_without_bom_handling(bytes);
     Ok(done(text.into_owned(), enc, DecidedBy::Detected))
+}
+
+/// Decodes an HTML page: a BOM first, then the charset the page declares when the bytes agree with
+/// it (valid UTF-8 for UTF-8; for a legacy encoding, no malformed sequence and not valid non-ASCII
+/// UTF-8), else [`decode`].
+pub(crate) fn decode_html(bytes: &[u8], tld: Option<&[u8]>) -> Result<Decoded, Error> {
+    if Encoding::for_bom(bytes).is_some() {
+        return decode(bytes, tld);
+    }
+    let Some(enc) = crate::html::charset::declared(bytes) else {
+        return decode(bytes, tld);
+    };
+    let head = &bytes[..bytes.len().min(8192)];
+    if looks_binary(head) {
+        return Err(Error::new(ErrorKind::Binary));
+    }
+    if enc == UTF_8 {
+        return match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(done(text.to_string(), UTF_8, DecidedBy::Declared)),
+            Err(_) => decode(bytes, tld),
+        };
+    }
+    if !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() {
+        return decode(bytes, tld); // declared legacy, but the bytes are UTF-8: the page lies
+    }
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    if had_errors {
+        return decode(bytes, tld);
+    }
+    Ok(done(text.into_owned(), enc, DecidedBy::Declared))
 }
 
 fn done(text: String, enc: &'static Encoding, decided_by: DecidedBy) -> Decoded {

@@ -35,8 +35,9 @@ pub struct Published {
     pub day: u32,
     /// How much of the date is known.
     pub precision: Precision,
-    /// Where it came from: `"field"` (the record's date field), `"header"` (` date 2022-01` glued to
-    /// the first line), `"agency_line"` (`AFP, publié le ...`) or `"dateline"`.
+    /// Where it came from: `"page"` (an HTML page's meta tags or JSON-LD), `"field"` (the record's
+    /// date field), `"header"` (` date 2022-01` glued to the first line), `"agency_line"`
+    /// (`AFP, publié le ...`) or `"dateline"`.
     pub source: String,
 }
 
@@ -104,4 +105,20 @@ pub struct Document {
     pub metadata_cuts: Vec<Cut>,
     /// The size of the input in bytes.
     pub input_bytes: u64,
+    /// The last modification date an HTML page declares (`article:modified_time`,
+    /// `og:updated_time`, JSON-LD `dateModified`).
+    pub modified: Option<Published>,
+    /// An HTML page's canonical URL (`<link rel="canonical">`, `og:url`).
+    pub canonical_url: Option<String>,
+    /// An HTML page's site name (`og:site_name`, JSON-LD `publisher.name`).
+    pub site_name: Option<String>,
+    /// An HTML page's publisher (`<meta name="publisher">`, JSON-LD `publisher.name`).
+    pub publisher: Option<String>,
+    /// An HTML page's description (`og:description`, `<meta name="description">`).
+    pub description: Option<String>,
+    /// Whether the input was read as HTML.
+    pub html: bool,
+    /// HTML blocks dropped before the text existed: link lists, and blocks outside the main
+    /// content (`itemprop="articleBody"`, `<article>`, `<main>`) when the page marks one.
+    pub html_dropped_blocks: u32,
 }

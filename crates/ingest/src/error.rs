@@ -32,7 +32,7 @@ pub enum ErrorKind {
     },
     /// A gzip or zstd stream is truncated or corrupt.
     Decompress,
-    /// A format name that is not `auto`, `text`, `jsonl` or `csv`.
+    /// A format name that is not `auto`, `text`, `jsonl`, `csv` or `html`.
     UnknownFormat {
         /// The name given.
         name: String,
@@ -76,7 +76,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::UnknownFormat { name } => {
                 write!(
                     f,
-                    "unknown format {name:?} (expected auto, text, jsonl or csv)"
+                    "unknown format {name:?} (expected auto, text, jsonl, csv or html)"
                 )
             }
         }

@@ -4,7 +4,8 @@ use crate::decode::{self, DecidedBy, Decoded};
 use crate::document::{Cut, Document, Published};
 use crate::error::{Error, ErrorKind};
 use crate::fix::{self, Fixed};
-use crate::input::{Body, Record};
+use crate::html;
+use crate::input::{Body, Format, Record};
 use crate::metadata::{self, date, Hints, Meta, RawCut};
 
 /// Builds an [`Ingester`].
@@ -13,6 +14,8 @@ pub struct IngesterBuilder {
     language_hint: Option<String>,
     repair: bool,
     metadata: bool,
+    format: Format,
+    main_content: bool,
 }
 
 impl Default for IngesterBuilder {
@@ -28,6 +31,8 @@ impl IngesterBuilder {
             language_hint: None,
             repair: true,
             metadata: true,
+            format: Format::Auto,
+            main_content: true,
         }
     }
 
@@ -49,6 +54,22 @@ impl IngesterBuilder {
     /// Whether to extract metadata and remove it from the text (default on).
     pub fn metadata(&mut self, yes: bool) -> &mut IngesterBuilder {
         self.metadata = yes;
+        self
+    }
+
+    /// How record bodies are read: [`Format::Auto`] (default) reads a body as HTML when its record
+    /// comes from a `.html`/`.htm` file or when it starts like HTML (`<!doctype html`, `<html`,
+    /// `<head`, `<body`, `<meta`, `<p>`, `<div`, ...); [`Format::Html`] reads every body as HTML; any
+    /// other format reads every body as plain text.
+    pub fn format(&mut self, format: Format) -> &mut IngesterBuilder {
+        self.format = format;
+        self
+    }
+
+    /// Whether an HTML page keeps only its main content when it marks one with enough text
+    /// (`itemprop="articleBody"`, else `<article>`, else `<main>`/`role="main"`); default on.
+    pub fn main_content(&mut self, yes: bool) -> &mut IngesterBuilder {
+        self.main_content = yes;
         self
     }
 
@@ -86,12 +107,37 @@ impl Ingester {
         } = record;
         let at = |e: Error| e.at(&source_path, source_index);
         let input_bytes = body.len() as u64;
+        let is_html = match self.config.format {
+            Format::Html => true,
+            Format::Auto => {
+                let head = match &body {
+                    Body::Bytes(b) => &b[..b.len().min(1024)],
+                    Body::Text(t) => &t.as_bytes()[..t.len().min(1024)],
+                };
+                (source_index.is_none() && html::has_html_extension(&source_path))
+                    || html::looks_like_html(head)
+            }
+            _ => false,
+        };
         let (text, encoding, decided_by) = match body {
+            Body::Bytes(b) if is_html => {
+                if b.is_empty() {
+                    return Err(at(Error::new(ErrorKind::Empty)));
+                }
+                let d = decode::decode_html(&b, self.tld()).map_err(at)?;
+                (d.text, d.encoding, d.decided_by)
+            }
             Body::Bytes(b) => {
                 let d = self.decode(&b).map_err(at)?;
                 (d.text, d.encoding, d.decided_by)
             }
             Body::Text(s) => (s, "UTF-8", DecidedBy::Container),
+        };
+        let (text, page, html_dropped_blocks) = if is_html {
+            let p = html::page::parse(&text, self.config.main_content);
+            (p.text, Some(p.meta), p.dropped_blocks)
+        } else {
+            (text, None, 0)
         };
         let fixed = if self.config.repair {
             fix::fix_owned(text)
@@ -101,10 +147,17 @@ impl Ingester {
         if fixed.text.trim().is_empty() {
             return Err(at(Error::new(ErrorKind::Empty)));
         }
+        let page = page.map(|p| self.page_fields(p));
+        let page = page.unwrap_or_default();
         let title = title
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty());
-        let published = date.as_deref().and_then(field_date);
+        // Page metadata wins over the record's fields and over guesses from the text.
+        let title = page.title.clone().or(title);
+        let published = page
+            .published
+            .clone()
+            .or_else(|| date.as_deref().and_then(field_date));
         let meta = if self.config.metadata {
             metadata::extract(
                 &fixed.text,
@@ -120,9 +173,18 @@ impl Ingester {
             }
         };
         let (text, metadata_cuts) = apply_cuts(&fixed.text, &meta.cuts);
-        let language = metadata::guess_language(&text)
-            .map(str::to_string)
+        let language = page
+            .language
+            .clone()
+            .or_else(|| metadata::guess_language(&text).map(str::to_string))
             .or_else(|| self.config.language_hint.clone());
+        let url = page.canonical_url.clone().or(url);
+        let mut authors = page.authors;
+        for a in meta.authors {
+            if !authors.iter().any(|b| b.eq_ignore_ascii_case(&a)) {
+                authors.push(a);
+            }
+        }
         Ok(Document {
             source_path,
             source_index,
@@ -134,7 +196,7 @@ impl Ingester {
             published: meta.published,
             dateline_place: meta.dateline_place,
             agency: meta.agency,
-            authors: meta.authors,
+            authors,
             translators: meta.translators,
             photo_credits: meta.photo_credits,
             language,
@@ -144,6 +206,13 @@ impl Ingester {
             text,
             metadata_cuts,
             input_bytes,
+            modified: page.modified,
+            canonical_url: page.canonical_url,
+            site_name: page.site_name,
+            publisher: page.publisher,
+            description: page.description,
+            html: is_html,
+            html_dropped_blocks,
         })
     }
 
@@ -153,10 +222,43 @@ impl Ingester {
         if bytes.is_empty() {
             return Err(Error::new(ErrorKind::Empty));
         }
-        decode::decode(
-            bytes,
-            self.config.language_hint.as_deref().map(str::as_bytes),
-        )
+        decode::decode(bytes, self.tld())
+    }
+
+    fn tld(&self) -> Option<&[u8]> {
+        self.config.language_hint.as_deref().map(str::as_bytes)
+    }
+
+    /// Repairs the page's metadata values like the text (entities, mojibake, NFC, spaces).
+    fn page_fields(&self, p: html::page::PageMeta) -> PageFields {
+        let clean = |s: Option<String>| {
+            s.map(|v| {
+                let f = if self.config.repair { fix::fix(&v).text } else { v };
+                f.split_whitespace().collect::<Vec<_>>().join(" ")
+            })
+            .filter(|v| !v.is_empty())
+        };
+        let date = |s: Option<String>| {
+            let d = date::parse_numeric(clean(s)?.as_str())?;
+            Some(Published {
+                year: d.year?,
+                month: d.month,
+                day: d.day,
+                precision: d.precision,
+                source: "page".to_string(),
+            })
+        };
+        PageFields {
+            title: clean(p.title),
+            published: date(p.published),
+            modified: date(p.modified),
+            authors: p.authors.into_iter().filter_map(|a| clean(Some(a))).collect(),
+            site_name: clean(p.site_name),
+            publisher: clean(p.publisher),
+            canonical_url: clean(p.canonical_url),
+            language: p.language,
+            description: clean(p.description),
+        }
     }
 
     /// Repairs decoded text: HTML entities, mojibake (UTF-8 read as windows-1252/latin-1, several
@@ -164,6 +266,20 @@ impl Ingester {
     pub fn fix(&self, text: &str) -> Fixed {
         fix::fix(text)
     }
+}
+
+/// [`html::page::PageMeta`] after repair, dates parsed.
+#[derive(Default)]
+struct PageFields {
+    title: Option<String>,
+    published: Option<Published>,
+    modified: Option<Published>,
+    authors: Vec<String>,
+    site_name: Option<String>,
+    publisher: Option<String>,
+    canonical_url: Option<String>,
+    language: Option<String>,
+    description: Option<String>,
 }
 
 fn field_date(s: &str) -> Option<Published> {

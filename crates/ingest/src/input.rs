@@ -37,7 +37,8 @@ impl FromStr for Input {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// Decide per file: `.jsonl`/`.ndjson`/`.json`, or a first line that is a JSON object, is JSON
-    /// Lines; `.csv` is CSV; anything else is one text document per file (after decompression).
+    /// Lines; `.csv` is CSV; `.html`/`.htm` or an HTML start is HTML; anything else is one text
+    /// document per file (after decompression). Record text fields that hold HTML are read as HTML.
     #[default]
     Auto,
     /// Each file is one text document.
@@ -46,6 +47,9 @@ pub enum Format {
     Jsonl,
     /// CSV with a header row.
     Csv,
+    /// Each file is one HTML page (also recognised by `Auto` from a `.html`/`.htm` name or an
+    /// HTML start: `<!doctype html`, `<html`, `<head`, `<body`, `<meta`, ...).
+    Html,
 }
 
 impl FromStr for Format {
@@ -57,6 +61,7 @@ impl FromStr for Format {
             "text" | "txt" => Ok(Format::Text),
             "jsonl" | "ndjson" => Ok(Format::Jsonl),
             "csv" => Ok(Format::Csv),
+            "html" | "htm" => Ok(Format::Html),
             _ => Err(Error::new(ErrorKind::UnknownFormat {
                 name: s.to_string(),
             })),
@@ -160,6 +165,7 @@ mod tests {
         assert_eq!("a/b".parse::<Input>().unwrap(), Input::Path("a/b".into()));
         assert_eq!("jsonl".parse::<Format>().unwrap(), Format::Jsonl);
         assert_eq!("csv".parse::<Format>().unwrap(), Format::Csv);
+        assert_eq!("html".parse::<Format>().unwrap(), Format::Html);
         assert_eq!("auto".parse::<Format>().unwrap(), Format::Auto);
         assert_eq!("text".parse::<Format>().unwrap(), Format::Text);
         let e = "xml".parse::<Format>().unwrap_err();

@@ -29,6 +29,7 @@ mod decode;
 mod document;
 mod error;
 mod fix;
+mod html;
 mod ingester;
 mod input;
 mod metadata;

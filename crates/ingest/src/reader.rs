@@ -277,7 +277,7 @@ impl Reader {
             })))),
             Format::Csv => CsvStream::new(src, shown, &self.config.fields, cap, compressed)
                 .map(|s| Opened::Stream(Stream::Csv(Box::new(s)))),
-            Format::Text | Format::Auto => {
+            Format::Text | Format::Html | Format::Auto => {
                 let mut bytes = Vec::new();
                 src.take(cap.saturating_add(1))
                     .read_to_end(&mut bytes)
@@ -318,6 +318,9 @@ fn sniff(name: &str, head: &[u8]) -> Format {
     }
     if name.ends_with(".csv") {
         return Format::Csv;
+    }
+    if crate::html::has_html_extension(name) || crate::html::looks_like_html(head) {
+        return Format::Html;
     }
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let Some(start) = head.iter().position(|b| !b.is_ascii_whitespace()) else {
