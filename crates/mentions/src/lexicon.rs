@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::hash::FastHash;
 use crate::Error;
 
 const GIVEN_NAMES: &str = include_str!("../../../data/gazetteer/given_names_fr.txt");
@@ -40,13 +41,30 @@ impl Cue {
 /// Word lists used to find and type names no gazetteer knows.
 ///
 /// Cue words written with an uppercase letter (`M.`, `Me`, `PDG`) match exactly; lowercase cue words
-/// (`président`) match any case. Given names match exactly; stopwords match any case.
+/// (`président`) match in lowercase, capitalised or all-caps form. Given names match exactly;
+/// stopwords match in lowercase, capitalised or all-caps form, with either apostrophe.
 #[derive(Clone, Debug, Default)]
 pub struct Lexicon {
-    given_names: HashSet<String>,
-    stopwords: HashSet<String>,
-    exact_cues: HashMap<String, Vec<Cue>>,
-    folded_cues: HashMap<String, Vec<Cue>>,
+    given_names: HashSet<String, FastHash>,
+    stopwords: HashSet<String, FastHash>,
+    cues: HashMap<String, Vec<Cue>, FastHash>,
+}
+
+/// `word`, `Word`, `WORD`, and the same with the other apostrophe; lookups are then one exact probe.
+fn case_forms(word: &str) -> Vec<String> {
+    let mut chars = word.chars();
+    let capitalised = chars
+        .next()
+        .map(|f| f.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default();
+    let mut forms = vec![word.to_string(), capitalised, word.to_uppercase()];
+    for i in 0..forms.len() {
+        if forms[i].contains('\'') {
+            let other = forms[i].replace('\'', "’");
+            forms.push(other);
+        }
+    }
+    forms
 }
 
 impl Lexicon {
@@ -67,10 +85,12 @@ impl Lexicon {
             .extend(list_lines(text).map(str::to_string));
     }
 
-    /// Adds stopwords, one a line (`#` comments allowed); they are stored lowercased.
+    /// Adds stopwords, one a line (`#` comments allowed); they match lowercase, capitalised and all-caps.
     pub fn add_stopwords(&mut self, text: &str) {
-        self.stopwords
-            .extend(list_lines(text).map(|w| w.to_lowercase().replace('’', "'")));
+        for w in list_lines(text) {
+            self.stopwords
+                .extend(case_forms(&w.to_lowercase().replace('’', "'")));
+        }
     }
 
     /// Adds cue words from `word<TAB>kind` lines (kinds: `title`, `org-head`, `org-tail`, `loc-head`, `loc-prep`).
@@ -89,14 +109,16 @@ impl Lexicon {
                 value: kind.trim().to_string(),
             })?;
             let word = word.trim();
-            let map = if word.chars().any(char::is_uppercase) {
-                &mut self.exact_cues
+            let forms = if word.chars().any(char::is_uppercase) {
+                vec![word.to_string()]
             } else {
-                &mut self.folded_cues
+                case_forms(word)
             };
-            let cues = map.entry(word.to_string()).or_default();
-            if !cues.contains(&cue) {
-                cues.push(cue);
+            for form in forms {
+                let cues = self.cues.entry(form).or_default();
+                if !cues.contains(&cue) {
+                    cues.push(cue);
+                }
             }
         }
         Ok(())
@@ -107,26 +129,14 @@ impl Lexicon {
         self.given_names.contains(word)
     }
 
-    /// True if `word` (any case) is a stopword.
+    /// True if `word` (lowercase, capitalised or all-caps) is a stopword.
     pub fn is_stopword(&self, word: &str) -> bool {
-        if word.chars().all(|c| !c.is_uppercase()) && !word.contains('’') {
-            return self.stopwords.contains(word);
-        }
-        self.stopwords
-            .contains(&word.to_lowercase().replace('’', "'"))
+        self.stopwords.contains(word)
     }
 
     /// True if `word` carries the cue `cue`.
     pub fn has_cue(&self, word: &str, cue: Cue) -> bool {
-        if self.exact_cues.get(word).is_some_and(|c| c.contains(&cue)) {
-            return true;
-        }
-        if word.chars().all(|c| !c.is_uppercase()) {
-            return self.folded_cues.get(word).is_some_and(|c| c.contains(&cue));
-        }
-        self.folded_cues
-            .get(&word.to_lowercase())
-            .is_some_and(|c| c.contains(&cue))
+        self.cues.get(word).is_some_and(|c| c.contains(&cue))
     }
 }
 

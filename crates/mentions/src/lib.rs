@@ -41,6 +41,7 @@
 mod coref;
 mod error;
 mod gazetteer;
+mod hash;
 mod lexicon;
 mod mention;
 mod recognizer;

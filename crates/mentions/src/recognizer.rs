@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 
 use crate::coref;
 use crate::lexicon::Lexicon;
@@ -97,19 +97,29 @@ impl RecognizerBuilder {
                 }
             }
         }
-        let automaton = AhoCorasick::builder()
+        // Searches are anchored at word starts, so only the anchored start state is needed; a DFA
+        // when it fits, else the default choice.
+        let mut builder = AhoCorasick::builder();
+        builder
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(StartKind::Anchored);
+        let automaton = builder
+            .clone()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&patterns)
-            .or_else(|_| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&patterns)
-            })
+            .or_else(|_| builder.build(&patterns))
             .map_err(Error::Automaton)?;
+        let mut first_bytes = vec![0u64; 1024];
+        for p in &patterns {
+            if let [a, b, ..] = p.as_bytes() {
+                let k = usize::from(*a) << 8 | usize::from(*b);
+                first_bytes[k >> 6] |= 1 << (k & 63);
+            }
+        }
         Ok(Recognizer {
             inner: Arc::new(Inner {
                 automaton,
+                first_bytes,
                 targets,
                 gazetteer,
                 lexicon,
@@ -136,6 +146,8 @@ pub struct Recognizer {
 #[derive(Debug)]
 struct Inner {
     automaton: AhoCorasick,
+    /// Bit set of the two-byte prefixes of the patterns (all have at least two bytes).
+    first_bytes: Vec<u64>,
     targets: Vec<Target>,
     gazetteer: Gazetteer,
     lexicon: Lexicon,
@@ -159,18 +171,40 @@ impl Recognizer {
         let urls = scan::url_spans(text);
         let mut found: Vec<Found> = Vec::new();
         let mut tokens: Vec<Token> = Vec::new();
+        let mut starts: Vec<usize> = Vec::new();
         let mut blocked: Vec<bool> = Vec::new();
         let mut runs: Vec<Run> = Vec::new();
         // Capitalised words seen inside a sentence: they confirm the same word at a sentence start.
-        let mut inside: HashSet<&str> = HashSet::new();
+        let mut inside: Vec<(usize, usize)> = Vec::new();
         for (si, &(s, e)) in sentences.iter().enumerate() {
             let Some(sent) = text.get(s..e) else { continue };
             let first_found = found.len();
-            for m in inner.automaton.find_iter(sent) {
+            scan::tokenize(sent, s, &mut tokens, &mut starts);
+            // Gazetteer: an anchored, leftmost-longest match at each word start that can begin an alias.
+            let mut covered = s;
+            for &ws in &starts {
+                if ws < covered {
+                    continue;
+                }
+                let (Some(&a), Some(&b)) = (text.as_bytes().get(ws), text.as_bytes().get(ws + 1))
+                else {
+                    continue;
+                };
+                let k = usize::from(a) << 8 | usize::from(b);
+                if inner.first_bytes[k >> 6] & (1 << (k & 63)) == 0 {
+                    continue;
+                }
+                let input = Input::new(sent)
+                    .span(ws - s..sent.len())
+                    .anchored(Anchored::Yes);
+                let Ok(Some(m)) = inner.automaton.try_find(input) else {
+                    continue;
+                };
                 let (ms, me) = (s + m.start(), s + m.end());
                 if !scan::on_word_boundaries(text, ms, me) || scan::overlaps(&urls, ms, me) {
                     continue;
                 }
+                covered = me;
                 let t = inner.targets[m.pattern().as_usize()];
                 found.push(Found {
                     start: ms,
@@ -180,10 +214,9 @@ impl Recognizer {
                     confidence: t.confidence,
                 });
             }
-            if !inner.rules || shouting(sent) {
+            if !inner.rules || shouting(&tokens) {
                 continue;
             }
-            scan::tokenize(sent, s, &mut tokens);
             // A one-word gazetteer hit that is a given name followed by a capitalised word is a person's
             // first name (`Dominique Richard`, `Maurice Papon`): leave it to the rules.
             let mut local = found.split_off(first_found);
@@ -226,11 +259,19 @@ impl Recognizer {
             }
             for (t, &b) in tokens.iter().zip(&blocked) {
                 if t.cap && !t.initial && !b {
-                    inside.insert(t.text(text));
+                    inside.push((t.start, t.end));
                 }
             }
             found[first_found..].sort_by_key(|f| f.start);
         }
+        let has_pending = found
+            .iter()
+            .any(|f| matches!(f.kind, Kind::Rule { pending: true, .. }));
+        let inside: HashSet<&str> = if has_pending {
+            inside.iter().map(|&(s, e)| &text[s..e]).collect()
+        } else {
+            HashSet::new()
+        };
         let links = if inner.coref {
             coref::link(text, &found, &inner.gazetteer)
         } else {
@@ -314,16 +355,10 @@ pub(crate) enum Kind {
 }
 
 /// A sentence written mostly in capitals (a headline, a shouted caption): capitalisation says nothing there.
-fn shouting(sent: &str) -> bool {
-    let (mut upper, mut lower) = (0usize, 0usize);
-    for c in sent.chars() {
-        if c.is_uppercase() {
-            upper += 1;
-        } else if c.is_lowercase() {
-            lower += 1;
-        }
-    }
-    upper >= 8 && upper > 2 * lower
+fn shouting(tokens: &[Token]) -> bool {
+    let upper = tokens.iter().filter(|t| t.upper).count();
+    let other = tokens.iter().filter(|t| !t.upper && !t.elision).count();
+    upper >= 3 && upper > 2 * other
 }
 
 /// The spellings of `alias` that are matched, with `true` for the alias as written: the alias; `'`/`’`
@@ -402,8 +437,13 @@ mod tests {
 
     #[test]
     fn shouting_sentences() {
-        assert!(shouting("LA RUSSIE MENACE L'UKRAINE"));
-        assert!(!shouting(
+        let shouts = |s: &str| {
+            let mut t = Vec::new();
+            scan::tokenize(s, 0, &mut t, &mut Vec::new());
+            shouting(&t)
+        };
+        assert!(shouts("LA RUSSIE MENACE L'UKRAINE"));
+        assert!(!shouts(
             "BRUXELLES, 7 janvier (Reuters) - Les ministres des Affaires étrangères de l'Otan ont"
         ));
     }

@@ -33,58 +33,114 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '’'
 }
 
-/// Splits `sent` (which starts at byte `base` of the text) into word tokens.
-pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Vec<Token>) {
+/// The character at byte `i` of `s` (which must be a character boundary) and its length.
+#[inline]
+fn char_at(s: &str, i: usize) -> (char, usize) {
+    match s.as_bytes().get(i) {
+        Some(&b) if b < 0x80 => (b as char, 1),
+        _ => s
+            .get(i..)
+            .and_then(|r| r.chars().next())
+            .map_or(('\0', 1), |c| (c, c.len_utf8())),
+    }
+}
+
+/// Splits `sent` (which starts at byte `base` of the text) into word tokens, and records in `starts`
+/// every absolute offset where a word starts (token starts, and the parts of `Otan-Russie`).
+pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Vec<Token>, starts: &mut Vec<usize>) {
     out.clear();
-    let mut chars = sent.char_indices().peekable();
+    starts.clear();
+    let len = sent.len();
+    let mut i = 0usize;
     let mut prev_end = 0usize;
     let mut prev_elision = false;
     let mut first = true;
-    while let Some((i, c)) = chars.next() {
-        if !c.is_alphanumeric() {
+    while i < len {
+        let b = sent.as_bytes()[i];
+        if b < 0x80 && !b.is_ascii_alphanumeric() {
+            i += 1;
             continue;
         }
-        // Scan one token starting at i.
+        let (c, cl) = char_at(sent, i);
+        if !c.is_alphanumeric() {
+            i += cl;
+            continue;
+        }
         let start = i;
-        let mut end = i + c.len_utf8();
-        let mut seg_len = 1usize; // chars in the current segment (since start, '-' or '.')
+        i += cl;
+        let mut end = i;
+        starts.push(base + start);
+        let mut seg_len = 1usize; // chars in the current segment (since start, '-', '.' or an apostrophe)
         let mut seg_upper = c.is_uppercase();
+        let (mut letters, mut lower, mut hyphen) =
+            (usize::from(c.is_alphabetic()), c.is_lowercase(), false);
         let mut elision = false;
-        while let Some(&(j, d)) = chars.peek() {
-            if d.is_alphanumeric() {
-                chars.next();
-                end = j + d.len_utf8();
+        while i < len {
+            let b = sent.as_bytes()[i];
+            if b.is_ascii_lowercase() {
+                // Fast path: the bulk of French text.
+                i += 1;
+                end = i;
                 seg_len += 1;
-                seg_upper = d.is_uppercase();
+                seg_upper = false;
+                letters += 1;
+                lower = true;
                 continue;
             }
-            let next_alnum = sent
-                .get(j + d.len_utf8()..)
-                .and_then(|r| r.chars().next())
-                .is_some_and(char::is_alphanumeric);
+            if b == 0xC3
+                && sent
+                    .as_bytes()
+                    .get(i + 1)
+                    .is_some_and(|&n| (0xA0..=0xBF).contains(&n) && n != 0xB7)
+            {
+                // Fast path: à..ÿ (except ÷), the lowercase accented letters of French.
+                i += 2;
+                end = i;
+                seg_len += 1;
+                seg_upper = false;
+                letters += 1;
+                lower = true;
+                continue;
+            }
+            let (d, dl) = char_at(sent, i);
+            if d.is_alphanumeric() {
+                i += dl;
+                end = i;
+                seg_len += 1;
+                seg_upper = d.is_uppercase();
+                letters += usize::from(d.is_alphabetic());
+                lower |= d.is_lowercase();
+                continue;
+            }
+            if !matches!(d, '-' | '.' | '\'' | '’') {
+                break;
+            }
+            let next_alnum = i + dl < len && char_at(sent, i + dl).0.is_alphanumeric();
             if d == '-' && next_alnum {
-                chars.next();
+                i += dl;
                 seg_len = 0;
+                hyphen = true;
+                starts.push(base + i);
                 continue;
             }
             if is_apostrophe(d) && next_alnum {
                 let word = &sent[start..end];
+                i += dl;
                 if ELISIONS.iter().any(|e| e.eq_ignore_ascii_case(word)) {
-                    chars.next();
-                    end = j + d.len_utf8();
+                    end = i;
                     elision = true;
                     break;
                 }
-                chars.next();
                 seg_len = 0;
+                starts.push(base + i);
                 continue;
             }
             if d == '.' && seg_len == 1 && seg_upper {
                 // An initial: `J.`, `W.`, `J.-P.`, `M.`
-                chars.next();
-                end = j + 1;
+                i += 1;
+                end = i;
                 seg_len = 0;
-                if next_alnum || sent.get(j + 1..).is_some_and(|r| r.starts_with('-')) {
+                if next_alnum || sent.as_bytes().get(i) == Some(&b'-') {
                     continue;
                 }
                 break;
@@ -98,10 +154,9 @@ pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Vec<Token>) {
             || gap
                 .chars()
                 .any(|g| matches!(g, ':' | '«' | '"' | '“' | '(' | '—' | '–' | '•' | '?' | '!'));
-        let word = &sent[start..end];
-        let cap = c.is_uppercase() || particle_prefixed(word);
-        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-        let upper = letters >= 2 && !word.chars().any(char::is_lowercase);
+        let cap = c.is_uppercase()
+            || (hyphen && c.is_lowercase() && particle_prefixed(&sent[start..end]));
+        let upper = letters >= 2 && !lower;
         out.push(Token {
             start: base + start,
             end: base + end,
@@ -130,44 +185,43 @@ fn particle_prefixed(word: &str) -> bool {
 /// Byte spans of URL-like and e-mail-like chunks of `text` (whitespace-delimited chunks containing
 /// `://`, starting with `www.`, or holding an `@` followed later by a `.`), sorted and disjoint.
 pub(crate) fn url_spans(text: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
     let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        // Only chunks holding '/' '@' or "www." can be URLs or e-mails; find the next candidate byte.
-        let Some(rel) = bytes[i..]
-            .iter()
-            .position(|&b| b == b'/' || b == b'@' || b == b'.')
-        else {
-            break;
-        };
-        let hit = i + rel;
-        // `i` is 0 or just after a whitespace byte, so the backward scan stays within this chunk.
-        let start = bytes[i..hit]
+    // Candidate bytes are rare in prose: find them with SIMD searches, then look at their chunk.
+    let mut candidates: Vec<usize> = memchr::memchr2_iter(b'/', b'@', bytes).collect();
+    let www = memchr::memmem::find_iter(bytes, b"www.");
+    if candidates.is_empty() {
+        candidates.extend(www);
+    } else {
+        candidates.extend(www);
+        candidates.sort_unstable();
+    }
+    let mut spans = Vec::new();
+    let mut done = 0usize; // end of the last chunk examined: backward scans never go before it
+    for hit in candidates {
+        if hit < done {
+            continue;
+        }
+        let start = bytes[done..hit]
             .iter()
             .rposition(|b| b.is_ascii_whitespace())
-            .map_or(i, |p| i + p + 1);
-        let end = bytes[hit..]
+            .map_or(done, |p| done + p + 1);
+        let end =
+            memchr::memchr3(b' ', b'\n', b'\t', &bytes[hit..]).map_or(bytes.len(), |p| hit + p);
+        let end = bytes[hit..end]
             .iter()
             .position(|b| b.is_ascii_whitespace())
-            .map_or(bytes.len(), |p| hit + p);
+            .map_or(end, |p| hit + p);
         let chunk = &bytes[start..end];
-        let is_url = contains(chunk, b"://") || starts_with_ci(chunk, b"www.") || {
-            chunk
-                .iter()
-                .position(|&b| b == b'@')
-                .is_some_and(|at| at > 0 && chunk[at + 1..].contains(&b'.'))
-        };
+        let is_url = memchr::memmem::find(chunk, b"://").is_some()
+            || starts_with_ci(chunk, b"www.")
+            || memchr::memchr(b'@', chunk)
+                .is_some_and(|at| at > 0 && chunk[at + 1..].contains(&b'.'));
         if is_url {
             spans.push((start, end));
         }
-        i = end + 1;
+        done = end;
     }
     spans
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 fn starts_with_ci(hay: &[u8], prefix: &[u8]) -> bool {
@@ -193,7 +247,7 @@ mod tests {
 
     fn words(s: &str) -> Vec<&str> {
         let mut t = Vec::new();
-        tokenize(s, 0, &mut t);
+        tokenize(s, 0, &mut t, &mut Vec::new());
         t.iter().map(|t| t.text(s)).collect()
     }
 
@@ -220,7 +274,9 @@ mod tests {
     fn token_flags() {
         let s = "Les chefs : « Moscou » et l'OTAN, Bachar al-Assad";
         let mut t = Vec::new();
-        tokenize(s, 10, &mut t);
+        let mut starts = Vec::new();
+        tokenize(s, 10, &mut t, &mut starts);
+        assert_eq!(starts.len(), t.len() + 1, "al-Assad has two word starts");
         assert!(t[0].initial && t[0].cap && !t[0].joined);
         assert!(!t[1].initial && t[1].joined);
         assert!(
