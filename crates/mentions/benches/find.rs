@@ -1,4 +1,5 @@
 //! Throughput of `Recognizer::find` on the seed articles of `data/samples`, repeated to ~1 MB.
+#![allow(missing_docs)] // criterion_group! expands to undocumented public functions
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use toolkit_mentions::RecognizerBuilder;

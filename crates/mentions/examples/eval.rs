@@ -104,6 +104,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     out.flush()?;
     let bytes: usize = lines.iter().map(|l| l.len()).sum::<usize>() * passes;
-    eprintln!("{bytes} {wall} {cpu}");
+    writeln!(io::stderr(), "{bytes} {wall} {cpu}")?;
     Ok(())
 }
