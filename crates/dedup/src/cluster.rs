@@ -35,7 +35,7 @@ struct Entry {
 ///
 /// Feed every article with [`add`](Clusterer::add), then call [`finish`](Clusterer::finish). The
 /// clusterer keeps 160 bytes per article (the [`Signature`], `order` and `published`); `finish`
-/// needs about 40 more bytes per article while it runs (ranks, cluster links, one band of sort
+/// needs about 32 more bytes per article while it runs (ranks, cluster links, one band of sort
 /// keys), plus 8 bytes per kept pair, plus the returned assignments.
 ///
 /// # Algorithm
@@ -233,23 +233,22 @@ fn candidate_pairs<'a>(
         .filter(|&r| sig(r).is_some())
         .filter_map(|r| u32::try_from(r).ok())
         .collect();
-    let mut keys: Vec<(u64, u32)> = Vec::with_capacity(members.len());
+    // (band key << 32 | rank): sorting plain u64 groups a bucket, members in rank order.
+    let mut keys: Vec<u64> = Vec::with_capacity(members.len());
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut compacted = 0;
     for band in 0..NUM_HASHES / rows {
         keys.clear();
-        keys.extend(
-            members
-                .iter()
-                .filter_map(|&r| sig(r as usize).map(|s| (s.band_key(band, rows), r))),
-        );
+        keys.extend(members.iter().filter_map(|&r| {
+            sig(r as usize).map(|s| u64::from(s.band_key(band, rows)) << 32 | u64::from(r))
+        }));
         keys.sort_unstable();
-        for bucket in keys.chunk_by(|a, b| a.0 == b.0) {
+        for bucket in keys.chunk_by(|a, b| a >> 32 == b >> 32) {
             for k in 1..bucket.len() {
-                let i = bucket[k].1;
+                let i = bucket[k] as u32;
                 let first = &bucket[..k.min(BUCKET_FIRST)];
                 let previous = &bucket[k.saturating_sub(BUCKET_PREVIOUS).max(first.len())..k];
-                for &(_, j) in first.iter().chain(previous) {
+                for j in first.iter().chain(previous).map(|&key| key as u32) {
                     stats.band_pairs += 1;
                     let (Some(a), Some(b)) = (sig(i as usize), sig(j as usize)) else {
                         continue;
@@ -313,6 +312,51 @@ mod tests {
             cluster: order,
             similarity: None,
         }
+    }
+
+    #[test]
+    fn nothing_added_gives_nothing() {
+        for mode in [Mode::Off, Mode::Exact, Mode::Near] {
+            let c = Clusterer::new(&DedupConfig::with_mode(mode)).unwrap();
+            assert!(c.is_empty());
+            let (out, stats) = c.finish_with_stats();
+            assert!(out.is_empty());
+            assert_eq!(stats.kept_pairs, 0);
+        }
+    }
+
+    #[test]
+    fn signing_on_several_threads_gives_the_same_clusters() {
+        fn shared<T: Send + Sync + Clone>(_: &T) {}
+        let config = DedupConfig::default();
+        let signer = Signer::new(&config).unwrap();
+        shared(&signer);
+        let copy = edited(A);
+        let texts: Vec<&str> = [A, B, copy.as_str(), "", A].repeat(40);
+        let serial: Vec<_> = texts.iter().map(|t| signer.sign(t)).collect();
+        let parallel: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = texts
+                .chunks(7)
+                .map(|chunk| s.spawn(|| chunk.iter().map(|t| signer.sign(t)).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap())
+                .collect()
+        });
+        assert_eq!(serial, parallel);
+        let cluster = |sigs: Vec<Signature>| {
+            let mut c = Clusterer::new(&config).unwrap();
+            for (i, s) in sigs.into_iter().enumerate() {
+                c.add(i as u64, Some((i % 3) as i32), s);
+            }
+            c.finish()
+        };
+        let got = cluster(serial);
+        assert_eq!(got, cluster(parallel));
+        let clusters: std::collections::BTreeSet<u64> = got.iter().map(|a| a.cluster).collect();
+        // A (with its copies and edited copies), B, and 40 empty texts that stay alone.
+        assert_eq!(clusters.len(), 2 + 40);
     }
 
     #[test]

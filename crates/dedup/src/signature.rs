@@ -76,20 +76,22 @@ impl Signature {
         self.kind == Kind::Near
     }
 
-    /// The values of band `band` of `rows` values, packed into one key (hashed beyond 8 values).
-    pub(crate) fn band_key(&self, band: usize, rows: usize) -> u64 {
+    /// The values of band `band` of `rows` values as one 32-bit key: packed up to 4 values, hashed
+    /// beyond (a chance collision only costs one extra comparison).
+    pub(crate) fn band_key(&self, band: usize, rows: usize) -> u32 {
         let values = self
             .mins
             .get(band * rows..(band + 1) * rows)
             .unwrap_or_default();
-        if rows <= 8 {
+        if rows <= 4 {
             values
                 .iter()
-                .fold(0u64, |acc, &v| (acc << 8) | u64::from(v))
+                .fold(0u32, |acc, &v| (acc << 8) | u32::from(v))
         } else {
-            values
+            let h = values
                 .iter()
-                .fold(0u64, |acc, &v| mix64(acc ^ u64::from(v)))
+                .fold(0u64, |acc, &v| mix64(acc ^ u64::from(v)));
+            (h >> 32) as u32
         }
     }
 
