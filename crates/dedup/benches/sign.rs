@@ -27,6 +27,14 @@ fn bench(c: &mut Criterion) {
     }
     group.finish();
 
+    // A headline: far fewer shingles than MinHash bins, so densification does most of the work.
+    let title = "Coronavirus : le point sur la pandémie dans le monde";
+    let mut group = c.benchmark_group("sign_short");
+    group.throughput(Throughput::Bytes(title.len() as u64));
+    let signer = Signer::new(&DedupConfig::default()).expect("valid config");
+    group.bench_function("near", |b| b.iter(|| signer.sign(black_box(title))));
+    group.finish();
+
     let config = DedupConfig::default();
     let signer = Signer::new(&config).expect("valid config");
     let sigs: Vec<_> = (0..10_000)

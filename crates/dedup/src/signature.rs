@@ -203,15 +203,21 @@ fn densify(bins: &mut [u64; NUM_HASHES]) {
         if *bin != u64::MAX {
             continue;
         }
+        // Probe sequence of bin i: the top bits of a 64-bit LCG seeded by a hash of i (the top bits
+        // of an LCG are well distributed; one multiplication per attempt).
+        let mut state = mix64(i as u64 ^ 0x6465_6e73_6966_7921);
         let mut found = None;
-        for attempt in 1..=256u64 {
-            let j = (mix64(((i as u64) << 32) | attempt) >> (64 - BIN_BITS)) as usize;
+        for _ in 0..1024 {
+            state = state
+                .wrapping_mul(0x5851_f42d_4c95_7f2d)
+                .wrapping_add(0x1405_7b7e_f767_814f);
+            let j = (state >> (64 - BIN_BITS)) as usize;
             if full[j] != u64::MAX {
                 found = Some(full[j]);
                 break;
             }
         }
-        // Practically never reached (needs 256 misses); a fixed scan keeps it deterministic.
+        // Rarely reached (1024 misses); a fixed scan keeps it deterministic and total.
         let found = found.or_else(|| {
             (1..NUM_HASHES)
                 .map(|d| full[(i + d) % NUM_HASHES])
