@@ -4,6 +4,8 @@
 //! a news feed, widgets), built in the repo. `orangesum`: the first 2,000 real flattened pages of
 //! ../shared/data/orangesum (skipped when absent; set TOOLKIT_DATA to another data folder).
 
+#![allow(missing_docs, clippy::print_stderr)]
+
 use std::hint::black_box;
 use std::io::BufRead;
 use std::path::PathBuf;

@@ -7,9 +7,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::learn::ChromeProfile;
 use crate::repeat::{Repeat, RepeatDetector};
 use crate::rules::{parse_rules, Pack, RuleSet};
-use crate::text::{
-    char_len, ends_like_sentence, for_each_unit, push_normalized, scan,
-};
+use crate::text::{char_len, ends_like_sentence, for_each_unit, push_normalized, scan};
 use crate::{Class, Error};
 
 /// Lines whose key is longer than this (bytes) are not compared with rules nor learned chrome:
@@ -230,8 +228,10 @@ impl Normalizer {
             }
         }
 
-        // 3. Teasers: up to three short non-sentence lines between two removed lines.
+        // 3. Teasers: up to three short non-sentence lines between two removed lines. The first
+        // kept lines of a document are not teasers: that is where the title is.
         let mut i = 0;
+        let mut first_run = true;
         while i < units.len() {
             if units[i].why.is_some() {
                 i += 1;
@@ -242,7 +242,8 @@ impl Normalizer {
                 i += 1;
             }
             let run = run_start..i;
-            let bounded = run_start > 0 && i < units.len();
+            let bounded = run_start > 0 && i < units.len() && !first_run;
+            first_run = false;
             if bounded
                 && run.len() <= MAX_TEASER_RUN
                 && units[run.clone()]

@@ -54,3 +54,8 @@ pub use crate::clean::{Cleaned, Normalizer, NormalizerBuilder, Removal};
 pub use crate::error::Error;
 pub use crate::learn::{ChromeLearner, ChromeProfile, LearnerConfig};
 pub use crate::rules::Pack;
+
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

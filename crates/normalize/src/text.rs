@@ -64,7 +64,10 @@ pub(crate) struct Scan {
 /// One pass over `s` computing a [`Scan`]; writes the key into `key` when it fits.
 pub(crate) fn scan(s: &str, max_key: usize, key: &mut String) -> Scan {
     key.clear();
-    let mut out = Scan { key_fits: true, ..Scan::default() };
+    let mut out = Scan {
+        key_fits: true,
+        ..Scan::default()
+    };
     let mut in_word = false;
     let mut pending_space = false;
     let bytes = s.as_bytes();
@@ -388,7 +391,13 @@ mod tests {
 
     #[test]
     fn scan_agrees_with_the_separate_helpers() {
-        for s in ["  PARTAGEZ :  ", "« Oui »  l’Otan", "a\u{a0}b\tc", "", "Élysée"] {
+        for s in [
+            "  PARTAGEZ :  ",
+            "« Oui »  l’Otan",
+            "a\u{a0}b\tc",
+            "",
+            "Élysée",
+        ] {
             let mut k = String::new();
             let sc = scan(s, 100, &mut k);
             assert_eq!(k, key(s));
