@@ -251,7 +251,11 @@ impl Ingester {
         PageFields {
             title: clean(p.title),
             published: date(p.published),
-            modified: date(p.modified),
+            modified: p
+                .modified
+                .into_iter()
+                .filter_map(|m| date(Some(m)))
+                .max_by_key(|d| (d.year, d.month, d.day)),
             authors: p.authors.into_iter().filter_map(|a| clean(Some(a))).collect(),
             site_name: clean(p.site_name),
             publisher: clean(p.publisher),

@@ -9,7 +9,8 @@ use super::extract::{self, Block, Raw};
 pub(crate) struct PageMeta {
     pub title: Option<String>,
     pub published: Option<String>,
-    pub modified: Option<String>,
+    /// Every modification date declared (meta tags, JSON-LD); the latest one is kept.
+    pub modified: Vec<String>,
     pub authors: Vec<String>,
     pub site_name: Option<String>,
     pub publisher: Option<String>,
@@ -120,9 +121,11 @@ fn metadata(raw: &Raw) -> PageMeta {
             ])
         })
         .or_else(|| raw.time.clone());
-    let modified = first(&["article:modified_time", "og:updated_time"])
-        .or_else(|| ld.modified.clone())
-        .or_else(|| meta("datemodified"));
+    let modified: Vec<String> = ["article:modified_time", "og:updated_time", "datemodified"]
+        .iter()
+        .filter_map(|k| meta(k))
+        .chain(ld.modified.clone())
+        .collect();
     let mut authors: Vec<String> = raw
         .metas
         .iter()
