@@ -19,53 +19,75 @@ import time
 SCORED = ("PER", "ORG", "LOC")
 
 
+# Sequoia splits contractions into two tokens without a range line: `du` is `de` + `le`.
+CONTRACTIONS = {
+    ("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux",
+    ("de", "lequel"): "duquel", ("à", "lequel"): "auquel", ("de", "lesquels"): "desquels",
+    ("à", "lesquels"): "auxquels", ("de", "lesquelles"): "desquelles", ("à", "lesquelles"): "auxquelles",
+}
+
+
+def align(text, forms):
+    """Character span of each token form in `text`, or None when it cannot be placed."""
+    spans, cursor, k = [None] * len(forms), 0, 0
+    while k < len(forms):
+        while cursor < len(text) and text[cursor].isspace():
+            cursor += 1
+        form = forms[k]
+        pair = (forms[k].lower(), forms[k + 1].lower()) if k + 1 < len(forms) else None
+        c = CONTRACTIONS.get(pair)
+        end = cursor + len(c) if c else 0
+        if c and text[cursor:end].lower() == c and not text[end:end + 1].isalnum():
+            spans[k] = spans[k + 1] = (cursor, end)
+            cursor = end
+            k += 2
+            continue
+        if text.startswith(form, cursor):
+            spans[k] = (cursor, cursor + len(form))
+            cursor += len(form)
+            k += 1
+            continue
+        found = text.find(form, cursor, cursor + len(form) + 3)
+        if found < 0:
+            return spans  # the rest stays unplaced
+        spans[k] = (found, found + len(form))
+        cursor = found + len(form)
+        k += 1
+    return spans
+
+
 def read_sequoia(path):
-    out = []
+    out, unplaced = [], 0
     for block in open(path, encoding="utf-8").read().split("\n\n"):
         lines = [l for l in block.split("\n") if l]
         text = next((l[len("# text = "):] for l in lines if l.startswith("# text = ")), None)
         if text is None:
             continue
-        rows = [l.split("\t") for l in lines if not l.startswith("#")]
-        spans, cursor, covered = {}, 0, {}
-        for r in rows:  # surface offsets: multiword ranges cover their member tokens
-            if "." in r[0]:
-                continue
-            if "-" in r[0]:
-                a, b = (int(x) for x in r[0].split("-"))
-                s = text.find(r[1], cursor)
-                if s < 0:
-                    break
-                cursor = s + len(r[1])
-                for k in range(a, b + 1):
-                    covered[k] = (s, cursor)
-                continue
-            k = int(r[0])
-            if k in covered:
-                spans[k] = covered[k]
-                continue
-            s = text.find(r[1], cursor)
-            if s < 0:
-                break
-            cursor = s + len(r[1])
-            spans[k] = (s, cursor)
+        rows = [l.split("\t") for l in lines if not l.startswith("#") and "-" not in l.split("\t")[0] and "." not in l.split("\t")[0]]
+        ids = [int(r[0]) for r in rows]
+        spans = dict(zip(ids, align(text, [r[1] for r in rows])))
         ents = {}
         for r in rows:
-            if "-" in r[0] or "." in r[0] or r[-1] == "*":
+            if r[-1] == "*":
                 continue
-            k = int(r[0])
             for part in r[-1].split(";"):
                 n, _, ty = part.partition(":")
                 if ty:
-                    ents[n] = [ty, [k]]
+                    ents[n] = [ty, [int(r[0])]]
                 elif n in ents:
-                    ents[n][1].append(k)
+                    ents[n][1].append(int(r[0]))
         gold = set()
         for ty, toks in ents.values():
             ty = "PER" if ty == "PERS" else ty
-            if ty in SCORED and all(t in spans for t in toks):
+            if ty not in SCORED:
+                continue
+            if all(spans.get(t) for t in toks):
                 gold.add((spans[min(toks)][0], spans[max(toks)][1], ty))
+            else:
+                unplaced += 1
         out.append((text, gold))
+    if unplaced:
+        print(f"(warning: {unplaced} Sequoia entities could not be aligned to their sentence text)", file=sys.stderr)
     return out
 
 

@@ -241,11 +241,12 @@ impl Recognizer {
             }
             runs.clear();
             rules::runs(text, &tokens, &blocked, &inner.lexicon, &mut runs);
+            let gazetteer_end = found.len();
             for r in &runs {
                 if scan::overlaps(&urls, r.start, r.end) {
                     continue;
                 }
-                found.push(Found {
+                let mut run = Found {
                     start: r.start,
                     end: r.end,
                     sentence: si,
@@ -255,8 +256,50 @@ impl Recognizer {
                         words: r.words,
                     },
                     confidence: r.confidence,
+                };
+                // `Canadiens de Montréal`, `Université de Paris`, `Tour de France`: a name + `de` + a
+                // known place is one name; the place is dropped and the whole typed from the name.
+                let after = text.get(r.end..).unwrap_or("");
+                let gap = ["de ", "d'", "d’", "du "].iter().find_map(|p| {
+                    let rest = after.strip_prefix(' ')?;
+                    rest.starts_with(p).then(|| 1 + p.len())
                 });
+                if let Some(gap) = gap {
+                    let place_start = r.end + gap;
+                    let place = found[first_found..gazetteer_end]
+                        .binary_search_by_key(&place_start, |f| f.start)
+                        .ok()
+                        .map(|i| first_found + i)
+                        .filter(|&i| match found[i].kind {
+                            Kind::Gazetteer(ei) => {
+                                inner.gazetteer.entities()[ei as usize].entity_type
+                                    == EntityType::Loc
+                            }
+                            Kind::Rule { .. } => false,
+                        });
+                    if let Some(i) = place {
+                        let word = &text[r.start..r.end];
+                        let entity_type = match r.entity_type {
+                            EntityType::Per if r.confidence >= 0.8 => EntityType::Per,
+                            EntityType::Org | EntityType::Loc if r.confidence >= 0.75 => {
+                                r.entity_type
+                            }
+                            _ if r.words == 1 && word.ends_with('s') => EntityType::Org,
+                            _ => EntityType::Misc,
+                        };
+                        run.end = found[i].end;
+                        run.kind = Kind::Rule {
+                            entity_type,
+                            pending: false,
+                            words: r.words + 1,
+                        };
+                        run.confidence = 0.6;
+                        found[i].end = found[i].start; // emptied, removed below
+                    }
+                }
+                found.push(run);
             }
+            found.retain(|f| f.start < f.end);
             for (t, &b) in tokens.iter().zip(&blocked) {
                 if t.cap && !t.initial && !b {
                     inside.push((t.start, t.end));

@@ -211,3 +211,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn name_of_place_is_one_name() {
+    let text = "Il joue pour les Canadiens de Montréal et étudie à l'Université de Paris.";
+    let mentions = find(text);
+    let shown: Vec<(&str, EntityType)> = mentions
+        .iter()
+        .map(|m| (m.surface(text), m.entity_type))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("Canadiens de Montréal", EntityType::Org),
+            ("Université de Paris", EntityType::Org)
+        ]
+    );
+}
