@@ -8,24 +8,35 @@ use lol_html::html_content::{EndTag, TextType};
 use lol_html::{doc_text, element, HandlerResult, HtmlRewriter, Settings};
 
 /// Elements whose whole content is dropped.
-const DROP: &[&str] = &[
-    "script", "style", "noscript", "template", "nav", "footer", "aside", "form", "iframe", "svg",
-    "button", "select", "textarea", "object", "embed", "canvas", "audio", "video", "math", "head",
-    "dialog", "menu", "noembed", "noframes", "input", "label", "option", "figcaption",
-];
+fn is_dropped(name: &str) -> bool {
+    matches!(
+        name,
+        "script" | "style" | "noscript" | "template" | "nav" | "footer" | "aside" | "form"
+            | "iframe" | "svg" | "button" | "select" | "textarea" | "object" | "embed" | "canvas"
+            | "audio" | "video" | "math" | "head" | "dialog" | "menu" | "noembed" | "noframes"
+            | "input" | "label" | "option" | "figcaption"
+    )
+}
 
 /// ARIA roles of page chrome.
-const DROP_ROLES: &[&str] = &[
-    "navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "search", "dialog",
-    "alert", "tablist",
-];
+fn is_chrome_role(role: &str) -> bool {
+    matches!(
+        role,
+        "navigation" | "banner" | "contentinfo" | "complementary" | "menu" | "menubar" | "search"
+            | "dialog" | "alert" | "tablist"
+    )
+}
 
 /// Elements that start and end a paragraph.
-const BLOCKS: &[&str] = &[
-    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "tr",
-    "article", "section", "main", "header", "ul", "ol", "dl", "dt", "dd", "table", "figure",
-    "address", "details", "summary", "body", "html", "center", "hr", "caption", "fieldset",
-];
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "pre" | "td"
+            | "th" | "tr" | "article" | "section" | "main" | "header" | "ul" | "ol" | "dl" | "dt"
+            | "dd" | "table" | "figure" | "address" | "details" | "summary" | "body" | "html"
+            | "center" | "hr" | "caption" | "fieldset"
+    )
+}
 
 /// Meta keys (`name`, `property` or `itemprop`, lowercased) kept for [`super::page`].
 const META_KEYS: &[&str] = &[
@@ -152,6 +163,21 @@ struct Effect {
     jsonld: bool,
 }
 
+impl Effect {
+    fn any(&self) -> bool {
+        self.skip
+            || self.link
+            || self.pre
+            || self.body
+            || self.article
+            || self.main
+            || self.title
+            || self.h1
+            || self.block
+            || self.jsonld
+    }
+}
+
 fn hidden(el: &lol_html::html_content::Element<'_, '_>) -> bool {
     if el.has_attribute("hidden") {
         return true;
@@ -228,27 +254,28 @@ pub(crate) fn extract(html: &str) -> Raw {
                     .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
                 fx.jsonld = ld && s.jsonld.is_none() && s.raw.jsonld.len() < 16;
                 fx.skip = true;
-            } else if DROP.contains(&name)
-                || (name == "header" && s.rank() == 0)
-                || hidden(el)
-                || el.get_attribute("role").is_some_and(|r| {
-                    DROP_ROLES.contains(&r.trim().to_ascii_lowercase().as_str())
-                })
+            } else if s.skip == 0
+                && (is_dropped(name) || (name == "header" && s.rank() == 0) || hidden(el))
             {
                 fx.skip = true;
             }
-            fx.block = BLOCKS.contains(&name);
+            let role = el.get_attribute("role").map(|r| r.trim().to_ascii_lowercase());
+            if let Some(role) = &role {
+                fx.skip |= s.skip == 0 && is_chrome_role(role);
+                fx.main = role == "main";
+            }
+            fx.block = is_block(name);
             fx.link = name == "a";
             fx.pre = name == "pre";
             fx.article = name == "article";
-            fx.main = name == "main"
-                || el
-                    .get_attribute("role")
-                    .is_some_and(|r| r.trim().eq_ignore_ascii_case("main"));
+            fx.main |= name == "main";
             fx.body = el
                 .get_attribute("itemprop")
                 .is_some_and(|p| p.split_ascii_whitespace().any(|t| t == "articleBody"));
             fx.h1 = name == "h1" && !s.h1_done && s.skip == 0;
+            if !fx.any() {
+                return Ok(()); // an inline element: nothing to undo at its end
+            }
             let Some(handlers) = el.end_tag_handlers() else {
                 return Ok(()); // a void element: nothing to undo
             };
