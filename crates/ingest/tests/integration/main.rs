@@ -4,6 +4,7 @@
 mod bad_input;
 mod encodings;
 mod formats;
+mod html;
 mod orangesum;
 mod props;
 mod seeds;

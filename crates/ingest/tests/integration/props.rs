@@ -25,6 +25,34 @@ proptest! {
         let _ = ing.ingest(Record::from_bytes("p", s.into_bytes()));
     }
 
+    /// HTML-looking input of any shape: tags, entities, scripts, charsets, unclosed elements,
+    /// arbitrary bytes after an HTML start. Never panics; HTML documents have no tags left when
+    /// the input had no `<` inside text.
+    #[test]
+    fn any_html_never_panics(
+        parts in proptest::collection::vec(prop_oneof![
+            Just("<p>".to_string()), Just("</p>".to_string()), Just("<div hidden>".to_string()),
+            Just("</div>".to_string()), Just("<nav>".to_string()), Just("<li>".to_string()),
+            Just("<script>".to_string()), Just("</script>".to_string()), Just("<br>".to_string()),
+            Just("<a href=x>".to_string()), Just("</a>".to_string()), Just("&eacute;".to_string()),
+            Just("<meta charset=latin1>".to_string()), Just("<article>".to_string()),
+            Just("<script type=application/ld+json>{\"@type\":\"NewsArticle\",\"author\":".to_string()),
+            Just("<title>".to_string()), Just("<!--".to_string()), Just("<pre>".to_string()),
+            "[a-zé« »\n ]{0,12}",
+        ], 0..40),
+        tail in proptest::collection::vec(any::<u8>(), 0..60),
+    ) {
+        let ing = crate::ingester();
+        let page = format!("<!DOCTYPE html><html>{}", parts.concat());
+        let _ = ing.ingest(Record::from_bytes("p.html", page.clone().into_bytes()));
+        let mut bytes = page.into_bytes();
+        bytes.extend_from_slice(&tail);
+        if let Ok(d) = ing.ingest(Record::from_bytes("p.html", bytes)) {
+            prop_assert!(d.html);
+            prop_assert!(!d.text.contains("<p>") && !d.text.contains("<li>"));
+        }
+    }
+
     /// Words of French letters with French punctuation between them (a letter directly followed
     /// by two windows-1252 symbols, like `âœœ`, is not French and may be read as mojibake).
     #[test]
