@@ -19,6 +19,9 @@ pub(crate) fn link(
         let Some(surname) = surname(surface) else {
             continue;
         };
+        if persons.contains_key(surname) {
+            continue;
+        }
         let person = match f.kind {
             Kind::Gazetteer(ei) => {
                 let e = &gazetteer.entities()[ei as usize];
@@ -34,7 +37,7 @@ pub(crate) fn link(
             Kind::Rule { .. } => None,
         };
         if let Some(p) = person {
-            persons.entry(surname).or_insert(p);
+            persons.insert(surname, p);
         }
     }
     let mut links = HashMap::new();

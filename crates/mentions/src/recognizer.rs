@@ -299,7 +299,11 @@ impl Recognizer {
                 }
                 found.push(run);
             }
-            found.retain(|f| f.start < f.end);
+            if found[first_found..].iter().any(|f| f.start == f.end) {
+                let mut local = found.split_off(first_found);
+                local.retain(|f| f.start < f.end);
+                found.append(&mut local);
+            }
             for (t, &b) in tokens.iter().zip(&blocked) {
                 if t.cap && !t.initial && !b {
                     inside.push((t.start, t.end));
