@@ -25,12 +25,18 @@ fn page(n: usize) -> String {
     s.push_str(&"<script>window.dataLayer = window.dataLayer || []; function f(a){ return a < 2; }</script>".repeat(20));
     s.push_str("</head><body><header><nav><ul>");
     for i in 0..40 {
-        s.push_str(&format!("<li><a href=\"/rubrique/{i}\">Rubrique {i}</a></li>"));
+        s.push_str(&format!(
+            "<li><a href=\"/rubrique/{i}\">Rubrique {i}</a></li>"
+        ));
     }
-    s.push_str("</ul></nav></header><div class=\"container\"><h1>Olivier Véran : 400 millions</h1>\
-                <article itemscope><div itemprop=\"articleBody\">");
+    s.push_str(
+        "</ul></nav></header><div class=\"container\"><h1>Olivier Véran : 400 millions</h1>\
+                <article itemscope><div itemprop=\"articleBody\">",
+    );
     for i in 0..n {
-        s.push_str(&format!("<p>{PARAGRAPH} ({i})</p><div class=\"ad\" style=\"display:none\">Publicité</div>"));
+        s.push_str(&format!(
+            "<p>{PARAGRAPH} ({i})</p><div class=\"ad\" style=\"display:none\">Publicité</div>"
+        ));
     }
     s.push_str("</div></article><div class=\"teasers\">");
     for i in 0..60 {
@@ -48,7 +54,9 @@ fn bench(c: &mut Criterion) {
     let ing = IngesterBuilder::new().language_hint(Some("fr")).build();
     let pages: Vec<Vec<u8>> = (0..16).map(|i| page(20 + i * 4).into_bytes()).collect();
     let total: usize = pages.iter().map(Vec::len).sum();
-    let doc = ing.ingest(Record::from_bytes("p.html", pages[0].clone())).unwrap();
+    let doc = ing
+        .ingest(Record::from_bytes("p.html", pages[0].clone()))
+        .unwrap();
     assert!(doc.text.contains("7 milliards d'euros") && !doc.text.contains("Rubrique"));
     let mut g = c.benchmark_group("html");
     g.sample_size(20);

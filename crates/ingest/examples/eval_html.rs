@@ -31,9 +31,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ids.sort_unstable();
     if limit > 0 && ids.len() > limit {
         let step = ids.len() as f64 / limit as f64; // spread over the corpus (2011–2020)
-        ids = (0..limit).map(|i| ids[(i as f64 * step) as usize]).collect();
+        ids = (0..limit)
+            .map(|i| ids[(i as f64 * step) as usize])
+            .collect();
     }
-    let meta: HashMap<u64, Value> = jsonl(&naive)?.into_iter().filter_map(|v| Some((id(&v)?, v))).collect();
+    let meta: HashMap<u64, Value> = jsonl(&naive)?
+        .into_iter()
+        .filter_map(|v| Some((id(&v)?, v)))
+        .collect();
     let ingester = IngesterBuilder::new().language_hint(Some("fr")).build();
     let normalizer = toolkit_normalize::NormalizerBuilder::new().build()?;
     let mut w = std::io::BufWriter::new(std::fs::File::create(&out)?);
@@ -41,7 +46,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut pages, mut errors) = (0u32, 0u32);
     let mut agree = HashMap::<&str, (u32, u32)>::new();
     for i in &ids {
-        let Ok(b) = std::fs::read(format!("{raw}/{i}.txt")) else { continue };
+        let Ok(b) = std::fs::read(format!("{raw}/{i}.txt")) else {
+            continue;
+        };
         bytes += b.len() as u64;
         let t = Instant::now();
         let doc = ingester.ingest(Record::from_bytes(format!("{i}.txt"), b));
@@ -59,7 +66,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let clean = normalizer.clean(&doc.text, doc.site.as_deref());
         norm_spent += t.elapsed();
         let m = meta.get(i);
-        let field = |k: &str| m.and_then(|v| v[k].as_str()).map(str::trim).filter(|s| !s.is_empty());
+        let field = |k: &str| {
+            m.and_then(|v| v[k].as_str())
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
         let mut count = |name, want: Option<&str>, got: Option<String>| {
             if let Some(want) = want {
                 let e = agree.entry(name).or_default();
@@ -69,7 +80,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         count("publisher", field("publisher_meta"), doc.publisher.clone());
         let day = field("date_modified_meta").and_then(|d| d.get(..10));
-        count("date_modified", day, doc.modified.as_ref().map(|p| p.to_iso()));
+        count(
+            "date_modified",
+            day,
+            doc.modified.as_ref().map(|p| p.to_iso()),
+        );
         let line = json!({"id": i, "title": doc.title, "text": doc.text, "normalized": clean.text,
                           "publisher": doc.publisher, "modified": doc.modified.map(|p| p.to_iso()),
                           "published": doc.published.map(|p| p.to_iso()), "decided_by": doc.decided_by.as_str()});
@@ -78,13 +93,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     w.flush()?;
     let mb = bytes as f64 / 1e6;
     println!("pages {pages}, errors {errors}, {mb:.1} MB of HTML");
-    println!("ingest (HTML -> Document), 1 thread: {:.1} MB/s ({:.0} pages/s)",
-             mb / spent.as_secs_f64(), f64::from(pages) / spent.as_secs_f64());
-    println!("normalize after ingest: {:.1} ms total", norm_spent.as_secs_f64() * 1e3);
+    println!(
+        "ingest (HTML -> Document), 1 thread: {:.1} MB/s ({:.0} pages/s)",
+        mb / spent.as_secs_f64(),
+        f64::from(pages) / spent.as_secs_f64()
+    );
+    println!(
+        "normalize after ingest: {:.1} ms total",
+        norm_spent.as_secs_f64() * 1e3
+    );
     let mut names: Vec<_> = agree.into_iter().collect();
     names.sort();
     for (name, (ok, n)) in names {
-        println!("{name} equal to the page meta: {ok}/{n} = {:.4}", f64::from(ok) / f64::from(n.max(1)));
+        println!(
+            "{name} equal to the page meta: {ok}/{n} = {:.4}",
+            f64::from(ok) / f64::from(n.max(1))
+        );
     }
     Ok(())
 }

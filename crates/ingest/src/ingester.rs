@@ -233,7 +233,11 @@ impl Ingester {
     fn page_fields(&self, p: html::page::PageMeta) -> PageFields {
         let clean = |s: Option<String>| {
             s.map(|v| {
-                let f = if self.config.repair { fix::fix(&v).text } else { v };
+                let f = if self.config.repair {
+                    fix::fix(&v).text
+                } else {
+                    v
+                };
                 f.split_whitespace().collect::<Vec<_>>().join(" ")
             })
             .filter(|v| !v.is_empty())
@@ -256,7 +260,11 @@ impl Ingester {
                 .into_iter()
                 .filter_map(|m| date(Some(m)))
                 .max_by_key(|d| (d.year, d.month, d.day)),
-            authors: p.authors.into_iter().filter_map(|a| clean(Some(a))).collect(),
+            authors: p
+                .authors
+                .into_iter()
+                .filter_map(|a| clean(Some(a)))
+                .collect(),
             site_name: clean(p.site_name),
             publisher: clean(p.publisher),
             canonical_url: clean(p.canonical_url),

@@ -4,6 +4,14 @@
 //! characters, normalizes to NFC, and extracts news metadata (scraper header, headline and section,
 //! wire dateline, agency lines, credits, photo credits, language), removing it from the text.
 //!
+//! HTML pages (files, or JSON/CSV text fields holding HTML) are recognised by name or by their
+//! start, decoded with the charset they declare when the bytes agree, and parsed once with lol_html
+//! (a spec-compliant streaming HTML5 tokenizer): scripts, styles, navigation, forms, hidden
+//! elements and link lists are dropped, block elements become paragraphs, the page's main content
+//! (`itemprop="articleBody"`, `<article>`, `<main>`) is kept when it marks one, and the metadata
+//! comes from `<title>`, `og:*`/`article:*` meta tags, JSON-LD and `<html lang>`
+//! ([`Document::modified`], [`Document::site_name`], [`Document::canonical_url`], ...).
+//!
 //! Reading ([`Reader`]) is sequential I/O; ingesting ([`Ingester`]) is pure CPU work that can run on
 //! many threads.
 //!

@@ -78,10 +78,19 @@ mod tests {
             d("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">"),
             Some("windows-1252")
         );
-        assert_eq!(d("<meta content='text/html;charset=ISO-8859-15' http-equiv=content-type>"), Some("ISO-8859-15"));
+        assert_eq!(
+            d("<meta content='text/html;charset=ISO-8859-15' http-equiv=content-type>"),
+            Some("ISO-8859-15")
+        );
         assert_eq!(d("<meta charset=\"utf-16le\">"), Some("UTF-8"));
-        assert_eq!(d("<meta name=description content=\"charset\"><p>charset=latin1"), None);
-        assert_eq!(d("<meta charset=\"bogus\"><meta charset=latin1>"), Some("windows-1252"));
+        assert_eq!(
+            d("<meta name=description content=\"charset\"><p>charset=latin1"),
+            None
+        );
+        assert_eq!(
+            d("<meta charset=\"bogus\"><meta charset=latin1>"),
+            Some("windows-1252")
+        );
         let far = format!("{}<meta charset=latin1>", " ".repeat(5000));
         assert_eq!(d(&far), None);
         assert_eq!(d("<meta charset="), None);

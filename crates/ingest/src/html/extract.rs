@@ -11,10 +11,34 @@ use lol_html::{doc_text, element, HandlerResult, HtmlRewriter, Settings};
 fn is_dropped(name: &str) -> bool {
     matches!(
         name,
-        "script" | "style" | "noscript" | "template" | "nav" | "footer" | "aside" | "form"
-            | "iframe" | "svg" | "button" | "select" | "textarea" | "object" | "embed" | "canvas"
-            | "audio" | "video" | "math" | "head" | "dialog" | "menu" | "noembed" | "noframes"
-            | "input" | "label" | "option" | "figcaption"
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "nav"
+            | "footer"
+            | "aside"
+            | "form"
+            | "iframe"
+            | "svg"
+            | "button"
+            | "select"
+            | "textarea"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "audio"
+            | "video"
+            | "math"
+            | "head"
+            | "dialog"
+            | "menu"
+            | "noembed"
+            | "noframes"
+            | "input"
+            | "label"
+            | "option"
+            | "figcaption"
     )
 }
 
@@ -22,8 +46,16 @@ fn is_dropped(name: &str) -> bool {
 fn is_chrome_role(role: &str) -> bool {
     matches!(
         role,
-        "navigation" | "banner" | "contentinfo" | "complementary" | "menu" | "menubar" | "search"
-            | "dialog" | "alert" | "tablist"
+        "navigation"
+            | "banner"
+            | "contentinfo"
+            | "complementary"
+            | "menu"
+            | "menubar"
+            | "search"
+            | "dialog"
+            | "alert"
+            | "tablist"
     )
 }
 
@@ -31,20 +63,69 @@ fn is_chrome_role(role: &str) -> bool {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "pre" | "td"
-            | "th" | "tr" | "article" | "section" | "main" | "header" | "ul" | "ol" | "dl" | "dt"
-            | "dd" | "table" | "figure" | "address" | "details" | "summary" | "body" | "html"
-            | "center" | "hr" | "caption" | "fieldset"
+        "p" | "div"
+            | "li"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "pre"
+            | "td"
+            | "th"
+            | "tr"
+            | "article"
+            | "section"
+            | "main"
+            | "header"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "table"
+            | "figure"
+            | "address"
+            | "details"
+            | "summary"
+            | "body"
+            | "html"
+            | "center"
+            | "hr"
+            | "caption"
+            | "fieldset"
     )
 }
 
 /// Meta keys (`name`, `property` or `itemprop`, lowercased) kept for [`super::page`].
 const META_KEYS: &[&str] = &[
-    "og:title", "og:site_name", "og:url", "og:description", "og:locale", "og:updated_time",
-    "article:published_time", "article:modified_time", "article:author", "author", "date",
-    "dc.date", "dc.date.issued", "dc.creator", "dc.language", "pubdate", "publishdate",
-    "datepublished", "datemodified", "publisher", "description", "content-language",
-    "twitter:title", "sailthru.date", "parsely-pub-date",
+    "og:title",
+    "og:site_name",
+    "og:url",
+    "og:description",
+    "og:locale",
+    "og:updated_time",
+    "article:published_time",
+    "article:modified_time",
+    "article:author",
+    "author",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "dc.creator",
+    "dc.language",
+    "pubdate",
+    "publishdate",
+    "datepublished",
+    "datemodified",
+    "publisher",
+    "description",
+    "content-language",
+    "twitter:title",
+    "sailthru.date",
+    "parsely-pub-date",
 ];
 
 /// A paragraph found in the page.
@@ -211,7 +292,10 @@ pub(crate) fn extract(html: &str) -> Raw {
             let mut fx = Effect::default();
             match name {
                 "html" => {
-                    if let Some(l) = el.get_attribute("lang").or_else(|| el.get_attribute("xml:lang")) {
+                    if let Some(l) = el
+                        .get_attribute("lang")
+                        .or_else(|| el.get_attribute("xml:lang"))
+                    {
                         s.raw.lang.get_or_insert(l);
                     }
                 }
@@ -259,7 +343,9 @@ pub(crate) fn extract(html: &str) -> Raw {
             {
                 fx.skip = true;
             }
-            let role = el.get_attribute("role").map(|r| r.trim().to_ascii_lowercase());
+            let role = el
+                .get_attribute("role")
+                .map(|r| r.trim().to_ascii_lowercase());
             if let Some(role) = &role {
                 fx.skip |= s.skip == 0 && is_chrome_role(role);
                 fx.main = role == "main";
@@ -339,7 +425,11 @@ pub(crate) fn extract(html: &str) -> Raw {
 fn apply(s: &mut State, fx: Effect, open: bool) {
     fn step(n: &mut u32, on: bool, open: bool) {
         if on {
-            *n = if open { n.saturating_add(1) } else { n.saturating_sub(1) };
+            *n = if open {
+                n.saturating_add(1)
+            } else {
+                n.saturating_sub(1)
+            };
         }
     }
     step(&mut s.skip, fx.skip, open);
@@ -378,7 +468,16 @@ mod tests {
         );
         assert_eq!(
             t,
-            ["Le titre", "Un mot, puis unautre.\nLigne", "a", "b", "c", "un", "deux", "trois"]
+            [
+                "Le titre",
+                "Un mot, puis unautre.\nLigne",
+                "a",
+                "b",
+                "c",
+                "un",
+                "deux",
+                "trois"
+            ]
         );
     }
 
@@ -418,7 +517,11 @@ mod tests {
             "<p><a href=/x>Lire aussi</a></p><main><div itemprop=\"articleBody\"><p>Texte \
              <a href=/y>lien</a></p></div><p>après</p></main>",
         );
-        let got: Vec<(usize, usize, u8)> = r.blocks.iter().map(|b| (b.chars, b.link_chars, b.rank)).collect();
+        let got: Vec<(usize, usize, u8)> = r
+            .blocks
+            .iter()
+            .map(|b| (b.chars, b.link_chars, b.rank))
+            .collect();
         assert_eq!(got, [(9, 9, 0), (9, 4, 3), (5, 0, 1)]);
     }
 }

@@ -71,7 +71,9 @@ pub(crate) fn has_html_extension(path: &str) -> bool {
         .iter()
         .find_map(|e| lower.strip_suffix(e))
         .unwrap_or(&lower);
-    [".html", ".htm", ".xhtml"].iter().any(|e| name.ends_with(e))
+    [".html", ".htm", ".xhtml"]
+        .iter()
+        .any(|e| name.ends_with(e))
 }
 
 #[cfg(test)]

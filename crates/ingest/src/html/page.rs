@@ -72,23 +72,21 @@ fn assemble(blocks: &[Block], main_content: bool) -> (String, u32) {
             dropped += 1;
             continue;
         }
+        // Blocks are paragraphs; inside one, `<br>` is a line break and `<br><br>` a paragraph.
+        let mut sep = "\n\n";
         for line in b.text.split('\n') {
             let line = line.trim();
             if line.is_empty() {
+                sep = "\n\n";
                 continue;
             }
             if !out.is_empty() {
-                out.push_str(if out.ends_with('\u{1}') { "\n" } else { "\n\n" });
+                out.push_str(sep);
             }
             out.push_str(line);
-            out.push('\u{1}');
-        }
-        if out.ends_with('\u{1}') {
-            out.pop();
+            sep = "\n";
         }
     }
-    // `\u{1}` marked line ends inside a block (from `<br>`): one newline between them.
-    let out = out.replace('\u{1}', "");
     (out, dropped)
 }
 
@@ -140,7 +138,9 @@ fn metadata(raw: &Raw) -> PageMeta {
         .lang
         .clone()
         .and_then(|l| language_code(&l))
-        .or_else(|| first(&["og:locale", "content-language", "dc.language"]).and_then(|l| language_code(&l)));
+        .or_else(|| {
+            first(&["og:locale", "content-language", "dc.language"]).and_then(|l| language_code(&l))
+        });
     PageMeta {
         title,
         published,
@@ -181,7 +181,11 @@ fn clean_title(title: &str, site: Option<&str>) -> Option<String> {
 
 /// `fr-FR`, `fr_FR`, `FR` → `fr`.
 fn language_code(l: &str) -> Option<String> {
-    let code = l.trim().split(['-', '_', ',', ';']).next()?.to_ascii_lowercase();
+    let code = l
+        .trim()
+        .split(['-', '_', ',', ';'])
+        .next()?
+        .to_ascii_lowercase();
     ((2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase())).then_some(code)
 }
 
@@ -227,7 +231,12 @@ impl JsonLd {
     }
 
     fn article(&mut self, o: &serde_json::Map<String, Value>) {
-        let s = |k: &str| o.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
+        let s = |k: &str| {
+            o.get(k)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
         if self.headline.is_none() {
             self.headline = s("headline").map(str::to_string);
         }
@@ -274,5 +283,55 @@ fn names(v: &Value, out: &mut Vec<String>, depth: u32) {
         }
         Value::Array(a) if depth < 3 => a.iter().for_each(|x| names(x, out, depth + 1)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn breaks_paragraphs_and_main_content() {
+        let body = "x".repeat(MIN_MAIN_CHARS);
+        let html = format!(
+            "<div>Menu du site</div><article><p>Un<br>deux<br/><br/>\n trois</p>\
+             <p>{body}</p></article><p><a href=/a>Lien seul</a></p>"
+        );
+        let p = parse(&html, true);
+        assert_eq!(p.text, format!("Un\ndeux\n\ntrois\n\n{body}"));
+        assert_eq!(p.dropped_blocks, 2);
+        let p = parse(&html, false);
+        assert_eq!(
+            p.text,
+            format!("Menu du site\n\nUn\ndeux\n\ntrois\n\n{body}")
+        );
+        assert_eq!(p.dropped_blocks, 1);
+        // Too little text in the marked content: the whole page is kept.
+        let p = parse("<p>Avant</p><article><p>court</p></article>", true);
+        assert_eq!(p.text, "Avant\n\ncourt");
+    }
+
+    #[test]
+    fn titles_languages_and_json_ld() {
+        assert_eq!(
+            clean_title(" A  b - Site ", Some("Site")).as_deref(),
+            Some("A b")
+        );
+        assert_eq!(
+            clean_title("Site | A b", Some("Site")).as_deref(),
+            Some("A b")
+        );
+        assert_eq!(clean_title("A - b", Some("Site")).as_deref(), Some("A - b"));
+        assert_eq!(language_code("fr_FR").as_deref(), Some("fr"));
+        assert_eq!(language_code("x"), None);
+        let ld = JsonLd::from_scripts(&[
+            "<!-- {\"@type\": \"NewsArticle\", \"author\": \"Ana\", \"datePublished\": \"2021-01-02\"} -->".into(),
+            "[{\"@type\": \"Person\", \"name\": \"Not an author\"}, {\"@type\": [\"Thing\", \"ReportageNewsArticle\"], \"dateModified\": \"2021-01-03\", \"publisher\": [{\"name\": \"P\"}]}]".into(),
+            "{\"@type\": \"NewsArticle\", ".into(),
+        ]);
+        assert_eq!(ld.authors, ["Ana"]);
+        assert_eq!(ld.published.as_deref(), Some("2021-01-02"));
+        assert_eq!(ld.modified.as_deref(), Some("2021-01-03"));
+        assert_eq!(ld.publisher.as_deref(), Some("P"));
     }
 }

@@ -1,8 +1,6 @@
 //! HTML pages (issue 9): charset declarations, extraction, page metadata, routing.
 
-use toolkit_ingest::{
-    DecidedBy, Format, Input, IngesterBuilder, Precision, ReaderBuilder, Record,
-};
+use toolkit_ingest::{DecidedBy, Format, IngesterBuilder, Input, Precision, ReaderBuilder, Record};
 
 fn ingest(name: &str, bytes: Vec<u8>) -> toolkit_ingest::Document {
     crate::ingester()
@@ -36,18 +34,27 @@ fn utf8_page_whose_meta_lies() {
     // Declared latin-1, but the bytes are UTF-8: the declaration loses.
     let page = CP1252_PAGE.replace("windows-1252", "iso-8859-1");
     let doc = ingest("page.htm", page.clone().into_bytes());
-    assert_eq!((doc.encoding, doc.decided_by), ("UTF-8", DecidedBy::Utf8Valid));
+    assert_eq!(
+        (doc.encoding, doc.decided_by),
+        ("UTF-8", DecidedBy::Utf8Valid)
+    );
     assert!(doc.text.contains("« réaffirmé »"), "{}", doc.text);
     // Declared UTF-8, but the bytes are windows-1252: detected instead.
     let page = CP1252_PAGE.replace("windows-1252", "utf-8");
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&page);
     let doc = ingest("page.html", bytes.into_owned());
-    assert_eq!((doc.encoding, doc.decided_by), ("windows-1252", DecidedBy::Detected));
+    assert_eq!(
+        (doc.encoding, doc.decided_by),
+        ("windows-1252", DecidedBy::Detected)
+    );
     assert!(doc.text.contains("l’été dernier"), "{}", doc.text);
     // Declared UTF-8 and valid.
     let page = CP1252_PAGE.replace("windows-1252", "UTF-8");
     let doc = ingest("page.html", page.into_bytes());
-    assert_eq!((doc.encoding, doc.decided_by), ("UTF-8", DecidedBy::Declared));
+    assert_eq!(
+        (doc.encoding, doc.decided_by),
+        ("UTF-8", DecidedBy::Declared)
+    );
 }
 
 const NEWS_PAGE: &str = r#"<!doctype html>
@@ -93,15 +100,30 @@ fn news_page_text_and_metadata() {
     );
     assert_eq!(doc.title.as_deref(), Some("Le Ségur se prolonge"));
     let p = doc.published.as_ref().unwrap();
-    assert_eq!((p.to_iso(), p.precision, p.source.as_str()), ("2020-07-02".into(), Precision::Day, "page"));
-    assert_eq!(doc.modified.as_ref().map(|m| m.to_iso()).as_deref(), Some("2020-07-03"));
+    assert_eq!(
+        (p.to_iso(), p.precision, p.source.as_str()),
+        ("2020-07-02".into(), Precision::Day, "page")
+    );
+    assert_eq!(
+        doc.modified.as_ref().map(|m| m.to_iso()).as_deref(),
+        Some("2020-07-03")
+    );
     assert_eq!(doc.authors, ["Marie Curie", "Jean Dupont"]);
     assert_eq!(doc.site_name.as_deref(), Some("Le Journal"));
     assert_eq!(doc.publisher.as_deref(), Some("Agence & Co"));
-    assert_eq!(doc.canonical_url.as_deref(), Some("https://www.journal.fr/segur.html"));
-    assert_eq!(doc.url.as_deref(), Some("https://www.journal.fr/segur.html"));
+    assert_eq!(
+        doc.canonical_url.as_deref(),
+        Some("https://www.journal.fr/segur.html")
+    );
+    assert_eq!(
+        doc.url.as_deref(),
+        Some("https://www.journal.fr/segur.html")
+    );
     assert_eq!(doc.site.as_deref(), Some("journal.fr"));
-    assert_eq!(doc.description.as_deref(), Some("Les syndicats font monter les enchères."));
+    assert_eq!(
+        doc.description.as_deref(),
+        Some("Les syndicats font monter les enchères.")
+    );
     assert_eq!(doc.language.as_deref(), Some("fr"));
     assert_eq!(doc.decided_by, DecidedBy::Declared);
     // The h1 was cut from the text as the title; the link line and the menu were dropped as link
@@ -113,10 +135,24 @@ fn news_page_text_and_metadata() {
 fn whole_page_without_main_content_selection() {
     let ing = IngesterBuilder::new().main_content(false).build();
     let doc = ing
-        .ingest(Record::from_bytes("segur.html", NEWS_PAGE.as_bytes().to_vec()))
+        .ingest(Record::from_bytes(
+            "segur.html",
+            NEWS_PAGE.as_bytes().to_vec(),
+        ))
         .unwrap();
     // Chrome elements and link lists still go; the rest of the page stays.
-    for gone in ["Accueil", "Politique", "Texte caché", "Icône", "Publicité", "Votre e-mail", "Activez", "© Le Journal", "Les plus lus", "Lire aussi"] {
+    for gone in [
+        "Accueil",
+        "Politique",
+        "Texte caché",
+        "Icône",
+        "Publicité",
+        "Votre e-mail",
+        "Activez",
+        "© Le Journal",
+        "Les plus lus",
+        "Lire aussi",
+    ] {
         assert!(!doc.text.contains(gone), "{gone}: {}", doc.text);
     }
     assert!(doc.text.contains("Second point"));
@@ -140,10 +176,20 @@ fn jsonl_field_holding_html_and_record_id() {
         .map(|r| r.unwrap())
         .collect();
     assert_eq!(docs[0].source_id.as_deref(), Some("a1"));
-    assert_eq!(docs[0].title.as_deref(), Some("Titre de la page"), "page metadata wins");
+    assert_eq!(
+        docs[0].title.as_deref(),
+        Some("Titre de la page"),
+        "page metadata wins"
+    );
     assert_eq!(docs[0].url.as_deref(), Some("https://ex.fr/a"));
-    assert_eq!(docs[0].text, "Premier paragraphe du texte.\n\nSecond paragraphe.");
-    assert_eq!((docs[0].decided_by, docs[0].html), (DecidedBy::Container, true));
+    assert_eq!(
+        docs[0].text,
+        "Premier paragraphe du texte.\n\nSecond paragraphe."
+    );
+    assert_eq!(
+        (docs[0].decided_by, docs[0].html),
+        (DecidedBy::Container, true)
+    );
     assert_eq!(docs[1].text, "Un fragment & du texte.");
     assert!(docs[1].html);
     assert_eq!(docs[2].text, "Du texte brut <b>pas du HTML</b>.");
@@ -153,8 +199,16 @@ fn jsonl_field_holding_html_and_record_id() {
 #[test]
 fn routing_by_extension_content_and_format() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.html"), "Pas de balise du tout, mais un fichier .html.").unwrap();
-    std::fs::write(dir.path().join("b.txt"), "<!DOCTYPE html><p>Une page nommée .txt</p>").unwrap();
+    std::fs::write(
+        dir.path().join("a.html"),
+        "Pas de balise du tout, mais un fichier .html.",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.txt"),
+        "<!DOCTYPE html><p>Une page nommée .txt</p>",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("c.txt"), "<p>Un fragment</p>").unwrap();
     let docs: Vec<_> = crate::read_all(vec![Input::Path(dir.path().to_path_buf())])
         .into_iter()
@@ -177,7 +231,10 @@ fn routing_by_extension_content_and_format() {
     assert_eq!((d.text.as_str(), d.html), ("<p>Un fragment</p>", false));
     let html = IngesterBuilder::new().format(Format::Html).build();
     let d = html
-        .ingest(Record::from_bytes("c.txt", b"Avant <i>le</i> texte".to_vec()))
+        .ingest(Record::from_bytes(
+            "c.txt",
+            b"Avant <i>le</i> texte".to_vec(),
+        ))
         .unwrap();
     assert_eq!((d.text.as_str(), d.html), ("Avant le texte", true));
     // The reader accepts --format html like text: one record per file.
@@ -191,8 +248,13 @@ fn routing_by_extension_content_and_format() {
 #[test]
 fn empty_and_script_only_pages_are_errors() {
     let ing = crate::ingester();
-    for page in ["<html><head><script>var a = 1;</script></head><body></body></html>", "<html>   </html>"] {
-        let e = ing.ingest(Record::from_bytes("e.html", page.as_bytes().to_vec())).unwrap_err();
+    for page in [
+        "<html><head><script>var a = 1;</script></head><body></body></html>",
+        "<html>   </html>",
+    ] {
+        let e = ing
+            .ingest(Record::from_bytes("e.html", page.as_bytes().to_vec()))
+            .unwrap_err();
         assert_eq!(e.kind().as_str(), "empty", "{page}");
     }
 }
@@ -224,7 +286,10 @@ fn orangesum_page_when_present() {
         }
     };
     let doc = ingest("0.txt", page);
-    assert_eq!(doc.title.as_deref(), Some("Airbus : 4 248 postes supprimés"));
+    assert_eq!(
+        doc.title.as_deref(),
+        Some("Airbus : 4 248 postes supprimés")
+    );
     assert_eq!(doc.publisher.as_deref(), Some("francetvinfo"));
     assert_eq!(doc.site_name.as_deref(), Some("Orange Actualités"));
     assert!(!doc.text.contains("Fait divers"), "{}", doc.text);
