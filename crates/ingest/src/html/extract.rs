@@ -392,10 +392,8 @@ pub(crate) fn extract(html: &str) -> Raw {
                         }
                     }
                 }
-                TextType::RCData if s.title > 0 => {
-                    if s.raw.title.len() < 4096 {
-                        s.raw.title.push_str(t.as_str());
-                    }
+                TextType::RCData if s.title > 0 && s.raw.title.len() < 4096 => {
+                    s.raw.title.push_str(t.as_str());
                 }
                 TextType::Data | TextType::CDataSection | TextType::PlainText if s.skip == 0 => {
                     if s.h1 > 0 && s.raw.h1.len() < 4096 {
