@@ -4,12 +4,20 @@
 # agreement of publisher / modification date with the page's meta tags.
 #   scripts/eval-html.sh          # 2,000 pages spread over the corpus
 #   scripts/eval-html.sh --all    # every page (36,152 with a reference)
+#   scripts/eval-html.sh --all --no-trafilatura   # every page, toolkit only (trafilatura: ~30 min)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data="${TOOLKIT_DATA:-../shared/data}/orangesum"
 [ -f "$data/raw_html.tar.zst" ] || { echo "no $data/raw_html.tar.zst: skipped" >&2; exit 0; }
 limit=2000
-[ "${1:-}" = "--all" ] && limit=0
+traf=""
+for arg in "$@"; do
+  case "$arg" in
+    --all) limit=0 ;;
+    --no-trafilatura) traf="--no-trafilatura" ;;
+    *) echo "usage: $0 [--all] [--no-trafilatura]" >&2; exit 2 ;;
+  esac
+done
 work="${TMPDIR:-/tmp}/toolkit-eval-html"
 raw="$work/data/docs/raw"
 if [ ! -f "$raw/36716.txt" ]; then
@@ -23,4 +31,4 @@ cargo build --release --quiet -p toolkit-ingest --example eval_html
 target="${CARGO_TARGET_DIR:-target}"
 "$target/release/examples/eval_html" "$raw" "$data/parsed.jsonl.zst" "$data/raw_text_naive.jsonl.zst" \
   "$work/out.jsonl" "$limit"
-"$PY" scripts/eval_html.py "$work/out.jsonl" "$raw" "$data/parsed.jsonl.zst"
+"$PY" scripts/eval_html.py "$work/out.jsonl" "$raw" "$data/parsed.jsonl.zst" $traf

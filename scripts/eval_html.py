@@ -2,7 +2,8 @@
 article): bag-of-words recall (reference words kept) and precision (kept words in the reference),
 for toolkit-ingest alone, ingest followed by toolkit-normalize, and trafilatura on the same pages.
 
-Usage: eval_html.py OUT.jsonl RAW_DIR PARSED.jsonl.zst   (OUT.jsonl comes from the eval_html example)
+Usage: eval_html.py OUT.jsonl RAW_DIR PARSED.jsonl.zst [--no-trafilatura]
+(OUT.jsonl comes from the eval_html example)
 """
 import io
 import json
@@ -11,7 +12,6 @@ import sys
 import time
 from collections import Counter
 
-import trafilatura
 import zstandard
 
 WORD = re.compile(r"\w+")
@@ -36,7 +36,10 @@ def score(name, pairs):
 
 
 def main():
+    import trafilatura  # noqa: F401 (imported here so --no-trafilatura needs only zstandard)
+
     out_path, raw_dir, parsed_path = sys.argv[1:4]
+    with_trafilatura = "--no-trafilatura" not in sys.argv[4:]
     outs = [json.loads(l) for l in open(out_path, encoding="utf-8")]
     wanted = {o["id"] for o in outs}
     ref = {}
@@ -52,6 +55,8 @@ def main():
         r = ref[o["id"]]
         ing.append((words((o["title"] or "") + "\n" + o["text"]), r))
         norm.append((words((o["title"] or "") + "\n" + o["normalized"]), r))
+        if not with_trafilatura:
+            continue
         html = open(f"{raw_dir}/{o['id']}.txt", "rb").read()
         nbytes += len(html)
         t = time.process_time()
@@ -61,8 +66,9 @@ def main():
         traf.append((words(text), r))
     score("toolkit-ingest", ing)
     score("toolkit-ingest + normalize", norm)
-    score("trafilatura " + trafilatura.__version__, traf)
-    print(f"trafilatura speed: {nbytes / 1e6 / spent:.2f} MB/s of HTML (CPU time, 1 thread)")
+    if with_trafilatura:
+        score("trafilatura " + trafilatura.__version__, traf)
+        print(f"trafilatura speed: {nbytes / 1e6 / spent:.2f} MB/s of HTML (CPU time, 1 thread)")
 
 
 if __name__ == "__main__":

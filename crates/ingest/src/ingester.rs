@@ -59,8 +59,9 @@ impl IngesterBuilder {
 
     /// How record bodies are read: [`Format::Auto`] (default) reads a body as HTML when its record
     /// comes from a `.html`/`.htm` file or when it starts like HTML (`<!doctype html`, `<html`,
-    /// `<head`, `<body`, `<meta`, `<p>`, `<div`, ...); [`Format::Html`] reads every body as HTML; any
-    /// other format reads every body as plain text.
+    /// `<head`, `<body`, `<meta`, `<p>`, `<div`, ...), and so do [`Format::Jsonl`] and
+    /// [`Format::Csv`] (their text fields may hold HTML); [`Format::Html`] reads every body as HTML;
+    /// [`Format::Text`] reads every body as plain text.
     pub fn format(&mut self, format: Format) -> &mut IngesterBuilder {
         self.format = format;
         self
@@ -109,7 +110,8 @@ impl Ingester {
         let input_bytes = body.len() as u64;
         let is_html = match self.config.format {
             Format::Html => true,
-            Format::Auto => {
+            Format::Text => false,
+            Format::Auto | Format::Jsonl | Format::Csv => {
                 let head = match &body {
                     Body::Bytes(b) => &b[..b.len().min(1024)],
                     Body::Text(t) => &t.as_bytes()[..t.len().min(1024)],
@@ -117,7 +119,6 @@ impl Ingester {
                 (source_index.is_none() && html::has_html_extension(&source_path))
                     || html::looks_like_html(head)
             }
-            _ => false,
         };
         let (text, encoding, decided_by) = match body {
             Body::Bytes(b) if is_html => {
