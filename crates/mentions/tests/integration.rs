@@ -228,3 +228,18 @@ fn name_of_place_is_one_name() {
         ]
     );
 }
+
+#[test]
+fn recognizer_is_shareable_between_threads() {
+    fn assert_send_sync_clone<T: Send + Sync + Clone>() {}
+    assert_send_sync_clone::<Recognizer>();
+    let rec = recognizer().clone();
+    let handle = std::thread::spawn(move || {
+        let text = "Kiev et Kyiv";
+        rec.find(text, &[(0, text.len())])
+            .into_iter()
+            .map(|m| m.entity_id)
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(handle.join().unwrap(), ["place:kiev", "place:kiev"]);
+}
