@@ -5,17 +5,20 @@
 #   scripts/eval-html.sh          # 2,000 pages spread over the corpus
 #   scripts/eval-html.sh --all    # every page (36,152 with a reference)
 #   scripts/eval-html.sh --all --no-trafilatura   # every page, toolkit only (trafilatura: ~30 min)
+#   scripts/eval-html.sh --whole-page             # without the main-content selection
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data="${TOOLKIT_DATA:-../shared/data}/orangesum"
 [ -f "$data/raw_html.tar.zst" ] || { echo "no $data/raw_html.tar.zst: skipped" >&2; exit 0; }
 limit=2000
 traf=""
+whole=""
 for arg in "$@"; do
   case "$arg" in
     --all) limit=0 ;;
     --no-trafilatura) traf="--no-trafilatura" ;;
-    *) echo "usage: $0 [--all] [--no-trafilatura]" >&2; exit 2 ;;
+    --whole-page) whole="--whole-page" ;;
+    *) echo "usage: $0 [--all] [--no-trafilatura] [--whole-page]" >&2; exit 2 ;;
   esac
 done
 work="${TMPDIR:-/tmp}/toolkit-eval-html"
@@ -30,5 +33,5 @@ PY=$(scripts/pyenv.sh)
 cargo build --release --quiet -p toolkit-ingest --example eval_html
 target="${CARGO_TARGET_DIR:-target}"
 "$target/release/examples/eval_html" "$raw" "$data/parsed.jsonl.zst" "$data/raw_text_naive.jsonl.zst" \
-  "$work/out.jsonl" "$limit"
+  "$work/out.jsonl" "$limit" $whole
 "$PY" scripts/eval_html.py "$work/out.jsonl" "$raw" "$data/parsed.jsonl.zst" $traf

@@ -2,7 +2,8 @@
 //! per page (`id`, `title`, `text`, `normalized`) for `scripts/eval_html.py` to score against the
 //! reference extraction. Run through `scripts/eval-html.sh`.
 //!
-//! `eval_html RAW_DIR PARSED.jsonl.zst NAIVE.jsonl.zst OUT.jsonl [LIMIT]` (LIMIT 0 = every page).
+//! `eval_html RAW_DIR PARSED.jsonl.zst NAIVE.jsonl.zst OUT.jsonl [LIMIT] [--whole-page]` (LIMIT 0 =
+//! every page; `--whole-page` turns off the main-content selection).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::collections::HashMap;
@@ -25,7 +26,7 @@ fn jsonl(path: &str) -> Result<Vec<Value>, Box<dyn std::error::Error>> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let a: Vec<String> = std::env::args().skip(1).collect();
     let [raw, parsed, naive, out] = [0, 1, 2, 3].map(|i| a.get(i).cloned().unwrap_or_default());
-    let limit: usize = a.get(4).map_or(Ok(2000), |s| s.parse())?;
+    let limit: usize = a.get(4).filter(|s| !s.starts_with("--")).map_or(Ok(2000), |s| s.parse())?;
     let id = |v: &Value| v["id"].as_u64();
     let mut ids: Vec<u64> = jsonl(&parsed)?.iter().filter_map(id).collect();
     ids.sort_unstable();
@@ -39,7 +40,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .into_iter()
         .filter_map(|v| Some((id(&v)?, v)))
         .collect();
-    let ingester = IngesterBuilder::new().language_hint(Some("fr")).build();
+    let whole_page = a.iter().any(|s| s == "--whole-page");
+    let ingester = IngesterBuilder::new()
+        .language_hint(Some("fr"))
+        .main_content(!whole_page)
+        .build();
     let normalizer = toolkit_normalize::NormalizerBuilder::new().build()?;
     let mut w = std::io::BufWriter::new(std::fs::File::create(&out)?);
     let (mut bytes, mut spent, mut norm_spent) = (0u64, Duration::ZERO, Duration::ZERO);
