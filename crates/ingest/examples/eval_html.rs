@@ -26,7 +26,10 @@ fn jsonl(path: &str) -> Result<Vec<Value>, Box<dyn std::error::Error>> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let a: Vec<String> = std::env::args().skip(1).collect();
     let [raw, parsed, naive, out] = [0, 1, 2, 3].map(|i| a.get(i).cloned().unwrap_or_default());
-    let limit: usize = a.get(4).filter(|s| !s.starts_with("--")).map_or(Ok(2000), |s| s.parse())?;
+    let limit: usize = a
+        .get(4)
+        .filter(|s| !s.starts_with("--"))
+        .map_or(Ok(2000), |s| s.parse())?;
     let id = |v: &Value| v["id"].as_u64();
     let mut ids: Vec<u64> = jsonl(&parsed)?.iter().filter_map(id).collect();
     ids.sort_unstable();

@@ -59,6 +59,45 @@ fn is_chrome_role(role: &str) -> bool {
     )
 }
 
+/// Start tags that close an open `<p>` (HTML tree construction).
+fn closes_p(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "details"
+            | "dialog"
+            | "div"
+            | "dl"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hgroup"
+            | "hr"
+            | "main"
+            | "menu"
+            | "nav"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "summary"
+            | "table"
+            | "ul"
+    )
+}
+
 /// Elements that start and end a paragraph.
 fn is_block(name: &str) -> bool {
     matches!(
@@ -176,9 +215,75 @@ struct State {
     h1: u32,
     h1_done: bool,
     jsonld: Option<String>,
+    /// Open elements that changed the state, innermost last, to close `<p>` and `<li>` when the
+    /// next block or item starts (lol_html only closes them at an ancestor's end tag).
+    open: Vec<Open>,
+    next_id: u32,
+}
+
+/// An open element with an [`Effect`].
+struct Open {
+    id: u32,
+    kind: Kind,
+    fx: Effect,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    P,
+    Li,
+    Block,
+    Inline,
 }
 
 impl State {
+    /// Undoes the effect of an element at its end.
+    fn close(&mut self, fx: Effect) {
+        if fx.block && self.skip == 0 {
+            self.flush();
+        }
+        apply(self, fx, false);
+    }
+
+    /// The end tag of element `id`; nothing when it was already closed implicitly.
+    fn end(&mut self, id: u32) {
+        if let Some(pos) = self.open.iter().rposition(|o| o.id == id) {
+            while self.open.len() > pos {
+                if let Some(o) = self.open.pop() {
+                    self.close(o.fx);
+                }
+            }
+        }
+    }
+
+    /// A start tag that closes an open `<p>` (block elements) or `<li>` (a new item), as the HTML
+    /// tree builder does, when only inline elements (or a `<p>`, for `<li>`) are open inside it.
+    fn implied_end(&mut self, name: &str) {
+        let target = if name == "li" {
+            Kind::Li
+        } else if closes_p(name) {
+            Kind::P
+        } else {
+            return;
+        };
+        let Some(pos) = self.open.iter().rposition(|o| {
+            o.kind == target || o.kind == Kind::Block || (target == Kind::P && o.kind == Kind::Li)
+        }) else {
+            return;
+        };
+        if self.open[pos].kind != target {
+            return;
+        }
+        if target == Kind::Li && self.open[pos + 1..].iter().any(|o| o.kind == Kind::Block) {
+            return;
+        }
+        while self.open.len() > pos {
+            if let Some(o) = self.open.pop() {
+                self.close(o.fx);
+            }
+        }
+    }
+
     fn rank(&self) -> u8 {
         if self.body > 0 {
             3
@@ -289,6 +394,7 @@ pub(crate) fn extract(html: &str) -> Raw {
             let name = el.tag_name();
             let name = name.as_str();
             let mut s = on_el.borrow_mut();
+            s.implied_end(name);
             let mut fx = Effect::default();
             match name {
                 "html" => {
@@ -369,14 +475,19 @@ pub(crate) fn extract(html: &str) -> Raw {
                 s.flush();
             }
             apply(&mut s, fx, true);
+            let id = s.next_id;
+            s.next_id = s.next_id.wrapping_add(1);
+            let kind = match name {
+                "p" => Kind::P,
+                "li" => Kind::Li,
+                _ if fx.block => Kind::Block,
+                _ => Kind::Inline,
+            };
+            s.open.push(Open { id, kind, fx });
             drop(s);
             let at_end = Rc::clone(&on_el);
             let undo: Box<dyn FnOnce(&mut EndTag<'_>) -> HandlerResult> = Box::new(move |_| {
-                let mut s = at_end.borrow_mut();
-                if fx.block && s.skip == 0 {
-                    s.flush();
-                }
-                apply(&mut s, fx, false);
+                at_end.borrow_mut().end(id);
                 Ok(())
             });
             handlers.push(undo);
@@ -488,6 +599,18 @@ mod tests {
              <aside>à côté</aside><p>Fin <button>Partager</button></p><template><p>t</p></template>",
         );
         assert_eq!(t, ["Texte", "Fin"]);
+    }
+
+    #[test]
+    fn implied_ends_of_paragraphs_and_items() {
+        let t = texts(
+            "<body><p hidden>caché<p>visible<div>bloc</div><ul><li hidden>non<li>oui\
+             <ul><li>sous</ul><li><a href=x>lien<p>suite</a></ul><p>fin",
+        );
+        assert_eq!(
+            t,
+            ["visible", "bloc", "oui", "sous", "lien", "suite", "fin"]
+        );
     }
 
     #[test]
