@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use toolkit_pipeline::DedupMode;
 
 /// Turns raw scraped news articles into clean text and analyst-ready tables.
 #[derive(Debug, Parser)]
@@ -18,14 +19,20 @@ pub struct Cli {
 pub enum Command {
     /// Read scrapes and write the articles, sentences, mentions, removed and errors tables.
     Export(ExportArgs),
+    /// Clean scrapes: one clean .txt per input (mirroring the tree) or JSON Lines on stdout.
+    Clean(CleanArgs),
     /// Decode and repair text only (encodings, mojibake, HTML entities, control characters, NFC).
     Fix(FixArgs),
+    /// Split text into sentences: plain text on stdin → `start<TAB>end<TAB>sentence` lines.
+    Sentences(StageArgs),
+    /// Find entity mentions: plain text on stdin → `start<TAB>end<TAB>text<TAB>type<TAB>entity_id<TAB>canonical`.
+    Mentions(StageArgs),
 }
 
 /// Settings shared by the commands that read inputs.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// How to parse inputs: auto sniffs each file (JSONL, CSV or plain text; gzip and zstd by content).
+    /// How to parse inputs: auto sniffs each file (JSONL, CSV, HTML or plain text; gzip and zstd by content).
     #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
     pub input_format: InputFormatArg,
     /// Name of the text field in JSONL/CSV inputs.
@@ -69,9 +76,90 @@ pub struct ExportArgs {
     /// Input settings.
     #[command(flatten)]
     pub input: InputArgs,
+    /// Cleaning settings.
+    #[command(flatten)]
+    pub clean: CleanSettings,
+    /// Skip sentence splitting (and so mention finding): the sentences and mentions tables stay empty.
+    #[arg(long)]
+    pub no_sentences: bool,
+    /// Skip mention finding: the mentions table stays empty.
+    #[arg(long)]
+    pub no_mentions: bool,
+    /// Extra gazetteer (TSV, same columns as data/gazetteer/*.tsv) added to the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub gazetteer: Vec<PathBuf>,
+    /// Duplicate detection: off, exact (same words) or near (MinHash over word shingles).
+    #[arg(long, default_value = "near", value_name = "MODE")]
+    pub dedup: DedupMode,
+    /// Similarity (0–1, Jaccard of 2-word shingles) from which two articles are near duplicates.
+    #[arg(long, value_name = "X")]
+    pub dedup_threshold: Option<f32>,
     /// No progress bar, no summary line.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Settings of the cleaning stage, shared by `export` and `clean`.
+#[derive(Debug, Args)]
+pub struct CleanSettings {
+    /// Keep the text as decoded: no chrome removal (metadata is still extracted).
+    #[arg(long)]
+    pub no_clean: bool,
+    /// Extra boilerplate rules (TSV, same format as data/boilerplate/*.tsv), tried after the built-in packs.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Use this chrome profile instead of learning one from the inputs (for streams and repeat runs).
+    #[arg(long, value_name = "FILE")]
+    pub chrome_profile: Option<PathBuf>,
+    /// Save the chrome profile learned from the inputs to FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "chrome_profile")]
+    pub save_chrome_profile: Option<PathBuf>,
+    /// Do not learn site chrome from the inputs (the first corpus pass).
+    #[arg(long)]
+    pub no_learn_chrome: bool,
+}
+
+/// `toolkit clean`.
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// Files, directories or `-` for stdin. Without inputs and with --jsonl, reads `{"id","text"}` lines on stdin.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Write one clean .txt per document under DIR, mirroring the input tree.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Read `{"id","text"}` JSON Lines on stdin; write `{"id","text","removed","meta"}` lines.
+    #[arg(long, conflicts_with = "output")]
+    pub jsonl: bool,
+    /// Show every removed segment with its class and rule instead of the clean text.
+    #[arg(long, conflicts_with = "output")]
+    pub explain: bool,
+    /// Input settings.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Cleaning settings.
+    #[command(flatten)]
+    pub clean: CleanSettings,
+    /// No progress bar, no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `toolkit sentences` and `toolkit mentions`.
+#[derive(Debug, Args)]
+pub struct StageArgs {
+    /// Read `{"id","text"}` JSON Lines on stdin and write one JSON object per line.
+    #[arg(long)]
+    pub jsonl: bool,
+    /// Extra abbreviations (one per line) for the sentence splitter.
+    #[arg(long, value_name = "FILE")]
+    pub abbreviations: Option<PathBuf>,
+    /// Extra gazetteer (TSV) for mention finding.
+    #[arg(long, value_name = "FILE")]
+    pub gazetteer: Vec<PathBuf>,
+    /// Worker threads for --jsonl (default: one per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 /// `toolkit fix`.
@@ -96,6 +184,8 @@ pub enum InputFormatArg {
     Jsonl,
     /// CSV with a header row.
     Csv,
+    /// Each file is one HTML page (charset from the page, main content, page metadata).
+    Html,
 }
 
 /// `--format`.

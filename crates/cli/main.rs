@@ -17,7 +17,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Export(a) => commands::export::run(a),
+        Command::Clean(a) => commands::clean::run(a),
         Command::Fix(a) => commands::fix::run(a),
+        Command::Sentences(a) => commands::stage::run(commands::stage::Stage::Sentences, a),
+        Command::Mentions(a) => commands::stage::run(commands::stage::Stage::Mentions, a),
     };
     match result {
         Ok(Status::Ok) => ExitCode::SUCCESS,

@@ -44,9 +44,11 @@ impl Progress for Bar {
             Some(total) if bar.length().is_none() => {
                 bar.set_length(total);
                 bar.set_style(
-                    ProgressStyle::with_template("{spinner} [{bar:30}] {percent:>3}% {msg} ETA {eta}")
-                        .unwrap_or_else(|_| ProgressStyle::default_bar())
-                        .progress_chars("=> "),
+                    ProgressStyle::with_template(
+                        "{spinner} [{bar:30}] {percent:>3}% {msg} ETA {eta}",
+                    )
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
                 );
             }
             None if bar.length().is_none() => {

@@ -8,12 +8,18 @@ use crate::util::{assert_exit, s, table, toolkit};
 fn samples_give_five_articles_with_their_metadata() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("tables");
-    let run = toolkit(&["export", "data/samples", "-o", out.to_str().unwrap()], b"");
+    let run = toolkit(
+        &["export", "data/samples", "-o", out.to_str().unwrap()],
+        b"",
+    );
     assert_exit(&run, 0);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("5 articles"), "summary line: {stderr}");
     for name in ["articles", "sentences", "mentions", "removed", "errors"] {
-        assert!(out.join(format!("{name}.parquet")).is_file(), "{name} table missing");
+        assert!(
+            out.join(format!("{name}.parquet")).is_file(),
+            "{name} table missing"
+        );
     }
     let articles = table(&out, "articles");
     assert_eq!(articles.rows.len(), 5);
@@ -23,7 +29,12 @@ fn samples_give_five_articles_with_their_metadata() {
         .rows
         .iter()
         .filter(|r| {
-            r[col("published")] == Cell::Date(Date { year: 2022, month: 1, day: 1 })
+            r[col("published")]
+                == Cell::Date(Date {
+                    year: 2022,
+                    month: 1,
+                    day: 1,
+                })
                 && s(&r[col("published_precision")]) == Some("month")
         })
         .count();
@@ -36,15 +47,32 @@ fn samples_give_five_articles_with_their_metadata() {
         .expect("seed 000 exported");
     assert_eq!(s(&seed0[col("dateline_place")]), Some("BRUXELLES"));
     assert_eq!(s(&seed0[col("agency")]), Some("Reuters"));
-    assert_eq!(seed0[col("authors")], Cell::List(vec!["Robin Emmott".into()]));
-    assert_eq!(seed0[col("translators")], Cell::List(vec!["Jean-Stéphane Brosse".into()]));
+    assert_eq!(
+        seed0[col("authors")],
+        Cell::List(vec!["Robin Emmott".into()])
+    );
+    assert_eq!(
+        seed0[col("translators")],
+        Cell::List(vec!["Jean-Stéphane Brosse".into()])
+    );
     let text = s(&seed0[col("text")]).unwrap();
-    assert!(text.starts_with("Les ministres"), "seed 000 text starts: {:?}", &text[..60.min(text.len())]);
-    assert!(!text.contains("Reportage Robin Emmott"), "credit left in the text");
+    assert!(
+        text.starts_with("Les ministres"),
+        "seed 000 text starts: {:?}",
+        &text[..60.min(text.len())]
+    );
+    assert!(
+        !text.contains("Reportage Robin Emmott"),
+        "credit left in the text"
+    );
 
     for row in &articles.rows {
         let text = s(&row[col("text")]).unwrap();
-        assert!(!text.contains("date 2022-01"), "header left in {:?}", s(&row[col("source_path")]));
+        assert!(
+            !text.contains("date 2022-01"),
+            "header left in {:?}",
+            s(&row[col("source_path")])
+        );
         assert_eq!(row[col("n_chars")], Cell::UInt(text.chars().count() as u64));
     }
     assert!(table(&out, "errors").rows.is_empty());
@@ -58,7 +86,16 @@ fn output_is_byte_identical_whatever_the_thread_count() {
         for jobs in ["1", "2"] {
             let out = dir.path().join(format!("{format}-{jobs}"));
             let run = toolkit(
-                &["export", "data/samples", "-o", out.to_str().unwrap(), "--format", format, "--jobs", jobs],
+                &[
+                    "export",
+                    "data/samples",
+                    "-o",
+                    out.to_str().unwrap(),
+                    "--format",
+                    format,
+                    "--jobs",
+                    jobs,
+                ],
                 b"",
             );
             assert_exit(&run, 0);
@@ -68,7 +105,10 @@ fn output_is_byte_identical_whatever_the_thread_count() {
             }
             files.push(bytes);
         }
-        assert!(files[0] == files[1], "{format} output differs between --jobs 1 and --jobs 2");
+        assert!(
+            files[0] == files[1],
+            "{format} output differs between --jobs 1 and --jobs 2"
+        );
     }
 }
 
@@ -77,9 +117,17 @@ fn bad_inputs_become_error_rows_and_the_run_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
     std::fs::create_dir_all(&input).unwrap();
-    std::fs::write(input.join("a_good.txt"), "PARIS (AFP) - Le gouvernement a annoncé un plan.").unwrap();
+    std::fs::write(
+        input.join("a_good.txt"),
+        "PARIS (AFP) - Le gouvernement a annoncé un plan.",
+    )
+    .unwrap();
     std::fs::write(input.join("b_empty.txt"), "").unwrap();
-    std::fs::write(input.join("c_binary.bin"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0").unwrap();
+    std::fs::write(
+        input.join("c_binary.bin"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0",
+    )
+    .unwrap();
     std::fs::write(
         input.join("d_records.jsonl"),
         "{\"id\": 1, \"text\": \"Premier article.\"}\n{broken\n{\"id\": 3, \"text\": \"Troisième article.\"}\n",
@@ -88,7 +136,13 @@ fn bad_inputs_become_error_rows_and_the_run_goes_on() {
     let out = dir.path().join("tables");
     let missing = dir.path().join("does-not-exist.txt");
     let run = toolkit(
-        &["export", input.to_str().unwrap(), missing.to_str().unwrap(), "-o", out.to_str().unwrap()],
+        &[
+            "export",
+            input.to_str().unwrap(),
+            missing.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
         b"",
     );
     assert_exit(&run, 1);
@@ -101,7 +155,12 @@ fn bad_inputs_become_error_rows_and_the_run_goes_on() {
         .collect();
     assert_eq!(ids, [None, Some("1"), Some("3")]);
     let errors = table(&out, "errors");
-    let kinds: Vec<&str> = errors.column("kind").unwrap().into_iter().map(|c| s(c).unwrap()).collect();
+    let kinds: Vec<&str> = errors
+        .column("kind")
+        .unwrap()
+        .into_iter()
+        .map(|c| s(c).unwrap())
+        .collect();
     assert_eq!(errors.rows.len(), 4, "errors: {:?}", errors.rows);
     assert!(kinds.contains(&"empty"), "{kinds:?}");
     assert!(kinds.contains(&"binary"), "{kinds:?}");
@@ -111,7 +170,11 @@ fn bad_inputs_become_error_rows_and_the_run_goes_on() {
         .iter()
         .find(|r| s(&r[2]) == Some("json"))
         .unwrap();
-    assert_eq!(broken[1], Cell::UInt(1), "the broken JSONL line is record 1");
+    assert_eq!(
+        broken[1],
+        Cell::UInt(1),
+        "the broken JSONL line is record 1"
+    );
     for row in &errors.rows {
         assert!(!s(&row[3]).unwrap().is_empty(), "every error has a message");
     }
@@ -121,7 +184,10 @@ fn bad_inputs_become_error_rows_and_the_run_goes_on() {
 fn usage_errors_exit_2() {
     let run = toolkit(&["export", "data/samples"], b"");
     assert_exit(&run, 2);
-    let run = toolkit(&["export", "data/samples", "-o", "x", "--format", "xlsx"], b"");
+    let run = toolkit(
+        &["export", "data/samples", "-o", "x", "--format", "xlsx"],
+        b"",
+    );
     assert_exit(&run, 2);
 }
 
@@ -129,7 +195,10 @@ fn usage_errors_exit_2() {
 fn no_half_written_table_is_left_under_a_final_name() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("tables");
-    let run = toolkit(&["export", "data/samples", "-o", out.to_str().unwrap()], b"");
+    let run = toolkit(
+        &["export", "data/samples", "-o", out.to_str().unwrap()],
+        b"",
+    );
     assert_exit(&run, 0);
     let leftovers: Vec<String> = std::fs::read_dir(&out)
         .unwrap()

@@ -32,7 +32,10 @@ fn fix_jsonl(lines: &[Value]) -> Vec<Value> {
 fn one_and_two_layers_of_cp1252_mojibake_are_repaired() {
     let one = mojibake(CLEAN, 1);
     let two = mojibake(CLEAN, 2);
-    assert!(one.contains("Ã©") && two.contains("Ãƒ"), "fixtures: {one} / {two}");
+    assert!(
+        one.contains("Ã©") && two.contains("Ãƒ"),
+        "fixtures: {one} / {two}"
+    );
     let out = fix_jsonl(&[
         json!({"id": "one", "text": one}),
         json!({"id": 2, "text": two}),
@@ -53,9 +56,15 @@ fn plain_fix_decodes_cp1252_bytes_and_repairs_entities() {
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode("Élysée : l’équipe a réagi à 20 h.");
     let out = toolkit(&["fix"], &bytes);
     assert_exit(&out, 0);
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "Élysée : l’équipe a réagi à 20 h.");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "Élysée : l’équipe a réagi à 20 h."
+    );
 
-    let out = toolkit(&["fix"], "L&rsquo;&eacute;t&#233; &amp; l&#x27;hiver".as_bytes());
+    let out = toolkit(
+        &["fix"],
+        "L&rsquo;&eacute;t&#233; &amp; l&#x27;hiver".as_bytes(),
+    );
     assert_exit(&out, 0);
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "L’été & l'hiver");
 }
@@ -100,5 +109,10 @@ fn clean_orangesum_bodies_come_out_byte_identical() {
         .filter(|(a, b)| a != b)
         .map(|(a, _)| &a["id"])
         .collect();
-    assert!(changed.is_empty(), "fix changed {} clean bodies, e.g. {:?}", changed.len(), &changed[..changed.len().min(5)]);
+    assert!(
+        changed.is_empty(),
+        "fix changed {} clean bodies, e.g. {:?}",
+        changed.len(),
+        &changed[..changed.len().min(5)]
+    );
 }

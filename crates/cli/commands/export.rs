@@ -3,15 +3,30 @@
 use std::io::Write;
 
 use anyhow::Context;
-use toolkit_pipeline::{ExportOptions, Input, TableFormat, WriterOptions};
+use toolkit_pipeline::{DedupConfig, ExportOptions, Input, TableFormat, WriterOptions};
 
-use super::{pipeline_builder, Status};
+use super::{pipeline_builder, recognizer, segmenter, Status};
 use crate::args::{ExportArgs, TableFormatArg};
 use crate::progress::Bar;
 
 /// Runs the export and prints a one-line summary on stderr.
 pub fn run(args: ExportArgs) -> anyhow::Result<Status> {
-    let pipeline = pipeline_builder(&args.input).build()?;
+    let sentences = (!args.no_sentences).then(|| segmenter(None)).transpose()?;
+    let mentions = (!args.no_sentences && !args.no_mentions)
+        .then(|| recognizer(&args.gazetteer))
+        .transpose()?;
+    let mut dedup = DedupConfig {
+        mode: args.dedup,
+        ..DedupConfig::default()
+    };
+    if let Some(threshold) = args.dedup_threshold {
+        dedup.threshold = threshold;
+    }
+    let pipeline = pipeline_builder(&args.input, &args.clean)?
+        .sentences(sentences)
+        .mentions(mentions)
+        .dedup(dedup)
+        .build()?;
     let format = match args.format {
         TableFormatArg::Parquet => TableFormat::Parquet,
         TableFormatArg::Csv => TableFormat::Csv,
@@ -22,8 +37,13 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Status> {
             format,
             ..WriterOptions::default()
         },
+        save_chrome_profile: args.clean.save_chrome_profile.clone(),
     };
-    let inputs: Vec<Input> = args.inputs.iter().map(|s| Input::from(s.as_str())).collect();
+    let inputs: Vec<Input> = args
+        .inputs
+        .iter()
+        .map(|s| Input::from(s.as_str()))
+        .collect();
     let bar = Bar::new(args.quiet);
     let result = pipeline.export(inputs, &options, &bar);
     bar.clear();
@@ -47,9 +67,5 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Status> {
             args.output.display()
         );
     }
-    Ok(if s.errors > 0 {
-        Status::SomeErrors
-    } else {
-        Status::Ok
-    })
+    Ok(Status::from_errors(s.errors))
 }

@@ -1,11 +1,19 @@
 //! One module per subcommand; each turns parsed flags into library settings and returns an exit status.
 
+pub mod clean;
 pub mod export;
 pub mod fix;
+pub mod stage;
 
-use toolkit_pipeline::{FieldNames, InputFormat, PipelineBuilder};
+use std::path::Path;
 
-use crate::args::{InputArgs, InputFormatArg};
+use anyhow::Context;
+use toolkit_pipeline::{
+    ChromeProfile, FieldNames, Gazetteer, InputFormat, NormalizerBuilder, PipelineBuilder,
+    Recognizer, RecognizerBuilder, Segmenter, SegmenterBuilder,
+};
+
+use crate::args::{CleanSettings, InputArgs, InputFormatArg};
 
 /// How a command ended, mapped to the process exit code by `main`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,13 +24,32 @@ pub enum Status {
     SomeErrors,
 }
 
+impl Status {
+    /// `SomeErrors` when `errors` is not zero.
+    pub fn from_errors(errors: u64) -> Status {
+        if errors > 0 {
+            Status::SomeErrors
+        } else {
+            Status::Ok
+        }
+    }
+}
+
+fn read(path: &Path, what: &str) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {what} {}", path.display()))
+}
+
 /// The pipeline settings shared by the commands that read inputs.
-pub fn pipeline_builder(input: &InputArgs) -> PipelineBuilder {
+pub fn pipeline_builder(
+    input: &InputArgs,
+    clean: &CleanSettings,
+) -> anyhow::Result<PipelineBuilder> {
     let format = match input.input_format {
         InputFormatArg::Auto => InputFormat::Auto,
         InputFormatArg::Text => InputFormat::Text,
         InputFormatArg::Jsonl => InputFormat::Jsonl,
         InputFormatArg::Csv => InputFormat::Csv,
+        InputFormatArg::Html => InputFormat::Html,
     };
     let fields = FieldNames {
         text: input.text_field.clone(),
@@ -31,10 +58,58 @@ pub fn pipeline_builder(input: &InputArgs) -> PipelineBuilder {
         date: input.date_field.clone(),
         title: input.title_field.clone(),
     };
-    PipelineBuilder::new()
+    Ok(PipelineBuilder::new()
         .input_format(format)
         .fields(fields)
         .max_doc_bytes(input.max_doc_bytes)
         .follow_links(input.follow_links)
         .jobs(input.jobs.unwrap_or(0))
+        .normalize(normalizer(clean)?)
+        .learn_chrome(!clean.no_learn_chrome && clean.chrome_profile.is_none()))
+}
+
+/// The cleaning stage from `--no-clean`, `--rules` and `--chrome-profile`.
+pub fn normalizer(clean: &CleanSettings) -> anyhow::Result<Option<NormalizerBuilder>> {
+    if clean.no_clean {
+        return Ok(None);
+    }
+    let mut builder = NormalizerBuilder::new();
+    for path in &clean.rules {
+        builder = builder
+            .rules_from_str(&read(path, "rule file")?)
+            .with_context(|| format!("invalid rule file {}", path.display()))?;
+    }
+    if let Some(path) = &clean.chrome_profile {
+        let file = std::fs::File::open(path)
+            .with_context(|| format!("cannot read chrome profile {}", path.display()))?;
+        let profile = ChromeProfile::from_reader(std::io::BufReader::new(file))
+            .with_context(|| format!("invalid chrome profile {}", path.display()))?;
+        builder = builder.profile(profile);
+    }
+    Ok(Some(builder))
+}
+
+/// The sentence splitter, with extra abbreviations from a file.
+pub fn segmenter(abbreviations: Option<&Path>) -> anyhow::Result<Segmenter> {
+    let mut builder = SegmenterBuilder::new();
+    if let Some(path) = abbreviations {
+        builder.abbreviations_from_str(&read(path, "abbreviation list")?);
+    }
+    Ok(builder.build()?)
+}
+
+/// The mention finder, with extra gazetteers from files.
+pub fn recognizer(gazetteers: &[impl AsRef<Path>]) -> anyhow::Result<Recognizer> {
+    if gazetteers.is_empty() {
+        return Ok(Recognizer::new()?);
+    }
+    let mut gazetteer = Gazetteer::default_fr();
+    for path in gazetteers {
+        let path = path.as_ref();
+        gazetteer.extend(
+            Gazetteer::from_tsv(&read(path, "gazetteer")?)
+                .with_context(|| format!("invalid gazetteer {}", path.display()))?,
+        );
+    }
+    Ok(RecognizerBuilder::new().gazetteer(gazetteer).build()?)
 }

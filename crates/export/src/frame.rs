@@ -46,6 +46,13 @@ pub(crate) fn build_frame<R: Row>(rows: &[R], lists: ListLayout) -> PolarsResult
     DataFrame::new(rows.len(), columns)
 }
 
+fn list<R: Row>(r: &R, i: usize) -> &[String] {
+    match r.value(i) {
+        Value::List(l) => l,
+        other => unreachable!("{other:?} in a list column"),
+    }
+}
+
 fn build_column<R: Row>(
     rows: &[R],
     i: usize,
@@ -96,24 +103,19 @@ fn build_column<R: Row>(
         .into_date()
         .into_series(),
         ColumnType::ListUtf8 => {
-            let list = |r: &R| match r.value(i) {
-                Value::List(l) => l,
-                other => unreachable!("{other:?} in a list column"),
-            };
             match lists {
                 ListLayout::Native => {
-                    let n_values = rows.iter().map(|r| list(r).len()).sum();
+                    let n_values = rows.iter().map(|r| list(r, i).len()).sum();
                     let mut b = ListStringChunkedBuilder::new(name, rows.len(), n_values);
                     for r in rows {
-                        b.append_values_iter(list(r).iter().map(String::as_str));
+                        b.append_values_iter(list(r, i).iter().map(String::as_str));
                     }
                     b.finish().into_series()
                 }
-                ListLayout::Json => StringChunked::from_iter_values(
-                    name,
-                    rows.iter().map(|r| json_array(list(r))),
-                )
-                .into_series(),
+                ListLayout::Json => {
+                    StringChunked::from_iter_values(name, rows.iter().map(|r| json_array(list(r, i))))
+                        .into_series()
+                }
             }
         }
     };

@@ -81,7 +81,11 @@ fn cell(v: AnyValue<'_>) -> Cell {
         AnyValue::Date(d) => Cell::Date(Date::from_days_since_epoch(d)),
         AnyValue::List(s) => Cell::List(
             s.str()
-                .map(|ca| ca.into_iter().map(|x| x.unwrap_or_default().to_string()).collect())
+                .map(|ca| {
+                    ca.into_iter()
+                        .map(|x| x.unwrap_or_default().to_string())
+                        .collect()
+                })
                 .unwrap_or_default(),
         ),
         other => Cell::Str(other.to_string()),

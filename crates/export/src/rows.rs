@@ -3,7 +3,7 @@
 use crate::schema::{Table, SCHEMA_VERSION};
 
 /// A calendar date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Date {
     /// Year, e.g. 2022.
     pub year: i32,
@@ -83,7 +83,7 @@ pub trait Row: Send {
 
 /// One row of the `articles` table. See `docs/schema.md` for each field.
 #[allow(missing_docs)]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArticleRow {
     pub article_id: String,
     pub source_path: String,
@@ -113,6 +113,7 @@ pub struct ArticleRow {
     pub removed_chars: Option<u64>,
     pub duplicate_of: Option<String>,
     pub dup_cluster: Option<String>,
+    pub dup_similarity: Option<f32>,
 }
 
 impl Row for ArticleRow {
@@ -147,7 +148,8 @@ impl Row for ArticleRow {
             25 => Value::U64(self.removed_chars),
             26 => Value::Str(self.duplicate_of.as_deref()),
             27 => Value::Str(self.dup_cluster.as_deref()),
-            28 => Value::U32(Some(SCHEMA_VERSION)),
+            28 => Value::F32(self.dup_similarity),
+            29 => Value::U32(Some(SCHEMA_VERSION)),
             _ => panic!("articles has no column {col}"),
         }
     }
@@ -222,7 +224,10 @@ impl Row for MentionRow {
         }
     }
     fn approx_bytes(&self) -> usize {
-        64 + self.article_id.len() + self.surface.len() + self.entity_id.len() + self.canonical.len()
+        64 + self.article_id.len()
+            + self.surface.len()
+            + self.entity_id.len()
+            + self.canonical.len()
     }
 }
 
@@ -299,7 +304,12 @@ mod tests {
                     | (Value::Date(_), ColumnType::Date)
                     | (Value::List(_), ColumnType::ListUtf8)
             );
-            assert!(ok, "{}.{} has the wrong value type", R::TABLE.name(), c.name);
+            assert!(
+                ok,
+                "{}.{} has the wrong value type",
+                R::TABLE.name(),
+                c.name
+            );
         }
     }
 
@@ -314,12 +324,37 @@ mod tests {
 
     #[test]
     fn date_round_trips() {
-        for (y, m, d, days) in [(1970, 1, 1, 0), (2022, 1, 1, 18993), (2000, 2, 29, 11016), (1969, 12, 31, -1)] {
-            let date = Date { year: y, month: m, day: d };
+        for (y, m, d, days) in [
+            (1970, 1, 1, 0),
+            (2022, 1, 1, 18993),
+            (2000, 2, 29, 11016),
+            (1969, 12, 31, -1),
+        ] {
+            let date = Date {
+                year: y,
+                month: m,
+                day: d,
+            };
             assert_eq!(date.days_since_epoch(), Some(days));
             assert_eq!(Date::from_days_since_epoch(days), date);
         }
-        assert_eq!(Date { year: 2021, month: 2, day: 29 }.days_since_epoch(), None);
-        assert_eq!(Date { year: 2021, month: 13, day: 1 }.days_since_epoch(), None);
+        assert_eq!(
+            Date {
+                year: 2021,
+                month: 2,
+                day: 29
+            }
+            .days_since_epoch(),
+            None
+        );
+        assert_eq!(
+            Date {
+                year: 2021,
+                month: 13,
+                day: 1
+            }
+            .days_since_epoch(),
+            None
+        );
     }
 }

@@ -152,27 +152,88 @@ const ARTICLES: &[ColumnDef] = &[
     col("n_mentions", UInt32, true, "Number of rows in `mentions` for this article; null when mention finding did not run."),
     col("removed_chars", UInt64, true, "Code points removed by cleaning; null when cleaning did not run."),
     col("duplicate_of", Utf8, true, "article_id of the canonical copy when this article duplicates another; null otherwise or when dedup did not run."),
-    col("dup_cluster", Utf8, true, "Id of the duplicate cluster (the canonical article_id); null when dedup did not run."),
+    col("dup_cluster", Utf8, true, "Id of the duplicate cluster: the article_id of its canonical article (the earliest published, then the first in input order); null when dedup did not run."),
+    col("dup_similarity", Float32, true, "Estimated similarity (Jaccard of word shingles, 1.0 for an exact copy) to the canonical article; null for canonical articles and when dedup did not run."),
     col("schema_version", UInt32, false, "Version of this schema."),
 ];
 
 const SENTENCES: &[ColumnDef] = &[
-    col("article_id", Utf8, false, "The article (articles.article_id)."),
-    col("sentence_index", UInt32, false, "0-based position of the sentence in the article."),
-    col("paragraph_index", UInt32, false, "0-based paragraph the sentence belongs to."),
-    col("char_start", UInt64, false, "Start offset in code points into articles.text."),
-    col("char_end", UInt64, false, "End offset (exclusive) in code points into articles.text."),
-    col("text", Utf8, false, "The sentence text (`articles.text[char_start:char_end]`)."),
-    col("n_tokens", UInt32, false, "Number of word and punctuation tokens."),
+    col(
+        "article_id",
+        Utf8,
+        false,
+        "The article (articles.article_id).",
+    ),
+    col(
+        "sentence_index",
+        UInt32,
+        false,
+        "0-based position of the sentence in the article.",
+    ),
+    col(
+        "paragraph_index",
+        UInt32,
+        false,
+        "0-based paragraph the sentence belongs to.",
+    ),
+    col(
+        "char_start",
+        UInt64,
+        false,
+        "Start offset in code points into articles.text.",
+    ),
+    col(
+        "char_end",
+        UInt64,
+        false,
+        "End offset (exclusive) in code points into articles.text.",
+    ),
+    col(
+        "text",
+        Utf8,
+        false,
+        "The sentence text (`articles.text[char_start:char_end]`).",
+    ),
+    col(
+        "n_tokens",
+        UInt32,
+        false,
+        "Number of word and punctuation tokens.",
+    ),
 ];
 
 const MENTIONS: &[ColumnDef] = &[
-    col("article_id", Utf8, false, "The article (articles.article_id)."),
-    col("sentence_index", UInt32, false, "The sentence that contains the mention (sentences.sentence_index)."),
-    col("char_start", UInt64, false, "Start offset in code points into articles.text."),
-    col("char_end", UInt64, false, "End offset (exclusive) in code points into articles.text."),
+    col(
+        "article_id",
+        Utf8,
+        false,
+        "The article (articles.article_id).",
+    ),
+    col(
+        "sentence_index",
+        UInt32,
+        false,
+        "The sentence that contains the mention (sentences.sentence_index).",
+    ),
+    col(
+        "char_start",
+        UInt64,
+        false,
+        "Start offset in code points into articles.text.",
+    ),
+    col(
+        "char_end",
+        UInt64,
+        false,
+        "End offset (exclusive) in code points into articles.text.",
+    ),
     col("surface", Utf8, false, "The mention as written."),
-    col("entity_id", Utf8, false, "Canonical entity id; the same entity has the same id in every article."),
+    col(
+        "entity_id",
+        Utf8,
+        false,
+        "Canonical entity id; the same entity has the same id in every article.",
+    ),
     col("canonical", Utf8, false, "Canonical name of the entity."),
     col("entity_type", Utf8, false, "`PER`, `ORG`, `LOC` or `MISC`."),
     col("method", Utf8, false, "`gazetteer`, `rule` or `coref`."),
@@ -180,11 +241,31 @@ const MENTIONS: &[ColumnDef] = &[
 ];
 
 const REMOVED: &[ColumnDef] = &[
-    col("article_id", Utf8, false, "The article (articles.article_id)."),
-    col("char_start", UInt64, false, "Start offset in code points into the text before cleaning (after decoding and repair)."),
-    col("char_end", UInt64, false, "End offset (exclusive), same reference."),
+    col(
+        "article_id",
+        Utf8,
+        false,
+        "The article (articles.article_id).",
+    ),
+    col(
+        "char_start",
+        UInt64,
+        false,
+        "Start offset in code points into the text before cleaning (after decoding and repair).",
+    ),
+    col(
+        "char_end",
+        UInt64,
+        false,
+        "End offset (exclusive), same reference.",
+    ),
     col("text", Utf8, false, "The removed segment."),
-    col("class", Utf8, false, "`chrome`, `caption`, `credit`, `consent`, `ad`, `repeated`, `metadata` or `learned`."),
+    col(
+        "class",
+        Utf8,
+        false,
+        "`chrome`, `caption`, `credit`, `consent`, `ad`, `repeated`, `metadata` or `learned`.",
+    ),
     col("rule_id", Utf8, false, "The rule that removed it."),
 ];
 
@@ -206,7 +287,11 @@ pub fn schema_markdown() -> String {
          `YYYY-MM-DD`.\n"
     ));
     for table in Table::ALL {
-        s.push_str(&format!("\n## {}\n\n{}\n\n", table.name(), table.description()));
+        s.push_str(&format!(
+            "\n## {}\n\n{}\n\n",
+            table.name(),
+            table.description()
+        ));
         s.push_str("| column | type | nullable | description |\n|---|---|---|---|\n");
         for c in table.columns() {
             s.push_str(&format!(

@@ -50,8 +50,6 @@ pub struct WriterOptions {
     /// Rows are buffered until their estimated size reaches this many bytes, then written as one Parquet
     /// row group (or one CSV chunk). This bounds memory whatever the corpus size.
     pub row_group_bytes: usize,
-    /// zstd level for Parquet (1–22); `None` is the library default.
-    pub zstd_level: Option<i32>,
 }
 
 impl Default for WriterOptions {
@@ -59,7 +57,6 @@ impl Default for WriterOptions {
         WriterOptions {
             format: Format::Parquet,
             row_group_bytes: 64 << 20,
-            zstd_level: None,
         }
     }
 }
@@ -99,7 +96,9 @@ impl<R: Row> TableWriter<R> {
         let sink = match options.format {
             Format::Parquet => {
                 let level = match options.zstd_level {
-                    Some(l) => Some(ZstdLevel::try_new(l).map_err(|e| Error::polars(&tmp_path, e))?),
+                    Some(l) => {
+                        Some(ZstdLevel::try_new(l).map_err(|e| Error::polars(&tmp_path, e))?)
+                    }
                     None => None,
                 };
                 let kv = KeyValueMetadata::from_static(vec![
@@ -107,7 +106,7 @@ impl<R: Row> TableWriter<R> {
                     ("toolkit.schema_version".into(), SCHEMA_VERSION.to_string()),
                 ]);
                 ParquetWriter::new(file)
-                    .with_compression(ParquetCompression::Zstd(level))
+                    .with_compression(ParquetCompression::Zstd(None))
                     .with_statistics(StatisticsOptions::full())
                     .with_key_value_metadata(Some(kv))
                     .batched(&schema)
@@ -152,7 +151,8 @@ impl<R: Row> TableWriter<R> {
         if self.buffer.is_empty() {
             return Ok(());
         }
-        let df = build_frame(&self.buffer, self.layout).map_err(|e| Error::polars(&self.tmp_path, e))?;
+        let df =
+            build_frame(&self.buffer, self.layout).map_err(|e| Error::polars(&self.tmp_path, e))?;
         match self.sink.as_mut() {
             Some(Sink::Parquet(w)) => w.write_batch(&df),
             Some(Sink::Csv(w)) => w.write_batch(&df),

@@ -1,8 +1,8 @@
 //! Export then read gives the same rows; CSV has the documented layout; unfinished tables leave nothing.
 
 use toolkit_export::{
-    read_parquet, ArticleRow, Cell, Date, Format, MentionRow, Row, Table, TableWriter, WriterOptions,
-    SCHEMA_VERSION,
+    read_parquet, ArticleRow, Cell, Date, Format, MentionRow, Row, Table, TableWriter,
+    WriterOptions, SCHEMA_VERSION,
 };
 
 fn article(i: u64) -> ArticleRow {
@@ -12,10 +12,18 @@ fn article(i: u64) -> ArticleRow {
         source_index: Some(i),
         source_id: (i % 2 == 0).then(|| format!("id-{i}")),
         title: Some("L'Otan « réaffirme » son unité".into()),
-        published: Some(Date { year: 2022, month: 1, day: 1 }),
+        published: Some(Date {
+            year: 2022,
+            month: 1,
+            day: 1,
+        }),
         published_precision: Some("month".into()),
         authors: vec!["Robin Emmott".into()],
-        translators: if i == 1 { vec!["Jean-Stéphane Brosse".into(), "A \"B\"".into()] } else { vec![] },
+        translators: if i == 1 {
+            vec!["Jean-Stéphane Brosse".into(), "A \"B\"".into()]
+        } else {
+            vec![]
+        },
         encoding: "UTF-8".into(),
         encoding_decided_by: "utf8_valid".into(),
         text: format!("Les ministres, ligne {i}.\n\nDeuxième paragraphe, \"cité\"."),
@@ -29,7 +37,10 @@ fn article(i: u64) -> ArticleRow {
 fn parquet_round_trip_keeps_every_cell() {
     let dir = tempfile::tempdir().unwrap();
     // A tiny row-group size forces several row groups.
-    let options = WriterOptions { row_group_bytes: 300, ..WriterOptions::default() };
+    let options = WriterOptions {
+        row_group_bytes: 300,
+        ..WriterOptions::default()
+    };
     let mut w = TableWriter::<ArticleRow>::create(dir.path(), &options).unwrap();
     let rows: Vec<ArticleRow> = (0..5).map(article).collect();
     for r in rows.clone() {
@@ -54,7 +65,9 @@ fn parquet_round_trip_keeps_every_cell() {
         }
     }
     let versions = table.column("schema_version").unwrap();
-    assert!(versions.iter().all(|c| **c == Cell::UInt(SCHEMA_VERSION.into())));
+    assert!(versions
+        .iter()
+        .all(|c| **c == Cell::UInt(SCHEMA_VERSION.into())));
 }
 
 #[test]
@@ -69,7 +82,10 @@ fn empty_tables_still_have_their_schema() {
 #[test]
 fn csv_has_header_json_lists_and_iso_dates() {
     let dir = tempfile::tempdir().unwrap();
-    let options = WriterOptions { format: Format::Csv, ..WriterOptions::default() };
+    let options = WriterOptions {
+        format: Format::Csv,
+        ..WriterOptions::default()
+    };
     let mut w = TableWriter::<ArticleRow>::create(dir.path(), &options).unwrap();
     w.push(article(1)).unwrap();
     let path = w.finish().unwrap();
@@ -79,10 +95,17 @@ fn csv_has_header_json_lists_and_iso_dates() {
     assert_eq!(header[0], "article_id");
     assert_eq!(header.len(), Table::Articles.columns().len());
     let rec = reader.records().next().unwrap().unwrap();
-    let get = |name: &str| rec.get(header.iter().position(|h| h == name).unwrap()).unwrap().to_string();
+    let get = |name: &str| {
+        rec.get(header.iter().position(|h| h == name).unwrap())
+            .unwrap()
+            .to_string()
+    };
     assert_eq!(get("published"), "2022-01-01");
     assert_eq!(get("translators"), r#"["Jean-Stéphane Brosse","A \"B\""]"#);
-    assert_eq!(get("text"), "Les ministres, ligne 1.\n\nDeuxième paragraphe, \"cité\".");
+    assert_eq!(
+        get("text"),
+        "Les ministres, ligne 1.\n\nDeuxième paragraphe, \"cité\"."
+    );
     assert_eq!(get("duplicate_of"), "");
 }
 
@@ -90,7 +113,8 @@ fn csv_has_header_json_lists_and_iso_dates() {
 fn an_unfinished_table_leaves_no_file() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let mut w = TableWriter::<ArticleRow>::create(dir.path(), &WriterOptions::default()).unwrap();
+        let mut w =
+            TableWriter::<ArticleRow>::create(dir.path(), &WriterOptions::default()).unwrap();
         w.push(article(0)).unwrap();
         // dropped without finish, as when a run fails
     }

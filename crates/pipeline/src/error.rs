@@ -34,6 +34,21 @@ pub enum Error {
         #[source]
         source: rayon::ThreadPoolBuildError,
     },
+    /// The cleaning rules could not be compiled or a chrome profile could not be read or written.
+    #[error("cleaning setup failed")]
+    Normalize(#[from] toolkit_normalize::Error),
+    /// The duplicate-detection settings are invalid.
+    #[error("invalid dedup settings")]
+    Dedup(#[from] toolkit_dedup::Error),
+    /// A temporary file of the run could not be written or read back.
+    #[error("cannot use temporary file {path}")]
+    Spill {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
     /// A configuration value is invalid.
     #[error("invalid setting: {0}")]
     Config(String),

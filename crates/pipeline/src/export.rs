@@ -1,17 +1,18 @@
 //! `toolkit export`: inputs → the five tables, streaming, in parallel, deterministic.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::sync_channel;
-use std::time::Instant;
 
-use rayon::prelude::*;
 use toolkit_export::{
     ArticleRow, ErrorRow, MentionRow, RemovedRow, SentenceRow, TableWriter, WriterOptions,
 };
-use toolkit_ingest::{Input, Record};
+use toolkit_ingest::Input;
+use toolkit_normalize::ChromeProfile;
+
+use toolkit_dedup::{Clusterer, DedupConfig};
 
 use crate::error::Error;
-use crate::pipeline::{error_row, Pipeline, Processed};
+use crate::pipeline::{article_key, format_article_id, Pipeline, Processed};
+use crate::spill::Spill;
 use crate::progress::{Progress, Stats};
 
 /// Where and how the tables are written.
@@ -21,6 +22,8 @@ pub struct ExportOptions {
     pub out_dir: PathBuf,
     /// Format and row-group settings.
     pub writer: WriterOptions,
+    /// Where to save the chrome profile learned from the inputs, if anywhere.
+    pub save_chrome_profile: Option<PathBuf>,
 }
 
 /// What an export run wrote.
@@ -33,17 +36,39 @@ pub struct ExportSummary {
 }
 
 struct Writers {
-    articles: TableWriter<ArticleRow>,
+    articles: ArticleSink,
     sentences: TableWriter<SentenceRow>,
     mentions: TableWriter<MentionRow>,
     removed: TableWriter<RemovedRow>,
     errors: TableWriter<ErrorRow>,
 }
 
+/// Articles go straight to their table, or, with dedup on, to a spill file until the clustering of
+/// the whole corpus knows each article's duplicate columns.
+enum ArticleSink {
+    Direct(TableWriter<ArticleRow>),
+    Dedup {
+        table: TableWriter<ArticleRow>,
+        spill: Spill,
+        keys: Vec<u64>,
+        clusterer: Clusterer,
+    },
+}
+
 impl Writers {
-    fn create(dir: &Path, options: &WriterOptions) -> Result<Writers, Error> {
+    fn create(dir: &Path, options: &WriterOptions, dedup: Option<&DedupConfig>) -> Result<Writers, Error> {
+        let table = TableWriter::create(dir, options)?;
+        let articles = match dedup {
+            Some(config) => ArticleSink::Dedup {
+                table,
+                spill: Spill::create(dir)?,
+                keys: Vec::new(),
+                clusterer: Clusterer::new(config)?,
+            },
+            None => ArticleSink::Direct(table),
+        };
         Ok(Writers {
-            articles: TableWriter::create(dir, options)?,
+            articles,
             sentences: TableWriter::create(dir, options)?,
             mentions: TableWriter::create(dir, options)?,
             removed: TableWriter::create(dir, options)?,
@@ -58,7 +83,24 @@ impl Writers {
                 stats.sentences += p.sentences.len() as u64;
                 stats.mentions += p.mentions.len() as u64;
                 stats.removed += p.removed.len() as u64;
-                self.articles.push(p.article)?;
+                match &mut self.articles {
+                    ArticleSink::Direct(table) => table.push(p.article)?,
+                    ArticleSink::Dedup {
+                        spill,
+                        keys,
+                        clusterer,
+                        ..
+                    } => {
+                        let a = &p.article;
+                        let order = keys.len() as u64;
+                        keys.push(article_key(&a.source_path, a.source_index));
+                        let published = a.published.and_then(|d| d.days_since_epoch());
+                        if let Some(sig) = p.signature {
+                            clusterer.add(order, published, sig);
+                        }
+                        spill.push(&p.article)?;
+                    }
+                }
                 for r in p.sentences {
                     self.sentences.push(r)?;
                 }
@@ -77,27 +119,37 @@ impl Writers {
         Ok(())
     }
 
-    /// Completes every table; the renames happen only once all five are complete.
+    /// Completes every table; each is renamed into place only once it is complete.
     fn finish(self) -> Result<Vec<PathBuf>, Error> {
+        let articles = match self.articles {
+            ArticleSink::Direct(table) => table.finish()?,
+            ArticleSink::Dedup {
+                mut table,
+                spill,
+                keys,
+                clusterer,
+            } => {
+                let assignments = clusterer.finish();
+                let mut assigned = assignments.into_iter();
+                for row in spill.rows()? {
+                    let mut row = row?;
+                    if let Some(a) = assigned.next() {
+                        row.duplicate_of = a.duplicate_of.map(|o| format_article_id(keys[o as usize]));
+                        row.dup_cluster = Some(format_article_id(keys[a.cluster as usize]));
+                        row.dup_similarity = a.similarity;
+                    }
+                    table.push(row)?;
+                }
+                table.finish()?
+            }
+        };
         Ok(vec![
-            self.articles.finish()?,
+            articles,
             self.sentences.finish()?,
             self.mentions.finish()?,
             self.removed.finish()?,
             self.errors.finish()?,
         ])
-    }
-}
-
-type Item = Result<Record, toolkit_ingest::Error>;
-
-fn record_bytes(item: &Item) -> usize {
-    match item {
-        Ok(r) => match &r.body {
-            toolkit_ingest::Body::Bytes(b) => b.len(),
-            toolkit_ingest::Body::Text(t) => t.len(),
-        },
-        Err(_) => 0,
     }
 }
 
@@ -113,61 +165,41 @@ impl Pipeline {
         options: &ExportOptions,
         progress: &dyn Progress,
     ) -> Result<ExportSummary, Error> {
-        let start = Instant::now();
         std::fs::create_dir_all(&options.out_dir).map_err(|source| Error::OutputDir {
             path: options.out_dir.clone(),
             source,
         })?;
         let total_bytes = known_total_bytes(&inputs);
-        let mut writers = Writers::create(&options.out_dir, &options.writer)?;
-        let mut stats = Stats::default();
-        let reader = self.reader(inputs);
-        let (batch_docs, batch_bytes) = (self.settings.batch_docs, self.settings.batch_bytes);
-
-        std::thread::scope(|scope| -> Result<(), Error> {
-            // The reader runs ahead by at most two batches: I/O overlaps with the work, memory stays bounded.
-            let (tx, rx) = sync_channel::<Vec<Item>>(2);
-            scope.spawn(move || {
-                let mut batch = Vec::with_capacity(batch_docs);
-                let mut bytes = 0;
-                for item in reader {
-                    bytes += record_bytes(&item);
-                    batch.push(item);
-                    if batch.len() >= batch_docs || bytes >= batch_bytes {
-                        if tx.send(std::mem::take(&mut batch)).is_err() {
-                            return;
-                        }
-                        bytes = 0;
-                    }
-                }
-                if !batch.is_empty() {
-                    let _ = tx.send(batch);
-                }
-            });
-            for batch in rx {
-                stats.bytes += batch.iter().map(record_bytes).sum::<usize>() as u64;
-                let processed: Vec<Result<Processed, ErrorRow>> = self.pool.install(|| {
-                    batch
-                        .into_par_iter()
-                        .map(|item| match item {
-                            Ok(record) => self.process(record),
-                            Err(e) => Err(error_row(&e)),
-                        })
-                        .collect()
-                });
-                for item in processed {
-                    writers.write(item, &mut stats)?;
-                }
-                stats.elapsed = start.elapsed();
-                progress.update(&stats, total_bytes);
-            }
-            Ok(())
-        })?;
+        let (normalizer, learned) = self.corpus_normalizer(&inputs)?;
+        if let (Some(path), Some(profile)) = (&options.save_chrome_profile, &learned) {
+            save_profile(path, profile)?;
+        }
+        let dedup = self.signer.as_ref().map(|_| &self.settings.dedup);
+        let mut writers = Writers::create(&options.out_dir, &options.writer, dedup)?;
+        let mut stats = self.stream_processed(
+            inputs,
+            normalizer.as_ref(),
+            progress,
+            total_bytes,
+            |item, stats| writers.write(item, stats),
+        )?;
+        let started = std::time::Instant::now();
         let tables = writers.finish()?;
-        stats.elapsed = start.elapsed();
+        stats.elapsed += started.elapsed();
         progress.update(&stats, total_bytes);
         Ok(ExportSummary { stats, tables })
     }
+}
+
+fn save_profile(path: &Path, profile: &ChromeProfile) -> Result<(), Error> {
+    let io = |source| Error::OutputDir {
+        path: path.to_path_buf(),
+        source,
+    };
+    let tmp = path.with_extension("tmp");
+    let file = std::fs::File::create(&tmp).map_err(io)?;
+    profile.to_writer(std::io::BufWriter::new(file))?;
+    std::fs::rename(&tmp, path).map_err(io)
 }
 
 /// The total size of the inputs when it can be known cheaply: every input is an uncompressed regular file.

@@ -21,16 +21,24 @@
 //! ```
 #![deny(missing_docs)]
 
+mod clean;
 mod error;
 mod export;
 mod jsonl;
 mod pipeline;
 mod progress;
+mod spill;
+mod stream;
 
+pub use clean::{output_path, CleanSummary};
 pub use error::Error;
 pub use export::{ExportOptions, ExportSummary};
-pub use jsonl::JsonlStats;
-pub use pipeline::{article_id, count_paragraphs, error_chain, error_row, Pipeline, PipelineBuilder, Processed};
+pub use jsonl::{clean_json_line, JsonlStats};
+pub use pipeline::{article_id, article_key, count_paragraphs, error_row, format_article_id, Pipeline, PipelineBuilder, Processed};
 pub use progress::{NoProgress, Progress, Stats};
+pub use toolkit_dedup::{DedupConfig, Mode as DedupMode};
 pub use toolkit_export::{Format as TableFormat, WriterOptions};
 pub use toolkit_ingest::{FieldNames, Format as InputFormat, Input};
+pub use toolkit_mentions::{Gazetteer, Recognizer, RecognizerBuilder};
+pub use toolkit_normalize::{ChromeProfile, NormalizerBuilder};
+pub use toolkit_sentences::{Segmenter, SegmenterBuilder};

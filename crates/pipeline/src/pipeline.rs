@@ -5,6 +5,10 @@ use toolkit_ingest::{
     Document, FieldNames, Format as InputFormat, Ingester, IngesterBuilder, Input, Reader,
     ReaderBuilder, Record,
 };
+use toolkit_dedup::{DedupConfig, Mode as DedupMode, Signature, Signer};
+use toolkit_mentions::Recognizer;
+use toolkit_normalize::{ChromeProfile, Normalizer, NormalizerBuilder};
+use toolkit_sentences::{CharOffsets, Segmenter};
 
 use crate::error::Error;
 
@@ -19,6 +23,11 @@ pub struct PipelineBuilder {
     jobs: usize,
     batch_docs: usize,
     batch_bytes: usize,
+    normalize: Option<NormalizerBuilder>,
+    learn_chrome: bool,
+    sentences: Option<Segmenter>,
+    mentions: Option<Recognizer>,
+    dedup: DedupConfig,
 }
 
 impl Default for PipelineBuilder {
@@ -39,7 +48,46 @@ impl PipelineBuilder {
             jobs: 0,
             batch_docs: 512,
             batch_bytes: 32 << 20,
+            normalize: Some(NormalizerBuilder::new()),
+            learn_chrome: true,
+            sentences: Some(Segmenter::french()),
+            mentions: None,
+            dedup: DedupConfig {
+                mode: DedupMode::Off,
+                ..DedupConfig::default()
+            },
         }
+    }
+
+    /// Duplicate detection across the corpus (`DedupConfig::mode`: off, exact or near; off by default).
+    pub fn dedup(mut self, config: DedupConfig) -> Self {
+        self.dedup = config;
+        self
+    }
+
+    /// The cleaning stage (rule packs, user rules, a chrome profile); `None` turns cleaning off.
+    pub fn normalize(mut self, normalize: Option<NormalizerBuilder>) -> Self {
+        self.normalize = normalize;
+        self
+    }
+
+    /// Learn site chrome from the inputs in a first pass before cleaning (only for re-readable
+    /// inputs: files, not stdin). A profile given to [`PipelineBuilder::normalize`] is extended.
+    pub fn learn_chrome(mut self, yes: bool) -> Self {
+        self.learn_chrome = yes;
+        self
+    }
+
+    /// The sentence splitter; `None` turns sentence splitting off.
+    pub fn sentences(mut self, segmenter: Option<Segmenter>) -> Self {
+        self.sentences = segmenter;
+        self
+    }
+
+    /// The mention finder; `None` turns mention finding off. Needs sentences.
+    pub fn mentions(mut self, recognizer: Option<Recognizer>) -> Self {
+        self.mentions = recognizer;
+        self
     }
 
     /// How inputs are parsed (`Auto` sniffs each file).
@@ -97,14 +145,26 @@ impl PipelineBuilder {
             .thread_name(|i| format!("toolkit-worker-{i}"))
             .build()
             .map_err(|source| Error::ThreadPool { jobs, source })?;
+        if self.mentions.is_some() && self.sentences.is_none() {
+            return Err(Error::Config(
+                "mention finding needs sentence splitting".into(),
+            ));
+        }
         let ingester = IngesterBuilder::new()
             .language_hint(self.language_hint.as_deref())
+            .format(self.input_format)
             .build();
+        let normalizer = self
+            .normalize
+            .clone()
+            .map(NormalizerBuilder::build)
+            .transpose()?;
         Ok(Pipeline {
             settings: self,
             jobs,
             pool,
             ingester,
+            normalizer,
         })
     }
 }
@@ -115,6 +175,8 @@ pub struct Pipeline {
     pub(crate) jobs: usize,
     pub(crate) pool: rayon::ThreadPool,
     pub(crate) ingester: Ingester,
+    pub(crate) normalizer: Option<Normalizer>,
+    pub(crate) signer: Option<Signer>,
 }
 
 /// The rows one document gives.
@@ -128,6 +190,8 @@ pub struct Processed {
     pub mentions: Vec<MentionRow>,
     /// Its `removed` rows.
     pub removed: Vec<RemovedRow>,
+    /// Its duplicate-detection signature, when dedup is on.
+    pub signature: Option<Signature>,
 }
 
 impl Pipeline {
@@ -154,13 +218,40 @@ impl Pipeline {
 
     /// Runs every stage on one record.
     pub fn process(&self, record: Record) -> Result<Processed, ErrorRow> {
-        let doc = self.ingester.ingest(record).map_err(|e| error_row(&e))?;
-        Ok(self.rows(doc))
+        self.process_with(record, self.normalizer.as_ref())
     }
 
-    fn rows(&self, doc: Document) -> Processed {
+    /// The normalizer in use, if cleaning is on.
+    pub fn normalizer(&self) -> Option<&Normalizer> {
+        self.normalizer.as_ref()
+    }
+
+    /// A normalizer like this pipeline's, with `profile` as its chrome profile (`None` when cleaning
+    /// is off).
+    pub fn normalizer_with_profile(
+        &self,
+        profile: ChromeProfile,
+    ) -> Result<Option<Normalizer>, Error> {
+        match self.settings.normalize.clone() {
+            Some(builder) => Ok(Some(builder.profile(profile).build()?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Runs every stage on one record, cleaning with `normalizer` instead of the pipeline's own (used
+    /// with a chrome profile learned from the inputs).
+    pub fn process_with(
+        &self,
+        record: Record,
+        normalizer: Option<&Normalizer>,
+    ) -> Result<Processed, ErrorRow> {
+        let doc = self.ingester.ingest(record).map_err(|e| error_row(&e))?;
+        Ok(self.rows(doc, normalizer))
+    }
+
+    fn rows(&self, doc: Document, normalizer: Option<&Normalizer>) -> Processed {
         let article_id = article_id(&doc.source_path, doc.source_index);
-        let removed: Vec<RemovedRow> = doc
+        let mut removed: Vec<RemovedRow> = doc
             .metadata_cuts
             .iter()
             .map(|c| RemovedRow {
@@ -172,8 +263,26 @@ impl Pipeline {
                 rule_id: c.rule.to_string(),
             })
             .collect();
-        let n_chars = doc.text.chars().count() as u64;
-        let n_paragraphs = count_paragraphs(&doc.text);
+        let (text, removed_chars) = match normalizer {
+            Some(n) => {
+                let cleaned = n.clean(&doc.text, doc.site.as_deref());
+                let chars = cleaned.removed_chars() as u64;
+                removed.extend(cleaned.removed.into_iter().map(|r| RemovedRow {
+                    article_id: article_id.clone(),
+                    char_start: r.start as u64,
+                    char_end: r.end as u64,
+                    text: r.text,
+                    class: r.class.as_str().to_string(),
+                    rule_id: r.rule_id,
+                }));
+                (cleaned.text, Some(chars))
+            }
+            None => (doc.text, None),
+        };
+        let (sentences, mentions) = self.annotate(&article_id, &text);
+        let signature = self.signer.as_ref().map(|s| s.sign(&text));
+        let n_chars = text.chars().count() as u64;
+        let n_paragraphs = count_paragraphs(&text);
         let published = doc.published.as_ref();
         let article = ArticleRow {
             article_id,
@@ -202,31 +311,113 @@ impl Pipeline {
             mojibake_repairs: doc.mojibake_repairs,
             n_chars,
             n_paragraphs,
-            text: doc.text,
-            n_sentences: None,
-            n_mentions: None,
-            removed_chars: None,
+            text,
+            n_sentences: self
+                .settings
+                .sentences
+                .as_ref()
+                .map(|_| sentences.len() as u32),
+            n_mentions: self
+                .settings
+                .mentions
+                .as_ref()
+                .map(|_| mentions.len() as u32),
+            removed_chars,
             duplicate_of: None,
             dup_cluster: None,
+            dup_similarity: None,
         };
         Processed {
             article,
-            sentences: Vec::new(),
-            mentions: Vec::new(),
+            sentences,
+            mentions,
             removed,
+            signature,
         }
+    }
+
+    /// Sentence and mention rows of `text` taken as is (no repair, no cleaning), with an empty
+    /// article id: what `toolkit sentences` and `toolkit mentions` print.
+    pub fn annotate_text(&self, text: &str) -> (Vec<SentenceRow>, Vec<MentionRow>) {
+        self.annotate("", text)
+    }
+
+    /// Sentence and mention rows of a clean text (empty when those stages are off).
+    pub(crate) fn annotate(
+        &self,
+        article_id: &str,
+        text: &str,
+    ) -> (Vec<SentenceRow>, Vec<MentionRow>) {
+        let Some(segmenter) = &self.settings.sentences else {
+            return (Vec::new(), Vec::new());
+        };
+        let spans = segmenter.split(text);
+        let mut offsets = CharOffsets::new(text);
+        let sentences: Vec<SentenceRow> = spans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let (start, end) = offsets.span(s);
+                let sentence = &text[s.start..s.end];
+                SentenceRow {
+                    article_id: article_id.to_string(),
+                    sentence_index: i as u32,
+                    paragraph_index: s.paragraph as u32,
+                    char_start: start as u64,
+                    char_end: end as u64,
+                    text: sentence.to_string(),
+                    n_tokens: toolkit_sentences::count_tokens(sentence) as u32,
+                }
+            })
+            .collect();
+        let Some(recognizer) = &self.settings.mentions else {
+            return (sentences, Vec::new());
+        };
+        let byte_spans: Vec<(usize, usize)> = spans.iter().map(|s| (s.start, s.end)).collect();
+        let mut offsets = CharOffsets::new(text);
+        let mentions = recognizer
+            .find(text, &byte_spans)
+            .into_iter()
+            .map(|m| {
+                let start = offsets.char_offset(m.start);
+                let end = offsets.char_offset(m.end);
+                MentionRow {
+                    article_id: article_id.to_string(),
+                    sentence_index: m.sentence_index as u32,
+                    char_start: start as u64,
+                    char_end: end as u64,
+                    surface: text[m.start..m.end].to_string(),
+                    entity_id: m.entity_id,
+                    canonical: m.canonical,
+                    entity_type: m.entity_type.as_str().to_string(),
+                    method: m.method.as_str().to_string(),
+                    confidence: m.confidence,
+                }
+            })
+            .collect();
+        (sentences, mentions)
     }
 }
 
-/// The stable id of an article: 16 hex digits of the xxh3 hash of its source path and record index.
+/// The stable id of an article: 16 hex digits of [`article_key`].
 pub fn article_id(source_path: &str, source_index: Option<u64>) -> String {
+    format_article_id(article_key(source_path, source_index))
+}
+
+/// The xxh3 hash of an article's source path and record index, from which its id is written.
+pub fn article_key(source_path: &str, source_index: Option<u64>) -> u64 {
     let mut key = Vec::with_capacity(source_path.len() + 9);
     key.extend_from_slice(source_path.as_bytes());
     if let Some(i) = source_index {
         key.push(0);
         key.extend_from_slice(&i.to_le_bytes());
     }
-    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&key))
+    xxhash_rust::xxh3::xxh3_64(&key)
+}
+
+/// Writes an article key as an article id.
+pub fn format_article_id(key: u64) -> String {
+    format!("{key:016x}")
 }
 
 /// Paragraphs are separated by one or more blank lines; an empty text has none.
@@ -247,23 +438,11 @@ pub fn count_paragraphs(text: &str) -> u32 {
 /// The `errors` row of an ingest error.
 pub fn error_row(e: &toolkit_ingest::Error) -> ErrorRow {
     ErrorRow {
-        source_path: e.source_path().unwrap_or("").to_string(),
-        source_index: e.source_index(),
+        source_path: e.source_path.clone().unwrap_or_default(),
+        source_index: e.source_index,
         kind: e.kind().as_str().to_string(),
-        message: error_chain(e),
+        message: e.message().replace(['\n', '\r'], " "),
     }
-}
-
-/// `error: cause: cause`, on one line.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg.replace(['\n', '\r'], " ")
 }
 
 #[cfg(test)]
@@ -274,10 +453,16 @@ mod tests {
     fn ids_are_stable_and_distinct() {
         assert_eq!(article_id("a.txt", None), article_id("a.txt", None));
         assert_ne!(article_id("a.txt", None), article_id("a.txt", Some(0)));
-        assert_ne!(article_id("a.jsonl", Some(1)), article_id("a.jsonl", Some(2)));
+        assert_ne!(
+            article_id("a.jsonl", Some(1)),
+            article_id("a.jsonl", Some(2))
+        );
         assert_eq!(article_id("a.txt", None).len(), 16);
         // Pinned: an id must never change between releases for the same input.
-        assert_eq!(article_id("data/samples/000.txt", None), article_id("data/samples/000.txt", None));
+        assert_eq!(
+            article_id("data/samples/000.txt", None),
+            article_id("data/samples/000.txt", None)
+        );
     }
 
     #[test]
