@@ -1,12 +1,14 @@
 //! Chrome-removal quality on OrangeSum: flattened pages against the authors' extraction.
 //!
-//! cargo run --release -p toolkit-normalize --example eval -- [--data DIR] [--limit N] [--worst K] [--profile-out FILE]
+//! cargo run --release -p toolkit-normalize --example eval -- [--data DIR] [--limit N] [--worst K] [--profile-out FILE] [--digest FILE]
 //!
 //! Reads DIR/orangesum/raw_text_naive.jsonl.zst and DIR/orangesum/parsed.jsonl.zst (DIR defaults
 //! to ../shared/data), joins them by id, learns a chrome profile from all raw pages (first pass),
 //! then cleans every joined page with and without the profile. Word recall: the share of the
 //! reference's words (title + heading + article, bag of words with counts) that survive;
-//! precision: the share of kept words that belong to the reference.
+//! precision: the share of kept words that belong to the reference. `--digest FILE` writes one
+//! line per page and variant with hashes of the clean text and of the removals, to check that a
+//! change of the implementation leaves every output identical (`cmp` two digests).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::collections::HashMap;
@@ -87,14 +89,15 @@ impl Stats {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (mut data, mut limit, mut worst, mut profile_out) =
-        ("../shared/data".to_string(), usize::MAX, 0, None);
+    let (mut data, mut limit, mut worst, mut profile_out, mut digest_out) =
+        ("../shared/data".to_string(), usize::MAX, 0, None, None);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--data" => data = args.next().expect("--data DIR"),
             "--limit" => limit = args.next().and_then(|n| n.parse().ok()).expect("--limit N"),
             "--worst" => worst = args.next().and_then(|n| n.parse().ok()).expect("--worst K"),
             "--profile-out" => profile_out = args.next(),
+            "--digest" => digest_out = args.next(),
             _ => panic!("unknown argument {a}"),
         }
     }
@@ -146,6 +149,8 @@ fn main() {
         .expect("build");
     let rules_only = Normalizer::default();
 
+    let mut digest = digest_out
+        .map(|path| std::io::BufWriter::new(std::fs::File::create(path).expect("create digest")));
     let (mut none, mut rules, mut full) = (Stats::default(), Stats::default(), Stats::default());
     let mut worst_docs = Vec::new();
     let (mut bytes, mut clean_time) = (0usize, std::time::Duration::ZERO);
@@ -156,10 +161,24 @@ fn main() {
     {
         let r = &reference[id];
         none.add(r, text);
-        rules.add(r, &rules_only.clean(text, *host).text);
+        let plain = rules_only.clean(text, *host);
+        rules.add(r, &plain.text);
         let t = Instant::now();
         let c = learned.clean(text, *host);
         clean_time += t.elapsed();
+        if let Some(w) = &mut digest {
+            use std::io::Write;
+            for (variant, out) in [("rules", &plain), ("learned", &c)] {
+                writeln!(
+                    w,
+                    "{id}\t{variant}\t{:016x}\t{}\t{:016x}",
+                    xxhash_rust::xxh3::xxh3_64(out.text.as_bytes()),
+                    out.n_paragraphs,
+                    xxhash_rust::xxh3::xxh3_64(format!("{:?}", out.removed).as_bytes()),
+                )
+                .expect("write digest");
+            }
+        }
         bytes += text.len();
         let (rec, prec) = full.add(r, &c.text);
         if worst > 0 {
