@@ -3,62 +3,81 @@
 
 use std::collections::HashMap;
 
+use crate::hash::FastHash;
 use crate::recognizer::{Found, Kind};
 use crate::{EntityType, Gazetteer};
 
+/// The result of [`link`]: the persons found, and for each mention the person it refers to.
+#[derive(Debug, Default)]
+pub(crate) struct Links {
+    /// `(entity_id, canonical)` of each person that short forms were linked to.
+    pub persons: Vec<(String, String)>,
+    /// For each index of `found`, the index in `persons` of the person it refers to, if relinked.
+    pub of: Vec<Option<u32>>,
+}
+
+impl Links {
+    /// The `(entity_id, canonical)` that mention `i` is relinked to, if any.
+    pub fn get(&self, i: usize) -> Option<&(String, String)> {
+        let p = (*self.of.get(i)?)?;
+        self.persons.get(p as usize)
+    }
+}
+
 /// For each index of `found` to relink, the person's `(entity_id, canonical)`.
-pub(crate) fn link(
-    text: &str,
-    found: &[Found],
-    gazetteer: &Gazetteer,
-) -> HashMap<usize, (String, String)> {
+pub(crate) fn link(text: &str, found: &[Found], gazetteer: &Gazetteer) -> Links {
     // Surname → the first person mention of two or more words carrying it.
-    let mut persons: HashMap<&str, (String, String)> = HashMap::new();
+    let mut by_surname: HashMap<&str, u32, FastHash> = HashMap::default();
+    let mut links = Links::default();
     for f in found {
+        let is_person = match f.kind {
+            Kind::Gazetteer(ei) => gazetteer.entities()[ei as usize].entity_type == EntityType::Per,
+            Kind::Rule { entity_type, .. } => entity_type == EntityType::Per,
+        };
+        if !is_person {
+            continue;
+        }
         let surface = &text[f.start..f.end];
         let Some(surname) = surname(surface) else {
             continue;
         };
-        if persons.contains_key(surname) {
+        if by_surname.contains_key(surname) {
             continue;
         }
         let person = match f.kind {
             Kind::Gazetteer(ei) => {
                 let e = &gazetteer.entities()[ei as usize];
-                (e.entity_type == EntityType::Per).then(|| (e.id.clone(), e.canonical.clone()))
+                (e.id.clone(), e.canonical.clone())
             }
-            Kind::Rule {
-                entity_type: EntityType::Per,
-                ..
-            } => {
+            Kind::Rule { .. } => {
                 let canonical = canonical_name(surface);
-                Some((rule_id(EntityType::Per, &canonical), canonical))
+                (rule_id(EntityType::Per, &canonical), canonical)
             }
-            Kind::Rule { .. } => None,
         };
-        if let Some(p) = person {
-            persons.insert(surname, p);
-        }
+        by_surname.insert(surname, links.persons.len() as u32);
+        links.persons.push(person);
     }
-    let mut links = HashMap::new();
-    if persons.is_empty() {
+    if links.persons.is_empty() {
         return links;
     }
-    for (i, f) in found.iter().enumerate() {
-        let surface = &text[f.start..f.end];
-        let one_word = match f.kind {
-            Kind::Rule { words, .. } => words == 1,
-            Kind::Gazetteer(ei) => {
-                gazetteer.entities()[ei as usize].entity_type != EntityType::Per
-                    && !surface.contains(char::is_whitespace)
+    links.of = found
+        .iter()
+        .map(|f| {
+            let surface = &text[f.start..f.end];
+            let one_word = match f.kind {
+                Kind::Rule { words, .. } => words == 1,
+                Kind::Gazetteer(ei) => {
+                    gazetteer.entities()[ei as usize].entity_type != EntityType::Per
+                        && !surface.contains(char::is_whitespace)
+                }
+            };
+            if one_word {
+                by_surname.get(surface).copied()
+            } else {
+                None
             }
-        };
-        if one_word {
-            if let Some(p) = persons.get(surface) {
-                links.insert(i, p.clone());
-            }
-        }
-    }
+        })
+        .collect();
     links
 }
 
@@ -73,11 +92,18 @@ fn surname(surface: &str) -> Option<&str> {
 
 /// The canonical form of a name found by the rules: whitespace runs collapsed, typographic apostrophes straightened.
 pub(crate) fn canonical_name(surface: &str) -> String {
-    surface
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('’', "'")
+    let mut out = String::with_capacity(surface.len());
+    for word in surface.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if word.contains('’') {
+            out.push_str(&word.replace('’', "'"));
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
 }
 
 /// The id of a name found by the rules: `per:jens-stoltenberg`.
@@ -116,6 +142,7 @@ mod tests {
         );
         assert_eq!(rule_id(EntityType::Loc, "Pré L'Evêque"), "loc:pré-l-evêque");
         assert_eq!(canonical_name("Jens \n Stoltenberg"), "Jens Stoltenberg");
+        assert_eq!(canonical_name(" Pré\u{a0} L’Evêque "), "Pré L'Evêque");
         assert_eq!(surname("Jens Stoltenberg"), Some("Stoltenberg"));
         assert_eq!(surname("Valéry Giscard d'Estaing"), Some("Estaing"));
         assert_eq!(surname("Stoltenberg"), None);

@@ -1,11 +1,12 @@
 //! [`Recognizer`] and its builder: gazetteer matching, rules and coreference over sentence spans.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 
 use crate::coref;
+use crate::hash::FastHash;
 use crate::lexicon::Lexicon;
 use crate::rules::{self, Run};
 use crate::scan::{self, Token};
@@ -109,17 +110,14 @@ impl RecognizerBuilder {
             .build(&patterns)
             .or_else(|_| builder.build(&patterns))
             .map_err(Error::Automaton)?;
-        let mut first_bytes = vec![0u64; 1024];
+        let mut prefixes = PrefixFilter::default();
         for p in &patterns {
-            if let [a, b, ..] = p.as_bytes() {
-                let k = usize::from(*a) << 8 | usize::from(*b);
-                first_bytes[k >> 6] |= 1 << (k & 63);
-            }
+            prefixes.add(p.as_bytes());
         }
         Ok(Recognizer {
             inner: Arc::new(Inner {
                 automaton,
-                first_bytes,
+                prefixes,
                 targets,
                 gazetteer,
                 lexicon,
@@ -146,8 +144,8 @@ pub struct Recognizer {
 #[derive(Debug)]
 struct Inner {
     automaton: AhoCorasick,
-    /// Bit set of the two-byte prefixes of the patterns (all have at least two bytes).
-    first_bytes: Vec<u64>,
+    /// Which word starts may begin a pattern.
+    prefixes: PrefixFilter,
     targets: Vec<Target>,
     gazetteer: Gazetteer,
     lexicon: Lexicon,
@@ -179,19 +177,14 @@ impl Recognizer {
         for (si, &(s, e)) in sentences.iter().enumerate() {
             let Some(sent) = text.get(s..e) else { continue };
             let first_found = found.len();
-            scan::tokenize(sent, s, &mut tokens, &mut starts);
-            // Gazetteer: an anchored, leftmost-longest match at each word start that can begin an alias.
+            scan::tokenize(sent, s, &mut tokens, &mut starts, |rest| {
+                inner.prefixes.may_match(rest)
+            });
+            // Gazetteer: an anchored, leftmost-longest match at each word start that can begin an alias
+            // (`starts` only holds those that pass the prefix filter).
             let mut covered = s;
             for &ws in &starts {
                 if ws < covered {
-                    continue;
-                }
-                let (Some(&a), Some(&b)) = (text.as_bytes().get(ws), text.as_bytes().get(ws + 1))
-                else {
-                    continue;
-                };
-                let k = usize::from(a) << 8 | usize::from(b);
-                if inner.first_bytes[k >> 6] & (1 << (k & 63)) == 0 {
                     continue;
                 }
                 let input = Input::new(sent)
@@ -314,20 +307,20 @@ impl Recognizer {
         let has_pending = found
             .iter()
             .any(|f| matches!(f.kind, Kind::Rule { pending: true, .. }));
-        let inside: HashSet<&str> = if has_pending {
+        let inside: HashSet<&str, FastHash> = if has_pending {
             inside.iter().map(|&(s, e)| &text[s..e]).collect()
         } else {
-            HashSet::new()
+            HashSet::default()
         };
         let links = if inner.coref {
             coref::link(text, &found, &inner.gazetteer)
         } else {
-            HashMap::new()
+            coref::Links::default()
         };
         let mut out = Vec::with_capacity(found.len());
         for (i, f) in found.iter().enumerate() {
             let surface = &text[f.start..f.end];
-            let mention = match (f.kind, links.get(&i)) {
+            let mention = match (f.kind, links.get(i)) {
                 (_, Some((id, canonical))) => Mention {
                     start: f.start,
                     end: f.end,
@@ -379,6 +372,64 @@ impl Recognizer {
         }
         out
     }
+}
+
+/// A cheap test run before each anchored automaton search: most word starts (`de`, `le`, `pour`)
+/// cannot begin any alias, and a failed search costs far more than two bit probes.
+///
+/// Patterns of two or three bytes are keyed by their first two bytes, longer ones by a 16-bit hash
+/// of their first four: a word start passes if either key of the text there is set. No pattern is
+/// ever missed (every pattern has at least two bytes); a false positive only costs a search.
+#[derive(Clone, Debug)]
+struct PrefixFilter {
+    short: Vec<u64>,
+    long: Vec<u64>,
+}
+
+impl Default for PrefixFilter {
+    fn default() -> Self {
+        PrefixFilter {
+            short: vec![0; (1 << 16) / 64],
+            long: vec![0; (1 << 16) / 64],
+        }
+    }
+}
+
+impl PrefixFilter {
+    #[inline]
+    fn short_key(b: &[u8]) -> usize {
+        usize::from(b[0]) << 8 | usize::from(b[1])
+    }
+
+    #[inline]
+    fn long_key(b: &[u8]) -> usize {
+        let x = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        (x.wrapping_mul(0x9E37_79B1) >> 16) as usize
+    }
+
+    fn add(&mut self, pattern: &[u8]) {
+        match pattern.len() {
+            0 | 1 => {}
+            2 | 3 => set_bit(&mut self.short, Self::short_key(pattern)),
+            _ => set_bit(&mut self.long, Self::long_key(pattern)),
+        }
+    }
+
+    /// Whether a pattern may start at the beginning of `rest`.
+    #[inline]
+    fn may_match(&self, rest: &[u8]) -> bool {
+        (rest.len() >= 2 && get_bit(&self.short, Self::short_key(rest)))
+            || (rest.len() >= 4 && get_bit(&self.long, Self::long_key(rest)))
+    }
+}
+
+fn set_bit(bits: &mut [u64], k: usize) {
+    bits[k >> 6] |= 1 << (k & 63);
+}
+
+#[inline]
+fn get_bit(bits: &[u64], k: usize) -> bool {
+    bits[k >> 6] & (1 << (k & 63)) != 0
 }
 
 /// A mention before ids are resolved.
@@ -486,7 +537,7 @@ mod tests {
     fn shouting_sentences() {
         let shouts = |s: &str| {
             let mut t = Vec::new();
-            scan::tokenize(s, 0, &mut t, &mut Vec::new());
+            scan::tokenize(s, 0, &mut t, &mut Vec::new(), |_| true);
             shouting(&t)
         };
         assert!(shouts("LA RUSSIE MENACE L'UKRAINE"));

@@ -197,7 +197,7 @@ mod tests {
     fn find(s: &str) -> Vec<(&str, EntityType, bool)> {
         let lex = Lexicon::default_fr();
         let mut toks = Vec::new();
-        tokenize(s, 0, &mut toks, &mut Vec::new());
+        tokenize(s, 0, &mut toks, &mut Vec::new(), |_| true);
         let blocked = vec![false; toks.len()];
         let mut out = Vec::new();
         runs(s, &toks, &blocked, &lex, &mut out);
