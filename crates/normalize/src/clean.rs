@@ -1,13 +1,40 @@
 //! The normalizer: builder, cleaning, and the audit of removed segments.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::learn::ChromeProfile;
+use crate::hash::FxHashMap;
+use crate::learn::{site_name, ChromeProfile};
 use crate::repeat::{Repeat, RepeatDetector};
 use crate::rules::{parse_rules, Pack, RuleSet};
 use crate::text::{char_len, ends_like_sentence, for_each_unit, push_normalized, scan};
+
+thread_local! {
+    /// Buffers reused by the calls of [`Normalizer::clean`] on one thread.
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Buffers of one [`Normalizer::clean`] call, kept between calls to avoid allocating.
+#[derive(Debug, Default)]
+struct Scratch {
+    units: Vec<Unit>,
+    glue: Vec<usize>,
+    key: String,
+    kept: Vec<usize>,
+    repeats: RepeatDetector,
+}
+
+impl Scratch {
+    /// Drops buffers that grew very large on a huge document, so that a thread does not keep
+    /// them for ever.
+    fn shrink(&mut self) {
+        if self.units.capacity() > 1 << 16 || self.repeats.heavy() {
+            *self = Scratch::default();
+        }
+    }
+}
 use crate::{Class, Error};
 
 /// Lines whose key is longer than this (bytes) are not compared with rules nor learned chrome:
@@ -78,11 +105,9 @@ impl NormalizerBuilder {
         }
         rules.extend(self.user);
         let rules = RuleSet::compile(rules)?;
+        let learned = LearnedSite::build_all(&self.profile, &rules);
         Ok(Normalizer {
-            inner: Arc::new(Inner {
-                rules,
-                profile: self.profile,
-            }),
+            inner: Arc::new(Inner { rules, learned }),
         })
     }
 }
@@ -90,7 +115,39 @@ impl NormalizerBuilder {
 #[derive(Debug)]
 struct Inner {
     rules: RuleSet,
-    profile: ChromeProfile,
+    /// The profile's lines per site, with the rule verdict on each computed once.
+    learned: FxHashMap<String, LearnedSite>,
+}
+
+/// Marks a learned line that no rule matches.
+const LEARNED_ONLY: u32 = u32::MAX;
+
+/// The learned lines of one site: xxh3 hash of the line key -> index of the rule that matches
+/// the line (rules take precedence over learning) or [`LEARNED_ONLY`].
+#[derive(Debug, Default)]
+struct LearnedSite {
+    verdicts: FxHashMap<u64, u32>,
+    /// Length in bytes of the longest learned key: longer keys need no lookup.
+    max_len: usize,
+}
+
+impl LearnedSite {
+    fn build_all(profile: &ChromeProfile, rules: &RuleSet) -> FxHashMap<String, LearnedSite> {
+        let mut all = FxHashMap::default();
+        for (site, keys) in profile.site_keys() {
+            let mut s = LearnedSite::default();
+            for key in keys {
+                let verdict = rules
+                    .find(key)
+                    .and_then(|r| u32::try_from(r).ok())
+                    .unwrap_or(LEARNED_ONLY);
+                s.verdicts.insert(xxh3_64(key.as_bytes()), verdict);
+                s.max_len = s.max_len.max(key.len());
+            }
+            all.insert(site.to_string(), s);
+        }
+        all
+    }
 }
 
 /// Cleans document texts. Cheap to clone, shareable across threads.
@@ -157,10 +214,10 @@ enum Why {
 
 #[derive(Clone, Debug)]
 struct Unit {
+    /// Byte range in the input.
     start: usize,
     end: usize,
-    char_start: usize,
-    char_end: usize,
+    /// Number of words, saturating at `text::WORDS_CAP`.
     words: usize,
     sentence: bool,
     why: Option<Why>,
@@ -172,38 +229,64 @@ impl Normalizer {
     ///
     /// Never fails and never panics; removals are disjoint code-point spans of `text`.
     pub fn clean(&self, text: &str, site: Option<&str>) -> Cleaned {
+        let run = |scratch: &mut Scratch| {
+            let out = self.clean_with(text, site, scratch);
+            scratch.shrink();
+            out
+        };
+        SCRATCH
+            .try_with(|cell| match cell.try_borrow_mut() {
+                Ok(mut scratch) => run(&mut scratch),
+                Err(_) => run(&mut Scratch::default()),
+            })
+            .unwrap_or_else(|_| run(&mut Scratch::default()))
+    }
+
+    fn clean_with(&self, text: &str, site: Option<&str>, scratch: &mut Scratch) -> Cleaned {
         let inner = &*self.inner;
-        let learned = inner.profile.site_set(site);
-        let mut units = Vec::new();
-        let mut glue = Vec::new();
-        let mut key = String::new();
-        let (mut byte_pos, mut char_pos) = (0, 0);
+        let learned = if inner.learned.is_empty() {
+            None
+        } else {
+            inner.learned.get(site_name(site).as_ref())
+        };
+        let Scratch {
+            units,
+            glue,
+            key,
+            kept,
+            repeats,
+        } = scratch;
+        units.clear();
         // 1. Units, with rules and learned chrome looked up line by line.
-        for_each_unit(text, &mut glue, |s, e| {
-            char_pos += char_len(&text[byte_pos..s]);
+        for_each_unit(text, glue, |s, e| {
             let unit = &text[s..e];
-            let sc = scan(unit, MAX_RULE_KEY, &mut key);
+            let sc = scan(unit, MAX_RULE_KEY, key);
             let mut u = Unit {
                 start: s,
                 end: e,
-                char_start: char_pos,
-                char_end: char_pos + sc.chars,
                 words: sc.words,
                 sentence: ends_like_sentence(unit),
                 why: None,
                 credit_with_name: false,
             };
-            char_pos += sc.chars;
-            byte_pos = e;
             if sc.key_fits {
-                if let Some(r) = inner.rules.find(&key) {
+                // A learned line has its rule verdict ready; other lines go through the rules.
+                let verdict = learned
+                    .filter(|l| key.len() <= l.max_len)
+                    .and_then(|l| l.verdicts.get(&xxh3_64(key.as_bytes())));
+                let rule = match verdict {
+                    Some(&LEARNED_ONLY) => None,
+                    Some(&r) => Some(r as usize),
+                    None => inner.rules.find(key),
+                };
+                if let Some(r) = rule {
                     u.why = Some(Why::Rule(r));
                     if inner.rules.get(r).class == Class::Credit {
                         u.credit_with_name = key.contains(',') || key.contains('/');
                     }
-                } else if let Some(set) = learned {
+                } else if verdict.is_some() {
                     let protected = units.is_empty() && u.words >= PROTECTED_TITLE_WORDS;
-                    if !protected && set.contains(&xxh3_64(key.as_bytes())) {
+                    if !protected {
                         u.why = Some(Why::Learned);
                     }
                 }
@@ -257,7 +340,7 @@ impl Normalizer {
         }
 
         // 4. Repeated paragraphs, among the lines kept so far.
-        let mut repeats = RepeatDetector::default();
+        repeats.clear();
         for u in units.iter_mut().filter(|u| u.why.is_none()) {
             if let Some(r) = repeats.check(&text[u.start..u.end]) {
                 u.why = Some(Why::Repeat(r));
@@ -265,9 +348,8 @@ impl Normalizer {
         }
 
         // 5. Menus: runs of very short lines among the kept lines.
-        let kept: Vec<usize> = (0..units.len())
-            .filter(|&i| units[i].why.is_none())
-            .collect();
+        kept.clear();
+        kept.extend((0..units.len()).filter(|&i| units[i].why.is_none()));
         let is_item = |u: &Unit| u.words <= MAX_MENU_WORDS && !u.sentence;
         let mut k = 0;
         while k < kept.len() {
@@ -286,12 +368,14 @@ impl Normalizer {
             }
         }
 
-        // 6. Output and audit.
+        // 6. Output and audit. Code-point offsets are counted only up to the removed units.
         let mut out = Cleaned {
             text: String::with_capacity(text.len()),
-            ..Cleaned::default()
+            removed: Vec::with_capacity(units.iter().filter(|u| u.why.is_some()).count()),
+            n_paragraphs: 0,
         };
-        for u in &units {
+        let (mut byte_pos, mut char_pos) = (0, 0);
+        for u in units.iter() {
             let piece = &text[u.start..u.end];
             match u.why {
                 None => {
@@ -302,26 +386,28 @@ impl Normalizer {
                     out.n_paragraphs += 1;
                 }
                 Some(why) => {
+                    char_pos += char_len(&text[byte_pos..u.start]);
+                    let start = char_pos;
+                    char_pos += char_len(piece);
+                    byte_pos = u.end;
                     let (class, rule_id) = match why {
                         Why::Rule(r) => {
                             let rule = inner.rules.get(r);
-                            (rule.class, rule.id.clone())
+                            (rule.class, rule.id.as_str())
                         }
-                        Why::Learned => (Class::Learned, "learned".to_string()),
-                        Why::Caption => (Class::Caption, "caption-before-credit".to_string()),
-                        Why::Teaser => (Class::Chrome, "teaser-between-chrome".to_string()),
-                        Why::Menu => (Class::Chrome, "menu-run".to_string()),
-                        Why::Repeat(Repeat::Exact) => (Class::Repeated, "repeat".to_string()),
-                        Why::Repeat(Repeat::Concat) => {
-                            (Class::Repeated, "repeat-concat".to_string())
-                        }
+                        Why::Learned => (Class::Learned, "learned"),
+                        Why::Caption => (Class::Caption, "caption-before-credit"),
+                        Why::Teaser => (Class::Chrome, "teaser-between-chrome"),
+                        Why::Menu => (Class::Chrome, "menu-run"),
+                        Why::Repeat(Repeat::Exact) => (Class::Repeated, "repeat"),
+                        Why::Repeat(Repeat::Concat) => (Class::Repeated, "repeat-concat"),
                     };
                     out.removed.push(Removal {
-                        start: u.char_start,
-                        end: u.char_end,
+                        start,
+                        end: char_pos,
                         text: piece.to_string(),
                         class,
-                        rule_id,
+                        rule_id: rule_id.to_string(),
                     });
                 }
             }

@@ -1,12 +1,12 @@
 //! Corpus-learned chrome: lines that recur across many documents of the same site.
 
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::{BufRead, Write};
 use std::str::FromStr;
 
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::hash::{FxHashMap, FxHashSet};
 use crate::text::{ends_like_sentence, for_each_unit, line_key, word_count};
 use crate::Error;
 
@@ -41,7 +41,7 @@ impl Default for LearnerConfig {
 #[derive(Clone, Debug, Default)]
 struct SiteCounts {
     docs: u64,
-    lines: HashMap<u64, (u64, Box<str>)>,
+    lines: FxHashMap<u64, (u64, Box<str>)>,
 }
 
 /// Counts, per site, in how many documents each normalized line occurs; [`finish`](Self::finish)
@@ -52,8 +52,8 @@ struct SiteCounts {
 #[derive(Clone, Debug)]
 pub struct ChromeLearner {
     config: LearnerConfig,
-    sites: HashMap<String, SiteCounts>,
-    seen: HashSet<u64>,
+    sites: FxHashMap<String, SiteCounts>,
+    seen: FxHashSet<u64>,
     key: String,
     glue: Vec<usize>,
 }
@@ -63,8 +63,8 @@ impl ChromeLearner {
     pub fn new(config: LearnerConfig) -> ChromeLearner {
         ChromeLearner {
             config,
-            sites: HashMap::new(),
-            seen: HashSet::new(),
+            sites: FxHashMap::default(),
+            seen: FxHashSet::default(),
             key: String::new(),
             glue: Vec::new(),
         }
@@ -138,12 +138,14 @@ impl ChromeLearner {
             }
             lines.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             let set = lines.iter().map(|(t, _)| xxh3_64(t.as_bytes())).collect();
+            let max_len = lines.iter().map(|(t, _)| t.len()).max().unwrap_or(0);
             profile.sites.insert(
                 site,
                 SiteProfile {
                     docs: counts.docs,
                     lines,
                     set,
+                    max_len,
                 },
             );
         }
@@ -157,7 +159,8 @@ impl Default for ChromeLearner {
     }
 }
 
-fn site_name(site: Option<&str>) -> std::borrow::Cow<'_, str> {
+/// The key of a site in learners and profiles: trimmed, lowercase, `*` for none.
+pub(crate) fn site_name(site: Option<&str>) -> std::borrow::Cow<'_, str> {
     match site.map(str::trim).filter(|s| !s.is_empty()) {
         None => NO_SITE.into(),
         Some(s) if s.bytes().any(|b| b.is_ascii_uppercase()) => s.to_ascii_lowercase().into(),
@@ -169,7 +172,9 @@ fn site_name(site: Option<&str>) -> std::borrow::Cow<'_, str> {
 struct SiteProfile {
     docs: u64,
     lines: Vec<(String, u64)>,
-    set: HashSet<u64>,
+    set: FxHashSet<u64>,
+    /// Length in bytes of the longest learned line key.
+    max_len: usize,
 }
 
 /// Chrome lines learned per site: the result of a [`ChromeLearner`], saved and loaded as a
@@ -177,7 +182,7 @@ struct SiteProfile {
 /// their normalized lowercase form). The default profile is empty.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChromeProfile {
-    sites: HashMap<String, SiteProfile>,
+    sites: FxHashMap<String, SiteProfile>,
 }
 
 impl ChromeProfile {
@@ -207,15 +212,26 @@ impl ChromeProfile {
 
     /// Looks up the hash of a line key.
     pub(crate) fn contains_key(&self, site: Option<&str>, hash: u64) -> bool {
-        self.site_set(site).is_some_and(|s| s.contains(&hash))
+        self.site_lines(site)
+            .is_some_and(|(set, _)| set.contains(&hash))
     }
 
-    /// The hashes of the line keys learned for `site`, if any.
-    pub(crate) fn site_set(&self, site: Option<&str>) -> Option<&HashSet<u64>> {
+    /// The hashes of the line keys learned for `site`, if any, and the length in bytes of the
+    /// longest of these keys.
+    fn site_lines(&self, site: Option<&str>) -> Option<(&FxHashSet<u64>, usize)> {
         if self.sites.is_empty() {
             return None;
         }
-        self.sites.get(site_name(site).as_ref()).map(|s| &s.set)
+        self.sites
+            .get(site_name(site).as_ref())
+            .map(|s| (&s.set, s.max_len))
+    }
+
+    /// Each site (as given by [`site_name`]) with its learned line keys.
+    pub(crate) fn site_keys(&self) -> impl Iterator<Item = (&str, impl Iterator<Item = &str>)> {
+        self.sites
+            .iter()
+            .map(|(site, p)| (site.as_str(), p.lines.iter().map(|(line, _)| line.as_str())))
     }
 
     /// Writes the profile as TSV, sites sorted, most frequent lines first.
@@ -257,6 +273,7 @@ impl ChromeProfile {
             let p = profile.sites.entry(site).or_default();
             p.docs = p.docs.max(docs);
             if p.set.insert(xxh3_64(key.as_bytes())) {
+                p.max_len = p.max_len.max(key.len());
                 p.lines.push((key.clone(), count));
             }
         }

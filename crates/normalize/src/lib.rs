@@ -44,6 +44,7 @@
 mod class;
 mod clean;
 mod error;
+mod hash;
 mod learn;
 mod repeat;
 mod rules;

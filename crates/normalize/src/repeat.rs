@@ -1,11 +1,10 @@
 //! Repeated paragraphs: exact repeats (up to whitespace and punctuation) and paragraphs that
 //! are a concatenation of earlier ones (a body repeated as one long paragraph).
 
-use std::collections::HashMap;
-
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::text::repeat_key;
+use crate::hash::{FxHashMap, FxHashSet};
+use crate::text::{char_len_bytes, repeat_key};
 
 /// Window (in characters of the repeat key) used to find where an earlier paragraph starts
 /// inside a later one.
@@ -17,6 +16,8 @@ const MIN_EXACT: usize = 12;
 const MIN_COVER: f64 = 0.9;
 /// At most this many earlier paragraphs are tried at one position.
 const MAX_TRIES: usize = 8;
+/// End of a chain of kept paragraphs.
+const NONE: u32 = u32::MAX;
 
 /// Why a paragraph is a repeat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,32 +28,67 @@ pub(crate) enum Repeat {
     Concat,
 }
 
+/// A kept paragraph: the byte range of its key in `keys`, the key's length in chars, and the
+/// next kept paragraph whose key starts with the same window.
+#[derive(Clone, Copy, Debug)]
+struct Kept {
+    start: usize,
+    end: usize,
+    chars: usize,
+    next: u32,
+}
+
 /// Detects repeats in a sequence of paragraphs fed in order. Only paragraphs that were kept are
-/// remembered as sources.
+/// remembered as sources. [`clear`](Self::clear) it to reuse its buffers for another document.
 #[derive(Debug, Default)]
 pub(crate) struct RepeatDetector {
-    keys: String,
-    /// byte range in `keys` and char length of each kept paragraph's key
-    kept: Vec<(usize, usize, usize)>,
-    exact: HashMap<u64, ()>,
-    starts: HashMap<u64, Vec<usize>>,
-    key: String,
-    bounds: Vec<usize>,
+    keys: Vec<u8>,
+    kept: Vec<Kept>,
+    exact: FxHashSet<u64>,
+    /// Window hash -> (first, last) kept paragraph starting with it, chained by `Kept::next`.
+    starts: FxHashMap<u64, (u32, u32)>,
+    key: Vec<u8>,
+}
+
+/// Byte offset after `n` chars of `key` from byte `at` (or the end of `key`).
+fn advance(key: &[u8], mut at: usize, n: usize) -> usize {
+    for _ in 0..n {
+        at += 1;
+        while at < key.len() && (key[at] as i8) < -0x40 {
+            at += 1;
+        }
+    }
+    at.min(key.len())
+}
+
+/// Hash of a window of a repeat key.
+fn window_hash(w: &[u8]) -> u64 {
+    xxh3_64(w)
 }
 
 impl RepeatDetector {
+    /// Forgets every paragraph, keeps the allocations.
+    pub(crate) fn clear(&mut self) {
+        self.keys.clear();
+        self.kept.clear();
+        self.exact.clear();
+        self.starts.clear();
+    }
+
+    /// True if the buffers grew large (a huge document): better dropped than kept.
+    pub(crate) fn heavy(&self) -> bool {
+        self.keys.capacity() > 1 << 22 || self.kept.capacity() > 1 << 16
+    }
+
     /// Checks `para` against the paragraphs kept so far; if it is not a repeat, remembers it.
     pub(crate) fn check(&mut self, para: &str) -> Option<Repeat> {
         repeat_key(para, &mut self.key);
         if self.key.is_empty() {
             return None;
         }
-        let h = xxh3_64(self.key.as_bytes());
-        self.bounds.clear();
-        self.bounds.extend(self.key.char_indices().map(|(i, _)| i));
-        self.bounds.push(self.key.len());
-        let nchars = self.bounds.len() - 1;
-        if self.exact.contains_key(&h) {
+        let h = xxh3_64(&self.key);
+        let nchars = char_len_bytes(&self.key);
+        if self.exact.contains(&h) {
             if nchars >= MIN_EXACT {
                 return Some(Repeat::Exact);
             }
@@ -61,43 +97,66 @@ impl RepeatDetector {
         }
         // Remember it.
         let start = self.keys.len();
-        self.keys.push_str(&self.key);
-        let idx = self.kept.len();
-        self.kept.push((start, self.keys.len(), nchars));
-        self.exact.insert(h, ());
+        self.keys.extend_from_slice(&self.key);
+        let idx = self.kept.len() as u32;
+        self.kept.push(Kept {
+            start,
+            end: self.keys.len(),
+            chars: nchars,
+            next: NONE,
+        });
+        self.exact.insert(h);
         if nchars >= WINDOW {
-            let w = xxh3_64(&self.key.as_bytes()[..self.bounds[WINDOW]]);
-            self.starts.entry(w).or_default().push(idx);
+            let w = window_hash(&self.key[..advance(&self.key, 0, WINDOW)]);
+            match self.starts.get_mut(&w) {
+                Some((_, last)) => {
+                    self.kept[*last as usize].next = idx;
+                    *last = idx;
+                }
+                None => {
+                    self.starts.insert(w, (idx, idx));
+                }
+            }
         }
         None
     }
 
     /// Greedy cover of the current key by earlier kept keys.
     fn covered(&self, nchars: usize) -> bool {
-        let key = self.key.as_bytes();
+        let key = &self.key[..];
         let need = (nchars as f64 * MIN_COVER).ceil() as usize;
         let mut covered = 0;
-        let mut p = 0;
+        let (mut p, mut at) = (0, 0); // position in chars and in bytes
+        let mut win_end = advance(key, 0, WINDOW);
         while p + WINDOW <= nchars {
             // Give up early when the rest cannot reach the threshold.
             if covered + (nchars - p) < need {
                 return false;
             }
-            let w = xxh3_64(&key[self.bounds[p]..self.bounds[p + WINDOW]]);
-            let mut best = 0;
-            if let Some(cands) = self.starts.get(&w) {
-                for &j in cands.iter().take(MAX_TRIES) {
-                    let (s, e, n) = self.kept[j];
-                    if n > best && key[self.bounds[p]..].starts_with(&self.keys.as_bytes()[s..e]) {
-                        best = n;
+            let w = window_hash(&key[at..win_end]);
+            let (mut best, mut best_bytes) = (0, 0);
+            if let Some(&(first, _)) = self.starts.get(&w) {
+                let mut j = first;
+                let mut tries = 0;
+                while j != NONE && tries < MAX_TRIES {
+                    let k = self.kept[j as usize];
+                    if k.chars > best && key[at..].starts_with(&self.keys[k.start..k.end]) {
+                        best = k.chars;
+                        best_bytes = k.end - k.start;
                     }
+                    j = k.next;
+                    tries += 1;
                 }
             }
             if best > 0 {
                 covered += best;
                 p += best;
+                at += best_bytes;
+                win_end = advance(key, at, WINDOW);
             } else {
                 p += 1;
+                at = advance(key, at, 1);
+                win_end = advance(key, win_end, 1);
             }
         }
         covered >= need

@@ -1,10 +1,11 @@
 //! Rule packs: parsing the TSV format and matching whole lines.
 
-use std::collections::HashMap;
-
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
-use regex::{RegexSet, RegexSetBuilder};
+use regex::Regex;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Class as HirClass, Hir, HirKind, Look};
 
+use crate::hash::FxHashMap;
 use crate::text::line_key;
 use crate::{Class, Error};
 
@@ -51,8 +52,8 @@ pub(crate) struct Rule {
     pub(crate) class: Class,
     kind: Kind,
     pattern: String,
-    origin: String,
-    line: usize,
+    /// The compiled pattern of a `regex` rule.
+    regex: Option<Regex>,
 }
 
 /// Parses a rule file. `origin` names it in errors.
@@ -99,121 +100,371 @@ pub(crate) fn parse_rules(src: &str, origin: &str) -> Result<Vec<Rule>, Error> {
                 key.clone()
             }
         };
-        if kind == Kind::Regex {
-            // Validate now so the error names the rule and its line.
-            if let Err(source) = regex::Regex::new(&pattern) {
-                return Err(Error::InvalidRegex {
-                    origin: origin.to_string(),
-                    line,
-                    rule_id: fields[0].trim().to_string(),
-                    source,
-                });
-            }
-        }
+        let regex = match kind {
+            // Compiled now so that an error names the rule and its line.
+            Kind::Regex => Some(Regex::new(&pattern).map_err(|source| Error::InvalidRegex {
+                origin: origin.to_string(),
+                line,
+                rule_id: fields[0].trim().to_string(),
+                source,
+            })?),
+            Kind::Exact | Kind::Prefix => None,
+        };
         rules.push(Rule {
             id: fields[0].trim().to_string(),
             class,
             kind,
             pattern,
-            origin: origin.to_string(),
-            line,
+            regex,
         });
     }
     Ok(rules)
 }
 
+/// Most literals a filter may hold (more would cost more than they save).
+const MAX_FILTER_LITERALS: usize = 64;
+
+/// A `regex` rule and cheap necessary conditions for it to match a line key, derived from its
+/// syntax tree: most lines are rejected without running the regex.
+#[derive(Clone, Debug)]
+struct RegexRule {
+    /// Index of the rule in `RuleSet::rules`.
+    rule: usize,
+    regex: Regex,
+    /// Every match is at least this long, so the key is too.
+    min_len: usize,
+    /// For a pattern anchored at both ends (`^…$`), the key is at most this long.
+    max_len: usize,
+    /// For a pattern anchored at the start: the key starts with one of these.
+    prefixes: Option<Literals>,
+    /// For a pattern anchored at the end: the key ends with one of these.
+    suffixes: Option<Literals>,
+    /// The key contains one of the literals required by the pattern.
+    inner: Option<Inner>,
+}
+
+/// A search for the literals a pattern requires inside the line.
+#[derive(Clone, Debug)]
+enum Inner {
+    One(Box<memchr::memmem::Finder<'static>>),
+    Many(AhoCorasick),
+}
+
+impl Inner {
+    fn new(lits: &[Box<[u8]>]) -> Result<Inner, Error> {
+        match lits {
+            [one] => Ok(Inner::One(Box::new(
+                memchr::memmem::Finder::new(one).into_owned(),
+            ))),
+            _ => AhoCorasick::new(lits)
+                .map(Inner::Many)
+                .map_err(|e| Error::Compile {
+                    source: Box::new(e),
+                }),
+        }
+    }
+
+    fn is_in(&self, key: &str) -> bool {
+        match self {
+            Inner::One(f) => f.find(key.as_bytes()).is_some(),
+            Inner::Many(ac) => ac.is_match(key),
+        }
+    }
+}
+
+/// What the syntax of a regex tells about the lines it can match.
+struct Analysis {
+    min_len: usize,
+    max_len: usize,
+    /// Possible first bytes of the key, when the pattern is anchored at the start and cannot
+    /// match the empty string.
+    first: Option<[bool; 256]>,
+    prefixes: Option<Vec<Box<[u8]>>>,
+    suffixes: Option<Vec<Box<[u8]>>>,
+    inner: Option<Vec<Box<[u8]>>>,
+}
+
+/// A few non-empty literals, compared first byte first.
+#[derive(Clone, Debug)]
+struct Literals(Vec<Box<[u8]>>);
+
+impl Literals {
+    fn any_prefix_of(&self, key: &[u8]) -> bool {
+        self.0
+            .iter()
+            .any(|l| l.first() == key.first() && key.starts_with(l))
+    }
+
+    fn any_suffix_of(&self, key: &[u8]) -> bool {
+        self.0
+            .iter()
+            .any(|l| l.last() == key.last() && key.ends_with(l))
+    }
+}
+
+/// Literals such that every match of `hir` starts with one of them, if there are few enough
+/// and none is empty.
+fn prefix_literals(hir: &Hir) -> Option<Vec<Box<[u8]>>> {
+    literals(hir, ExtractKind::Prefix)
+}
+
+/// Literals such that every match of `hir` starts (`Prefix`) or ends (`Suffix`) with one of
+/// them, if there are few enough and none is empty.
+fn literals(hir: &Hir, kind: ExtractKind) -> Option<Vec<Box<[u8]>>> {
+    let prefix = matches!(kind, ExtractKind::Prefix);
+    let mut seq = Extractor::new().kind(kind).extract(hir);
+    if seq.len().is_some_and(|n| n > MAX_FILTER_LITERALS) {
+        // Shorter literals (still prefixes or suffixes of every match), fewer once deduplicated.
+        if prefix {
+            seq.keep_first_bytes(4);
+        } else {
+            seq.keep_last_bytes(4);
+        }
+        seq.dedup();
+    }
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.len() > MAX_FILTER_LITERALS || lits.iter().any(|l| l.is_empty()) {
+        return None;
+    }
+    Some(lits.iter().map(|l| l.as_bytes().into()).collect())
+}
+
+/// Marks the bytes that can start a match of `hir`; returns true if `hir` can match the empty
+/// string (then what follows it can start the match too).
+fn first_bytes(hir: &Hir, set: &mut [bool; 256]) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(lit) => match lit.0.first() {
+            Some(&b) => {
+                set[b as usize] = true;
+                false
+            }
+            None => true,
+        },
+        HirKind::Class(HirClass::Unicode(c)) => {
+            // UTF-8 lead bytes grow with the code point: mark every lead of the range.
+            for r in c.ranges() {
+                let lead = |ch: char| ch.encode_utf8(&mut [0; 4]).as_bytes()[0] as usize;
+                set[lead(r.start())..=lead(r.end())].fill(true);
+            }
+            false
+        }
+        HirKind::Class(HirClass::Bytes(c)) => {
+            for r in c.ranges() {
+                set[r.start() as usize..=r.end() as usize].fill(true);
+            }
+            false
+        }
+        HirKind::Repetition(rep) => first_bytes(&rep.sub, set) || rep.min == 0,
+        HirKind::Capture(cap) => first_bytes(&cap.sub, set),
+        HirKind::Concat(subs) => subs.iter().all(|s| first_bytes(s, set)),
+        HirKind::Alternation(subs) => {
+            // Every branch marks its bytes: no short-circuit.
+            let mut nullable = false;
+            for s in subs {
+                nullable |= first_bytes(s, set);
+            }
+            nullable
+        }
+    }
+}
+
+fn analyze(pattern: &str) -> Analysis {
+    let mut a = Analysis {
+        min_len: 0,
+        max_len: usize::MAX,
+        first: None,
+        prefixes: None,
+        suffixes: None,
+        inner: None,
+    };
+    // Same syntax settings as `Regex::new`.
+    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else {
+        return a;
+    };
+    let props = hir.properties();
+    let start = props.look_set_prefix().contains(Look::Start);
+    let end = props.look_set_suffix().contains(Look::End);
+    // No minimum length: the pattern matches nothing.
+    a.min_len = props.minimum_len().unwrap_or(usize::MAX);
+    if start && end {
+        a.max_len = props.maximum_len().unwrap_or(usize::MAX);
+    }
+    if start {
+        let mut set = [false; 256];
+        if !first_bytes(&hir, &mut set) {
+            a.first = Some(set);
+        }
+        a.prefixes = prefix_literals(&hir);
+    }
+    if end {
+        a.suffixes = literals(&hir, ExtractKind::Suffix);
+    }
+    if a.prefixes.is_none() {
+        // A literal required somewhere: the prefixes of the best suffix of the top-level
+        // concatenation (`^.+\((photo|crédit) : …` requires `(photo` or `(crédit`).
+        let parts: &[Hir] = match hir.kind() {
+            HirKind::Concat(subs) => subs,
+            _ => std::slice::from_ref(&hir),
+        };
+        let mut best: Option<(usize, Vec<Box<[u8]>>)> = None;
+        for j in 0..parts.len() {
+            let Some(lits) = prefix_literals(&Hir::concat(parts[j..].to_vec())) else {
+                continue;
+            };
+            let shortest = lits.iter().map(|l| l.len()).min().unwrap_or(0);
+            if best.as_ref().map_or(true, |(b, _)| shortest > *b) {
+                best = Some((shortest, lits));
+            }
+        }
+        a.inner = best.map(|(_, lits)| lits);
+    }
+    a
+}
+
+/// Up to this many `prefix` rules are compared one by one.
+const MAX_FEW_PREFIXES: usize = 8;
+
+#[derive(Clone, Debug)]
+enum Prefixes {
+    Few(Vec<(String, usize)>),
+    Many(AhoCorasick, Vec<usize>),
+}
+
 /// All rules compiled for matching: a hash map for `exact`, one anchored Aho-Corasick automaton
-/// for `prefix`, one `RegexSet` for `regex`. A line is matched once against each.
+/// for `prefix`, and for `regex` the compiled patterns with cheap filters (length bounds, first
+/// byte, literal prefixes, one Aho-Corasick automaton over the literals that patterns require
+/// inside the line); a regex runs only on the lines that pass its filters.
 #[derive(Clone, Debug)]
 pub(crate) struct RuleSet {
     rules: Vec<Rule>,
-    exact: HashMap<String, usize>,
-    prefix: Option<(AhoCorasick, Vec<usize>)>,
-    regex: Option<(RegexSet, Vec<usize>)>,
+    exact: FxHashMap<Box<str>, usize>,
+    /// Longest `exact` pattern, in bytes.
+    max_exact: usize,
+    /// `prefix` patterns and their rules: compared one by one when they are few, else with one
+    /// anchored automaton.
+    prefix: Prefixes,
+    /// Possible first bytes of a line matched by a `prefix` rule.
+    prefix_first: Box<[bool; 256]>,
+    regexes: Vec<RegexRule>,
+    /// For each first byte of a key, the regex rules that may match it, in rule order.
+    by_first: Vec<Vec<u32>>,
 }
 
 impl RuleSet {
     pub(crate) fn compile(rules: Vec<Rule>) -> Result<RuleSet, Error> {
-        let mut exact = HashMap::new();
+        let mut exact = FxHashMap::default();
+        let mut max_exact = 0;
         let mut prefixes = Vec::new();
         let mut prefix_ids = Vec::new();
+        let mut prefix_first = Box::new([false; 256]);
         let mut regexes = Vec::new();
-        let mut regex_ids = Vec::new();
+        let mut by_first = vec![Vec::new(); 256];
         for (i, r) in rules.iter().enumerate() {
-            match r.kind {
-                Kind::Exact => {
-                    exact.entry(r.pattern.clone()).or_insert(i);
+            match (r.kind, &r.regex) {
+                (Kind::Exact, _) => {
+                    max_exact = max_exact.max(r.pattern.len());
+                    exact.entry(r.pattern.as_str().into()).or_insert(i);
                 }
-                Kind::Prefix => {
+                (Kind::Prefix, _) => {
+                    match r.pattern.as_bytes().first() {
+                        Some(&b) => prefix_first[b as usize] = true,
+                        None => prefix_first.fill(true),
+                    }
                     prefixes.push(r.pattern.clone());
                     prefix_ids.push(i);
                 }
-                Kind::Regex => {
-                    regexes.push(r.pattern.clone());
-                    regex_ids.push(i);
+                (Kind::Regex, None) => {}
+                (Kind::Regex, Some(regex)) => {
+                    let a = analyze(regex.as_str());
+                    let idx = regexes.len() as u32;
+                    let inner = a.inner.as_deref().map(Inner::new).transpose()?;
+                    for (b, bucket) in by_first.iter_mut().enumerate() {
+                        if a.first.map_or(true, |f| f[b]) {
+                            bucket.push(idx);
+                        }
+                    }
+                    regexes.push(RegexRule {
+                        rule: i,
+                        regex: regex.clone(),
+                        min_len: a.min_len,
+                        max_len: a.max_len,
+                        prefixes: a.prefixes.map(Literals),
+                        suffixes: a.suffixes.map(Literals),
+                        inner,
+                    });
                 }
             }
         }
-        let prefix = if prefixes.is_empty() {
-            None
+        let compile_error = |e: aho_corasick::BuildError| Error::Compile {
+            source: Box::new(e),
+        };
+        let prefix = if prefixes.len() <= MAX_FEW_PREFIXES {
+            Prefixes::Few(prefixes.into_iter().zip(prefix_ids).collect())
         } else {
             let ac = AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostFirst)
                 .start_kind(StartKind::Anchored)
                 .build(&prefixes)
-                .map_err(|e| Error::Compile {
-                    source: Box::new(e),
-                })?;
-            Some((ac, prefix_ids))
-        };
-        let regex = if regexes.is_empty() {
-            None
-        } else {
-            let set = RegexSetBuilder::new(&regexes)
-                .size_limit(64 << 20)
-                .dfa_size_limit(16 << 20)
-                .build()
-                .map_err(|source| {
-                    // Each pattern compiled alone; name the first rule for context anyway.
-                    let r = &rules[regex_ids[0]];
-                    Error::InvalidRegex {
-                        origin: r.origin.clone(),
-                        line: r.line,
-                        rule_id: r.id.clone(),
-                        source,
-                    }
-                })?;
-            Some((set, regex_ids))
+                .map_err(compile_error)?;
+            Prefixes::Many(ac, prefix_ids)
         };
         Ok(RuleSet {
             rules,
             exact,
+            max_exact,
             prefix,
-            regex,
+            prefix_first,
+            regexes,
+            by_first,
         })
     }
 
     /// The rule matching a line key, if any: `exact` first, then `prefix`, then `regex`; within
     /// a kind, the rule listed first wins.
     pub(crate) fn find(&self, key: &str) -> Option<usize> {
-        if key.is_empty() {
-            return None;
-        }
-        if let Some(&i) = self.exact.get(key) {
-            return Some(i);
-        }
-        if let Some((ac, ids)) = &self.prefix {
-            if let Some(m) = ac.find(Input::new(key).anchored(Anchored::Yes)) {
-                return Some(ids[m.pattern().as_usize()]);
+        let &b0 = key.as_bytes().first()?;
+        if key.len() <= self.max_exact {
+            if let Some(&i) = self.exact.get(key) {
+                return Some(i);
             }
         }
-        if let Some((set, ids)) = &self.regex {
-            // `is_match` runs the fast DFA; most lines match nothing.
-            if !set.is_match(key) {
-                return None;
+        if self.prefix_first[b0 as usize] {
+            match &self.prefix {
+                Prefixes::Few(few) => {
+                    if let Some(&(_, i)) = few.iter().find(|(p, _)| key.starts_with(p.as_str())) {
+                        return Some(i);
+                    }
+                }
+                Prefixes::Many(ac, ids) => {
+                    if let Some(m) = ac.find(Input::new(key).anchored(Anchored::Yes)) {
+                        return Some(ids[m.pattern().as_usize()]);
+                    }
+                }
             }
-            if let Some(j) = set.matches(key).iter().next() {
-                return Some(ids[j]);
+        }
+        for &j in &self.by_first[b0 as usize] {
+            let r = &self.regexes[j as usize];
+            if key.len() < r.min_len || key.len() > r.max_len {
+                continue;
+            }
+            if let Some(p) = &r.prefixes {
+                if !p.any_prefix_of(key.as_bytes()) {
+                    continue;
+                }
+            }
+            if let Some(p) = &r.suffixes {
+                if !p.any_suffix_of(key.as_bytes()) {
+                    continue;
+                }
+            }
+            if let Some(inner) = &r.inner {
+                if !inner.is_in(key) {
+                    continue;
+                }
+            }
+            if r.regex.is_match(key) {
+                return Some(r.rule);
             }
         }
         None
@@ -298,6 +549,103 @@ mod tests {
             "Le gouvernement a démissionné jeudi.",
         ] {
             assert_eq!(find(&s, prose), None, "{prose:?}");
+        }
+    }
+    /// `find` without the filters: the first matching rule by kind, then in file order.
+    fn find_reference(rules: &[Rule], key: &str) -> Option<usize> {
+        if key.is_empty() {
+            return None;
+        }
+        let by_kind = |kind: Kind| {
+            rules.iter().position(|r| {
+                r.kind == kind
+                    && match kind {
+                        Kind::Exact => r.pattern == key,
+                        Kind::Prefix => key.starts_with(&r.pattern),
+                        Kind::Regex => r.regex.as_ref().is_some_and(|re| re.is_match(key)),
+                    }
+            })
+        };
+        by_kind(Kind::Exact)
+            .or_else(|| by_kind(Kind::Prefix))
+            .or_else(|| by_kind(Kind::Regex))
+    }
+
+    fn packs() -> Vec<Rule> {
+        let mut rules = parse_rules(Pack::Fr.source(), "fr").unwrap();
+        rules.extend(parse_rules(Pack::En.source(), "en").unwrap());
+        rules
+    }
+
+    #[test]
+    fn filters_are_derived_from_the_patterns() {
+        let a = analyze("^(publicité|pub)$");
+        assert_eq!((a.min_len, a.max_len), (3, "publicité".len()));
+        let first = a.first.unwrap();
+        assert!(first[b'p' as usize] && !first[b'x' as usize]);
+        assert_eq!(a.prefixes.unwrap().len(), 2);
+        let a = analyze(r"^.+\((photo|crédit)s? ?: [^)]+\)$");
+        assert!(a.first.is_none() || a.first.unwrap()[b'x' as usize]);
+        let inner = a.inner.unwrap();
+        assert!(inner.iter().all(|l| l.starts_with(b"(")), "{inner:?}");
+        let a = analyze(r"^(réagir|\d+ commentaires?)$");
+        assert_eq!(a.max_len, usize::MAX);
+        assert!(a
+            .suffixes
+            .unwrap()
+            .iter()
+            .any(|l| &l[..] == "réagir".as_bytes()));
+        let a = analyze("cookies");
+        assert!(a.first.is_none() && a.prefixes.is_none());
+        assert_eq!(
+            a.inner.unwrap(),
+            vec![b"cookies".to_vec().into_boxed_slice()]
+        );
+        let a = analyze("^a*$");
+        assert!(a.first.is_none(), "can match the empty string");
+    }
+
+    #[test]
+    fn filtered_find_agrees_with_brute_force_on_seed_lines() {
+        let rules = packs();
+        let s = RuleSet::compile(rules.clone()).unwrap();
+        let mut key = String::new();
+        let seeds = [
+            include_str!("../../../data/samples/000_d0e8c89997e5e85e.txt"),
+            include_str!("../../../data/samples/001_154df6cb84ede802.txt"),
+            include_str!("../../../data/samples/002_b87862fe20c5abbc.txt"),
+            include_str!("../../../data/samples/003_b0e54c88b9dbd3ce.txt"),
+            include_str!("../../../data/samples/004_d14b38b1f95176d0.txt"),
+        ];
+        let mut matched = 0;
+        for line in seeds.iter().flat_map(|s| s.lines()) {
+            line_key(line, &mut key);
+            let want = find_reference(&rules, &key);
+            assert_eq!(s.find(&key), want, "{key:?}");
+            matched += usize::from(want.is_some());
+        }
+        assert!(matched > 10, "{matched}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn filtered_find_agrees_with_brute_force(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "publié le", " ", ", ", "afp/", "reuters/", "(photo : ", ")", "12", ":", "39", "h",
+                "/", "3", "juillet", "2020", "à", "°c", "%", " pts", "cac 40", "réagir", "©",
+                "commentaires", "suivez-nous", "sur", "facebook", "a la une", "news", "le",
+                "gouvernement", ".", "x", "é", "partagez", "tendance", "lire aussi", "publicité",
+                "nous utilisons votre inscription pour", "ap", "comments", "follow us", "-",
+            ]),
+            1..8,
+        )) {
+            static RULES: std::sync::OnceLock<(Vec<Rule>, RuleSet)> = std::sync::OnceLock::new();
+            let (rules, s) = RULES.get_or_init(|| (packs(), RuleSet::compile(packs()).unwrap()));
+            let mut key = String::new();
+            line_key(&parts.concat(), &mut key);
+            proptest::prop_assert_eq!(s.find(&key), find_reference(rules, &key), "{:?}", key);
         }
     }
 }

@@ -51,39 +51,94 @@ pub(crate) fn line_key(s: &str, out: &mut String) {
     }
 }
 
-/// What one pass over a unit tells: its length in code points, its number of words, and its
+/// Word counts are only compared with small thresholds (at most 60 words), so [`scan`] stops
+/// counting here.
+pub(crate) const WORDS_CAP: usize = 64;
+
+/// What one pass over a unit tells: its number of words (saturating at [`WORDS_CAP`]), and its
 /// line key (see [`line_key`]) when the key is at most `max_key` bytes long (the key length does
 /// not change when the unit is cleaned, so the cut-off is stable).
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct Scan {
-    pub(crate) chars: usize,
     pub(crate) words: usize,
     pub(crate) key_fits: bool,
 }
 
+/// True for the ASCII bytes copied to a line key as they are (up to case): printable, not blank.
+#[inline]
+fn is_graphic(b: u8) -> bool {
+    b.wrapping_sub(0x21) < 0x5E
+}
+
+/// True if a single ASCII space before the byte `next` stays a plain space in the line key and
+/// in the clean text: `next` starts a character that is not blank, not invisible, not one of
+/// `: ; ! ? »`. Two-byte characters from U+00C0 (lead bytes 0xC3 to 0xDF) qualify.
+#[inline]
+fn plain_after_space(next: u8) -> bool {
+    (is_graphic(next) && !matches!(next, b':' | b';' | b'!' | b'?'))
+        || (0xC3..=0xDF).contains(&next)
+}
+
 /// One pass over `s` computing a [`Scan`]; writes the key into `key` when it fits.
+///
+/// Same result as [`line_key`] and [`word_count`], much faster: runs of printable ASCII,
+/// lowercase Latin-1 letters and single spaces are copied in bulk and lowercased in place; only
+/// the other characters go through the character-by-character rules.
 pub(crate) fn scan(s: &str, max_key: usize, key: &mut String) -> Scan {
     key.clear();
+    let bytes = s.as_bytes();
+    let n = bytes.len();
     let mut out = Scan {
         key_fits: true,
         ..Scan::default()
     };
     let mut in_word = false;
     let mut pending_space = false;
-    let bytes = s.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let c = if b < 0x80 {
-            i += 1;
-            b as char
-        } else {
-            // Decode one non-ASCII char; `s` is valid UTF-8 and `i` is on a boundary.
-            let ch = s[i..].chars().next().unwrap_or('\u{FFFD}');
-            i += ch.len_utf8();
-            ch
+    while i < n {
+        // Fast run: bytes that go to the key unchanged (ASCII is lowercased afterwards).
+        let run = i;
+        let mut spaces = 0;
+        if !pending_space {
+            while i < n {
+                let b = bytes[i];
+                if is_graphic(b) {
+                    i += 1;
+                } else if b == b' ' && i > run && i + 1 < n && plain_after_space(bytes[i + 1]) {
+                    spaces += 1;
+                    i += 1;
+                } else if b == 0xC3 && i + 1 < n && bytes[i + 1] >= 0x9F {
+                    // U+00DF..U+00FF: lowercase Latin-1 letters (and ÷), kept as they are.
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
+        }
+        if i > run {
+            out.words += spaces + usize::from(!in_word);
+            in_word = true;
+            if out.key_fits {
+                let from = key.len();
+                key.push_str(&s[run..i]);
+                key[from..].make_ascii_lowercase();
+                if key.len() > max_key {
+                    out.key_fits = false;
+                    key.clear();
+                }
+            }
+            if !out.key_fits && out.words >= WORDS_CAP {
+                break;
+            }
+            if i >= n {
+                break;
+            }
+        }
+        // One character by the general rules (same as `line_key`).
+        let Some(c) = s[i..].chars().next() else {
+            break;
         };
-        out.chars += 1;
+        i += c.len_utf8();
         if c.is_whitespace() {
             in_word = false;
             pending_space = true;
@@ -93,7 +148,14 @@ pub(crate) fn scan(s: &str, max_key: usize, key: &mut String) -> Scan {
             out.words += 1;
             in_word = true;
         }
-        if !out.key_fits || is_invisible(c) {
+        if !out.key_fits {
+            if out.words >= WORDS_CAP {
+                break;
+            }
+            pending_space = false;
+            continue;
+        }
+        if is_invisible(c) {
             continue;
         }
         if pending_space && !key.is_empty() && !takes_space_before(c) && !key.ends_with('«') {
@@ -110,21 +172,35 @@ pub(crate) fn scan(s: &str, max_key: usize, key: &mut String) -> Scan {
             key.clear();
         }
     }
+    out.words = out.words.min(WORDS_CAP);
     out
 }
 
 /// Writes the repeat key of a paragraph into `out` (cleared first): its letters and digits,
-/// lowercase, nothing else. Two paragraphs that differ only in whitespace and punctuation have
-/// the same repeat key.
-pub(crate) fn repeat_key(s: &str, out: &mut String) {
+/// lowercase, nothing else, as UTF-8 bytes. Two paragraphs that differ only in whitespace and
+/// punctuation have the same repeat key.
+pub(crate) fn repeat_key(s: &str, out: &mut Vec<u8>) {
     out.clear();
-    for c in s.chars() {
-        if c.is_ascii() {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
             if c.is_ascii_alphanumeric() {
                 out.push(c.to_ascii_lowercase());
             }
-        } else if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
+            i += 1;
+            continue;
+        }
+        let Some(ch) = s[i..].chars().next() else {
+            break;
+        };
+        i += ch.len_utf8();
+        if ch.is_alphanumeric() {
+            let mut buf = [0; 4];
+            for l in ch.to_lowercase() {
+                out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+            }
         }
     }
 }
@@ -132,28 +208,57 @@ pub(crate) fn repeat_key(s: &str, out: &mut String) {
 /// Appends `s` to `out` trimmed, with every run of blanks collapsed to one character:
 /// a no-break space (U+00A0) before `: ; ! ? »`, after `«`, or where the run held only
 /// no-break spaces; a plain space otherwise.
+///
+/// Spans that need no change (no blank other than single spaces between ordinary characters)
+/// are found byte by byte and copied whole.
 pub(crate) fn push_normalized(s: &str, out: &mut String) {
     let s = s.trim();
-    let mut seg = 0; // start of the pending non-blank segment
-    let mut run: Option<(usize, bool)> = None; // (start, only no-break spaces) of a blank run
-    let mut prev: Option<char> = None;
-    for (i, c) in s.char_indices() {
-        if c.is_whitespace() {
-            match &mut run {
-                Some((_, all_nb)) => *all_nb &= is_no_break_space(c),
-                None => {
-                    out.push_str(&s[seg..i]);
-                    run = Some((i, is_no_break_space(c)));
-                }
-            }
+    let b = s.as_bytes();
+    let n = b.len();
+    let mut seg = 0; // start of the span not yet copied
+    let mut i = 0;
+    while i < n {
+        let c = b[i];
+        if c != b' ' && !(0x09..=0x0D).contains(&c) && !matches!(c, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
+            // Not blank, and not the first byte of a possibly blank character.
+            i += 1;
             continue;
         }
-        if let Some((_, all_nb)) = run.take() {
-            let nb = takes_space_before(c) || prev == Some('«') || all_nb;
-            out.push(if nb { NBSP } else { ' ' });
-            seg = i;
+        if c == b' ' {
+            // A single space between ordinary characters stays as it is.
+            let after_open_quote = i >= 2 && b[i - 1] == 0xAB && b[i - 2] == 0xC2;
+            if i + 1 < n && plain_after_space(b[i + 1]) && !after_open_quote {
+                i += 2;
+                continue;
+            }
+        } else if c >= 0x80 {
+            let Some(ch) = s[i..].chars().next() else {
+                break;
+            };
+            if !ch.is_whitespace() {
+                i += ch.len_utf8();
+                continue;
+            }
         }
-        prev = Some(c);
+        // A run of blanks at `i` (never at the ends: `s` is trimmed).
+        out.push_str(&s[seg..i]);
+        let prev = s[..i].chars().next_back();
+        let mut all_nb = true;
+        let mut next = None;
+        for ch in s[i..].chars() {
+            if !ch.is_whitespace() {
+                next = Some(ch);
+                break;
+            }
+            all_nb &= is_no_break_space(ch);
+            i += ch.len_utf8();
+        }
+        let Some(next) = next else {
+            return; // (unreachable: `s` is trimmed)
+        };
+        let nb = takes_space_before(next) || prev == Some('«') || all_nb;
+        out.push(if nb { NBSP } else { ' ' });
+        seg = i;
     }
     out.push_str(&s[seg..]);
 }
@@ -292,8 +397,12 @@ pub(crate) fn ends_like_sentence(s: &str) -> bool {
 
 /// Number of chars (code points) in `s`.
 pub(crate) fn char_len(s: &str) -> usize {
-    // Count the bytes that start a character.
-    s.as_bytes().iter().filter(|&&b| (b as i8) >= -0x40).count()
+    char_len_bytes(s.as_bytes())
+}
+
+/// Number of chars in UTF-8 bytes: the bytes that are not continuation bytes.
+pub(crate) fn char_len_bytes(b: &[u8]) -> usize {
+    b.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 #[cfg(test)]
@@ -402,12 +511,88 @@ mod tests {
             let sc = scan(s, 100, &mut k);
             assert_eq!(k, key(s));
             assert!(sc.key_fits);
-            assert_eq!(sc.chars, char_len(s));
             assert_eq!(sc.words, word_count(s));
         }
         let mut k = String::new();
         assert!(!scan("abcdef", 3, &mut k).key_fits);
         assert!(k.is_empty());
+        let long = "mot ".repeat(100);
+        assert_eq!(scan(&long, 10, &mut k).words, WORDS_CAP);
+    }
+
+    /// The character-by-character version of [`push_normalized`], kept as the reference for
+    /// the fast one.
+    fn push_normalized_reference(s: &str, out: &mut String) {
+        let s = s.trim();
+        let mut seg = 0;
+        let mut run: Option<bool> = None; // only no-break spaces in the pending blank run
+        let mut prev: Option<char> = None;
+        for (i, c) in s.char_indices() {
+            if c.is_whitespace() {
+                match &mut run {
+                    Some(all_nb) => *all_nb &= is_no_break_space(c),
+                    None => {
+                        out.push_str(&s[seg..i]);
+                        run = Some(is_no_break_space(c));
+                    }
+                }
+                continue;
+            }
+            if let Some(all_nb) = run.take() {
+                let nb = takes_space_before(c) || prev == Some('«') || all_nb;
+                out.push(if nb { NBSP } else { ' ' });
+                seg = i;
+            }
+            prev = Some(c);
+        }
+        out.push_str(&s[seg..]);
+    }
+
+    fn repeat_key_reference(s: &str) -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    }
+
+    /// Text made of the characters the fast paths treat specially.
+    fn tricky() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pieces = prop::sample::select(vec![
+            " ", "  ", "\t", "\n", "\u{a0}", "\u{202f}", "\u{2009}", "\u{3000}", "\u{1680}",
+            "\u{85}", "\u{200b}", "\u{ad}", "\u{feff}", "«", "»", ":", ";", "!", "?", "’", "‘",
+            "ʼ", "É", "é", "À", "à", "ß", "÷", "×", "İ", "K", "Ω", "a", "Z", "0", ".", "x", "mot",
+            "Mot", "\"", "“", "—", "…", "\u{7f}", "\u{1f}", "😀",
+        ]);
+        prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn fast_paths_agree_with_references(s in tricky(), t in "\\PC{0,80}") {
+            for s in [s.as_str(), t.as_str(), s.trim()] {
+                let (mut fast, mut slow) = (String::new(), String::new());
+                push_normalized(s, &mut fast);
+                push_normalized_reference(s, &mut slow);
+                proptest::prop_assert_eq!(&fast, &slow, "push_normalized {:?}", s);
+                let mut k = String::new();
+                let sc = scan(s, 1000, &mut k);
+                proptest::prop_assert_eq!(&k, &key(s), "key {:?}", s);
+                proptest::prop_assert!(sc.key_fits);
+                proptest::prop_assert_eq!(sc.words, word_count(s).min(WORDS_CAP));
+                for max in [0, 1, 5, 17] {
+                    let sc = scan(s, max, &mut k);
+                    proptest::prop_assert_eq!(sc.key_fits, key(s).len() <= max);
+                    proptest::prop_assert_eq!(sc.key_fits || k.is_empty(), true);
+                    proptest::prop_assert_eq!(sc.words, word_count(s).min(WORDS_CAP));
+                }
+                let mut rk = Vec::new();
+                repeat_key(s, &mut rk);
+                proptest::prop_assert_eq!(String::from_utf8(rk).unwrap(), repeat_key_reference(s));
+            }
+        }
     }
 
     #[test]
