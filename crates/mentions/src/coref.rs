@@ -64,6 +64,7 @@ pub(crate) fn link(text: &str, found: &[Found], gazetteer: &Gazetteer) -> Links 
         .iter()
         .map(|f| {
             let surface = &text[f.start..f.end];
+            let person = by_surname.get(surface).copied()?;
             let one_word = match f.kind {
                 Kind::Rule { words, .. } => words == 1,
                 Kind::Gazetteer(ei) => {
@@ -71,11 +72,7 @@ pub(crate) fn link(text: &str, found: &[Found], gazetteer: &Gazetteer) -> Links 
                         && !surface.contains(char::is_whitespace)
                 }
             };
-            if one_word {
-                by_surname.get(surface).copied()
-            } else {
-                None
-            }
+            one_word.then_some(person)
         })
         .collect();
     links

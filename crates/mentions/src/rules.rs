@@ -164,10 +164,12 @@ fn classify(
     if tokens[first..=last].iter().all(|t| t.upper || !t.cap) && !is_roman_numeral(head) {
         return (EntityType::Org, 0.6);
     }
+    // `contains` builds a substring searcher: only words with a hyphen can hold `-sur-` and the like.
+    let hyphenated = head.contains('-');
     if single
         && LOC_SUFFIXES.iter().any(|s| {
             head.len() > s.len() + 2
-                && (head.ends_with(s) || s.starts_with('-') && head.contains(s))
+                && (head.ends_with(s) || hyphenated && s.starts_with('-') && head.contains(s))
         })
     {
         return (EntityType::Loc, 0.6);

@@ -136,6 +136,36 @@ pub(crate) fn tokenize(
                 }
                 c
             }
+            LOWER | UPPER => {
+                // Fast path: a word of ASCII letters, the first one maybe uppercase, the others
+                // lowercase (plain or accented), ended by whitespace or punctuation other than
+                // `-` `.` `'` (which may continue a word). Anything else takes the general path.
+                let end = lowercase_word_end(bytes, i + 1);
+                let simple_end = bytes.get(end).is_none_or(|&n| {
+                    CLASS[usize::from(n)] >= SPACE && !matches!(n, b'-' | b'.' | b'\'')
+                });
+                if simple_end {
+                    if keep_start(&bytes[i..]) {
+                        starts.push(base + i);
+                    }
+                    out.push(Token {
+                        start: base + i,
+                        end: base + end,
+                        elision: false,
+                        cap: class == UPPER,
+                        // All caps needs two letters and no lowercase: here the other letters are lowercase.
+                        upper: false,
+                        joined: !first && gap_space && (!gap_empty || prev_elision),
+                        initial: first || gap_initial,
+                    });
+                    prev_elision = false;
+                    first = false;
+                    (gap_empty, gap_space, gap_initial) = (true, true, false);
+                    i = end;
+                    continue;
+                }
+                b as char
+            }
             _ => b as char,
         };
         let start = i;
@@ -259,6 +289,18 @@ pub(crate) fn tokenize(
         prev_elision = elision;
         first = false;
         (gap_empty, gap_space, gap_initial) = (true, true, false);
+    }
+}
+
+/// The end of the run of lowercase letters (ASCII or `à`..`ÿ` but `÷`) starting at `i`.
+#[inline]
+fn lowercase_word_end(bytes: &[u8], mut i: usize) -> usize {
+    loop {
+        i += lowercase_run(bytes.get(i..).unwrap_or_default());
+        match bytes.get(i..i + 2) {
+            Some(&[0xC3, n]) if (0xA0..=0xBF).contains(&n) && n != 0xB7 => i += 2,
+            _ => return i,
+        }
     }
 }
 
