@@ -141,9 +141,10 @@ pub(crate) fn tokenize(
                 // lowercase (plain or accented), ended by whitespace or punctuation other than
                 // `-` `.` `'` (which may continue a word). Anything else takes the general path.
                 let end = lowercase_word_end(bytes, i + 1);
-                let simple_end = bytes.get(end).is_none_or(|&n| {
-                    CLASS[usize::from(n)] >= SPACE && !matches!(n, b'-' | b'.' | b'\'')
-                });
+                let simple_end = match bytes.get(end) {
+                    None => true,
+                    Some(&n) => CLASS[usize::from(n)] >= SPACE && !matches!(n, b'-' | b'.' | b'\''),
+                };
                 if simple_end {
                     if keep_start(&bytes[i..]) {
                         starts.push(base + i);
