@@ -1,0 +1,82 @@
+//! Runs what the pipeline runs per document — `split_into`, then `CharOffsets::span` and
+//! `count_tokens` per sentence — over a corpus, for profiling and for checking that two versions of
+//! the crate give the same output.
+//!
+//! ```text
+//! split-corpus [--dump] [--split-only] [--passes N] [FILE]
+//! ```
+//! FILE holds documents separated by the byte 0x1E (record separator); without it, the five seed
+//! articles of `data/samples` repeated to 1 MB (the input of the criterion bench). `--dump` prints
+//! `doc paragraph char_start char_end n_tokens` for every sentence; otherwise one summary line.
+//! Instruction counts: `valgrind --tool=callgrind target/release/examples/split-corpus`.
+
+use std::io::{self, BufWriter, Write};
+
+use toolkit_sentences::{count_tokens, CharOffsets, Segmenter};
+
+const SAMPLES: [&str; 5] = [
+    include_str!("../../../data/samples/000_d0e8c89997e5e85e.txt"),
+    include_str!("../../../data/samples/001_154df6cb84ede802.txt"),
+    include_str!("../../../data/samples/002_b87862fe20c5abbc.txt"),
+    include_str!("../../../data/samples/003_b0e54c88b9dbd3ce.txt"),
+    include_str!("../../../data/samples/004_d14b38b1f95176d0.txt"),
+];
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let (mut dump, mut split_only, mut passes, mut path) = (false, false, 1usize, None);
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--dump" => dump = true,
+            "--split-only" => split_only = true,
+            "--passes" => passes = args.next().ok_or("--passes needs a value")?.parse()?,
+            _ => path = Some(a),
+        }
+    }
+    let corpus = match &path {
+        Some(p) => std::fs::read_to_string(p)?,
+        None => {
+            // The same text as the criterion bench.
+            let one: String = SAMPLES.join("\n\n");
+            let mut t = String::new();
+            while t.len() < 1 << 20 {
+                t.push_str(&one);
+                t.push_str("\n\n");
+            }
+            t
+        }
+    };
+    let docs: Vec<&str> = corpus.split('\u{1e}').collect();
+    let seg = Segmenter::french();
+    let mut sentences = Vec::new();
+    let mut out = BufWriter::new(io::stdout().lock());
+    let (mut n_sentences, mut checksum) = (0usize, 0usize);
+    for _ in 0..passes {
+        for (n, doc) in docs.iter().enumerate() {
+            seg.split_into(doc, &mut sentences);
+            n_sentences += sentences.len();
+            if split_only {
+                continue;
+            }
+            let mut chars = CharOffsets::new(doc);
+            for s in &sentences {
+                let (start, end) = chars.span(s);
+                let tokens = count_tokens(s.text(doc));
+                checksum = checksum.wrapping_add(end + tokens);
+                if dump {
+                    writeln!(out, "{n}\t{}\t{start}\t{end}\t{tokens}", s.paragraph)?;
+                }
+            }
+        }
+    }
+    if !dump {
+        writeln!(
+            out,
+            "{} documents, {} bytes, {n_sentences} sentences, checksum {checksum}",
+            docs.len(),
+            corpus.len()
+        )?;
+    }
+    out.flush()?;
+    Ok(())
+}
