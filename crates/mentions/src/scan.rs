@@ -170,114 +170,11 @@ pub(crate) fn tokenize(
             _ => b as char,
         };
         let start = i;
-        i += c.len_utf8();
-        if keep_start(&bytes[start..]) {
-            starts.push(base + start);
-        }
-        let mut seg_len = 1usize; // chars in the current segment (since start, '-', '.' or an apostrophe)
-        let mut seg_upper = c.is_uppercase();
-        let (mut letters, mut lower, mut hyphen) =
-            (usize::from(c.is_alphabetic()), c.is_lowercase(), false);
-        let mut elision = false;
-        loop {
-            // The bulk of French text: a run of ASCII lowercase letters.
-            let run = lowercase_run(&bytes[i..]);
-            if run > 0 {
-                i += run;
-                seg_len += run;
-                seg_upper = false;
-                letters += run;
-                lower = true;
-            }
-            let Some(&b) = bytes.get(i) else { break };
-            match CLASS[usize::from(b)] {
-                UPPER => {
-                    i += 1;
-                    seg_len += 1;
-                    seg_upper = true;
-                    letters += 1;
-                    continue;
-                }
-                DIGIT => {
-                    i += 1;
-                    seg_len += 1;
-                    seg_upper = false;
-                    continue;
-                }
-                HIGH => {}
-                _ if !matches!(b, b'-' | b'.' | b'\'') => break,
-                _ => {}
-            }
-            if b == 0xC3
-                && bytes
-                    .get(i + 1)
-                    .is_some_and(|&n| (0xA0..=0xBF).contains(&n) && n != 0xB7)
-            {
-                // à..ÿ (except ÷), the lowercase accented letters of French.
-                i += 2;
-                seg_len += 1;
-                seg_upper = false;
-                letters += 1;
-                lower = true;
-                continue;
-            }
-            let (d, dl) = char_at(sent, i);
-            if is_alnum(d) {
-                i += dl;
-                seg_len += 1;
-                seg_upper = d.is_uppercase();
-                letters += usize::from(d.is_alphabetic());
-                lower |= d.is_lowercase();
-                continue;
-            }
-            if !matches!(d, '-' | '.' | '\'' | '’') {
-                break;
-            }
-            let next_alnum = match bytes.get(i + dl) {
-                Some(&n) if n < 0x80 => n.is_ascii_alphanumeric(),
-                Some(_) => is_alnum(char_at(sent, i + dl).0),
-                None => false,
-            };
-            if d == '-' && next_alnum {
-                i += dl;
-                seg_len = 0;
-                hyphen = true;
-                if keep_start(&bytes[i..]) {
-                    starts.push(base + i);
-                }
-                continue;
-            }
-            if is_apostrophe(d) && next_alnum {
-                let word = &sent[start..i];
-                i += dl;
-                if ELISIONS.iter().any(|e| e.eq_ignore_ascii_case(word)) {
-                    elision = true;
-                    break;
-                }
-                seg_len = 0;
-                if keep_start(&bytes[i..]) {
-                    starts.push(base + i);
-                }
-                continue;
-            }
-            if d == '.' && seg_len == 1 && seg_upper {
-                // An initial: `J.`, `W.`, `J.-P.`, `M.`
-                i += 1;
-                seg_len = 0;
-                if next_alnum || bytes.get(i) == Some(&b'-') {
-                    continue;
-                }
-                break;
-            }
-            break;
-        }
-        // Every path out of the loop leaves `i` just after the last byte of the token.
-        let end = i;
+        let word = general_word(sent, start, c, base, starts, &keep_start);
+        i = word.end;
         let joined = !first && gap_space && (!gap_empty || prev_elision);
         let initial = first || gap_initial;
-        let cap = c.is_uppercase()
-            || (hyphen && c.is_lowercase() && particle_prefixed(&sent[start..end]));
-        let upper = letters >= 2 && !lower;
+        let (end, elision, cap, upper) = (word.end, word.elision, word.cap, word.upper);
         out.push(Token {
             start: base + start,
             end: base + end,
@@ -290,6 +187,141 @@ pub(crate) fn tokenize(
         prev_elision = elision;
         first = false;
         (gap_empty, gap_space, gap_initial) = (true, true, false);
+    }
+}
+
+/// A word token found by the general path of [`tokenize`].
+struct Word {
+    end: usize,
+    elision: bool,
+    cap: bool,
+    upper: bool,
+}
+
+/// The general path of [`tokenize`]: the word starting at `start` with the alphanumeric char `c`,
+/// with hyphens, apostrophes, elisions, initials and any Unicode letter. Kept out of line so that
+/// the fast path of the caller stays small.
+#[inline(never)]
+fn general_word(
+    sent: &str,
+    start: usize,
+    c: char,
+    base: usize,
+    starts: &mut Vec<usize>,
+    keep_start: &impl Fn(&[u8]) -> bool,
+) -> Word {
+    let bytes = sent.as_bytes();
+    let mut i = start + c.len_utf8();
+    if keep_start(&bytes[start..]) {
+        starts.push(base + start);
+    }
+    let mut seg_len = 1usize; // chars in the current segment (since start, '-', '.' or an apostrophe)
+    let mut seg_upper = c.is_uppercase();
+    let (mut letters, mut lower, mut hyphen) =
+        (usize::from(c.is_alphabetic()), c.is_lowercase(), false);
+    let mut elision = false;
+    loop {
+        // The bulk of French text: a run of ASCII lowercase letters.
+        let run = lowercase_run(&bytes[i..]);
+        if run > 0 {
+            i += run;
+            seg_len += run;
+            seg_upper = false;
+            letters += run;
+            lower = true;
+        }
+        let Some(&b) = bytes.get(i) else { break };
+        match CLASS[usize::from(b)] {
+            UPPER => {
+                i += 1;
+                seg_len += 1;
+                seg_upper = true;
+                letters += 1;
+                continue;
+            }
+            DIGIT => {
+                i += 1;
+                seg_len += 1;
+                seg_upper = false;
+                continue;
+            }
+            HIGH => {}
+            _ if !matches!(b, b'-' | b'.' | b'\'') => break,
+            _ => {}
+        }
+        if b == 0xC3
+            && bytes
+                .get(i + 1)
+                .is_some_and(|&n| (0xA0..=0xBF).contains(&n) && n != 0xB7)
+        {
+            // à..ÿ (except ÷), the lowercase accented letters of French.
+            i += 2;
+            seg_len += 1;
+            seg_upper = false;
+            letters += 1;
+            lower = true;
+            continue;
+        }
+        let (d, dl) = char_at(sent, i);
+        if is_alnum(d) {
+            i += dl;
+            seg_len += 1;
+            seg_upper = d.is_uppercase();
+            letters += usize::from(d.is_alphabetic());
+            lower |= d.is_lowercase();
+            continue;
+        }
+        if !matches!(d, '-' | '.' | '\'' | '’') {
+            break;
+        }
+        let next_alnum = match bytes.get(i + dl) {
+            Some(&n) if n < 0x80 => n.is_ascii_alphanumeric(),
+            Some(_) => is_alnum(char_at(sent, i + dl).0),
+            None => false,
+        };
+        if d == '-' && next_alnum {
+            i += dl;
+            seg_len = 0;
+            hyphen = true;
+            if keep_start(&bytes[i..]) {
+                starts.push(base + i);
+            }
+            continue;
+        }
+        if is_apostrophe(d) && next_alnum {
+            let word = &sent[start..i];
+            i += dl;
+            if ELISIONS.iter().any(|e| e.eq_ignore_ascii_case(word)) {
+                elision = true;
+                break;
+            }
+            seg_len = 0;
+            if keep_start(&bytes[i..]) {
+                starts.push(base + i);
+            }
+            continue;
+        }
+        if d == '.' && seg_len == 1 && seg_upper {
+            // An initial: `J.`, `W.`, `J.-P.`, `M.`
+            i += 1;
+            seg_len = 0;
+            if next_alnum || bytes.get(i) == Some(&b'-') {
+                continue;
+            }
+            break;
+        }
+        break;
+    }
+    // Every path out of the loop leaves `i` just after the last byte of the token.
+    let end = i;
+    let cap =
+        c.is_uppercase() || (hyphen && c.is_lowercase() && particle_prefixed(&sent[start..end]));
+    let upper = letters >= 2 && !lower;
+    Word {
+        end,
+        elision,
+        cap,
+        upper,
     }
 }
 
