@@ -9,7 +9,9 @@ use crate::hash::FxHashMap;
 use crate::learn::{site_name, ChromeProfile};
 use crate::repeat::{Repeat, RepeatDetector};
 use crate::rules::{parse_rules, Pack, RuleSet};
-use crate::text::{char_len, ends_like_sentence, for_each_unit, push_normalized, scan};
+use crate::text::{
+    char_len, ends_like_sentence, for_each_unit, push_normalized, scan, UnitBuffers,
+};
 
 thread_local! {
     /// Buffers reused by the calls of [`Normalizer::clean`] on one thread.
@@ -20,7 +22,7 @@ thread_local! {
 #[derive(Debug, Default)]
 struct Scratch {
     units: Vec<Unit>,
-    glue: Vec<usize>,
+    unit_bufs: UnitBuffers,
     key: String,
     kept: Vec<usize>,
     repeats: RepeatDetector,
@@ -219,6 +221,8 @@ struct Unit {
     end: usize,
     /// Number of words, saturating at `text::WORDS_CAP`.
     words: usize,
+    /// The unit is already clean: no blank to collapse or change.
+    plain: bool,
     sentence: bool,
     why: Option<Why>,
     credit_with_name: bool,
@@ -251,20 +255,21 @@ impl Normalizer {
         };
         let Scratch {
             units,
-            glue,
+            unit_bufs,
             key,
             kept,
             repeats,
         } = scratch;
         units.clear();
         // 1. Units, with rules and learned chrome looked up line by line.
-        for_each_unit(text, glue, |s, e| {
+        for_each_unit(text, unit_bufs, |s, e| {
             let unit = &text[s..e];
             let sc = scan(unit, MAX_RULE_KEY, key);
             let mut u = Unit {
                 start: s,
                 end: e,
                 words: sc.words,
+                plain: sc.plain,
                 sentence: ends_like_sentence(unit),
                 why: None,
                 credit_with_name: false,
@@ -382,7 +387,11 @@ impl Normalizer {
                     if out.n_paragraphs > 0 {
                         out.text.push_str("\n\n");
                     }
-                    push_normalized(piece, &mut out.text);
+                    if u.plain {
+                        out.text.push_str(piece);
+                    } else {
+                        push_normalized(piece, &mut out.text);
+                    }
                     out.n_paragraphs += 1;
                 }
                 Some(why) => {

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::hash::{FxHashMap, FxHashSet};
-use crate::text::{ends_like_sentence, for_each_unit, line_key, word_count};
+use crate::text::{ends_like_sentence, for_each_unit, line_key, word_count, UnitBuffers};
 use crate::Error;
 
 /// The site bucket used for documents without a site.
@@ -55,7 +55,7 @@ pub struct ChromeLearner {
     sites: FxHashMap<String, SiteCounts>,
     seen: FxHashSet<u64>,
     key: String,
-    glue: Vec<usize>,
+    units: UnitBuffers,
 }
 
 impl ChromeLearner {
@@ -66,7 +66,7 @@ impl ChromeLearner {
             sites: FxHashMap::default(),
             seen: FxHashSet::default(),
             key: String::new(),
-            glue: Vec::new(),
+            units: UnitBuffers::default(),
         }
     }
 
@@ -82,7 +82,7 @@ impl ChromeLearner {
         self.seen.clear();
         let cfg = &self.config;
         let (seen, key) = (&mut self.seen, &mut self.key);
-        for_each_unit(text, &mut self.glue, |s, e| {
+        for_each_unit(text, &mut self.units, |s, e| {
             let unit = &text[s..e];
             if unit.len() > cfg.max_line_bytes {
                 return;

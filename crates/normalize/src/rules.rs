@@ -145,29 +145,47 @@ struct RegexRule {
 
 /// A search for the literals a pattern requires inside the line.
 #[derive(Clone, Debug)]
-enum Inner {
+struct Inner {
+    /// A byte that every literal contains (not a letter nor a space, so it is rare in prose),
+    /// looked for first.
+    guard: Option<u8>,
+    search: InnerSearch,
+}
+
+#[derive(Clone, Debug)]
+enum InnerSearch {
     One(Box<memchr::memmem::Finder<'static>>),
     Many(AhoCorasick),
 }
 
 impl Inner {
     fn new(lits: &[Box<[u8]>]) -> Result<Inner, Error> {
-        match lits {
-            [one] => Ok(Inner::One(Box::new(
-                memchr::memmem::Finder::new(one).into_owned(),
-            ))),
-            _ => AhoCorasick::new(lits)
-                .map(Inner::Many)
-                .map_err(|e| Error::Compile {
-                    source: Box::new(e),
-                }),
-        }
+        let guard = lits.first().and_then(|first| {
+            first.iter().copied().find(|&b| {
+                !b.is_ascii_alphabetic()
+                    && b != b' '
+                    && b < 0x80
+                    && lits.iter().all(|l| l.contains(&b))
+            })
+        });
+        let search = match lits {
+            [one] => InnerSearch::One(Box::new(memchr::memmem::Finder::new(one).into_owned())),
+            _ => InnerSearch::Many(AhoCorasick::new(lits).map_err(|e| Error::Compile {
+                source: Box::new(e),
+            })?),
+        };
+        Ok(Inner { guard, search })
     }
 
     fn is_in(&self, key: &str) -> bool {
-        match self {
-            Inner::One(f) => f.find(key.as_bytes()).is_some(),
-            Inner::Many(ac) => ac.is_match(key),
+        if let Some(g) = self.guard {
+            if memchr::memchr(g, key.as_bytes()).is_none() {
+                return false;
+            }
+        }
+        match &self.search {
+            InnerSearch::One(f) => f.find(key.as_bytes()).is_some(),
+            InnerSearch::Many(ac) => ac.is_match(key),
         }
     }
 }

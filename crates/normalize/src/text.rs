@@ -62,6 +62,38 @@ pub(crate) const WORDS_CAP: usize = 64;
 pub(crate) struct Scan {
     pub(crate) words: usize,
     pub(crate) key_fits: bool,
+    /// Every blank of `s` is a single space between ordinary characters: [`push_normalized`]
+    /// would copy `s` unchanged.
+    pub(crate) plain: bool,
+}
+
+/// Marks (high bit of each byte) the bytes of `x` that are not printable ASCII (0x21..=0x7E).
+#[inline]
+fn non_graphic_mask(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = x & !HIGH; // each byte <= 0x7F: the additions below carry into no other byte
+    let below = !(low + (0x80 - 0x21) * ONES) & HIGH; // < 0x21
+    let del = (low + ONES) & HIGH; // == 0x7F
+    (x & HIGH) | below | del
+}
+
+/// Index of the first byte at or after `i` that is not printable ASCII (or `b.len()`).
+#[inline]
+fn skip_graphic(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut w = [0; 8];
+        w.copy_from_slice(chunk);
+        let m = non_graphic_mask(u64::from_le_bytes(w));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && is_graphic(b[i]) {
+        i += 1;
+    }
+    i
 }
 
 /// True for the ASCII bytes copied to a line key as they are (up to case): printable, not blank.
@@ -90,6 +122,7 @@ pub(crate) fn scan(s: &str, max_key: usize, key: &mut String) -> Scan {
     let n = bytes.len();
     let mut out = Scan {
         key_fits: true,
+        plain: true,
         ..Scan::default()
     };
     let mut in_word = false;
@@ -100,11 +133,12 @@ pub(crate) fn scan(s: &str, max_key: usize, key: &mut String) -> Scan {
         let run = i;
         let mut spaces = 0;
         if !pending_space {
-            while i < n {
-                let b = bytes[i];
-                if is_graphic(b) {
-                    i += 1;
-                } else if b == b' ' && i > run && i + 1 < n && plain_after_space(bytes[i + 1]) {
+            loop {
+                i = skip_graphic(bytes, i);
+                let Some(&b) = bytes.get(i) else {
+                    break;
+                };
+                if b == b' ' && i > run && i + 1 < n && plain_after_space(bytes[i + 1]) {
                     spaces += 1;
                     i += 1;
                 } else if b == 0xC3 && i + 1 < n && bytes[i + 1] >= 0x9F {
@@ -128,6 +162,7 @@ pub(crate) fn scan(s: &str, max_key: usize, key: &mut String) -> Scan {
                 }
             }
             if !out.key_fits && out.words >= WORDS_CAP {
+                out.plain = false; // not looked at the rest
                 break;
             }
             if i >= n {
@@ -142,6 +177,7 @@ pub(crate) fn scan(s: &str, max_key: usize, key: &mut String) -> Scan {
         if c.is_whitespace() {
             in_word = false;
             pending_space = true;
+            out.plain = false;
             continue;
         }
         if !in_word {
@@ -150,6 +186,7 @@ pub(crate) fn scan(s: &str, max_key: usize, key: &mut String) -> Scan {
         }
         if !out.key_fits {
             if out.words >= WORDS_CAP {
+                out.plain = false;
                 break;
             }
             pending_space = false;
@@ -176,20 +213,76 @@ pub(crate) fn scan(s: &str, max_key: usize, key: &mut String) -> Scan {
     out
 }
 
+/// ASCII byte -> its lowercase form if it is a letter or a digit, else 0.
+static ALNUM_LOWER: [u8; 128] = {
+    let mut t = [0; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t
+};
+
 /// Writes the repeat key of a paragraph into `out` (cleared first): its letters and digits,
 /// lowercase, nothing else, as UTF-8 bytes. Two paragraphs that differ only in whitespace and
 /// punctuation have the same repeat key.
 pub(crate) fn repeat_key(s: &str, out: &mut Vec<u8>) {
-    out.clear();
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c < 0x80 {
-            if c.is_ascii_alphanumeric() {
-                out.push(c.to_ascii_lowercase());
+    // Written by index into a buffer as long as the input plus 8: ASCII and Latin-1 letters
+    // never grow; other characters make room first.
+    out.clear();
+    out.resize(b.len() + 8, 0);
+    let (mut i, mut j) = (0, 0);
+    loop {
+        // Eight bytes at a time, up to the first non-ASCII one.
+        while let Some(chunk) = b.get(i..i + 8) {
+            let mut w = [0; 8];
+            w.copy_from_slice(chunk);
+            let high = u64::from_le_bytes(w) & HIGH;
+            if high != 0 {
+                // The ASCII bytes before the first non-ASCII one.
+                for _ in 0..high.trailing_zeros() / 8 {
+                    let m = ALNUM_LOWER[b[i] as usize];
+                    out[j] = m;
+                    j += usize::from(m != 0);
+                    i += 1;
+                }
+                break;
             }
+            let dst = &mut out[j..j + 8];
+            let mut k = 0;
+            for c in w {
+                let m = ALNUM_LOWER[c as usize];
+                dst[k] = m;
+                k += usize::from(m != 0);
+            }
+            j += k;
+            i += 8;
+        }
+        let Some(&c) = b.get(i) else {
+            break;
+        };
+        if c < 0x80 {
+            let m = ALNUM_LOWER[c as usize];
+            out[j] = m;
+            j += usize::from(m != 0);
             i += 1;
+            continue;
+        }
+        if c == 0xC3 && i + 1 < b.len() {
+            // U+00C0..U+00FF: letters but × and ÷; capitals (up to U+00DE) are +0x20.
+            let c1 = b[i + 1];
+            if c1 != 0x97 && c1 != 0xB7 {
+                out[j] = 0xC3;
+                out[j + 1] = if c1 < 0x9F { c1 + 0x20 } else { c1 };
+                j += 2;
+            }
+            i += 2;
             continue;
         }
         let Some(ch) = s[i..].chars().next() else {
@@ -199,10 +292,17 @@ pub(crate) fn repeat_key(s: &str, out: &mut Vec<u8>) {
         if ch.is_alphanumeric() {
             let mut buf = [0; 4];
             for l in ch.to_lowercase() {
-                out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                let l = l.encode_utf8(&mut buf).as_bytes();
+                let need = j + l.len() + (b.len() - i) + 8;
+                if out.len() < need {
+                    out.resize(need, 0);
+                }
+                out[j..j + l.len()].copy_from_slice(l);
+                j += l.len();
             }
         }
     }
+    out.truncate(j);
 }
 
 /// Appends `s` to `out` trimmed, with every run of blanks collapsed to one character:
@@ -277,24 +377,38 @@ fn is_close_quote(c: char) -> bool {
 /// (`…jeudi.Le gouvernement…`): a word of at least two lowercase letters (no digit, URL or
 /// abbreviation dots), `.`, `!` or `?` (optionally inside a closing quote), then a capitalized
 /// word (optionally after an opening quote). The offset is where the second paragraph starts.
+#[cfg(test)]
 pub(crate) fn glue_points(line: &str, out: &mut Vec<usize>) {
     out.clear();
     let bytes = line.as_bytes();
-    let mut from = 0;
-    while let Some(rel) = memchr_punct(&bytes[from..]) {
-        let i = from + rel; // byte index of the ASCII punctuation
-        from = i + 1;
-        let lo = out.last().copied().unwrap_or(0);
-        if let Some(split) = glue_at(line, lo, i) {
-            if split > 0 && split < line.len() && out.last().map_or(true, |&l| l < split) {
-                out.push(split);
-            }
+    for i in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
+        if may_glue(bytes, i) {
+            push_glue_point(line, i, out);
         }
     }
 }
 
-fn memchr_punct(b: &[u8]) -> Option<usize> {
-    memchr::memchr3(b'.', b'!', b'?', b)
+/// A cheap necessary condition for a glue point at the punctuation at byte `i` of `b` (see
+/// [`glue_at`]): a lowercase letter or a closing quote before, a capital or a quote after.
+#[inline]
+fn may_glue(b: &[u8], i: usize) -> bool {
+    let (Some(&before), Some(&after)) = (i.checked_sub(1).and_then(|j| b.get(j)), b.get(i + 1))
+    else {
+        return false;
+    };
+    (before.is_ascii_lowercase() || before == b'"' || before == b')' || before >= 0x80)
+        && (after.is_ascii_uppercase() || after == b'"' || after >= 0x80)
+}
+
+/// Adds the glue point at the punctuation at byte `i` of `line`, if there is one, to `out`
+/// (the points of the line found so far, in order).
+fn push_glue_point(line: &str, i: usize, out: &mut Vec<usize>) {
+    let lo = out.last().copied().unwrap_or(0);
+    if let Some(split) = glue_at(line, lo, i) {
+        if split > 0 && split < line.len() && out.last().map_or(true, |&l| l < split) {
+            out.push(split);
+        }
+    }
 }
 
 /// Checks a glue point at the ASCII punctuation at byte `i`, looking left no further than `lo`
@@ -350,26 +464,100 @@ fn glue_at(line: &str, lo: usize, i: usize) -> Option<usize> {
     Some(split)
 }
 
+/// `s` without its leading and trailing blanks, and the length of the leading ones; like
+/// `str::trim`, with a shortcut when the ends are ASCII.
+#[inline]
+fn trim(s: &str) -> (usize, &str) {
+    let blank = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
+    let b = s.as_bytes();
+    let mut start = 0;
+    while start < b.len() && blank(b[start]) {
+        start += 1;
+    }
+    if b.get(start).is_some_and(|&c| c >= 0x80) {
+        start = b.len() - s.trim_start().len();
+    }
+    let mut end = b.len();
+    while end > start && blank(b[end - 1]) {
+        end -= 1;
+    }
+    if end > start && b[end - 1] >= 0x80 {
+        end = start + s[start..end].trim_end().len();
+    }
+    (start, &s[start..end])
+}
+
+/// Index of the first `\n` at or after `i` (or `b.len()`). Lines are short, so this SWAR loop
+/// beats a vectorized search and its per-call setup.
+#[inline]
+fn find_newline(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut w = [0; 8];
+        w.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(w) ^ (ONES * u64::from(b'\n'));
+        // Exact zero-byte mask: no borrow crosses bytes.
+        let zero = !(((x & !HIGH) + !HIGH) | x) & HIGH;
+        if zero != 0 {
+            return i + (zero.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && b[i] != b'\n' {
+        i += 1;
+    }
+    i.min(b.len())
+}
+
+/// Buffers of [`for_each_unit`], kept between calls.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct UnitBuffers {
+    /// Positions of the punctuation of the whole text where paragraphs may be glued.
+    candidates: Vec<usize>,
+    /// Glue points of the current line.
+    glue: Vec<usize>,
+}
+
 /// Splits `text` into units, the pieces that rules, learning and repeat detection look at: its
 /// lines (split on `\n`), cut again at glued-paragraph points, each trimmed of blanks. Blank
 /// pieces are skipped. Calls `f(start, end)` with byte offsets into `text`, in order.
-pub(crate) fn for_each_unit(text: &str, glue: &mut Vec<usize>, mut f: impl FnMut(usize, usize)) {
-    let mut line_start = 0;
-    for line in text.split('\n') {
-        // (`str::split` on a char uses memchr.)
-        let base = line_start;
-        line_start += line.len() + 1;
-        if line.trim().is_empty() {
+pub(crate) fn for_each_unit(text: &str, bufs: &mut UnitBuffers, mut f: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    // Glue candidates of the whole text in one pass (much cheaper than one search per line).
+    bufs.candidates.clear();
+    bufs.candidates
+        .extend(memchr::memchr3_iter(b'.', b'!', b'?', bytes).filter(|&i| may_glue(bytes, i)));
+    let mut cand = 0;
+    let mut base = 0;
+    while base <= bytes.len() {
+        let end = find_newline(bytes, base);
+        let line = &text[base..end];
+        let line_base = base;
+        base = end + 1;
+        let (lead, trimmed) = trim(line);
+        if trimmed.is_empty() {
             continue;
         }
-        glue_points(line, glue);
+        if !bufs.candidates.get(cand).is_some_and(|&c| c < end) {
+            // No glue point: the line is one unit.
+            let s = line_base + lead;
+            f(s, s + trimmed.len());
+            continue;
+        }
+        bufs.glue.clear();
+        while cand < bufs.candidates.len() && bufs.candidates[cand] < end {
+            let i = bufs.candidates[cand];
+            cand += 1;
+            if i > line_base {
+                push_glue_point(line, i - line_base, &mut bufs.glue);
+            }
+        }
         let mut from = 0;
-        for &cut in glue.iter().chain(std::iter::once(&line.len())) {
-            let piece = &line[from..cut];
-            let lead = piece.len() - piece.trim_start().len();
-            let trimmed = piece.trim();
+        for &cut in bufs.glue.iter().chain(std::iter::once(&line.len())) {
+            let (lead, trimmed) = trim(&line[from..cut]);
             if !trimmed.is_empty() {
-                let s = base + from + lead;
+                let s = line_base + from + lead;
                 f(s, s + trimmed.len());
             }
             from = cut;
@@ -402,7 +590,19 @@ pub(crate) fn char_len(s: &str) -> usize {
 
 /// Number of chars in UTF-8 bytes: the bytes that are not continuation bytes.
 pub(crate) fn char_len_bytes(b: &[u8]) -> usize {
-    b.iter().filter(|&&b| (b as i8) >= -0x40).count()
+    // Count the continuation bytes (0b10xxxxxx) eight at a time.
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut continuation = 0;
+    for c in &mut chunks {
+        let mut w = [0; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w);
+        continuation += (x & !(x << 1) & HIGH).count_ones() as usize;
+    }
+    let rest = chunks.remainder();
+    continuation += rest.iter().filter(|&&c| (c as i8) < -0x40).count();
+    b.len() - continuation
 }
 
 #[cfg(test)]
@@ -582,12 +782,17 @@ mod tests {
                 proptest::prop_assert_eq!(&k, &key(s), "key {:?}", s);
                 proptest::prop_assert!(sc.key_fits);
                 proptest::prop_assert_eq!(sc.words, word_count(s).min(WORDS_CAP));
+                if sc.plain {
+                    proptest::prop_assert_eq!(&slow, s, "plain {:?}", s);
+                }
                 for max in [0, 1, 5, 17] {
                     let sc = scan(s, max, &mut k);
                     proptest::prop_assert_eq!(sc.key_fits, key(s).len() <= max);
                     proptest::prop_assert_eq!(sc.key_fits || k.is_empty(), true);
                     proptest::prop_assert_eq!(sc.words, word_count(s).min(WORDS_CAP));
                 }
+                let (lead, t) = trim(s);
+                proptest::prop_assert_eq!((lead, t), (s.len() - s.trim_start().len(), s.trim()));
                 let mut rk = Vec::new();
                 repeat_key(s, &mut rk);
                 proptest::prop_assert_eq!(String::from_utf8(rk).unwrap(), repeat_key_reference(s));
@@ -596,8 +801,53 @@ mod tests {
     }
 
     #[test]
+    fn newlines_are_found() {
+        let s = "ab\ncdefghijklmnop\n\nq\u{e9}\n".as_bytes();
+        let mut want = s
+            .iter()
+            .enumerate()
+            .filter(|(_, &b)| b == b'\n')
+            .map(|(i, _)| i);
+        let mut i = 0;
+        loop {
+            let n = find_newline(s, i);
+            assert_eq!(Some(n).filter(|&n| n < s.len()), want.next());
+            if n >= s.len() {
+                break;
+            }
+            i = n + 1;
+        }
+        assert_eq!(find_newline(b"", 0), 0);
+        assert_eq!(find_newline(b"\x8a\x0b\x09abcdefgh", 0), 11);
+    }
+
+    #[test]
+    fn trim_agrees_with_str_trim() {
+        for s in [
+            "",
+            " ",
+            " a ",
+            "\u{a0}a\u{202f}",
+            "\t\x0b a b \x0c\r",
+            "é",
+            " \u{3000}",
+            "a\u{85}",
+        ] {
+            let (lead, t) = trim(s);
+            assert_eq!(t, s.trim(), "{s:?}");
+            assert_eq!(lead, s.len() - s.trim_start().len(), "{s:?}");
+        }
+    }
+
+    #[test]
     fn char_len_counts_code_points() {
         assert_eq!(char_len("é«a»"), 4);
         assert_eq!(char_len(""), 0);
+        let s = "aé€😀«»\u{a0}x".repeat(7);
+        for i in 0..s.len() {
+            if let Some(p) = s.get(i..) {
+                assert_eq!(char_len(p), p.chars().count(), "{p:?}");
+            }
+        }
     }
 }
