@@ -89,6 +89,16 @@ fn surname(surface: &str) -> Option<&str> {
 
 /// The canonical form of a name found by the rules: whitespace runs collapsed, typographic apostrophes straightened.
 pub(crate) fn canonical_name(surface: &str) -> String {
+    // Most names are ASCII words separated by single spaces: nothing to change.
+    let plain = surface
+        .bytes()
+        .all(|b| b.is_ascii() && (b == b' ' || !char::from(b).is_whitespace()))
+        && !surface.contains("  ")
+        && !surface.starts_with(' ')
+        && !surface.ends_with(' ');
+    if plain {
+        return surface.to_string();
+    }
     let mut out = String::with_capacity(surface.len());
     for word in surface.split_whitespace() {
         if !out.is_empty() {
@@ -112,16 +122,24 @@ pub(crate) fn rule_id(entity_type: EntityType, canonical: &str) -> String {
         EntityType::Loc => "loc:",
         EntityType::Misc => "misc:",
     });
-    let mut dash = false;
-    for c in canonical.chars().flat_map(char::to_lowercase) {
+    // Lowercased alphanumeric runs joined by `-`; `any` = something was written after the prefix.
+    let (mut dash, mut any) = (false, false);
+    let mut push = |c: char, id: &mut String| {
         if c.is_alphanumeric() {
-            if dash && !id.ends_with(':') {
+            if dash && any {
                 id.push('-');
             }
             id.push(c);
-            dash = false;
+            (dash, any) = (false, true);
         } else {
             dash = true;
+        }
+    };
+    for c in canonical.chars() {
+        if c.is_ascii() {
+            push(c.to_ascii_lowercase(), &mut id);
+        } else {
+            c.to_lowercase().for_each(|l| push(l, &mut id));
         }
     }
     id
@@ -140,6 +158,31 @@ mod tests {
         assert_eq!(rule_id(EntityType::Loc, "Pré L'Evêque"), "loc:pré-l-evêque");
         assert_eq!(canonical_name("Jens \n Stoltenberg"), "Jens Stoltenberg");
         assert_eq!(canonical_name(" Pré\u{a0} L’Evêque "), "Pré L'Evêque");
+        for s in [
+            "Jens Stoltenberg",
+            " a  b ",
+            "a\tb",
+            "a\u{b}b",
+            "A\u{2028}B",
+            "D’Estaing",
+            "Ünal  X",
+            "x ",
+        ] {
+            let want = s
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace('’', "'");
+            assert_eq!(canonical_name(s), want, "{s:?}");
+        }
+        for (s, want) in [
+            ("Jean-Yves  Le\u{a0}Drian", "per:jean-yves-le-drian"),
+            ("İstanbul ÉTÉ", "per:i-stanbul-été"), // İ lowercases to i + U+0307 (not alphanumeric)
+            ("--A..b--", "per:a-b"),
+            ("", "per:"),
+        ] {
+            assert_eq!(rule_id(EntityType::Per, s), want, "{s:?}");
+        }
         assert_eq!(surname("Jens Stoltenberg"), Some("Stoltenberg"));
         assert_eq!(surname("Valéry Giscard d'Estaing"), Some("Estaing"));
         assert_eq!(surname("Stoltenberg"), None);
