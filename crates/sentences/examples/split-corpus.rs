@@ -7,7 +7,8 @@
 //! ```
 //! FILE holds documents separated by the byte 0x1E (record separator); without it, the five seed
 //! articles of `data/samples` repeated to 1 MB (the input of the criterion bench). `--dump` prints
-//! `doc paragraph char_start char_end n_tokens` for every sentence; otherwise one summary line.
+//! `doc paragraph char_start char_end n_tokens` for every sentence; otherwise one summary line with
+//! the throughput in CPU time of the thread (`--passes 200` for a stable figure).
 //! Instruction counts: `valgrind --tool=callgrind target/release/examples/split-corpus`.
 
 use std::io::{self, BufWriter, Write};
@@ -21,6 +22,16 @@ const SAMPLES: [&str; 5] = [
     include_str!("../../../data/samples/003_b0e54c88b9dbd3ce.txt"),
     include_str!("../../../data/samples/004_d14b38b1f95176d0.txt"),
 ];
+
+/// CPU time of the current thread in seconds (Linux; `None` elsewhere), so that a busy shared
+/// machine does not skew the figure the way wall time does.
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit(')').next()?.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut dump, mut split_only, mut passes, mut path) = (false, false, 1usize, None);
@@ -51,6 +62,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut sentences = Vec::new();
     let mut out = BufWriter::new(io::stdout().lock());
     let (mut n_sentences, mut checksum) = (0usize, 0usize);
+    let cpu0 = thread_cpu_seconds();
     for _ in 0..passes {
         for (n, doc) in docs.iter().enumerate() {
             seg.split_into(doc, &mut sentences);
@@ -69,10 +81,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
+    let cpu = thread_cpu_seconds().zip(cpu0).map(|(b, a)| b - a);
     if !dump {
+        let mb = (passes * corpus.len()) as f64 / 1e6;
+        let rate = cpu
+            .filter(|&c| c > 0.0)
+            .map_or("n/a".to_string(), |c| format!("{:.1}", mb / c));
         writeln!(
             out,
-            "{} documents, {} bytes, {n_sentences} sentences, checksum {checksum}",
+            "{} documents, {} bytes, {n_sentences} sentences, checksum {checksum}; {passes} passes: {rate} MB/s per core (CPU time)",
             docs.len(),
             corpus.len()
         )?;
