@@ -223,6 +223,7 @@ struct Unit {
     words: usize,
     /// The unit is already clean: no blank to collapse or change.
     plain: bool,
+    /// Ends like a sentence (only computed for the lines kept by the rules).
     sentence: bool,
     why: Option<Why>,
     credit_with_name: bool,
@@ -270,7 +271,7 @@ impl Normalizer {
                 end: e,
                 words: sc.words,
                 plain: sc.plain,
-                sentence: ends_like_sentence(unit),
+                sentence: false, // set below for the lines that are kept
                 why: None,
                 credit_with_name: false,
             };
@@ -298,6 +299,11 @@ impl Normalizer {
             }
             units.push(u);
         });
+
+        // Only the kept lines are ever tested for a sentence ending (teasers and menus).
+        for u in units.iter_mut().filter(|u| u.why.is_none()) {
+            u.sentence = ends_like_sentence(&text[u.start..u.end]);
+        }
 
         // 2. Captions: a short line right before a photo credit.
         for i in 0..units.len() {
