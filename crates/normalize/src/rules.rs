@@ -326,7 +326,8 @@ fn analyze(pattern: &str) -> Analysis {
             _ => std::slice::from_ref(&hir),
         };
         let mut best: Option<(usize, Vec<Box<[u8]>>)> = None;
-        for j in 0..parts.len() {
+        // (At most the first 16 positions: a cost bound for huge user patterns.)
+        for j in 0..parts.len().min(16) {
             let Some(lits) = prefix_literals(&Hir::concat(parts[j..].to_vec())) else {
                 continue;
             };
