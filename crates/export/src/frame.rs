@@ -102,22 +102,20 @@ fn build_column<R: Row>(
         )
         .into_date()
         .into_series(),
-        ColumnType::ListUtf8 => {
-            match lists {
-                ListLayout::Native => {
-                    let n_values = rows.iter().map(|r| list(r, i).len()).sum();
-                    let mut b = ListStringChunkedBuilder::new(name, rows.len(), n_values);
-                    for r in rows {
-                        b.append_values_iter(list(r, i).iter().map(String::as_str));
-                    }
-                    b.finish().into_series()
+        ColumnType::ListUtf8 => match lists {
+            ListLayout::Native => {
+                let n_values = rows.iter().map(|r| list(r, i).len()).sum();
+                let mut b = ListStringChunkedBuilder::new(name, rows.len(), n_values);
+                for r in rows {
+                    b.append_values_iter(list(r, i).iter().map(String::as_str));
                 }
-                ListLayout::Json => {
-                    StringChunked::from_iter_values(name, rows.iter().map(|r| json_array(list(r, i))))
-                        .into_series()
-                }
+                b.finish().into_series()
             }
-        }
+            ListLayout::Json => {
+                StringChunked::from_iter_values(name, rows.iter().map(|r| json_array(list(r, i))))
+                    .into_series()
+            }
+        },
     };
     Ok(series.into_column())
 }

@@ -82,7 +82,7 @@ fn cell(v: AnyValue<'_>) -> Cell {
         AnyValue::List(s) => Cell::List(
             s.str()
                 .map(|ca| {
-                    ca.into_iter()
+                    ca.iter()
                         .map(|x| x.unwrap_or_default().to_string())
                         .collect()
                 })

@@ -95,12 +95,6 @@ impl<R: Row> TableWriter<R> {
         let schema = polars_schema(R::TABLE.columns(), layout);
         let sink = match options.format {
             Format::Parquet => {
-                let level = match options.zstd_level {
-                    Some(l) => {
-                        Some(ZstdLevel::try_new(l).map_err(|e| Error::polars(&tmp_path, e))?)
-                    }
-                    None => None,
-                };
                 let kv = KeyValueMetadata::from_static(vec![
                     ("toolkit.table".into(), name.into()),
                     ("toolkit.schema_version".into(), SCHEMA_VERSION.to_string()),

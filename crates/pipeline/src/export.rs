@@ -12,8 +12,8 @@ use toolkit_dedup::{Clusterer, DedupConfig};
 
 use crate::error::Error;
 use crate::pipeline::{article_key, format_article_id, Pipeline, Processed};
-use crate::spill::Spill;
 use crate::progress::{Progress, Stats};
+use crate::spill::Spill;
 
 /// Where and how the tables are written.
 #[derive(Clone, Debug)]
@@ -56,7 +56,11 @@ enum ArticleSink {
 }
 
 impl Writers {
-    fn create(dir: &Path, options: &WriterOptions, dedup: Option<&DedupConfig>) -> Result<Writers, Error> {
+    fn create(
+        dir: &Path,
+        options: &WriterOptions,
+        dedup: Option<&DedupConfig>,
+    ) -> Result<Writers, Error> {
         let table = TableWriter::create(dir, options)?;
         let articles = match dedup {
             Some(config) => ArticleSink::Dedup {
@@ -134,7 +138,8 @@ impl Writers {
                 for row in spill.rows()? {
                     let mut row = row?;
                     if let Some(a) = assigned.next() {
-                        row.duplicate_of = a.duplicate_of.map(|o| format_article_id(keys[o as usize]));
+                        row.duplicate_of =
+                            a.duplicate_of.map(|o| format_article_id(keys[o as usize]));
                         row.dup_cluster = Some(format_article_id(keys[a.cluster as usize]));
                         row.dup_similarity = a.similarity;
                     }

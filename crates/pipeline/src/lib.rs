@@ -34,7 +34,10 @@ pub use clean::{output_path, CleanSummary};
 pub use error::Error;
 pub use export::{ExportOptions, ExportSummary};
 pub use jsonl::{clean_json_line, JsonlStats};
-pub use pipeline::{article_id, article_key, count_paragraphs, error_row, format_article_id, Pipeline, PipelineBuilder, Processed};
+pub use pipeline::{
+    article_id, article_key, count_paragraphs, error_row, format_article_id, Pipeline,
+    PipelineBuilder, Processed,
+};
 pub use progress::{NoProgress, Progress, Stats};
 pub use toolkit_dedup::{DedupConfig, Mode as DedupMode};
 pub use toolkit_export::{Format as TableFormat, WriterOptions};

@@ -1,11 +1,11 @@
 //! The configured pipeline: one document in, table rows out.
 
+use toolkit_dedup::{DedupConfig, Mode as DedupMode, Signature, Signer};
 use toolkit_export::{ArticleRow, Date, ErrorRow, MentionRow, RemovedRow, SentenceRow};
 use toolkit_ingest::{
     Document, FieldNames, Format as InputFormat, Ingester, IngesterBuilder, Input, Reader,
     ReaderBuilder, Record,
 };
-use toolkit_dedup::{DedupConfig, Mode as DedupMode, Signature, Signer};
 use toolkit_mentions::Recognizer;
 use toolkit_normalize::{ChromeProfile, Normalizer, NormalizerBuilder};
 use toolkit_sentences::{CharOffsets, Segmenter};
@@ -15,19 +15,19 @@ use crate::error::Error;
 /// Builds a [`Pipeline`].
 #[derive(Clone, Debug)]
 pub struct PipelineBuilder {
-    input_format: InputFormat,
-    fields: FieldNames,
-    max_doc_bytes: u64,
-    follow_links: bool,
-    language_hint: Option<String>,
-    jobs: usize,
-    batch_docs: usize,
-    batch_bytes: usize,
-    normalize: Option<NormalizerBuilder>,
-    learn_chrome: bool,
-    sentences: Option<Segmenter>,
-    mentions: Option<Recognizer>,
-    dedup: DedupConfig,
+    pub(crate) input_format: InputFormat,
+    pub(crate) fields: FieldNames,
+    pub(crate) max_doc_bytes: u64,
+    pub(crate) follow_links: bool,
+    pub(crate) language_hint: Option<String>,
+    pub(crate) jobs: usize,
+    pub(crate) batch_docs: usize,
+    pub(crate) batch_bytes: usize,
+    pub(crate) normalize: Option<NormalizerBuilder>,
+    pub(crate) learn_chrome: bool,
+    pub(crate) sentences: Option<Segmenter>,
+    pub(crate) mentions: Option<Recognizer>,
+    pub(crate) dedup: DedupConfig,
 }
 
 impl Default for PipelineBuilder {
@@ -159,12 +159,17 @@ impl PipelineBuilder {
             .clone()
             .map(NormalizerBuilder::build)
             .transpose()?;
+        let signer = match self.dedup.mode {
+            DedupMode::Off => None,
+            _ => Some(Signer::new(&self.dedup)?),
+        };
         Ok(Pipeline {
             settings: self,
             jobs,
             pool,
             ingester,
             normalizer,
+            signer,
         })
     }
 }
