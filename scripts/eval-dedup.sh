@@ -13,4 +13,4 @@ if [[ ! -f "$data" ]]; then
     exit 2
 fi
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/tmp/tk-target-dedup}"
-cargo run --release -q -p toolkit-dedup --example eval -- "$data" "$@"
+cargo run --release -q -p toolkit-dedup --example eval_dedup -- "$data" "$@"

@@ -10,6 +10,6 @@ if [ ! -d "$DATA" ]; then
   exit 0
 fi
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
-cargo build --release -q -p toolkit-mentions --example eval
+cargo build --release -q -p toolkit-mentions --example eval_mentions
 PY=$(scripts/pyenv.sh)
-"$PY" scripts/eval_mentions.py "$CARGO_TARGET_DIR/release/examples/eval" "$DATA"
+"$PY" scripts/eval_mentions.py "$CARGO_TARGET_DIR/release/examples/eval_mentions" "$DATA"

@@ -9,4 +9,4 @@ if [ ! -f "$DATA/orangesum/raw_text_naive.jsonl.zst" ]; then
   echo "eval-normalize: $DATA/orangesum not found, skipping" >&2
   exit 0
 fi
-exec cargo run --release -q -p toolkit-normalize --example eval -- --data "$DATA" "$@"
+exec cargo run --release -q -p toolkit-normalize --example eval_normalize -- --data "$DATA" "$@"

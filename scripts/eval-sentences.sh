@@ -12,7 +12,7 @@ fi
 py="$(scripts/pyenv.sh)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cargo run --quiet --release -p toolkit-sentences --example eval -- "$conllu" --dump "$work/docs.jsonl" \
+cargo run --quiet --release -p toolkit-sentences --example eval_sentences -- "$conllu" --dump "$work/docs.jsonl" \
   > "$work/toolkit.jsonl"
 echo "Documents: $conllu, 10 gold sentences each; A = newline after a sentence without final punctuation, B = always a space."
 echo

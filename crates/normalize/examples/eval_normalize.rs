@@ -1,6 +1,6 @@
 //! Chrome-removal quality on OrangeSum: flattened pages against the authors' extraction.
 //!
-//! cargo run --release -p toolkit-normalize --example eval -- [--data DIR] [--limit N] [--worst K] [--profile-out FILE] [--digest FILE]
+//! cargo run --release -p toolkit-normalize --example eval_normalize -- [--data DIR] [--limit N] [--worst K] [--profile-out FILE] [--digest FILE]
 //!
 //! Reads DIR/orangesum/raw_text_naive.jsonl.zst and DIR/orangesum/parsed.jsonl.zst (DIR defaults
 //! to ../shared/data), joins them by id, learns a chrome profile from all raw pages (first pass),

@@ -8,7 +8,7 @@
 //! A boundary is the code point offset of the end of a sentence, the end of the document excluded.
 //!
 //! ```sh
-//! cargo run --release -p toolkit-sentences --example eval -- \
+//! cargo run --release -p toolkit-sentences --example eval_sentences -- \
 //!     ../shared/data/dev-eval/sentences/fr_sequoia-ud-dev.conllu [--dump docs.jsonl] [--errors]
 //! ```
 //! Prints one JSON object per variant on stdout (and with `--errors`, the misses on stderr).

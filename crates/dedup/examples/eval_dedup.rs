@@ -3,7 +3,7 @@
 //! `docs/benchmarks/dedup.md`.
 //!
 //! ```sh
-//! cargo run --release -p toolkit-dedup --example eval -- ../shared/data/orangesum/parsed.jsonl.zst \
+//! cargo run --release -p toolkit-dedup --example eval_dedup -- ../shared/data/orangesum/parsed.jsonl.zst \
 //!     [--pairs 2000] [--seed 6] [--threshold 0.5] [--shingle 2] [--rows 3]
 //! ```
 //!
