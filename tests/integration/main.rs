@@ -3,4 +3,5 @@
 
 mod export;
 mod fix;
+mod stages;
 mod util;

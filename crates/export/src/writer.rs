@@ -62,7 +62,7 @@ impl Default for WriterOptions {
 }
 
 enum Sink {
-    Parquet(polars::io::parquet::write::BatchedWriter<File>),
+    Parquet(Box<polars::io::parquet::write::BatchedWriter<File>>),
     Csv(polars::io::csv::write::BatchedWriter<File>),
 }
 
@@ -104,7 +104,7 @@ impl<R: Row> TableWriter<R> {
                     .with_statistics(StatisticsOptions::full())
                     .with_key_value_metadata(Some(kv))
                     .batched(&schema)
-                    .map(Sink::Parquet)
+                    .map(|w| Sink::Parquet(Box::new(w)))
             }
             Format::Csv => CsvWriter::new(file)
                 .include_header(true)
