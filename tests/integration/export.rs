@@ -2,19 +2,11 @@
 
 use toolkit_export::{Cell, Date};
 
-use crate::util::{assert_exit, s, table, toolkit};
+use crate::util::{assert_exit, export_samples, s, table, toolkit};
 
 #[test]
 fn samples_give_five_articles_with_their_metadata() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("tables");
-    let run = toolkit(
-        &["export", "data/samples", "-o", out.to_str().unwrap()],
-        b"",
-    );
-    assert_exit(&run, 0);
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("5 articles"), "summary line: {stderr}");
+    let (_dir, out) = export_samples();
     for name in ["articles", "sentences", "mentions", "removed", "errors"] {
         assert!(
             out.join(format!("{name}.parquet")).is_file(),
@@ -193,13 +185,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn no_half_written_table_is_left_under_a_final_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("tables");
-    let run = toolkit(
-        &["export", "data/samples", "-o", out.to_str().unwrap()],
-        b"",
-    );
-    assert_exit(&run, 0);
+    let (_dir, out) = export_samples();
     let leftovers: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -6,7 +6,7 @@ use std::io::BufRead;
 use serde_json::{json, Value};
 use toolkit_export::Cell;
 
-use crate::util::{assert_exit, s, table, toolkit};
+use crate::util::{assert_exit, export_samples, s, table, toolkit};
 
 fn jsonl(out: &[u8]) -> Vec<Value> {
     out.lines()
@@ -131,15 +131,7 @@ fn sentences_and_mentions_jsonl_use_code_point_offsets() {
 
 #[test]
 fn export_fills_sentences_mentions_and_removed_consistently() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("tables");
-    assert_exit(
-        &toolkit(
-            &["export", "data/samples", "-o", out.to_str().unwrap()],
-            b"",
-        ),
-        0,
-    );
+    let (_dir, out) = export_samples();
     let articles = table(&out, "articles");
     let sentences = table(&out, "sentences");
     let mentions = table(&out, "mentions");

@@ -66,3 +66,18 @@ pub fn s(cell: &Cell) -> Option<&str> {
         other => panic!("not a string: {other:?}"),
     }
 }
+
+/// Runs `toolkit export data/samples -o TMP/tables` (exit 0 expected) and returns the folder, kept alive
+/// by the returned guard.
+pub fn export_samples() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tables");
+    let run = toolkit(
+        &["export", "data/samples", "-o", out.to_str().unwrap()],
+        b"",
+    );
+    assert_exit(&run, 0);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("5 articles"), "summary line: {stderr}");
+    (dir, out)
+}
