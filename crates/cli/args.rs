@@ -73,6 +73,13 @@ pub struct ExportArgs {
     /// Table format.
     #[arg(long, value_enum, default_value_t = TableFormatArg::Parquet)]
     pub format: TableFormatArg,
+    /// CSV for spreadsheets: put a `'` before text cells starting with =, +, -, @, tab or carriage
+    /// return so that Excel and LibreOffice do not run them as formulas. Parquet is never altered.
+    #[arg(long)]
+    pub csv_safe: bool,
+    /// Replace the tables an earlier run left in the output folder (refused without it).
+    #[arg(long)]
+    pub force: bool,
     /// Input settings.
     #[command(flatten)]
     pub input: InputArgs,

@@ -3,5 +3,6 @@
 
 mod export;
 mod fix;
+mod hostile;
 mod stages;
 mod util;

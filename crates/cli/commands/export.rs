@@ -35,9 +35,11 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Status> {
         out_dir: args.output.clone(),
         writer: WriterOptions {
             format,
+            csv_safe: args.csv_safe,
             ..WriterOptions::default()
         },
         save_chrome_profile: args.clean.save_chrome_profile.clone(),
+        replace: args.force,
     };
     let inputs: Vec<Input> = args
         .inputs

@@ -6,11 +6,22 @@ use crate::rows::{Row, Value};
 use crate::schema::{ColumnDef, ColumnType};
 
 /// How list columns are laid out: natively (Parquet) or as one JSON array per cell (CSV, which has no
-/// list type).
+/// list type); `JsonSafe` is CSV whose text cells cannot start a spreadsheet formula.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ListLayout {
     Native,
     Json,
+    JsonSafe,
+}
+
+/// A text cell as written with `--csv-safe`: a `'` is put before a cell that starts with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return, so that Excel and LibreOffice show it as text instead of running it
+/// as a formula (the OWASP recommendation for CSV injection).
+pub fn csv_safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
 }
 
 /// The polars schema of a table.
@@ -30,7 +41,7 @@ fn dtype(ty: ColumnType, lists: ListLayout) -> DataType {
         ColumnType::Date => DataType::Date,
         ColumnType::ListUtf8 => match lists {
             ListLayout::Native => DataType::List(Box::new(DataType::String)),
-            ListLayout::Json => DataType::String,
+            ListLayout::Json | ListLayout::JsonSafe => DataType::String,
         },
     }
 }
@@ -64,7 +75,8 @@ fn build_column<R: Row>(
         ColumnType::Utf8 => StringChunked::from_iter_options(
             name,
             rows.iter().map(|r| match r.value(i) {
-                Value::Str(s) => s,
+                Value::Str(s) if lists == ListLayout::JsonSafe => s.map(csv_safe_cell),
+                Value::Str(s) => s.map(std::borrow::Cow::Borrowed),
                 other => unreachable!("{other:?} in a string column"),
             }),
         )
@@ -111,7 +123,7 @@ fn build_column<R: Row>(
                 }
                 b.finish().into_series()
             }
-            ListLayout::Json => {
+            ListLayout::Json | ListLayout::JsonSafe => {
                 StringChunked::from_iter_values(name, rows.iter().map(|r| json_array(list(r, i))))
                     .into_series()
             }
@@ -148,6 +160,16 @@ fn json_array(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_cells_are_defused() {
+        for cell in ["=1+1", "+33 1", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_safe_cell(cell), format!("'{cell}"));
+        }
+        for cell in ["", "Les ministres", "1-2", "'déjà"] {
+            assert_eq!(csv_safe_cell(cell), cell);
+        }
+    }
 
     #[test]
     fn json_arrays_escape() {

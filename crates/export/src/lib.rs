@@ -37,7 +37,8 @@ mod schema;
 mod writer;
 
 pub use error::Error;
+pub use frame::csv_safe_cell;
 pub use read::{read_parquet, Cell, TableData};
 pub use rows::{ArticleRow, Date, ErrorRow, MentionRow, RemovedRow, Row, SentenceRow, Value};
 pub use schema::{schema_markdown, ColumnDef, ColumnType, Table, SCHEMA_VERSION};
-pub use writer::{Format, TableWriter, WriterOptions};
+pub use writer::{Completed, Format, TableWriter, WriterOptions};

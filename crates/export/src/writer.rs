@@ -47,6 +47,10 @@ impl FromStr for Format {
 pub struct WriterOptions {
     /// Output format.
     pub format: Format,
+    /// CSV only: put a `'` before every text cell that starts with `=`, `+`, `-`, `@`, a tab or a
+    /// carriage return, so that spreadsheets do not run scraped text as formulas. Parquet is never
+    /// altered.
+    pub csv_safe: bool,
     /// Rows are buffered until their estimated size reaches this many bytes, then written as one Parquet
     /// row group (or one CSV chunk). This bounds memory whatever the corpus size.
     pub row_group_bytes: usize,
@@ -56,6 +60,7 @@ impl Default for WriterOptions {
     fn default() -> Self {
         WriterOptions {
             format: Format::Parquet,
+            csv_safe: false,
             row_group_bytes: 64 << 20,
         }
     }
@@ -90,6 +95,7 @@ impl<R: Row> TableWriter<R> {
         let file = File::create(&tmp_path).map_err(|e| Error::io(&tmp_path, e))?;
         let layout = match options.format {
             Format::Parquet => ListLayout::Native,
+            Format::Csv if options.csv_safe => ListLayout::JsonSafe,
             Format::Csv => ListLayout::Json,
         };
         let schema = polars_schema(R::TABLE.columns(), layout);
@@ -161,7 +167,14 @@ impl<R: Row> TableWriter<R> {
 
     /// Writes what is left, completes the file, syncs it and renames it to its final name, which it
     /// returns.
-    pub fn finish(mut self) -> Result<PathBuf, Error> {
+    pub fn finish(self) -> Result<PathBuf, Error> {
+        self.complete()?.commit()
+    }
+
+    /// Writes what is left and completes and syncs the temporary file, without renaming it yet: commit
+    /// several completed tables together so that a folder never holds a mix of old and new tables when
+    /// one of them fails.
+    pub fn complete(mut self) -> Result<Completed, Error> {
         self.flush()?;
         let tmp = self.tmp_path.clone();
         match self.sink.take() {
@@ -175,11 +188,15 @@ impl<R: Row> TableWriter<R> {
         }
         // The writers own the file (unbuffered, so every write error surfaced above); sync it before
         // the rename so that the final name never points at data still in flight.
-        File::open(&tmp)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, &self.final_path).map_err(|e| Error::io(&self.final_path, e))?;
-        Ok(self.final_path.clone())
+        if let Err(e) = File::open(&tmp).and_then(|f| f.sync_all()) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(Error::io(&tmp, e));
+        }
+        Ok(Completed {
+            tmp,
+            final_path: self.final_path.clone(),
+            committed: false,
+        })
     }
 
     /// The name the table gets when finished.
@@ -194,6 +211,32 @@ impl<R: Row> Drop for TableWriter<R> {
             // Not finished: an error or a panic unwound through here. Leave nothing behind.
             self.sink = None;
             let _ = std::fs::remove_file(&self.tmp_path);
+        }
+    }
+}
+
+/// A complete table under its temporary name, waiting for [`Completed::commit`]. Dropped without a
+/// commit, it deletes its file.
+#[derive(Debug)]
+pub struct Completed {
+    tmp: PathBuf,
+    final_path: PathBuf,
+    committed: bool,
+}
+
+impl Completed {
+    /// Renames the table to its final name (replacing an older table of that name) and returns it.
+    pub fn commit(mut self) -> Result<PathBuf, Error> {
+        std::fs::rename(&self.tmp, &self.final_path).map_err(|e| Error::io(&self.final_path, e))?;
+        self.committed = true;
+        Ok(self.final_path.clone())
+    }
+}
+
+impl Drop for Completed {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
         }
     }
 }

@@ -18,6 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         out_dir,
         writer: Default::default(),
         save_chrome_profile: None,
+        replace: true,
     };
     let summary = pipeline.export(vec![Input::from(input.as_str())], &options, &NoProgress)?;
     let s = &summary.stats;

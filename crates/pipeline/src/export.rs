@@ -24,6 +24,9 @@ pub struct ExportOptions {
     pub writer: WriterOptions,
     /// Where to save the chrome profile learned from the inputs, if anywhere.
     pub save_chrome_profile: Option<PathBuf>,
+    /// Replace the tables an earlier run left in `out_dir` (without it such a folder is refused). The
+    /// five new tables replace the old ones together, once all five are complete.
+    pub replace: bool,
 }
 
 /// What an export run wrote.
@@ -126,7 +129,7 @@ impl Writers {
     /// Completes every table; each is renamed into place only once it is complete.
     fn finish(self) -> Result<Vec<PathBuf>, Error> {
         let articles = match self.articles {
-            ArticleSink::Direct(table) => table.finish()?,
+            ArticleSink::Direct(table) => table.complete()?,
             ArticleSink::Dedup {
                 mut table,
                 spill,
@@ -145,16 +148,18 @@ impl Writers {
                     }
                     table.push(row)?;
                 }
-                table.finish()?
+                table.complete()?
             }
         };
-        Ok(vec![
+        let completed = [
             articles,
-            self.sentences.finish()?,
-            self.mentions.finish()?,
-            self.removed.finish()?,
-            self.errors.finish()?,
-        ])
+            self.sentences.complete()?,
+            self.mentions.complete()?,
+            self.removed.complete()?,
+            self.errors.complete()?,
+        ];
+        // Every table is complete and synced: only now do they replace the old ones, together.
+        completed.into_iter().map(|c| Ok(c.commit()?)).collect()
     }
 }
 
@@ -175,6 +180,14 @@ impl Pipeline {
             path: options.out_dir.clone(),
             source,
         })?;
+        let existing = existing_tables(&options.out_dir);
+        if !existing.is_empty() && !options.replace {
+            return Err(Error::Config(format!(
+                "{} already holds tables ({}); use --force to replace them",
+                options.out_dir.display(),
+                existing.join(", ")
+            )));
+        }
         let total_bytes = known_total_bytes(&inputs);
         let (normalizer, learned) = self.corpus_normalizer(&inputs)?;
         if let (Some(path), Some(profile)) = (&options.save_chrome_profile, &learned) {
@@ -206,6 +219,20 @@ fn save_profile(path: &Path, profile: &ChromeProfile) -> Result<(), Error> {
     let file = std::fs::File::create(&tmp).map_err(io)?;
     profile.to_writer(std::io::BufWriter::new(file))?;
     std::fs::rename(&tmp, path).map_err(io)
+}
+
+/// The table files (any format) already in `dir`.
+fn existing_tables(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for table in toolkit_export::Table::ALL {
+        for format in [toolkit_export::Format::Parquet, toolkit_export::Format::Csv] {
+            let name = format!("{}.{}", table.name(), format.extension());
+            if dir.join(&name).exists() {
+                found.push(name);
+            }
+        }
+    }
+    found
 }
 
 /// The total size of the inputs when it can be known cheaply: every input is an uncompressed regular file.

@@ -16,6 +16,7 @@
 //!     out_dir: dir.path().join("tables"),
 //!     writer: Default::default(),
 //!     save_chrome_profile: None,
+//!     replace: false,
 //! };
 //! let summary = pipeline.export(vec![Input::Path(scrape)], &options, &NoProgress)?;
 //! assert_eq!(summary.stats.documents, 1);
