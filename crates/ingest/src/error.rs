@@ -32,6 +32,9 @@ pub enum ErrorKind {
     },
     /// A gzip or zstd stream is truncated or corrupt.
     Decompress,
+    /// A gzip or zstd input decompressed to more bytes than allowed, or expanded faster than the
+    /// allowed ratio (a decompression bomb); the cause says which limit was hit.
+    DecompressionBomb,
     /// A format name that is not `auto`, `text`, `jsonl`, `csv` or `html`.
     UnknownFormat {
         /// The name given.
@@ -53,6 +56,7 @@ impl ErrorKind {
             ErrorKind::Csv => "csv",
             ErrorKind::MissingField { .. } => "missing_field",
             ErrorKind::Decompress => "decompress",
+            ErrorKind::DecompressionBomb => "decompression_bomb",
             ErrorKind::UnknownFormat { .. } => "unknown_format",
         }
     }
@@ -73,6 +77,9 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Csv => f.write_str("invalid CSV record"),
             ErrorKind::MissingField { field } => write!(f, "record has no text field {field:?}"),
             ErrorKind::Decompress => f.write_str("corrupt or truncated compressed stream"),
+            ErrorKind::DecompressionBomb => {
+                f.write_str("compressed input expands beyond the configured limits")
+            }
             ErrorKind::UnknownFormat { name } => {
                 write!(
                     f,

@@ -49,4 +49,7 @@ pub use crate::error::{Error, ErrorKind};
 pub use crate::fix::Fixed;
 pub use crate::ingester::{Ingester, IngesterBuilder};
 pub use crate::input::{Body, FieldNames, Format, Input, Record};
-pub use crate::reader::{Reader, ReaderBuilder, DEFAULT_MAX_DOC_BYTES};
+pub use crate::reader::{
+    Reader, ReaderBuilder, DEFAULT_MAX_DOC_BYTES, DEFAULT_MAX_EXPANSION_RATIO,
+    DEFAULT_MAX_INPUT_BYTES,
+};

@@ -2,7 +2,9 @@
 //!
 //! Directories are walked depth-first with each level sorted by name (hidden entries skipped).
 //! Compression (gzip, zstd) is recognised by magic bytes. JSON Lines and CSV files are read one record
-//! at a time, and no document is read past `max_doc_bytes + 1` bytes.
+//! at a time, and no document is read past `max_doc_bytes + 1` bytes. Compressed inputs are
+//! counted while they stream (compressed bytes in, decompressed bytes out) and stopped with a
+//! `decompression_bomb` error once they pass `max_input_bytes` or `max_expansion_ratio`.
 
 use std::collections::{HashSet, VecDeque};
 use std::fs::File;
@@ -19,6 +21,13 @@ type Source = Box<dyn BufRead + Send>;
 const BUF: usize = 64 * 1024;
 /// Default `max_doc_bytes`: 64 MiB.
 pub const DEFAULT_MAX_DOC_BYTES: u64 = 64 * 1024 * 1024;
+/// Default `max_input_bytes`: 4 GiB decompressed per compressed input.
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+/// Default `max_expansion_ratio`: 200 decompressed bytes per compressed byte.
+pub const DEFAULT_MAX_EXPANSION_RATIO: f64 = 200.0;
+/// The expansion ratio is only checked once this many bytes (1 MiB) have been decompressed, so
+/// small, very repetitive files are not refused.
+const RATIO_MIN_BYTES: u64 = 1024 * 1024;
 
 /// Builds a [`Reader`].
 #[derive(Debug, Clone)]
@@ -26,6 +35,8 @@ pub struct ReaderBuilder {
     format: Format,
     fields: FieldNames,
     max_doc_bytes: u64,
+    max_input_bytes: u64,
+    max_expansion_ratio: f64,
     follow_links: bool,
 }
 
@@ -36,12 +47,15 @@ impl Default for ReaderBuilder {
 }
 
 impl ReaderBuilder {
-    /// Auto format, default field names, 64 MiB per document, symbolic links not followed in walks.
+    /// Auto format, default field names, 64 MiB per document, 4 GiB decompressed and an expansion
+    /// ratio of 200 per compressed input, symbolic links not followed in walks.
     pub fn new() -> ReaderBuilder {
         ReaderBuilder {
             format: Format::Auto,
             fields: FieldNames::default(),
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
+            max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+            max_expansion_ratio: DEFAULT_MAX_EXPANSION_RATIO,
             follow_links: false,
         }
     }
@@ -62,6 +76,27 @@ impl ReaderBuilder {
     /// Larger ones give an error of kind `too_large`.
     pub fn max_doc_bytes(&mut self, bytes: u64) -> &mut ReaderBuilder {
         self.max_doc_bytes = bytes;
+        self
+    }
+
+    /// The most bytes one gzip or zstd input (file or stdin) may decompress to (default 4 GiB,
+    /// [`DEFAULT_MAX_INPUT_BYTES`]). Past it, reading that input stops with an error of kind
+    /// `decompression_bomb` (records already read from it are kept) and the reader goes on with the
+    /// next input. Counted while streaming, so memory never grows with the input. Uncompressed
+    /// inputs are not limited by this (only by `max_doc_bytes` per document).
+    pub fn max_input_bytes(&mut self, bytes: u64) -> &mut ReaderBuilder {
+        self.max_input_bytes = bytes;
+        self
+    }
+
+    /// The largest expansion ratio (decompressed bytes / compressed bytes read so far) allowed for
+    /// a gzip or zstd input, checked continuously once 1 MiB has been decompressed (default 200,
+    /// [`DEFAULT_MAX_EXPANSION_RATIO`]; gzip of ordinary text is about 3–10×, zstd `--long` about
+    /// 5–20×, a bomb of zeros about 1000× or more). Past it, reading that input stops with an error
+    /// of kind `decompression_bomb` and the reader goes on with the next input.
+    /// `f64::INFINITY` (or NaN) disables the check.
+    pub fn max_expansion_ratio(&mut self, ratio: f64) -> &mut ReaderBuilder {
+        self.max_expansion_ratio = ratio;
         self
     }
 
@@ -226,34 +261,36 @@ impl Reader {
     fn open_source(&self, src: Source, shown: String, name: &str) -> Result<Opened, Error> {
         let at = |e: Error| e.at(&shown, None);
         let (magic, src) = peek(src, 4).map_err(|e| at(Error::io(e)))?;
+        let packed = Arc::new(AtomicU64::new(0));
+        let guard = |inner: Box<dyn Read + Send>| -> Source {
+            Box::new(BufReader::with_capacity(
+                BUF,
+                BombGuard {
+                    inner,
+                    packed: Arc::clone(&packed),
+                    unpacked: 0,
+                    max_bytes: self.config.max_input_bytes,
+                    max_ratio: self.config.max_expansion_ratio,
+                },
+            ))
+        };
+        let counted = |inner: Source| CountingRead {
+            inner,
+            packed: Arc::clone(&packed),
+        };
         let (src, compressed, name): (Source, bool, &str) = if magic.starts_with(&[0x1F, 0x8B]) {
-            let gz = flate2::read::MultiGzDecoder::new(src);
-            (
-                Box::new(BufReader::with_capacity(BUF, gz)),
-                true,
-                strip_ext(name),
-            )
+            let gz = flate2::bufread::MultiGzDecoder::new(counted(src));
+            (guard(Box::new(gz)), true, strip_ext(name))
         } else if magic.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
-            let mut zst = zstd::stream::read::Decoder::with_buffer(src)
+            let mut zst = zstd::stream::read::Decoder::with_buffer(counted(src))
                 .map_err(|e| at(Error::new(ErrorKind::Decompress).with_cause(e)))?;
             zst.window_log_max(31)
                 .map_err(|e| at(Error::new(ErrorKind::Decompress).with_cause(e)))?;
-            (
-                Box::new(BufReader::with_capacity(BUF, zst)),
-                true,
-                strip_ext(name),
-            )
+            (guard(Box::new(zst)), true, strip_ext(name))
         } else {
             (src, false, name)
         };
-        let io_err = move |e: io::Error| {
-            let kind = if compressed {
-                ErrorKind::Decompress
-            } else {
-                ErrorKind::Io
-            };
-            Error::new(kind).with_cause(e)
-        };
+        let io_err = move |e: io::Error| read_error(e, compressed);
         let (head, src) = peek(src, BUF).map_err(|e| at(io_err(e)))?;
         let format = match self.config.format {
             Format::Auto => sniff(name, &head),
@@ -267,11 +304,7 @@ impl Reader {
                 index: 0,
                 fields: self.config.fields.clone(),
                 cap,
-                io_err: if compressed {
-                    ErrorKind::Decompress
-                } else {
-                    ErrorKind::Io
-                },
+                compressed,
                 done: false,
                 line: Vec::new(),
             })))),
@@ -291,6 +324,106 @@ impl Reader {
                 Ok(Opened::Record(Record::from_bytes(shown, bytes)))
             }
         }
+    }
+}
+
+/// The error for a failed read: `decompression_bomb` when a [`BombGuard`] stopped it, else
+/// `decompress` for compressed inputs and `io` for plain ones.
+fn read_error(e: io::Error, compressed: bool) -> Error {
+    let kind = if e.get_ref().is_some_and(|i| i.is::<Bomb>()) {
+        ErrorKind::DecompressionBomb
+    } else if compressed {
+        ErrorKind::Decompress
+    } else {
+        ErrorKind::Io
+    };
+    Error::new(kind).with_cause(e)
+}
+
+/// The compressed side of an input: counts the bytes the decoder consumes into `packed`.
+struct CountingRead {
+    inner: Source,
+    packed: Arc<AtomicU64>,
+}
+
+impl Read for CountingRead {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.packed.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl BufRead for CountingRead {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.inner.consume(amt);
+        self.packed.fetch_add(amt as u64, Ordering::Relaxed);
+    }
+}
+
+/// Why a compressed input was stopped (the cause of a `decompression_bomb` error).
+#[derive(Debug, thiserror::Error)]
+enum Bomb {
+    #[error("decompressed more than {limit} bytes")]
+    TooManyBytes { limit: u64 },
+    #[error("expansion ratio {ratio:.0} (after {unpacked} bytes) exceeds the limit of {limit}")]
+    Ratio {
+        ratio: f64,
+        unpacked: u64,
+        limit: f64,
+    },
+}
+
+/// The decompressed side of an input: counts bytes out and fails, while streaming, once they pass
+/// `max_bytes` or once `unpacked / packed` passes `max_ratio` (after [`RATIO_MIN_BYTES`]).
+/// Once tripped it keeps failing, so no caller can read past the limit.
+struct BombGuard {
+    inner: Box<dyn Read + Send>,
+    packed: Arc<AtomicU64>,
+    unpacked: u64,
+    max_bytes: u64,
+    max_ratio: f64,
+}
+
+impl BombGuard {
+    fn check(&self) -> Result<(), Bomb> {
+        if self.unpacked > self.max_bytes {
+            return Err(Bomb::TooManyBytes {
+                limit: self.max_bytes,
+            });
+        }
+        if self.unpacked >= RATIO_MIN_BYTES {
+            let packed = self.packed.load(Ordering::Relaxed).max(1);
+            let ratio = self.unpacked as f64 / packed as f64;
+            if ratio > self.max_ratio {
+                return Err(Bomb::Ratio {
+                    ratio,
+                    unpacked: self.unpacked,
+                    limit: self.max_ratio,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Read for BombGuard {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.check().map_err(io::Error::other)?;
+        // Never hand out more than one byte past the limit, so a small cap holds exactly.
+        let room = self
+            .max_bytes
+            .saturating_sub(self.unpacked)
+            .saturating_add(1);
+        let len = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..len])?;
+        self.unpacked += n as u64;
+        self.check().map_err(io::Error::other)?;
+        Ok(n)
     }
 }
 
@@ -372,7 +505,7 @@ struct JsonlStream {
     index: u64,
     fields: FieldNames,
     cap: u64,
-    io_err: ErrorKind,
+    compressed: bool,
     done: bool,
     line: Vec<u8>,
 }
@@ -441,7 +574,7 @@ impl JsonlStream {
             match read {
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(err(Error::new(self.io_err.clone()).with_cause(e))));
+                    return Some(Err(err(read_error(e, self.compressed))));
                 }
                 Ok(Line::Eof) => self.done = true,
                 Ok(Line::TooLong) => {
@@ -546,7 +679,15 @@ impl CsvStream {
             .from_reader(inner);
         let headers = csv
             .byte_headers()
-            .map_err(|e| Error::new(ErrorKind::Csv).with_cause(e).at(&shown, None))?
+            .map_err(|e| {
+                let kind = match e.kind() {
+                    csv::ErrorKind::Io(io) if io.get_ref().is_some_and(|i| i.is::<Bomb>()) => {
+                        ErrorKind::DecompressionBomb
+                    }
+                    _ => ErrorKind::Csv,
+                };
+                Error::new(kind).with_cause(e).at(&shown, None)
+            })?
             .clone();
         let find = |name: &str| {
             headers.iter().position(|h| {
@@ -620,11 +761,11 @@ impl CsvStream {
             Err(e) => match e.kind() {
                 csv::ErrorKind::Io(io) => {
                     self.done = true;
-                    let too_large = io
-                        .get_ref()
-                        .is_some_and(|inner| inner.is::<RecordTooLarge>());
-                    let kind = if too_large {
+                    let inner = io.get_ref();
+                    let kind = if inner.is_some_and(|i| i.is::<RecordTooLarge>()) {
                         ErrorKind::TooLarge { limit: self.cap }
+                    } else if inner.is_some_and(|i| i.is::<Bomb>()) {
+                        ErrorKind::DecompressionBomb
                     } else if self.compressed {
                         ErrorKind::Decompress
                     } else {
@@ -638,5 +779,70 @@ impl CsvStream {
                 }
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// Opens `bytes` the way stdin is opened (a stream with no name) and returns the first item.
+    fn open_stream(builder: &ReaderBuilder, bytes: Vec<u8>) -> Result<Opened, Error> {
+        let reader = builder.build(Vec::new());
+        let src: Source = Box::new(BufReader::new(Cursor::new(bytes)));
+        reader.open_source(src, "-".into(), "")
+    }
+
+    #[test]
+    fn stdin_like_stream_bomb_is_stopped() {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let chunk = vec![0u8; 1 << 20];
+        for _ in 0..8 {
+            gz.write_all(&chunk).unwrap();
+        }
+        let bomb = gz.finish().unwrap();
+        let err = match open_stream(&ReaderBuilder::new(), bomb.clone()) {
+            Err(e) => e,
+            Ok(_) => panic!("bomb accepted"),
+        };
+        assert_eq!(err.kind().as_str(), "decompression_bomb");
+        assert_eq!(err.source_path.as_deref(), Some("-"));
+        assert!(
+            err.message().contains("expansion ratio"),
+            "{}",
+            err.message()
+        );
+        // With the ratio check off and room for it, the same stream is an ordinary document.
+        let opened = open_stream(
+            ReaderBuilder::new().max_expansion_ratio(f64::INFINITY),
+            bomb,
+        );
+        assert!(matches!(opened, Ok(Opened::Record(r)) if r.body.len() == 8 << 20));
+    }
+
+    #[test]
+    fn guard_holds_an_exact_byte_cap() {
+        let packed = Arc::new(AtomicU64::new(1));
+        let mut guard = BombGuard {
+            inner: Box::new(Cursor::new(vec![b'a'; 100])),
+            packed,
+            unpacked: 0,
+            max_bytes: 100,
+            max_ratio: f64::INFINITY,
+        };
+        let mut out = Vec::new();
+        assert_eq!(guard.read_to_end(&mut out).unwrap(), 100);
+        let mut guard = BombGuard {
+            inner: Box::new(Cursor::new(vec![b'a'; 101])),
+            packed: Arc::new(AtomicU64::new(1)),
+            unpacked: 0,
+            max_bytes: 100,
+            max_ratio: f64::INFINITY,
+        };
+        let err = guard.read_to_end(&mut Vec::new()).unwrap_err();
+        assert!(err.get_ref().is_some_and(|e| e.is::<Bomb>()));
+        // Tripped guards keep failing.
+        assert!(guard.read(&mut [0; 8]).is_err());
     }
 }

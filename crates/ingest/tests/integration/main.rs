@@ -2,6 +2,7 @@
 #![allow(clippy::print_stderr)]
 
 mod bad_input;
+mod bombs;
 mod encodings;
 mod formats;
 mod html;
