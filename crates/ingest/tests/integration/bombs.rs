@@ -8,9 +8,10 @@ use toolkit_ingest::{Input, ReaderBuilder};
 
 const MIB: usize = 1 << 20;
 
-/// `mib` MiB of zeros, compressed while streaming (the zeros never exist in memory at once).
+/// `mib` MiB of zeros, compressed while streaming (the zeros never exist in memory at once), at the best
+/// level as a real bomb would be (the fast level of the zlib-rs backend only reaches ~100×).
 fn gzip_zeros(mib: usize) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     let chunk = vec![0u8; MIB];
     for _ in 0..mib {
         e.write_all(&chunk).unwrap();
