@@ -804,7 +804,11 @@ mod tests {
             gz.write_all(&chunk).unwrap();
         }
         let bomb = gz.finish().unwrap();
-        assert!(bomb.len() * 400 < 16 << 20, "zeros compress {}×", (16 << 20) / bomb.len());
+        assert!(
+            bomb.len() * 400 < 16 << 20,
+            "zeros compress {}×",
+            (16 << 20) / bomb.len()
+        );
         let err = match open_stream(&ReaderBuilder::new(), bomb.clone()) {
             Err(e) => e,
             Ok(_) => panic!("bomb accepted"),
