@@ -53,6 +53,12 @@ pub struct InputArgs {
     /// Largest document accepted, in bytes; a larger one becomes a row in the errors table.
     #[arg(long, default_value_t = 64 << 20, value_name = "BYTES")]
     pub max_doc_bytes: u64,
+    /// Largest decompressed size of one gzip/zstd input, in bytes (decompression-bomb guard).
+    #[arg(long, default_value_t = 4 << 30, value_name = "BYTES")]
+    pub max_input_bytes: u64,
+    /// Largest expansion ratio (decompressed / compressed) of a gzip/zstd input (decompression-bomb guard).
+    #[arg(long, default_value_t = 200.0, value_name = "X")]
+    pub max_expansion_ratio: f64,
     /// Follow symbolic links when walking directories.
     #[arg(long)]
     pub follow_links: bool,

@@ -197,3 +197,77 @@ fn clean_never_writes_outside_the_output_folder() {
     );
     assert_exit(&run, 2);
 }
+
+#[cfg(unix)]
+#[test]
+fn clean_refuses_to_write_through_a_symlink_in_the_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(input.join("sub")).unwrap();
+    std::fs::write(
+        input.join("sub/a.txt"),
+        "Le gouvernement a annoncé un plan.",
+    )
+    .unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("sub")).unwrap();
+    let run = toolkit(
+        &[
+            "clean",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_exit(&run, 2);
+    assert!(String::from_utf8_lossy(&run.stderr).contains("symbolic link"));
+    assert_eq!(
+        std::fs::read_dir(&elsewhere).unwrap().count(),
+        0,
+        "wrote through the link"
+    );
+}
+
+#[test]
+fn a_decompression_bomb_is_an_error_row_and_the_run_goes_on() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    for _ in 0..4 {
+        gz.write_all(&vec![b' '; 1 << 20]).unwrap();
+    }
+    std::fs::write(input.join("a_bomb.txt.gz"), gz.finish().unwrap()).unwrap();
+    std::fs::write(
+        input.join("b_good.txt"),
+        "Le gouvernement a annoncé un plan.",
+    )
+    .unwrap();
+    let out = dir.path().join("tables");
+    let run = toolkit(
+        &[
+            "export",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--max-input-bytes",
+            "1000000",
+        ],
+        b"",
+    );
+    assert_exit(&run, 1);
+    let errors = crate::util::table(&out, "errors");
+    let kinds: Vec<&str> = errors
+        .column("kind")
+        .unwrap()
+        .into_iter()
+        .map(|c| crate::util::s(c).unwrap())
+        .collect();
+    assert_eq!(kinds, ["decompression_bomb"]);
+    assert_eq!(crate::util::table(&out, "articles").rows.len(), 1);
+}

@@ -62,6 +62,7 @@ pub fn pipeline_builder(
         .input_format(format)
         .fields(fields)
         .max_doc_bytes(input.max_doc_bytes)
+        .decompression_caps(input.max_input_bytes, input.max_expansion_ratio)
         .follow_links(input.follow_links)
         .jobs(input.jobs.unwrap_or(0))
         .normalize(normalizer(clean)?)

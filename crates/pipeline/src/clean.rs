@@ -124,7 +124,7 @@ impl Pipeline {
                             a.source_path
                         )));
                     }
-                    write_file(&path, &a.text)?;
+                    write_file(&path, &a.text, &out_canon)?;
                     written.push(path);
                 }
                 Err(e) => errors.push(e),
@@ -169,14 +169,29 @@ impl Pipeline {
     }
 }
 
-/// Writes `text` to `path` through a temporary file and a rename.
-fn write_file(path: &Path, text: &str) -> Result<(), Error> {
+/// Writes `text` to `path` through a temporary file and a rename. `out_canon` is the canonical output
+/// folder: a symbolic link already inside it that points elsewhere is refused, so nothing is ever
+/// written outside the folder.
+fn write_file(path: &Path, text: &str, out_canon: &Path) -> Result<(), Error> {
     let io = |source| Error::OutputDir {
         path: path.to_path_buf(),
         source,
     };
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(io)?;
+        let real = parent.canonicalize().map_err(io)?;
+        if !real.starts_with(out_canon) {
+            return Err(Error::Config(format!(
+                "{} leads outside the output folder (through a symbolic link); refusing to write",
+                path.display()
+            )));
+        }
+    }
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Error::Config(format!(
+            "{} is a symbolic link; refusing to write through it",
+            path.display()
+        )));
     }
     let tmp = path.with_extension(format!("txt.{}.tmp", std::process::id()));
     std::fs::write(&tmp, text).map_err(io)?;

@@ -18,6 +18,8 @@ pub struct PipelineBuilder {
     pub(crate) input_format: InputFormat,
     pub(crate) fields: FieldNames,
     pub(crate) max_doc_bytes: u64,
+    pub(crate) max_input_bytes: u64,
+    pub(crate) max_expansion_ratio: f64,
     pub(crate) follow_links: bool,
     pub(crate) language_hint: Option<String>,
     pub(crate) jobs: usize,
@@ -43,6 +45,8 @@ impl PipelineBuilder {
             input_format: InputFormat::Auto,
             fields: FieldNames::default(),
             max_doc_bytes: 64 << 20,
+            max_input_bytes: toolkit_ingest::DEFAULT_MAX_INPUT_BYTES,
+            max_expansion_ratio: toolkit_ingest::DEFAULT_MAX_EXPANSION_RATIO,
             follow_links: false,
             language_hint: Some("fr".into()),
             jobs: 0,
@@ -105,6 +109,15 @@ impl PipelineBuilder {
     /// Largest document accepted, in bytes; a larger one becomes an `errors` row.
     pub fn max_doc_bytes(mut self, bytes: u64) -> Self {
         self.max_doc_bytes = bytes;
+        self
+    }
+
+    /// Decompression-bomb guards: the most decompressed bytes one gzip/zstd input may give, and the
+    /// largest expansion ratio (decompressed / compressed) allowed; an input past either is an
+    /// `errors` row (`decompression_bomb`).
+    pub fn decompression_caps(mut self, max_input_bytes: u64, max_expansion_ratio: f64) -> Self {
+        self.max_input_bytes = max_input_bytes;
+        self.max_expansion_ratio = max_expansion_ratio;
         self
     }
 
@@ -217,6 +230,8 @@ impl Pipeline {
             .format(s.input_format)
             .fields(s.fields.clone())
             .max_doc_bytes(s.max_doc_bytes)
+            .max_input_bytes(s.max_input_bytes)
+            .max_expansion_ratio(s.max_expansion_ratio)
             .follow_links(s.follow_links)
             .build(inputs)
     }
