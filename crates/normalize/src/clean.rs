@@ -26,13 +26,21 @@ struct Scratch {
     key: String,
     kept: Vec<usize>,
     repeats: RepeatDetector,
+    /// The clean text being built; copied into an exact-size `String` at the end.
+    text: String,
+    /// The removals being built; moved into an exact-size `Vec` at the end.
+    removed: Vec<Removal>,
 }
 
 impl Scratch {
     /// Drops buffers that grew very large on a huge document, so that a thread does not keep
     /// them for ever.
     fn shrink(&mut self) {
-        if self.units.capacity() > 1 << 16 || self.repeats.heavy() {
+        if self.units.capacity() > 1 << 16
+            || self.repeats.heavy()
+            || self.text.capacity() > 1 << 22
+            || self.removed.capacity() > 1 << 16
+        {
             *self = Scratch::default();
         }
     }
@@ -260,6 +268,8 @@ impl Normalizer {
             key,
             kept,
             repeats,
+            text: clean_text,
+            removed,
         } = scratch;
         units.clear();
         // 1. Units, with rules and learned chrome looked up line by line.
@@ -380,25 +390,26 @@ impl Normalizer {
         }
 
         // 6. Output and audit. Code-point offsets are counted only up to the removed units.
-        let mut out = Cleaned {
-            text: String::with_capacity(text.len()),
-            removed: Vec::with_capacity(units.iter().filter(|u| u.why.is_some()).count()),
-            n_paragraphs: 0,
-        };
+        // Text and removals are built in reused buffers, then copied to exact-size ones: the
+        // result holds no spare capacity, and the many small `Removal` strings are allocated
+        // before the two large blocks (cheaper for the system allocator).
+        clean_text.clear();
+        removed.clear();
+        let mut n_paragraphs = 0;
         let (mut byte_pos, mut char_pos) = (0, 0);
         for u in units.iter() {
             let piece = &text[u.start..u.end];
             match u.why {
                 None => {
-                    if out.n_paragraphs > 0 {
-                        out.text.push_str("\n\n");
+                    if n_paragraphs > 0 {
+                        clean_text.push_str("\n\n");
                     }
                     if u.plain {
-                        out.text.push_str(piece);
+                        clean_text.push_str(piece);
                     } else {
-                        push_normalized(piece, &mut out.text);
+                        push_normalized(piece, clean_text);
                     }
-                    out.n_paragraphs += 1;
+                    n_paragraphs += 1;
                 }
                 Some(why) => {
                     char_pos += char_len(&text[byte_pos..u.start]);
@@ -417,7 +428,7 @@ impl Normalizer {
                         Why::Repeat(Repeat::Exact) => (Class::Repeated, "repeat"),
                         Why::Repeat(Repeat::Concat) => (Class::Repeated, "repeat-concat"),
                     };
-                    out.removed.push(Removal {
+                    removed.push(Removal {
                         start,
                         end: char_pos,
                         text: piece.to_string(),
@@ -427,7 +438,13 @@ impl Normalizer {
                 }
             }
         }
-        out
+        let mut exact = Vec::with_capacity(removed.len());
+        exact.append(removed);
+        Cleaned {
+            removed: exact,
+            text: clean_text.as_str().to_owned(),
+            n_paragraphs,
+        }
     }
 }
 

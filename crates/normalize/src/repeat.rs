@@ -47,6 +47,9 @@ pub(crate) struct RepeatDetector {
     exact: FxHashSet<u64>,
     /// Window hash -> (first, last) kept paragraph starting with it, chained by `Kept::next`.
     starts: FxHashMap<u64, (u32, u32)>,
+    /// Bit set of the first two bytes of every key in `starts` (65,536 bits once used): most
+    /// positions of a paragraph start no earlier paragraph, and are skipped without hashing.
+    firsts: Vec<u64>,
     key: Vec<u8>,
 }
 
@@ -61,6 +64,11 @@ fn advance(key: &[u8], mut at: usize, n: usize) -> usize {
     at.min(key.len())
 }
 
+/// Index in the `firsts` bit set of a key starting at `at` (which has at least two bytes).
+fn first_two(key: &[u8], at: usize) -> usize {
+    usize::from(key[at]) << 8 | usize::from(key[at + 1])
+}
+
 /// Hash of a window of a repeat key.
 fn window_hash(w: &[u8]) -> u64 {
     xxh3_64(w)
@@ -72,6 +80,9 @@ impl RepeatDetector {
         self.keys.clear();
         self.kept.clear();
         self.exact.clear();
+        if !self.starts.is_empty() {
+            self.firsts.fill(0);
+        }
         self.starts.clear();
     }
 
@@ -108,6 +119,11 @@ impl RepeatDetector {
         self.exact.insert(h);
         if nchars >= WINDOW {
             let w = window_hash(&self.key[..advance(&self.key, 0, WINDOW)]);
+            if self.firsts.is_empty() {
+                self.firsts.resize(1 << 10, 0);
+            }
+            let f = first_two(&self.key, 0);
+            self.firsts[f >> 6] |= 1 << (f & 63);
             match self.starts.get_mut(&w) {
                 Some((_, last)) => {
                     self.kept[*last as usize].next = idx;
@@ -127,15 +143,23 @@ impl RepeatDetector {
         let need = (nchars as f64 * MIN_COVER).ceil() as usize;
         let mut covered = 0;
         let (mut p, mut at) = (0, 0); // position in chars and in bytes
-        let mut win_end = advance(key, 0, WINDOW);
         while p + WINDOW <= nchars {
             // Give up early when the rest cannot reach the threshold.
             if covered + (nchars - p) < need {
                 return false;
             }
-            let w = window_hash(&key[at..win_end]);
             let (mut best, mut best_bytes) = (0, 0);
-            if let Some(&(first, _)) = self.starts.get(&w) {
+            // At least WINDOW chars (so bytes) are left; a position whose first two bytes start
+            // no kept key cannot start one of them.
+            let f = first_two(key, at);
+            let maybe = self.firsts[f >> 6] & (1 << (f & 63)) != 0;
+            let chain = if maybe {
+                let w = window_hash(&key[at..advance(key, at, WINDOW)]);
+                self.starts.get(&w)
+            } else {
+                None
+            };
+            if let Some(&(first, _)) = chain {
                 let mut j = first;
                 let mut tries = 0;
                 while j != NONE && tries < MAX_TRIES {
@@ -152,11 +176,9 @@ impl RepeatDetector {
                 covered += best;
                 p += best;
                 at += best_bytes;
-                win_end = advance(key, at, WINDOW);
             } else {
                 p += 1;
                 at = advance(key, at, 1);
-                win_end = advance(key, win_end, 1);
             }
         }
         covered >= need

@@ -535,6 +535,9 @@ pub(crate) fn for_each_unit(text: &str, bufs: &mut UnitBuffers, mut f: impl FnMu
         let line = &text[base..end];
         let line_base = base;
         base = end + 1;
+        if line.is_empty() {
+            continue; // the empty line between two paragraphs: nothing to trim
+        }
         let (lead, trimmed) = trim(line);
         if trimmed.is_empty() {
             continue;
