@@ -12,5 +12,5 @@ if [[ ! -f "$data" ]]; then
     echo "eval-dedup: $data not found; set TOOLKIT_DATA to the folder holding orangesum/" >&2
     exit 2
 fi
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/tmp/tk-target-dedup}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/toolkit-target}"
 cargo run --release -q -p toolkit-dedup --example eval_dedup -- "$data" "$@"
