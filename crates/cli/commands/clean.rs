@@ -3,9 +3,9 @@
 use std::io::{BufReader, BufWriter, IsTerminal, Write};
 
 use anyhow::Context;
-use toolkit_pipeline::{clean_json_line, Input, Processed};
+use toolkit_pipeline::{clean_json_line, document_json_id, Processed};
 
-use super::{pipeline_builder, Status};
+use super::{inputs, pipeline_builder, Status};
 use crate::args::CleanArgs;
 use crate::progress::Bar;
 
@@ -26,11 +26,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<Status> {
             "no input: give files, folders or `-`, or use --jsonl to read JSON Lines on stdin"
         );
     }
-    let inputs: Vec<Input> = args
-        .inputs
-        .iter()
-        .map(|s| Input::from(s.as_str()))
-        .collect();
+    let inputs = inputs(&args.inputs);
     let bar = Bar::new(args.quiet);
     if let Some(dir) = &args.output {
         let result = pipeline.clean_to_dir(inputs, dir, &bar);
@@ -65,7 +61,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<Status> {
         let written = match item {
             Ok(p) if args.explain => explain(&mut out, &p, colour),
             Ok(p) => {
-                let id = serde_json_id(&p);
+                let id = document_json_id(&p);
                 let line = clean_json_line(&id, &p).map_err(std::io::Error::other);
                 line.and_then(|l| writeln!(out, "{l}"))
             }
@@ -83,16 +79,6 @@ pub fn run(args: CleanArgs) -> anyhow::Result<Status> {
     }
     out.flush().context("cannot write standard output")?;
     Ok(Status::from_errors(stats.errors))
-}
-
-/// The id of a document in JSONL output: its own id when the input had one, else its path and record number.
-fn serde_json_id(p: &Processed) -> serde_json::Value {
-    let a = &p.article;
-    match (&a.source_id, a.source_index) {
-        (Some(id), _) => id.clone().into(),
-        (None, Some(i)) => format!("{}:{i}", a.source_path).into(),
-        (None, None) => a.source_path.clone().into(),
-    }
 }
 
 /// `== path`, then one line per removed segment: class, rule, text (red on a terminal).

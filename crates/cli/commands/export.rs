@@ -3,9 +3,9 @@
 use std::io::Write;
 
 use anyhow::Context;
-use toolkit_pipeline::{DedupConfig, ExportOptions, Input, TableFormat, WriterOptions};
+use toolkit_pipeline::{DedupConfig, ExportOptions, TableFormat, WriterOptions};
 
-use super::{pipeline_builder, recognizer, segmenter, Status};
+use super::{inputs, pipeline_builder, recognizer, segmenter, Status};
 use crate::args::{ExportArgs, TableFormatArg};
 use crate::progress::Bar;
 
@@ -41,11 +41,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Status> {
         save_chrome_profile: args.clean.save_chrome_profile.clone(),
         replace: args.force,
     };
-    let inputs: Vec<Input> = args
-        .inputs
-        .iter()
-        .map(|s| Input::from(s.as_str()))
-        .collect();
+    let inputs = inputs(&args.inputs);
     let bar = Bar::new(args.quiet);
     let result = pipeline.export(inputs, &options, &bar);
     bar.clear();

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use toolkit_pipeline::{
-    ChromeProfile, FieldNames, Gazetteer, InputFormat, NormalizerBuilder, PipelineBuilder,
+    ChromeProfile, FieldNames, Gazetteer, Input, InputFormat, NormalizerBuilder, PipelineBuilder,
     Recognizer, RecognizerBuilder, Segmenter, SegmenterBuilder,
 };
 
@@ -33,6 +33,11 @@ impl Status {
             Status::Ok
         }
     }
+}
+
+/// The inputs named on the command line (`-` is standard input).
+pub fn inputs(args: &[String]) -> Vec<Input> {
+    args.iter().map(|s| Input::from(s.as_str())).collect()
 }
 
 fn read(path: &Path, what: &str) -> anyhow::Result<String> {

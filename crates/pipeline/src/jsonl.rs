@@ -256,6 +256,17 @@ impl Pipeline {
     }
 }
 
+/// The `id` of a document read from files in JSON Lines output: its own id when the input had one,
+/// else `path:record` for a record of a JSONL/CSV file, else its path.
+pub fn document_json_id(p: &Processed) -> Value {
+    let a = &p.article;
+    match (&a.source_id, a.source_index) {
+        (Some(id), _) => id.clone().into(),
+        (None, Some(i)) => format!("{}:{i}", a.source_path).into(),
+        (None, None) => a.source_path.clone().into(),
+    }
+}
+
 /// The `toolkit clean --jsonl` object of a processed document: `{"id","text","removed","meta"}`.
 pub fn clean_json_line(id: &Value, p: &Processed) -> serde_json::Result<String> {
     let a = &p.article;

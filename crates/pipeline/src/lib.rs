@@ -39,7 +39,7 @@ mod stream;
 pub use clean::{output_path, CleanSummary};
 pub use error::Error;
 pub use export::{ExportOptions, ExportSummary};
-pub use jsonl::{clean_json_line, JsonlStats};
+pub use jsonl::{clean_json_line, document_json_id, JsonlStats};
 pub use pipeline::{
     article_id, article_key, count_paragraphs, error_row, format_article_id, Pipeline,
     PipelineBuilder, Processed,

@@ -6,6 +6,8 @@ use std::path::Path;
 
 use toolkit_ingest::{Input, ReaderBuilder};
 
+use crate::{gzip, zstd_long};
+
 const MIB: usize = 1 << 20;
 
 /// `mib` MiB of zeros, compressed while streaming (the zeros never exist in memory at once), at the best
@@ -25,20 +27,6 @@ fn zstd_zeros(mib: usize) -> Vec<u8> {
     for _ in 0..mib {
         e.write_all(&chunk).unwrap();
     }
-    e.finish().unwrap()
-}
-
-fn gzip(b: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(b).unwrap();
-    e.finish().unwrap()
-}
-
-fn zstd_long(b: &[u8]) -> Vec<u8> {
-    let mut e = zstd::stream::write::Encoder::new(Vec::new(), 3).unwrap();
-    e.long_distance_matching(true).unwrap();
-    e.window_log(27).unwrap();
-    e.write_all(b).unwrap();
     e.finish().unwrap()
 }
 

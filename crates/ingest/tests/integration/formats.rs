@@ -5,6 +5,8 @@ use std::path::Path;
 
 use toolkit_ingest::{DecidedBy, FieldNames, Format, Input, Precision, ReaderBuilder};
 
+use crate::{gzip, zstd_long};
+
 const JSONL: &str = concat!(
     r#"{"id": 17, "url": "https://www.lemonde.fr/a", "date": "2020-07-03T00:59:02+02:00", "title": "Un titre", "text": "Le Premier ministre a d&eacute;missionn&eacute; vendredi matin."}"#,
     "\n\n",
@@ -30,20 +32,6 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
         .write_all(bytes)
         .unwrap();
     path
-}
-
-fn gzip(b: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(b).unwrap();
-    e.finish().unwrap()
-}
-
-fn zstd_long(b: &[u8]) -> Vec<u8> {
-    let mut e = zstd::stream::write::Encoder::new(Vec::new(), 3).unwrap();
-    e.long_distance_matching(true).unwrap();
-    e.window_log(30).unwrap();
-    e.write_all(b).unwrap();
-    e.finish().unwrap()
 }
 
 fn check_jsonl(path: &Path) {
