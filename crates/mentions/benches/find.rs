@@ -1,8 +1,19 @@
-//! Throughput of `Recognizer::find` on the seed articles of `data/samples`, repeated to ~1 MB.
-#![allow(missing_docs)] // criterion_group! expands to undocumented public functions
+//! Throughput of `Recognizer::find`.
+//!
+//! `orangesum/*` — the case reported against the speed target: the first 2,000 real article bodies
+//! of ../shared/data/orangesum/parsed.jsonl.zst (5.4 MB, the same documents as the throughput part
+//! of `scripts/eval-mentions.sh`), one `find` call per article (skipped when the file is absent; set
+//! TOOLKIT_DATA to another data folder). `seeds/*` — the five seed articles of `data/samples`
+//! repeated to ~1 MB, one call. Each in three configurations: gazetteer only, gazetteer + rules,
+//! and `all` (gazetteer + rules + coreference, the default the pipeline uses).
+#![allow(missing_docs, clippy::print_stderr)] // criterion_group! expands to undocumented public functions
+
+use std::hint::black_box;
+use std::io::BufRead;
+use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use toolkit_mentions::RecognizerBuilder;
+use toolkit_mentions::{Recognizer, RecognizerBuilder};
 
 const SAMPLES: &[&str] = &[
     include_str!("../../../data/samples/000_d0e8c89997e5e85e.txt"),
@@ -34,7 +45,76 @@ fn sentences(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// The first `n` non-empty article bodies of OrangeSum `parsed.jsonl.zst`, as the eval script reads them.
+fn orangesum_articles(n: usize) -> Option<Vec<String>> {
+    let dir = std::env::var_os("TOOLKIT_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    let file = std::fs::File::open(dir.join("orangesum/parsed.jsonl.zst")).ok()?;
+    let mut dec = zstd::Decoder::new(file).ok()?;
+    dec.window_log_max(31).ok()?;
+    let mut out = Vec::new();
+    for line in std::io::BufReader::new(dec).lines() {
+        let v: serde_json::Value = serde_json::from_str(&line.ok()?).ok()?;
+        let article = v["article"].as_str().unwrap_or("").replace('\n', " ");
+        let article = article.trim();
+        if !article.is_empty() {
+            out.push(article.to_string());
+        }
+        if out.len() >= n {
+            break;
+        }
+    }
+    Some(out)
+}
+
+fn configurations() -> Vec<(&'static str, Recognizer)> {
+    [
+        ("gazetteer", false, false),
+        ("gazetteer+rules", true, false),
+        ("all", true, true),
+    ]
+    .into_iter()
+    .map(|(name, rules, coref)| {
+        let rec = RecognizerBuilder::new()
+            .rules(rules)
+            .coref(coref)
+            .build()
+            .expect("default recognizer builds");
+        (name, rec)
+    })
+    .collect()
+}
+
 fn bench(c: &mut Criterion) {
+    let recognizers = configurations();
+    let mut group = c.benchmark_group("find");
+    group.sample_size(20);
+    match orangesum_articles(2000) {
+        None => {
+            eprintln!("find/orangesum skipped: ../shared/data/orangesum/parsed.jsonl.zst not found")
+        }
+        Some(docs) => {
+            let docs: Vec<(String, Vec<(usize, usize)>)> = docs
+                .into_iter()
+                .map(|d| {
+                    let spans = sentences(&d);
+                    (d, spans)
+                })
+                .collect();
+            let bytes: usize = docs.iter().map(|(d, _)| d.len()).sum();
+            group.throughput(Throughput::Bytes(bytes as u64));
+            for (name, rec) in &recognizers {
+                group.bench_function(format!("orangesum/{name}"), |b| {
+                    b.iter(|| {
+                        docs.iter()
+                            .map(|(d, s)| rec.find(black_box(d), s).len())
+                            .sum::<usize>()
+                    })
+                });
+            }
+        }
+    }
     let mut text = String::new();
     while text.len() < 1 << 20 {
         for s in SAMPLES {
@@ -43,20 +123,11 @@ fn bench(c: &mut Criterion) {
         }
     }
     let spans = sentences(&text);
-    let mut group = c.benchmark_group("find");
     group.throughput(Throughput::Bytes(text.len() as u64));
-    group.sample_size(20);
-    for (name, rules, coref) in [
-        ("gazetteer", false, false),
-        ("gazetteer+rules", true, false),
-        ("all", true, true),
-    ] {
-        let rec = RecognizerBuilder::new()
-            .rules(rules)
-            .coref(coref)
-            .build()
-            .expect("default recognizer builds");
-        group.bench_function(name, |b| b.iter(|| rec.find(&text, &spans).len()));
+    for (name, rec) in &recognizers {
+        group.bench_function(format!("seeds/{name}"), |b| {
+            b.iter(|| rec.find(black_box(&text), &spans).len())
+        });
     }
     group.finish();
     c.bench_function("build_default", |b| {
