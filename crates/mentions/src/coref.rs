@@ -64,7 +64,6 @@ pub(crate) fn link(text: &str, found: &[Found], gazetteer: &Gazetteer) -> Links 
         .iter()
         .map(|f| {
             let surface = &text[f.start..f.end];
-            let person = by_surname.get(surface).copied()?;
             let one_word = match f.kind {
                 Kind::Rule { words, .. } => words == 1,
                 Kind::Gazetteer(ei) => {
@@ -72,7 +71,10 @@ pub(crate) fn link(text: &str, found: &[Found], gazetteer: &Gazetteer) -> Links 
                         && !surface.contains(char::is_whitespace)
                 }
             };
-            one_word.then_some(person)
+            if !one_word {
+                return None;
+            }
+            by_surname.get(surface).copied()
         })
         .collect();
     links
@@ -89,13 +91,17 @@ fn surname(surface: &str) -> Option<&str> {
 
 /// The canonical form of a name found by the rules: whitespace runs collapsed, typographic apostrophes straightened.
 pub(crate) fn canonical_name(surface: &str) -> String {
-    // Most names are ASCII words separated by single spaces: nothing to change.
-    let plain = surface
-        .bytes()
-        .all(|b| b.is_ascii() && (b == b' ' || !char::from(b).is_whitespace()))
-        && !surface.contains("  ")
-        && !surface.starts_with(' ')
-        && !surface.ends_with(' ');
+    // Most names are ASCII words separated by single spaces: nothing to change. (Multi-byte
+    // characters take the general path: some are whitespace, and `’` is replaced.)
+    let bytes = surface.as_bytes();
+    let mut plain = bytes.first() != Some(&b' ') && bytes.last() != Some(&b' ');
+    let mut prev_space = false;
+    for &b in bytes {
+        let space = b == b' ';
+        plain &=
+            b.is_ascii() && !(space && prev_space) && (space || !char::from(b).is_whitespace());
+        prev_space = space;
+    }
     if plain {
         return surface.to_string();
     }
@@ -124,6 +130,20 @@ pub(crate) fn rule_id(entity_type: EntityType, canonical: &str) -> String {
     });
     // Lowercased alphanumeric runs joined by `-`; `any` = something was written after the prefix.
     let (mut dash, mut any) = (false, false);
+    if canonical.is_ascii() {
+        for b in canonical.bytes() {
+            if b.is_ascii_alphanumeric() {
+                if dash && any {
+                    id.push('-');
+                }
+                id.push(char::from(b.to_ascii_lowercase()));
+                (dash, any) = (false, true);
+            } else {
+                dash = true;
+            }
+        }
+        return id;
+    }
     let mut push = |c: char, id: &mut String| {
         if c.is_alphanumeric() {
             if dash && any {

@@ -1,6 +1,6 @@
 //! [`Lexicon`]: the word lists the rules use (given names, stopwords, cue words).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::hash::FastHash;
 use crate::Error;
@@ -45,9 +45,46 @@ impl Cue {
 /// stopwords match in lowercase, capitalised or all-caps form, with either apostrophe.
 #[derive(Clone, Debug, Default)]
 pub struct Lexicon {
-    given_names: HashSet<String, FastHash>,
-    stopwords: HashSet<String, FastHash>,
-    cues: HashMap<String, Vec<Cue>, FastHash>,
+    /// Every listed word form with what the lists say about it, so that the rules need one probe
+    /// per word whatever they ask.
+    words: HashMap<Box<str>, Flags, FastHash>,
+}
+
+/// What the lists say about one word form: a set of bits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Flags(u8);
+
+impl Flags {
+    const GIVEN_NAME: u8 = 1 << 5;
+    const STOPWORD: u8 = 1 << 6;
+
+    fn cue_bit(cue: Cue) -> u8 {
+        match cue {
+            Cue::Title => 1,
+            Cue::OrgHead => 1 << 1,
+            Cue::OrgTail => 1 << 2,
+            Cue::LocHead => 1 << 3,
+            Cue::LocPrep => 1 << 4,
+        }
+    }
+
+    /// True if the word carries the cue `cue`.
+    #[inline]
+    pub fn cue(self, cue: Cue) -> bool {
+        self.0 & Flags::cue_bit(cue) != 0
+    }
+
+    /// True if the word is a given name.
+    #[inline]
+    pub fn given_name(self) -> bool {
+        self.0 & Flags::GIVEN_NAME != 0
+    }
+
+    /// True if the word is a stopword.
+    #[inline]
+    pub fn stopword(self) -> bool {
+        self.0 & Flags::STOPWORD != 0
+    }
 }
 
 /// `word`, `Word`, `WORD`, and the same with the other apostrophe; lookups are then one exact probe.
@@ -81,15 +118,17 @@ impl Lexicon {
 
     /// Adds given names, one a line (`#` comments allowed).
     pub fn add_given_names(&mut self, text: &str) {
-        self.given_names
-            .extend(list_lines(text).map(str::to_string));
+        for w in list_lines(text) {
+            self.set(w, Flags::GIVEN_NAME);
+        }
     }
 
     /// Adds stopwords, one a line (`#` comments allowed); they match lowercase, capitalised and all-caps.
     pub fn add_stopwords(&mut self, text: &str) {
         for w in list_lines(text) {
-            self.stopwords
-                .extend(case_forms(&w.to_lowercase().replace('’', "'")));
+            for form in case_forms(&w.to_lowercase().replace('’', "'")) {
+                self.set(&form, Flags::STOPWORD);
+            }
         }
     }
 
@@ -115,28 +154,40 @@ impl Lexicon {
                 case_forms(word)
             };
             for form in forms {
-                let cues = self.cues.entry(form).or_default();
-                if !cues.contains(&cue) {
-                    cues.push(cue);
-                }
+                self.set(&form, Flags::cue_bit(cue));
             }
         }
         Ok(())
     }
 
+    fn set(&mut self, word: &str, bits: u8) {
+        match self.words.get_mut(word) {
+            Some(f) => f.0 |= bits,
+            None => {
+                self.words.insert(word.into(), Flags(bits));
+            }
+        }
+    }
+
+    /// Everything the lists say about `word`, in one probe.
+    #[inline]
+    pub(crate) fn flags(&self, word: &str) -> Flags {
+        self.words.get(word).copied().unwrap_or_default()
+    }
+
     /// True if `word` is a known given name.
     pub fn is_given_name(&self, word: &str) -> bool {
-        self.given_names.contains(word)
+        self.flags(word).given_name()
     }
 
     /// True if `word` (lowercase, capitalised or all-caps) is a stopword.
     pub fn is_stopword(&self, word: &str) -> bool {
-        self.stopwords.contains(word)
+        self.flags(word).stopword()
     }
 
     /// True if `word` carries the cue `cue`.
     pub fn has_cue(&self, word: &str, cue: Cue) -> bool {
-        self.cues.get(word).is_some_and(|c| c.contains(&cue))
+        self.flags(word).cue(cue)
     }
 }
 

@@ -214,8 +214,7 @@ impl Recognizer {
             }
             // A one-word gazetteer hit that is a given name followed by a capitalised word is a person's
             // first name (`Dominique Richard`, `Maurice Papon`): leave it to the rules.
-            let mut local = found.split_off(first_found);
-            local.retain(|f| {
+            retain_from(&mut found, first_found, |f| {
                 let surface = &text[f.start..f.end];
                 if !inner.lexicon.is_given_name(surface) {
                     return true;
@@ -225,7 +224,6 @@ impl Recognizer {
                     .get(n)
                     .is_some_and(|t| t.joined && t.cap && !inner.lexicon.is_stopword(t.text(text)))
             });
-            found.append(&mut local);
             blocked.clear();
             let mut g = first_found;
             for t in &tokens {
@@ -294,11 +292,7 @@ impl Recognizer {
                 }
                 found.push(run);
             }
-            if found[first_found..].iter().any(|f| f.start == f.end) {
-                let mut local = found.split_off(first_found);
-                local.retain(|f| f.start < f.end);
-                found.append(&mut local);
-            }
+            retain_from(&mut found, first_found, |f| f.start < f.end);
             for (t, &b) in tokens.iter().zip(&blocked) {
                 if t.cap && !t.initial && !b {
                     inside.push((t.start, t.end));
@@ -454,10 +448,26 @@ pub(crate) enum Kind {
     },
 }
 
+/// Keeps, among `v[from..]`, the items for which `keep` holds (in order); `v[..from]` is untouched.
+fn retain_from<T: Copy>(v: &mut Vec<T>, from: usize, mut keep: impl FnMut(&T) -> bool) {
+    let mut w = from;
+    for r in from..v.len() {
+        let item = v[r];
+        if keep(&item) {
+            v[w] = item;
+            w += 1;
+        }
+    }
+    v.truncate(w);
+}
+
 /// A sentence written mostly in capitals (a headline, a shouted caption): capitalisation says nothing there.
 fn shouting(tokens: &[Token]) -> bool {
-    let upper = tokens.iter().filter(|t| t.upper).count();
-    let other = tokens.iter().filter(|t| !t.upper && !t.elision).count();
+    let (mut upper, mut other) = (0usize, 0usize);
+    for t in tokens {
+        upper += usize::from(t.upper);
+        other += usize::from(!t.upper && !t.elision);
+    }
     upper >= 3 && upper > 2 * other
 }
 

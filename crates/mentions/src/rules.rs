@@ -1,33 +1,12 @@
 //! Names no gazetteer knows: capitalised word runs inside a sentence, typed from cues.
 
-use crate::lexicon::{Cue, Lexicon};
+use crate::lexicon::{Cue, Flags, Lexicon};
 use crate::scan::Token;
 use crate::EntityType;
 
-/// Lowercase name particles that may sit between two capitalised words of one name
-/// (`Charles de Gaulle`, `Ursula von der Leyen`, `Mohammed ben Salmane`).
-const PARTICLES: &[&str] = &[
-    "de", "du", "des", "d'", "d’", "von", "van", "der", "den", "di", "da", "del", "della", "dos",
-    "das", "do", "bin", "ben", "ibn", "al", "el", "y", "zu", "ter",
-];
-/// Second particle allowed after a first one (`de la`, `von der`, `van den`).
-const SECOND_PARTICLES: &[&str] = &["la", "le", "l'", "l’", "der", "den", "de"];
 /// Capitalised particles that continue a name although they are stopwords (`Jean-Yves Le Drian`).
 const CAP_PARTICLES: &[&str] = &[
     "Le", "La", "De", "Du", "Des", "Van", "Von", "Di", "Da", "Del", "Mac", "Mc", "Al", "El", "Ben",
-];
-/// Lowercase street and venue words that belong to the place name after them (`rue Cadet`, `salle Jean-Mathieu`).
-const STREET_WORDS: &[&str] = &[
-    "rue",
-    "avenue",
-    "boulevard",
-    "place",
-    "quai",
-    "impasse",
-    "allée",
-    "salle",
-    "square",
-    "cours",
 ];
 /// Endings of French and European place names written as one hyphenated or plain word.
 const LOC_SUFFIXES: &[&str] = &[
@@ -49,6 +28,59 @@ pub(crate) struct Run {
     pub words: usize,
 }
 
+/// Lowercase name particles that may sit between two capitalised words of one name
+/// (`Charles de Gaulle`, `Ursula von der Leyen`, `Mohammed ben Salmane`).
+fn is_particle(w: &str) -> bool {
+    matches!(
+        w,
+        "de" | "du"
+            | "des"
+            | "d'"
+            | "d’"
+            | "von"
+            | "van"
+            | "der"
+            | "den"
+            | "di"
+            | "da"
+            | "del"
+            | "della"
+            | "dos"
+            | "das"
+            | "do"
+            | "bin"
+            | "ben"
+            | "ibn"
+            | "al"
+            | "el"
+            | "y"
+            | "zu"
+            | "ter"
+    )
+}
+
+/// Second particle allowed after a first one (`de la`, `von der`, `van den`).
+fn is_second_particle(w: &str) -> bool {
+    matches!(w, "la" | "le" | "l'" | "l’" | "der" | "den" | "de")
+}
+
+/// Lowercase street and venue words that belong to the place name after them (`rue Cadet`, `salle Jean-Mathieu`).
+fn is_street_word(w: &str) -> bool {
+    matches!(
+        w,
+        "rue"
+            | "avenue"
+            | "boulevard"
+            | "place"
+            | "quai"
+            | "impasse"
+            | "allée"
+            | "salle"
+            | "square"
+            | "cours"
+    )
+}
+
 /// Finds the capitalised runs among `tokens` (all of one sentence). Tokens with `blocked[i]` are
 /// covered by a gazetteer match and break runs.
 pub(crate) fn runs(
@@ -63,13 +95,15 @@ pub(crate) fn runs(
     let mut i = 0;
     while i < n {
         let t = tokens[i];
+        if blocked[i] || !t.cap {
+            i += 1;
+            continue;
+        }
         let w = word(i);
-        if blocked[i]
-            || !t.cap
-            || lex.is_stopword(w)
-            || lex.has_cue(w, Cue::Title)
-            || !w.chars().any(char::is_alphabetic)
-        {
+        let fw = lex.flags(w);
+        let alphabetic = w.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            || w.chars().any(char::is_alphabetic);
+        if fw.stopword() || fw.cue(Cue::Title) || !alphabetic {
             i += 1;
             continue;
         }
@@ -77,9 +111,9 @@ pub(crate) fn runs(
         loop {
             let mut p = last + 1;
             // Up to two particles (`de la`, `von der`, `d'`).
-            if p < n && !blocked[p] && tokens[p].joined && PARTICLES.contains(&word(p)) {
+            if p < n && !blocked[p] && tokens[p].joined && is_particle(word(p)) {
                 p += 1;
-                if p < n && !blocked[p] && tokens[p].joined && SECOND_PARTICLES.contains(&word(p)) {
+                if p < n && !blocked[p] && tokens[p].joined && is_second_particle(word(p)) {
                     p += 1;
                 }
             }
@@ -87,16 +121,17 @@ pub(crate) fn runs(
                 break;
             }
             let wp = word(p);
-            if lex.has_cue(wp, Cue::Title) && !lex.has_cue(wp, Cue::OrgHead) {
+            let fp = lex.flags(wp);
+            if fp.cue(Cue::Title) && !fp.cue(Cue::OrgHead) {
                 break;
             }
-            if lex.is_stopword(wp) {
+            if fp.stopword() {
                 // `Le Drian`: a capitalised particle goes on only if a real name follows it.
                 let next_ok = p + 1 < n
                     && !blocked[p + 1]
                     && tokens[p + 1].joined
                     && tokens[p + 1].cap
-                    && !lex.is_stopword(word(p + 1));
+                    && !lex.flags(word(p + 1)).stopword();
                 if !(CAP_PARTICLES.contains(&wp) && next_ok) {
                     break;
                 }
@@ -107,8 +142,8 @@ pub(crate) fn runs(
         let mut start = t.start;
         let end = tokens[last].end;
         let words = tokens[i..=last].iter().filter(|t| t.cap).count();
-        let (mut entity_type, mut confidence) = classify(text, tokens, i, last, lex);
-        if i > 0 && t.joined && !blocked[i - 1] && STREET_WORDS.contains(&word(i - 1)) {
+        let (mut entity_type, mut confidence) = classify(text, tokens, i, last, fw, lex);
+        if i > 0 && t.joined && !blocked[i - 1] && is_street_word(word(i - 1)) {
             start = tokens[i - 1].start;
             (entity_type, confidence) = (EntityType::Loc, 0.75);
         }
@@ -125,59 +160,80 @@ pub(crate) fn runs(
     }
 }
 
-/// Types the run `tokens[first..=last]` from its words and the words before it.
+/// True if `head` ends with one of [`LOC_SUFFIXES`] and is more than two bytes longer (the
+/// hyphenated ones may also sit inside a hyphenated word).
+fn has_loc_suffix(head: &str) -> bool {
+    let b = head.as_bytes();
+    let Some(&last) = b.last() else { return false };
+    let hyphenated = memchr::memchr(b'-', b).is_some();
+    LOC_SUFFIXES.iter().any(|s| {
+        let s = s.as_bytes();
+        if b.len() <= s.len() + 2 {
+            return false;
+        }
+        if s[0] == b'-' {
+            // Ending with `-sur-` implies holding it, and holding it implies a hyphen.
+            hyphenated && b.windows(s.len()).any(|w| w == s)
+        } else {
+            s[s.len() - 1] == last && b.ends_with(s)
+        }
+    })
+}
+
+/// Types the run `tokens[first..=last]` from its words and the words before it; `head_flags` are
+/// the lexicon flags of the first word.
 fn classify(
     text: &str,
     tokens: &[Token],
     first: usize,
     last: usize,
+    head_flags: Flags,
     lex: &Lexicon,
 ) -> (EntityType, f32) {
     let word = |i: usize| tokens[i].text(text);
     let head = word(first);
     let head_part = head.split('-').next().unwrap_or(head);
-    let tail = word(last);
+    let part_flags = || {
+        if head_part.len() == head.len() {
+            head_flags
+        } else {
+            lex.flags(head_part)
+        }
+    };
     let single = first == last;
     // A title just before, possibly with one adjective between: `M. Stoltenberg`, `le président russe Vladimir Poutine`.
     let prev = first.checked_sub(1).filter(|_| tokens[first].joined);
+    let mut prev_flags = Flags::default();
     if let Some(p) = prev {
         let wp = word(p);
-        if lex.has_cue(wp, Cue::Title) {
+        prev_flags = lex.flags(wp);
+        if prev_flags.cue(Cue::Title) {
             return (EntityType::Per, 0.85);
         }
-        let adjective = !tokens[p].cap && !lex.is_stopword(wp) && !PARTICLES.contains(&wp);
-        if adjective && p > 0 && tokens[p].joined && lex.has_cue(word(p - 1), Cue::Title) {
+        let adjective = !tokens[p].cap && !prev_flags.stopword() && !is_particle(wp);
+        if adjective && p > 0 && tokens[p].joined && lex.flags(word(p - 1)).cue(Cue::Title) {
             return (EntityType::Per, 0.8);
         }
     }
-    if lex.is_given_name(head) || lex.is_given_name(head_part) && !single {
+    if head_flags.given_name() || !single && part_flags().given_name() {
         return (EntityType::Per, 0.8);
     }
-    if lex.has_cue(head, Cue::OrgHead) || lex.has_cue(tail, Cue::OrgTail) && !single {
+    if head_flags.cue(Cue::OrgHead) || !single && lex.flags(word(last)).cue(Cue::OrgTail) {
         return (EntityType::Org, 0.75);
     }
-    if lex.has_cue(head, Cue::LocHead)
-        || (head_part != head && lex.has_cue(head_part, Cue::LocHead))
+    if head_flags.cue(Cue::LocHead)
+        || (head_part.len() != head.len() && part_flags().cue(Cue::LocHead))
     {
         return (EntityType::Loc, 0.75);
     }
     if tokens[first..=last].iter().all(|t| t.upper || !t.cap) && !is_roman_numeral(head) {
         return (EntityType::Org, 0.6);
     }
-    // `contains` builds a substring searcher: only words with a hyphen can hold `-sur-` and the like.
-    let hyphenated = head.contains('-');
-    if single
-        && LOC_SUFFIXES.iter().any(|s| {
-            head.len() > s.len() + 2
-                && (head.ends_with(s) || hyphenated && s.starts_with('-') && head.contains(s))
-        })
-    {
+    if single && has_loc_suffix(head) {
         return (EntityType::Loc, 0.6);
     }
-    if let Some(p) = prev {
-        if lex.has_cue(word(p), Cue::LocPrep) {
-            return (EntityType::Loc, 0.6);
-        }
+    if prev.is_some() && prev_flags.cue(Cue::LocPrep) {
+        return (EntityType::Loc, 0.6);
     }
     if !single {
         return (EntityType::Per, 0.55);
@@ -238,6 +294,53 @@ mod tests {
             find("la salle de Châtenois-les-Forges"),
             [("Châtenois-les-Forges", Loc, false)]
         );
+    }
+
+    #[test]
+    fn word_lists() {
+        assert!(is_particle("de") && is_particle("d’") && is_particle("della") && is_particle("y"));
+        assert!(!is_particle("dé") && !is_particle("De") && !is_particle("d"));
+        assert!(
+            is_second_particle("l'") && is_second_particle("den") && !is_second_particle("les")
+        );
+        assert!(is_street_word("allée") && is_street_word("cours") && !is_street_word("Rue"));
+    }
+
+    #[test]
+    fn loc_suffixes() {
+        // The first version of the test, the model of `has_loc_suffix`.
+        let model = |head: &str| {
+            let hyphenated = head.contains('-');
+            LOC_SUFFIXES.iter().any(|s| {
+                head.len() > s.len() + 2
+                    && (head.ends_with(s) || hyphenated && s.starts_with('-') && head.contains(s))
+            })
+        };
+        for w in [
+            "Bethoncourt",
+            "court",
+            "Xcourt",
+            "XXcourt",
+            "XXXcourt",
+            "Strasbourg",
+            "Villeneuve",
+            "Châtenois-les-Forges",
+            "-les-",
+            "a-les-",
+            "ab-les-",
+            "abc-les-",
+            "Boulogne-sur-Mer",
+            "Ouzbékistan",
+            "Ville",
+            "Düsseldorf",
+            "",
+            "-",
+            "Saint-Denis",
+            "Pakistan",
+            "Mannheim",
+        ] {
+            assert_eq!(has_loc_suffix(w), model(w), "{w}");
+        }
     }
 
     #[test]
