@@ -378,6 +378,8 @@ impl Recognizer {
 /// ever missed (every pattern has at least two bytes); a false positive only costs a search.
 #[derive(Clone, Debug)]
 struct PrefixFilter {
+    /// The first two bytes of every pattern: most word starts fail this first probe.
+    first_two: Vec<u64>,
     short: Vec<u64>,
     long: Vec<u64>,
 }
@@ -385,6 +387,7 @@ struct PrefixFilter {
 impl Default for PrefixFilter {
     fn default() -> Self {
         PrefixFilter {
+            first_two: vec![0; (1 << 16) / 64],
             short: vec![0; (1 << 16) / 64],
             long: vec![0; (1 << 16) / 64],
         }
@@ -404,6 +407,9 @@ impl PrefixFilter {
     }
 
     fn add(&mut self, pattern: &[u8]) {
+        if pattern.len() >= 2 {
+            set_bit(&mut self.first_two, Self::short_key(pattern));
+        }
         match pattern.len() {
             0 | 1 => {}
             2 | 3 => set_bit(&mut self.short, Self::short_key(pattern)),
@@ -414,8 +420,10 @@ impl PrefixFilter {
     /// Whether a pattern may start at the beginning of `rest`.
     #[inline]
     fn may_match(&self, rest: &[u8]) -> bool {
-        (rest.len() >= 2 && get_bit(&self.short, Self::short_key(rest)))
-            || (rest.len() >= 4 && get_bit(&self.long, Self::long_key(rest)))
+        rest.len() >= 2
+            && get_bit(&self.first_two, Self::short_key(rest))
+            && (get_bit(&self.short, Self::short_key(rest))
+                || (rest.len() >= 4 && get_bit(&self.long, Self::long_key(rest))))
     }
 }
 

@@ -85,6 +85,18 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// Bytes that end a word whatever follows: ASCII whitespace and punctuation but `-`, `.` and `'`.
+static ENDS_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] =
+            matches!(CLASS[b], SPACE | OPENER | PUNCT) && !matches!(b as u8, b'-' | b'.' | b'\'');
+        b += 1;
+    }
+    t
+};
+
 /// Splits `sent` (which starts at byte `base` of the text) into word tokens, and records in `starts`
 /// every absolute offset where a word starts (token starts, and the parts of `Otan-Russie`) for which
 /// `keep_start(rest of the sentence from there)` holds.
@@ -106,13 +118,51 @@ pub(crate) fn tokenize(
     let len = bytes.len();
     let mut i = 0usize;
     let mut prev_elision = false;
-    let mut first = true;
+    let mut first_token = true;
     // What the gap since the previous token holds.
     let (mut gap_empty, mut gap_space, mut gap_initial) = (true, true, false);
     while i < len {
         let b = bytes[i];
         let class = CLASS[usize::from(b)];
-        let c = match class {
+        if class == LOWER || class == UPPER {
+            // The hot path: an ASCII letter, lowercase letters (plain or accented), then a space or
+            // punctuation that cannot continue the word (`.` can, after one capital: `J.`).
+            let end = lowercase_word_end(bytes, i + 1);
+            let next = bytes.get(end).copied();
+            let plain = match next {
+                None => true,
+                Some(b'.') => class == LOWER || end > i + 1,
+                Some(n) => ENDS_WORD[usize::from(n)],
+            };
+            if plain {
+                if keep_start(&bytes[i..]) {
+                    starts.push(base + i);
+                }
+                out.push(Token {
+                    start: base + i,
+                    end: base + end,
+                    elision: false,
+                    cap: class == UPPER,
+                    upper: false,
+                    joined: !first_token && gap_space && (!gap_empty || prev_elision),
+                    initial: first_token || gap_initial,
+                });
+                prev_elision = false;
+                first_token = false;
+                // The usual gap, one space, is taken here.
+                if next == Some(b' ') {
+                    i = end + 1;
+                    (gap_empty, gap_space, gap_initial) = (false, true, false);
+                } else {
+                    i = end;
+                    (gap_empty, gap_space, gap_initial) = (true, true, false);
+                }
+                continue;
+            }
+        }
+        // The first character of the word starting here: its length, whether it is a digit, whether
+        // it is uppercase; `None` for a character that only the general path handles.
+        let first = match class {
             SPACE => {
                 gap_empty = false;
                 i += 1;
@@ -125,69 +175,142 @@ pub(crate) fn tokenize(
                 i += 1;
                 continue;
             }
-            HIGH => {
-                let (c, cl) = char_at(sent, i);
-                if !is_alnum(c) {
-                    gap_empty = false;
-                    gap_space &= c.is_whitespace();
-                    gap_initial |= matches!(c, '«' | '“' | '—' | '–' | '•');
-                    i += cl;
-                    continue;
-                }
-                c
-            }
-            LOWER | UPPER => {
-                // Fast path: a word of ASCII letters, the first one maybe uppercase, the others
-                // lowercase (plain or accented), ended by whitespace or punctuation other than
-                // `-` `.` `'` (which may continue a word). Anything else takes the general path.
-                let end = lowercase_word_end(bytes, i + 1);
-                let simple_end = match bytes.get(end) {
-                    None => true,
-                    Some(&n) => CLASS[usize::from(n)] >= SPACE && !matches!(n, b'-' | b'.' | b'\''),
-                };
-                if simple_end {
-                    if keep_start(&bytes[i..]) {
-                        starts.push(base + i);
+            LOWER => Some((1, false, false)),
+            UPPER => Some((1, false, true)),
+            DIGIT => Some((1, true, false)),
+            _ => match latin1_letter(bytes, i) {
+                Some(upper) => Some((2, false, upper)),
+                None => {
+                    let (c, cl) = char_at(sent, i);
+                    if !is_alnum(c) {
+                        gap_empty = false;
+                        gap_space &= c.is_whitespace();
+                        gap_initial |= matches!(c, '«' | '“' | '—' | '–' | '•');
+                        i += cl;
+                        continue;
                     }
-                    out.push(Token {
-                        start: base + i,
-                        end: base + end,
-                        elision: false,
-                        cap: class == UPPER,
-                        // All caps needs two letters and no lowercase: here the other letters are lowercase.
-                        upper: false,
-                        joined: !first && gap_space && (!gap_empty || prev_elision),
-                        initial: first || gap_initial,
-                    });
-                    prev_elision = false;
-                    first = false;
-                    (gap_empty, gap_space, gap_initial) = (true, true, false);
-                    i = end;
-                    continue;
+                    None
                 }
-                b as char
-            }
-            _ => b as char,
+            },
         };
         let start = i;
-        let word = general_word(sent, start, c, base, starts, &keep_start);
+        let fast = first.and_then(|(first_len, digit, upper)| {
+            let (end, elision) = fast_word(sent, i, first_len, digit, upper)?;
+            Some(Word {
+                end,
+                elision,
+                cap: upper,
+                // All caps needs two letters and no lowercase: a fast word has at most one letter
+                // that is not lowercase.
+                upper: false,
+            })
+        });
+        let word = match fast {
+            Some(word) => {
+                if keep_start(&bytes[start..]) {
+                    starts.push(base + start);
+                }
+                word
+            }
+            None => general_word(
+                sent,
+                start,
+                char_at(sent, start).0,
+                base,
+                starts,
+                &keep_start,
+            ),
+        };
         i = word.end;
-        let joined = !first && gap_space && (!gap_empty || prev_elision);
-        let initial = first || gap_initial;
-        let (end, elision, cap, upper) = (word.end, word.elision, word.cap, word.upper);
         out.push(Token {
             start: base + start,
-            end: base + end,
-            elision,
-            cap: cap && !elision,
-            upper,
-            joined,
-            initial,
+            end: base + word.end,
+            elision: word.elision,
+            cap: word.cap && !word.elision,
+            upper: word.upper,
+            joined: !first_token && gap_space && (!gap_empty || prev_elision),
+            initial: first_token || gap_initial,
         });
-        prev_elision = elision;
-        first = false;
+        prev_elision = word.elision;
+        first_token = false;
         (gap_empty, gap_space, gap_initial) = (true, true, false);
     }
+}
+
+/// For a Latin-1 letter at `i` (`à`..`ÿ` but `÷`, `À`..`Þ` but `×`, two bytes in UTF-8): whether it
+/// is uppercase. `None` for anything else.
+#[inline]
+fn latin1_letter(bytes: &[u8], i: usize) -> Option<bool> {
+    match *bytes.get(i..i + 2)? {
+        [0xC3, n] if (0xA0..=0xBF).contains(&n) && n != 0xB7 => Some(false),
+        [0xC3, n] if (0x80..=0x9E).contains(&n) && n != 0x97 => Some(true),
+        _ => None,
+    }
+}
+
+/// The fast path of [`tokenize`], for the words of plain prose: a run of ASCII digits, or a letter
+/// (ASCII or Latin-1, `first_len` bytes, `upper` or not) followed by lowercase letters, then
+/// something that cannot continue the word; or such a word that is an elision (`l'`, `qu'`)
+/// before a letter. Returns the end of the token and whether it is an elision; `None` leaves the
+/// word to [`general_word`] (hyphens and apostrophes inside words, initials, capitals inside, other
+/// scripts). Gives exactly what `general_word` would.
+#[inline]
+fn fast_word(
+    sent: &str,
+    i: usize,
+    first_len: usize,
+    digit: bool,
+    upper: bool,
+) -> Option<(usize, bool)> {
+    let bytes = sent.as_bytes();
+    let end = if digit {
+        i + 1
+            + bytes[i + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count()
+    } else {
+        lowercase_word_end(bytes, i + first_len)
+    };
+    let Some(&n) = bytes.get(end) else {
+        return Some((end, false));
+    };
+    let (d, dl) = match CLASS[usize::from(n)] {
+        SPACE | OPENER => return Some((end, false)),
+        PUNCT if !matches!(n, b'-' | b'.' | b'\'') => return Some((end, false)),
+        PUNCT => (char::from(n), 1),
+        HIGH => {
+            let (d, dl) = char_at(sent, end);
+            if is_alnum(d) {
+                return None;
+            }
+            if d != '’' {
+                return Some((end, false));
+            }
+            (d, dl)
+        }
+        _ => return None, // a letter or digit goes on
+    };
+    if d == '.' {
+        // After one capital letter it is an initial (`J.`, `M.`).
+        let initial = upper && end == i + first_len;
+        return if initial { None } else { Some((end, false)) };
+    }
+    let next_alnum = match bytes.get(end + dl) {
+        Some(&m) if m < 0x80 => m.is_ascii_alphanumeric(),
+        Some(_) => is_alnum(char_at(sent, end + dl).0),
+        None => false,
+    };
+    if !next_alnum {
+        return Some((end, false));
+    }
+    if d != '-' && !digit {
+        let word = &sent[i..end];
+        if ELISIONS.iter().any(|e| e.eq_ignore_ascii_case(word)) {
+            return Some((end + dl, true));
+        }
+    }
+    None
 }
 
 /// A word token found by the general path of [`tokenize`].
@@ -325,11 +448,30 @@ fn general_word(
     }
 }
 
-/// The end of the run of lowercase letters (ASCII or `à`..`ÿ` but `÷`) starting at `i`.
+/// The end of the run of lowercase letters (ASCII or `à`..`ÿ` but `÷`) starting at `i` (`i` may
+/// be `bytes.len()`).
 #[inline]
 fn lowercase_word_end(bytes: &[u8], mut i: usize) -> usize {
     loop {
-        i += lowercase_run(bytes.get(i..).unwrap_or_default());
+        // Eight bytes at a time while they last (see `lowercase_run`), then one at a time.
+        let mut stopped = false;
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let x = u64::from_le_bytes(word);
+            let lower = lowercase_bits(x);
+            if lower != HIGH_BITS {
+                i += ((!lower & HIGH_BITS).trailing_zeros() / 8) as usize;
+                stopped = true;
+                break;
+            }
+            i += 8;
+        }
+        if !stopped {
+            while bytes.get(i).is_some_and(u8::is_ascii_lowercase) {
+                i += 1;
+            }
+        }
         match bytes.get(i..i + 2) {
             Some(&[0xC3, n]) if (0xA0..=0xBF).contains(&n) && n != 0xB7 => i += 2,
             _ => return i,
@@ -337,21 +479,27 @@ fn lowercase_word_end(bytes: &[u8], mut i: usize) -> usize {
     }
 }
 
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` set iff the byte is an ASCII lowercase letter.
+#[inline]
+fn lowercase_bits(x: u64) -> u64 {
+    // Per byte b < 0x80 (no carry crosses bytes): b + 0x1F has its high bit set iff b >= b'a',
+    // b + 0x05 iff b > b'z'.
+    let low7 = x & !HIGH_BITS;
+    let at_least_a = low7 + 0x1F1F_1F1F_1F1F_1F1F;
+    let above_z = low7 + 0x0505_0505_0505_0505;
+    !x & at_least_a & !above_z & HIGH_BITS
+}
+
 /// The number of ASCII lowercase letters at the start of `bytes`, eight bytes at a time.
 #[inline]
 fn lowercase_run(bytes: &[u8]) -> usize {
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
     let mut n = 0;
     while let Some(chunk) = bytes.get(n..n + 8) {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // Per byte b < 0x80 (no carry crosses bytes): b + 0x1F has its high bit set iff b >= b'a',
-        // b + 0x05 iff b > b'z'.
-        let low7 = x & !HIGH_BITS;
-        let at_least_a = low7 + 0x1F1F_1F1F_1F1F_1F1F;
-        let above_z = low7 + 0x0505_0505_0505_0505;
-        let lower = !x & at_least_a & !above_z & HIGH_BITS;
+        let lower = lowercase_bits(u64::from_le_bytes(word));
         if lower != HIGH_BITS {
             return n + ((!lower & HIGH_BITS).trailing_zeros() / 8) as usize;
         }
@@ -604,6 +752,7 @@ mod tests {
             "\"", "“", "(", "!", "?", ",", "—", "–", "•", "÷", "×", "l'", "L’", "qu'", "jusqu’", "al-", "ben-",
             "J.", "J.-P.", "M.", "W", "OTAN", "Otan", "de", "Aujourd'hui", "Jean-Yves", "G7", "2CV", "😀",
             "\u{301}", "ǅ", "Ⅻ", "٣", "²", "ª", "¼", "ǀ", "\u{202f}", "\u{2009}", "\u{2070}", "Ω",
+            "à", "À", "ß", "Þ", "ÿ", "÷", "12", "2e", "l'État", "d’", "É.", "qu’à", "Qu'", "QU'",
         ]), 0..30)) {
             let s: String = parts.concat();
             let (mut a, mut sa, mut b, mut sb) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
