@@ -173,9 +173,10 @@ impl Recognizer {
         let mut tokens: Vec<Token> = Vec::with_capacity(128);
         let mut starts: Vec<usize> = Vec::with_capacity(64);
         let mut blocked: Vec<bool> = Vec::with_capacity(128);
+        let mut caps: Vec<usize> = Vec::with_capacity(32);
         let mut runs: Vec<Run> = Vec::with_capacity(16);
         // Capitalised words seen inside a sentence: they confirm the same word at a sentence start.
-        let mut inside: Vec<(usize, usize)> = Vec::new();
+        let mut inside: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 64 + 8);
         for (si, &(s, e)) in sentences.iter().enumerate() {
             let Some(sent) = text.get(s..e) else { continue };
             let first_found = found.len();
@@ -224,16 +225,26 @@ impl Recognizer {
                     .get(n)
                     .is_some_and(|t| t.joined && t.cap && !inner.lexicon.is_stopword(t.text(text)))
             });
+            // Tokens covered by a gazetteer match; the others that are capitalised (where runs may
+            // start), and among them those inside a sentence.
             blocked.clear();
+            caps.clear();
             let mut g = first_found;
-            for t in &tokens {
+            for (k, t) in tokens.iter().enumerate() {
                 while g < found.len() && found[g].end <= t.start {
                     g += 1;
                 }
-                blocked.push(g < found.len() && found[g].start < t.end);
+                let b = g < found.len() && found[g].start < t.end;
+                blocked.push(b);
+                if t.cap && !b {
+                    caps.push(k);
+                    if !t.initial {
+                        inside.push((t.start, t.end));
+                    }
+                }
             }
             runs.clear();
-            rules::runs(text, &tokens, &blocked, &inner.lexicon, &mut runs);
+            rules::runs(text, &tokens, &blocked, &caps, &inner.lexicon, &mut runs);
             let gazetteer_end = found.len();
             for r in &runs {
                 if scan::overlaps(&urls, r.start, r.end) {
@@ -293,18 +304,25 @@ impl Recognizer {
                 found.push(run);
             }
             retain_from(&mut found, first_found, |f| f.start < f.end);
-            for (t, &b) in tokens.iter().zip(&blocked) {
-                if t.cap && !t.initial && !b {
-                    inside.push((t.start, t.end));
-                }
-            }
             found[first_found..].sort_by_key(|f| f.start);
         }
         let has_pending = found
             .iter()
             .any(|f| matches!(f.kind, Kind::Rule { pending: true, .. }));
-        let inside: HashSet<&str, FastHash> = if has_pending {
-            inside.iter().map(|&(s, e)| &text[s..e]).collect()
+        // The pending surfaces that also appear capitalised inside a sentence. Only the inside words
+        // of a length some pending surface has are hashed.
+        let confirmed: HashSet<&str, FastHash> = if has_pending {
+            let pending: HashSet<&str, FastHash> = found
+                .iter()
+                .filter(|f| matches!(f.kind, Kind::Rule { pending: true, .. }))
+                .map(|f| &text[f.start..f.end])
+                .collect();
+            let lengths = pending.iter().fold(0u64, |m, w| m | 1 << w.len().min(63));
+            inside
+                .iter()
+                .map(|&(s, e)| &text[s..e])
+                .filter(|w| lengths & 1 << w.len().min(63) != 0 && pending.contains(w))
+                .collect()
         } else {
             HashSet::default()
         };
@@ -348,7 +366,7 @@ impl Recognizer {
                     },
                     None,
                 ) => {
-                    if pending && !inside.contains(surface) {
+                    if pending && !confirmed.contains(surface) {
                         continue;
                     }
                     let canonical = coref::canonical_name(surface);

@@ -82,29 +82,30 @@ fn is_street_word(w: &str) -> bool {
 }
 
 /// Finds the capitalised runs among `tokens` (all of one sentence). Tokens with `blocked[i]` are
-/// covered by a gazetteer match and break runs.
+/// covered by a gazetteer match and break runs; `caps` lists, in order, the indices of the tokens
+/// that are capitalised and not blocked (where a run may start).
 pub(crate) fn runs(
     text: &str,
     tokens: &[Token],
     blocked: &[bool],
+    caps: &[usize],
     lex: &Lexicon,
     out: &mut Vec<Run>,
 ) {
     let word = |i: usize| tokens[i].text(text);
     let n = tokens.len();
-    let mut i = 0;
-    while i < n {
-        let t = tokens[i];
-        if blocked[i] || !t.cap {
-            i += 1;
+    // The first token not yet part of a run.
+    let mut next = 0;
+    for &i in caps {
+        if i < next {
             continue;
         }
+        let t = tokens[i];
         let w = word(i);
         let fw = lex.flags(w);
         let alphabetic = w.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
             || w.chars().any(char::is_alphabetic);
         if fw.stopword() || fw.cue(Cue::Title) || !alphabetic {
-            i += 1;
             continue;
         }
         let mut last = i;
@@ -156,7 +157,7 @@ pub(crate) fn runs(
             pending,
             words,
         });
-        i = last + 1;
+        next = last + 1;
     }
 }
 
@@ -257,8 +258,9 @@ mod tests {
         let mut toks = Vec::new();
         tokenize(s, 0, &mut toks, &mut Vec::new(), |_| true);
         let blocked = vec![false; toks.len()];
+        let caps: Vec<usize> = (0..toks.len()).filter(|&i| toks[i].cap).collect();
         let mut out = Vec::new();
-        runs(s, &toks, &blocked, &lex, &mut out);
+        runs(s, &toks, &blocked, &caps, &lex, &mut out);
         out.iter()
             .map(|r| (&s[r.start..r.end], r.entity_type, r.pending))
             .collect()
