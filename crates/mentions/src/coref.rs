@@ -91,15 +91,21 @@ fn surname(surface: &str) -> Option<&str> {
 
 /// The canonical form of a name found by the rules: whitespace runs collapsed, typographic apostrophes straightened.
 pub(crate) fn canonical_name(surface: &str) -> String {
-    // Most names are ASCII words separated by single spaces: nothing to change. (Multi-byte
-    // characters take the general path: some are whitespace, and `’` is replaced.)
+    // Most names are words separated by single spaces: nothing to change.
+    // Lead byte 0xC3 starts a Latin-1 letter (U+00C0..U+00FF, never whitespace); other
+    // multi-byte characters may be whitespace or `’`. A continuation byte belongs to the lead
+    // byte before it.
     let bytes = surface.as_bytes();
     let mut plain = bytes.first() != Some(&b' ') && bytes.last() != Some(&b' ');
     let mut prev_space = false;
     for &b in bytes {
         let space = b == b' ';
-        plain &=
-            b.is_ascii() && !(space && prev_space) && (space || !char::from(b).is_whitespace());
+        let ok = match b {
+            0..=0x7F => !(space && prev_space) && (space || !char::from(b).is_whitespace()),
+            0x80..=0xBF | 0xC3 => true,
+            _ => false,
+        };
+        plain &= ok;
         prev_space = space;
     }
     if plain {
@@ -130,37 +136,38 @@ pub(crate) fn rule_id(entity_type: EntityType, canonical: &str) -> String {
     });
     // Lowercased alphanumeric runs joined by `-`; `any` = something was written after the prefix.
     let (mut dash, mut any) = (false, false);
-    if canonical.is_ascii() {
-        for b in canonical.bytes() {
-            if b.is_ascii_alphanumeric() {
-                if dash && any {
-                    id.push('-');
-                }
-                id.push(char::from(b.to_ascii_lowercase()));
-                (dash, any) = (false, true);
-            } else {
-                dash = true;
-            }
-        }
-        return id;
-    }
-    let mut push = |c: char, id: &mut String| {
-        if c.is_alphanumeric() {
-            if dash && any {
-                id.push('-');
-            }
-            id.push(c);
-            (dash, any) = (false, true);
-        } else {
-            dash = true;
-        }
-    };
     for c in canonical.chars() {
-        if c.is_ascii() {
-            push(c.to_ascii_lowercase(), &mut id);
-        } else {
-            c.to_lowercase().for_each(|l| push(l, &mut id));
+        // ASCII and the Latin-1 letters are answered here (`À`..`Þ` lowercase 0x20 higher); the
+        // rest asks the Unicode tables.
+        let lower = match c {
+            'a'..='z' | '0'..='9' => c,
+            'ß'..='ÿ' if c != '÷' => c,
+            'A'..='Z' => c.to_ascii_lowercase(),
+            'À'..='Þ' if c != '×' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+            '\0'..='\x7f' => {
+                dash = true;
+                continue;
+            }
+            _ => {
+                for l in c.to_lowercase() {
+                    if l.is_alphanumeric() {
+                        if dash && any {
+                            id.push('-');
+                        }
+                        id.push(l);
+                        (dash, any) = (false, true);
+                    } else {
+                        dash = true;
+                    }
+                }
+                continue;
+            }
+        };
+        if dash && any {
+            id.push('-');
         }
+        id.push(lower);
+        (dash, any) = (false, true);
     }
     id
 }
@@ -194,6 +201,31 @@ mod tests {
                 .join(" ")
                 .replace('’', "'");
             assert_eq!(canonical_name(s), want, "{s:?}");
+        }
+        // The Latin-1 shortcuts agree with the Unicode tables.
+        for c in '\u{80}'..='\u{17f}' {
+            let s = format!("a{c}b");
+            let mut want = String::from("per:");
+            let (mut dash, mut any) = (false, false);
+            for l in s.chars().flat_map(char::to_lowercase) {
+                if l.is_alphanumeric() {
+                    if dash && any {
+                        want.push('-');
+                    }
+                    want.push(l);
+                    (dash, any) = (false, true);
+                } else {
+                    dash = true;
+                }
+            }
+            assert_eq!(rule_id(EntityType::Per, &s), want, "{c:?}");
+            let spaced = format!("É{c}é Ü");
+            let want = spaced
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace('’', "'");
+            assert_eq!(canonical_name(&spaced), want, "{c:?}");
         }
         for (s, want) in [
             ("Jean-Yves  Le\u{a0}Drian", "per:jean-yves-le-drian"),
