@@ -4,7 +4,7 @@
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::hash::{FxHashMap, FxHashSet};
-use crate::text::{char_len_bytes, repeat_key};
+use crate::text::repeat_key;
 
 /// Window (in characters of the repeat key) used to find where an earlier paragraph starts
 /// inside a later one.
@@ -50,7 +50,9 @@ pub(crate) struct RepeatDetector {
     /// Bit set of the first two bytes of every key in `starts` (65,536 bits once used): most
     /// positions of a paragraph start no earlier paragraph, and are skipped without hashing.
     firsts: Vec<u64>,
+    /// Scratch buffer of [`repeat_key`]: the current key is `key[..key_len]`.
     key: Vec<u8>,
+    key_len: usize,
 }
 
 /// Byte offset after `n` chars of `key` from byte `at` (or the end of `key`).
@@ -77,28 +79,37 @@ fn window_hash(w: &[u8]) -> u64 {
 impl RepeatDetector {
     /// Forgets every paragraph, keeps the allocations.
     pub(crate) fn clear(&mut self) {
+        if !self.starts.is_empty() {
+            // Only the words of the bit set that the window starts went to (a few per
+            // document), not all 1,024.
+            for k in &self.kept {
+                if k.chars >= WINDOW {
+                    self.firsts[first_two(&self.keys, k.start) >> 6] = 0;
+                }
+            }
+        }
         self.keys.clear();
         self.kept.clear();
         self.exact.clear();
-        if !self.starts.is_empty() {
-            self.firsts.fill(0);
-        }
         self.starts.clear();
     }
 
     /// True if the buffers grew large (a huge document): better dropped than kept.
     pub(crate) fn heavy(&self) -> bool {
-        self.keys.capacity() > 1 << 22 || self.kept.capacity() > 1 << 16
+        self.keys.capacity() > 1 << 22
+            || self.kept.capacity() > 1 << 16
+            || self.key.capacity() > 1 << 22
     }
 
     /// Checks `para` against the paragraphs kept so far; if it is not a repeat, remembers it.
     pub(crate) fn check(&mut self, para: &str) -> Option<Repeat> {
-        repeat_key(para, &mut self.key);
-        if self.key.is_empty() {
+        let (key_len, nchars) = repeat_key(para, &mut self.key);
+        self.key_len = key_len;
+        let key = &self.key[..key_len];
+        if key.is_empty() {
             return None;
         }
-        let h = xxh3_64(&self.key);
-        let nchars = char_len_bytes(&self.key);
+        let h = xxh3_64(key);
         if self.exact.contains(&h) {
             if nchars >= MIN_EXACT {
                 return Some(Repeat::Exact);
@@ -108,7 +119,7 @@ impl RepeatDetector {
         }
         // Remember it.
         let start = self.keys.len();
-        self.keys.extend_from_slice(&self.key);
+        self.keys.extend_from_slice(key);
         let idx = self.kept.len() as u32;
         self.kept.push(Kept {
             start,
@@ -118,11 +129,12 @@ impl RepeatDetector {
         });
         self.exact.insert(h);
         if nchars >= WINDOW {
-            let w = window_hash(&self.key[..advance(&self.key, 0, WINDOW)]);
+            let key = &self.key[..key_len];
+            let w = window_hash(&key[..advance(key, 0, WINDOW)]);
             if self.firsts.is_empty() {
                 self.firsts.resize(1 << 10, 0);
             }
-            let f = first_two(&self.key, 0);
+            let f = first_two(key, 0);
             self.firsts[f >> 6] |= 1 << (f & 63);
             match self.starts.get_mut(&w) {
                 Some((_, last)) => {
@@ -139,7 +151,7 @@ impl RepeatDetector {
 
     /// Greedy cover of the current key by earlier kept keys.
     fn covered(&self, nchars: usize) -> bool {
-        let key = &self.key[..];
+        let key = &self.key[..self.key_len];
         let need = (nchars as f64 * MIN_COVER).ceil() as usize;
         let mut covered = 0;
         let (mut p, mut at) = (0, 0); // position in chars and in bytes

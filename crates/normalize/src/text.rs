@@ -227,17 +227,21 @@ static ALNUM_LOWER: [u8; 128] = {
     t
 };
 
-/// Writes the repeat key of a paragraph into `out` (cleared first): its letters and digits,
-/// lowercase, nothing else, as UTF-8 bytes. Two paragraphs that differ only in whitespace and
-/// punctuation have the same repeat key.
-pub(crate) fn repeat_key(s: &str, out: &mut Vec<u8>) {
+/// Writes the repeat key of a paragraph at the start of `out` and returns its length in bytes
+/// and in chars: its letters and digits, lowercase, nothing else, as UTF-8 bytes. Two
+/// paragraphs that differ only in whitespace and punctuation have the same repeat key.
+///
+/// `out` is a scratch buffer: it is only grown (never cleared nor shrunk, so that its bytes are
+/// not zeroed again for every paragraph), and the bytes after the key are left over.
+pub(crate) fn repeat_key(s: &str, out: &mut Vec<u8>) -> (usize, usize) {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let b = s.as_bytes();
-    // Written by index into a buffer as long as the input plus 8: ASCII and Latin-1 letters
-    // never grow; other characters make room first.
-    out.clear();
-    out.resize(b.len() + 8, 0);
-    let (mut i, mut j) = (0, 0);
+    // Written by index into a buffer at least as long as the input plus 8: ASCII and Latin-1
+    // letters never grow; other characters make room first.
+    if out.len() < b.len() + 8 {
+        out.resize(b.len() + 8, 0);
+    }
+    let (mut i, mut j, mut chars) = (0, 0, 0);
     loop {
         // Eight bytes at a time, up to the first non-ASCII one.
         while let Some(chunk) = b.get(i..i + 8) {
@@ -250,6 +254,7 @@ pub(crate) fn repeat_key(s: &str, out: &mut Vec<u8>) {
                     let m = ALNUM_LOWER[b[i] as usize];
                     out[j] = m;
                     j += usize::from(m != 0);
+                    chars += usize::from(m != 0);
                     i += 1;
                 }
                 break;
@@ -262,6 +267,7 @@ pub(crate) fn repeat_key(s: &str, out: &mut Vec<u8>) {
                 k += usize::from(m != 0);
             }
             j += k;
+            chars += k;
             i += 8;
         }
         let Some(&c) = b.get(i) else {
@@ -271,6 +277,7 @@ pub(crate) fn repeat_key(s: &str, out: &mut Vec<u8>) {
             let m = ALNUM_LOWER[c as usize];
             out[j] = m;
             j += usize::from(m != 0);
+            chars += usize::from(m != 0);
             i += 1;
             continue;
         }
@@ -281,6 +288,7 @@ pub(crate) fn repeat_key(s: &str, out: &mut Vec<u8>) {
                 out[j] = 0xC3;
                 out[j + 1] = if c1 < 0x9F { c1 + 0x20 } else { c1 };
                 j += 2;
+                chars += 1;
             }
             i += 2;
             continue;
@@ -299,10 +307,11 @@ pub(crate) fn repeat_key(s: &str, out: &mut Vec<u8>) {
                 }
                 out[j..j + l.len()].copy_from_slice(l);
                 j += l.len();
+                chars += 1;
             }
         }
     }
-    out.truncate(j);
+    (j, chars)
 }
 
 /// Appends `s` to `out` trimmed, with every run of blanks collapsed to one character:
@@ -796,9 +805,15 @@ mod tests {
                 }
                 let (lead, t) = trim(s);
                 proptest::prop_assert_eq!((lead, t), (s.len() - s.trim_start().len(), s.trim()));
-                let mut rk = Vec::new();
-                repeat_key(s, &mut rk);
-                proptest::prop_assert_eq!(String::from_utf8(rk).unwrap(), repeat_key_reference(s));
+                // A dirty scratch buffer, as left by a longer paragraph.
+                let mut rk = vec![b'#'; 3 * s.len() + 5];
+                let (len, chars) = repeat_key(s, &mut rk);
+                let want = repeat_key_reference(s);
+                proptest::prop_assert_eq!(std::str::from_utf8(&rk[..len]).unwrap(), want.as_str());
+                proptest::prop_assert_eq!(chars, want.chars().count());
+                let mut fresh = Vec::new();
+                proptest::prop_assert_eq!(repeat_key(s, &mut fresh), (len, chars));
+                proptest::prop_assert_eq!(&fresh[..len], &rk[..len]);
             }
         }
     }
