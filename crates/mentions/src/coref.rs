@@ -1,6 +1,7 @@
 //! In-document coreference: a one-word mention that is the surname of a fuller person mention of the
 //! same text (`Jens Stoltenberg` … `M. Stoltenberg` … `Stoltenberg`) takes that person's id.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use crate::hash::FastHash;
@@ -10,26 +11,48 @@ use crate::{EntityType, Gazetteer};
 /// The result of [`link`]: the persons found, and for each mention the person it refers to.
 #[derive(Debug, Default)]
 pub(crate) struct Links {
-    /// `(entity_id, canonical)` of each person that short forms were linked to.
-    pub persons: Vec<(String, String)>,
+    /// For each person that short forms may be linked to: the index in `found` of its fullest
+    /// mention, and its `(entity_id, canonical)`, computed when first asked for.
+    persons: Vec<(usize, OnceCell<(String, String)>)>,
     /// For each index of `found`, the index in `persons` of the person it refers to, if relinked.
-    pub of: Vec<Option<u32>>,
+    of: Vec<Option<u32>>,
 }
 
 impl Links {
-    /// The `(entity_id, canonical)` that mention `i` is relinked to, if any.
-    pub fn get(&self, i: usize) -> Option<&(String, String)> {
+    /// The `(entity_id, canonical)` that mention `i` of `found` (the slice given to [`link`]) is
+    /// relinked to, if any.
+    pub fn get(
+        &self,
+        i: usize,
+        text: &str,
+        found: &[Found],
+        gazetteer: &Gazetteer,
+    ) -> Option<&(String, String)> {
         let p = (*self.of.get(i)?)?;
-        self.persons.get(p as usize)
+        let (at, strings) = self.persons.get(p as usize)?;
+        Some(strings.get_or_init(|| {
+            let f = &found[*at];
+            match f.kind {
+                Kind::Gazetteer(ei) => {
+                    let e = &gazetteer.entities()[ei as usize];
+                    (e.id.clone(), e.canonical.clone())
+                }
+                Kind::Rule { .. } => {
+                    let canonical = canonical_name(&text[f.start..f.end]);
+                    (rule_id(EntityType::Per, &canonical), canonical)
+                }
+            }
+        }))
     }
 }
 
-/// For each index of `found` to relink, the person's `(entity_id, canonical)`.
+/// Finds, for each one-word mention of `found`, the person mention of two or more words whose
+/// surname it is (the first such mention of the text).
 pub(crate) fn link(text: &str, found: &[Found], gazetteer: &Gazetteer) -> Links {
     // Surname → the first person mention of two or more words carrying it.
     let mut by_surname: HashMap<&str, u32, FastHash> = HashMap::default();
     let mut links = Links::default();
-    for f in found {
+    for (at, f) in found.iter().enumerate() {
         let is_person = match f.kind {
             Kind::Gazetteer(ei) => gazetteer.entities()[ei as usize].entity_type == EntityType::Per,
             Kind::Rule { entity_type, .. } => entity_type == EntityType::Per,
@@ -44,18 +67,8 @@ pub(crate) fn link(text: &str, found: &[Found], gazetteer: &Gazetteer) -> Links 
         if by_surname.contains_key(surname) {
             continue;
         }
-        let person = match f.kind {
-            Kind::Gazetteer(ei) => {
-                let e = &gazetteer.entities()[ei as usize];
-                (e.id.clone(), e.canonical.clone())
-            }
-            Kind::Rule { .. } => {
-                let canonical = canonical_name(surface);
-                (rule_id(EntityType::Per, &canonical), canonical)
-            }
-        };
         by_surname.insert(surname, links.persons.len() as u32);
-        links.persons.push(person);
+        links.persons.push((at, OnceCell::new()));
     }
     if links.persons.is_empty() {
         return links;

@@ -334,7 +334,7 @@ impl Recognizer {
         let mut out = Vec::with_capacity(found.len());
         for (i, f) in found.iter().enumerate() {
             let surface = &text[f.start..f.end];
-            let mention = match (f.kind, links.get(i)) {
+            let mention = match (f.kind, links.get(i, text, &found, &inner.gazetteer)) {
                 (_, Some((id, canonical))) => Mention {
                     start: f.start,
                     end: f.end,
@@ -397,17 +397,20 @@ impl Recognizer {
 #[derive(Clone, Debug)]
 struct PrefixFilter {
     /// The first two bytes of every pattern: most word starts fail this first probe.
-    first_two: Vec<u64>,
-    short: Vec<u64>,
-    long: Vec<u64>,
+    first_two: Box<Bits16>,
+    short: Box<Bits16>,
+    long: Box<Bits16>,
 }
+
+/// One bit per 16-bit key (a fixed size, so that probes need no bounds check).
+type Bits16 = [u64; (1 << 16) / 64];
 
 impl Default for PrefixFilter {
     fn default() -> Self {
         PrefixFilter {
-            first_two: vec![0; (1 << 16) / 64],
-            short: vec![0; (1 << 16) / 64],
-            long: vec![0; (1 << 16) / 64],
+            first_two: Box::new([0; (1 << 16) / 64]),
+            short: Box::new([0; (1 << 16) / 64]),
+            long: Box::new([0; (1 << 16) / 64]),
         }
     }
 }
@@ -445,13 +448,13 @@ impl PrefixFilter {
     }
 }
 
-fn set_bit(bits: &mut [u64], k: usize) {
-    bits[k >> 6] |= 1 << (k & 63);
+fn set_bit(bits: &mut Bits16, k: usize) {
+    bits[(k >> 6) & 1023] |= 1 << (k & 63);
 }
 
 #[inline]
-fn get_bit(bits: &[u64], k: usize) -> bool {
-    bits[k >> 6] & (1 << (k & 63)) != 0
+fn get_bit(bits: &Bits16, k: usize) -> bool {
+    bits[(k >> 6) & 1023] & (1 << (k & 63)) != 0
 }
 
 /// A mention before ids are resolved.
