@@ -117,10 +117,11 @@ pub(crate) fn tokenize(
     let bytes = sent.as_bytes();
     let len = bytes.len();
     let mut i = 0usize;
-    let mut prev_elision = false;
-    let mut first_token = true;
     // What the gap since the previous token holds.
-    let (mut gap_empty, mut gap_space, mut gap_initial) = (true, true, false);
+    // `gap_space`: nothing but whitespace; `gap_joins`: not empty, or the previous token is an
+    // elision (`l'Otan`); `gap_initial`: something restarts a sentence. The first token is never
+    // joined and always initial.
+    let (mut gap_space, mut gap_joins, mut gap_initial) = (false, false, true);
     while i < len {
         let b = bytes[i];
         let class = CLASS[usize::from(b)];
@@ -144,18 +145,16 @@ pub(crate) fn tokenize(
                     elision: false,
                     cap: class == UPPER,
                     upper: false,
-                    joined: !first_token && gap_space && (!gap_empty || prev_elision),
-                    initial: first_token || gap_initial,
+                    joined: gap_space && gap_joins,
+                    initial: gap_initial,
                 });
-                prev_elision = false;
-                first_token = false;
                 // The usual gap, one space, is taken here.
                 if next == Some(b' ') {
                     i = end + 1;
-                    (gap_empty, gap_space, gap_initial) = (false, true, false);
+                    (gap_space, gap_joins, gap_initial) = (true, true, false);
                 } else {
                     i = end;
-                    (gap_empty, gap_space, gap_initial) = (true, true, false);
+                    (gap_space, gap_joins, gap_initial) = (true, false, false);
                 }
                 continue;
             }
@@ -164,12 +163,11 @@ pub(crate) fn tokenize(
         // it is uppercase; `None` for a character that only the general path handles.
         let first = match class {
             SPACE => {
-                gap_empty = false;
+                gap_joins = true;
                 i += 1;
                 continue;
             }
             OPENER | PUNCT => {
-                gap_empty = false;
                 gap_space = false;
                 gap_initial |= class == OPENER;
                 i += 1;
@@ -183,7 +181,7 @@ pub(crate) fn tokenize(
                 None => {
                     let (c, cl) = char_at(sent, i);
                     if !is_alnum(c) {
-                        gap_empty = false;
+                        gap_joins = true;
                         gap_space &= c.is_whitespace();
                         gap_initial |= matches!(c, '«' | '“' | '—' | '–' | '•');
                         i += cl;
@@ -228,12 +226,10 @@ pub(crate) fn tokenize(
             elision: word.elision,
             cap: word.cap && !word.elision,
             upper: word.upper,
-            joined: !first_token && gap_space && (!gap_empty || prev_elision),
-            initial: first_token || gap_initial,
+            joined: gap_space && gap_joins,
+            initial: gap_initial,
         });
-        prev_elision = word.elision;
-        first_token = false;
-        (gap_empty, gap_space, gap_initial) = (true, true, false);
+        (gap_space, gap_joins, gap_initial) = (true, word.elision, false);
     }
 }
 
