@@ -9,7 +9,7 @@ use crate::coref;
 use crate::hash::FastHash;
 use crate::lexicon::Lexicon;
 use crate::rules::{self, Run};
-use crate::scan::{self, Token};
+use crate::scan::{self, Tokens};
 use crate::{EntityType, Error, Gazetteer, Mention, Method};
 
 /// Builds a [`Recognizer`].
@@ -170,9 +170,10 @@ impl Recognizer {
         // Scratch buffers reused across sentences, sized for a typical sentence so that they rarely
         // grow (a mention every ~60 bytes, a word every ~6).
         let mut found: Vec<Found> = Vec::with_capacity(text.len() / 64 + 8);
-        let mut tokens: Vec<Token> = Vec::with_capacity(128);
-        let mut starts: Vec<usize> = Vec::with_capacity(64);
-        let mut blocked: Vec<bool> = Vec::with_capacity(128);
+        let mut sentence_tokens = Tokens::default();
+        sentence_tokens.list.reserve(128);
+        sentence_tokens.starts.reserve(64);
+        sentence_tokens.caps.reserve(32);
         let mut caps: Vec<usize> = Vec::with_capacity(32);
         let mut runs: Vec<Run> = Vec::with_capacity(16);
         // Capitalised words seen inside a sentence: they confirm the same word at a sentence start.
@@ -180,13 +181,14 @@ impl Recognizer {
         for (si, &(s, e)) in sentences.iter().enumerate() {
             let Some(sent) = text.get(s..e) else { continue };
             let first_found = found.len();
-            scan::tokenize(sent, s, &mut tokens, &mut starts, |rest| {
+            scan::tokenize(sent, s, &mut sentence_tokens, |rest| {
                 inner.prefixes.may_match(rest)
             });
+            let tokens = &sentence_tokens.list;
             // Gazetteer: an anchored, leftmost-longest match at each word start that can begin an alias
             // (`starts` only holds those that pass the prefix filter).
             let mut covered = s;
-            for &ws in &starts {
+            for &ws in &sentence_tokens.starts {
                 if ws < covered {
                     continue;
                 }
@@ -210,7 +212,7 @@ impl Recognizer {
                     confidence: t.confidence,
                 });
             }
-            if !inner.rules || shouting(&tokens) {
+            if !inner.rules || shouting(&sentence_tokens) {
                 continue;
             }
             // A one-word gazetteer hit that is a given name followed by a capitalised word is a person's
@@ -225,26 +227,27 @@ impl Recognizer {
                     .get(n)
                     .is_some_and(|t| t.joined && t.cap && !inner.lexicon.is_stopword(t.text(text)))
             });
-            // Tokens covered by a gazetteer match; the others that are capitalised (where runs may
-            // start), and among them those inside a sentence.
-            blocked.clear();
+            // A token is blocked when a gazetteer match of this sentence covers it (the matches
+            // are sorted and disjoint); runs may start at the capitalised tokens that are not, and
+            // those inside a sentence confirm sentence-start words.
+            let hits = &found[first_found..];
+            let blocked = |k: usize| {
+                let t = &tokens[k];
+                let g = hits.partition_point(|f| f.end <= t.start);
+                hits.get(g).is_some_and(|f| f.start < t.end)
+            };
             caps.clear();
-            let mut g = first_found;
-            for (k, t) in tokens.iter().enumerate() {
-                while g < found.len() && found[g].end <= t.start {
-                    g += 1;
-                }
-                let b = g < found.len() && found[g].start < t.end;
-                blocked.push(b);
-                if t.cap && !b {
+            for &k in &sentence_tokens.caps {
+                if !blocked(k) {
                     caps.push(k);
+                    let t = &tokens[k];
                     if !t.initial {
                         inside.push((t.start, t.end));
                     }
                 }
             }
             runs.clear();
-            rules::runs(text, &tokens, &blocked, &caps, &inner.lexicon, &mut runs);
+            rules::runs(text, tokens, blocked, &caps, &inner.lexicon, &mut runs);
             let gazetteer_end = found.len();
             for r in &runs {
                 if scan::overlaps(&urls, r.start, r.end) {
@@ -491,13 +494,8 @@ fn retain_from<T: Copy>(v: &mut Vec<T>, from: usize, mut keep: impl FnMut(&T) ->
 }
 
 /// A sentence written mostly in capitals (a headline, a shouted caption): capitalisation says nothing there.
-fn shouting(tokens: &[Token]) -> bool {
-    let (mut upper, mut other) = (0usize, 0usize);
-    for t in tokens {
-        upper += usize::from(t.upper);
-        other += usize::from(!t.upper && !t.elision);
-    }
-    upper >= 3 && upper > 2 * other
+fn shouting(tokens: &Tokens) -> bool {
+    tokens.upper >= 3 && tokens.upper > 2 * tokens.other
 }
 
 /// The spellings of `alias` that are matched, with `true` for the alias as written: the alias; `'`/`’`
@@ -577,8 +575,8 @@ mod tests {
     #[test]
     fn shouting_sentences() {
         let shouts = |s: &str| {
-            let mut t = Vec::new();
-            scan::tokenize(s, 0, &mut t, &mut Vec::new(), |_| true);
+            let mut t = Tokens::default();
+            scan::tokenize(s, 0, &mut t, |_| true);
             shouting(&t)
         };
         assert!(shouts("LA RUSSIE MENACE L'UKRAINE"));

@@ -81,13 +81,13 @@ fn is_street_word(w: &str) -> bool {
     )
 }
 
-/// Finds the capitalised runs among `tokens` (all of one sentence). Tokens with `blocked[i]` are
-/// covered by a gazetteer match and break runs; `caps` lists, in order, the indices of the tokens
-/// that are capitalised and not blocked (where a run may start).
+/// Finds the capitalised runs among `tokens` (all of one sentence). Tokens for which `blocked(i)`
+/// holds are covered by a gazetteer match and break runs; `caps` lists, in order, the indices of
+/// the tokens that are capitalised and not blocked (where a run may start).
 pub(crate) fn runs(
     text: &str,
     tokens: &[Token],
-    blocked: &[bool],
+    blocked: impl Fn(usize) -> bool,
     caps: &[usize],
     lex: &Lexicon,
     out: &mut Vec<Run>,
@@ -112,13 +112,13 @@ pub(crate) fn runs(
         loop {
             let mut p = last + 1;
             // Up to two particles (`de la`, `von der`, `d'`).
-            if p < n && !blocked[p] && tokens[p].joined && is_particle(word(p)) {
+            if p < n && !blocked(p) && tokens[p].joined && is_particle(word(p)) {
                 p += 1;
-                if p < n && !blocked[p] && tokens[p].joined && is_second_particle(word(p)) {
+                if p < n && !blocked(p) && tokens[p].joined && is_second_particle(word(p)) {
                     p += 1;
                 }
             }
-            if p >= n || blocked[p] || !tokens[p].joined || !tokens[p].cap || tokens[p].initial {
+            if p >= n || blocked(p) || !tokens[p].joined || !tokens[p].cap || tokens[p].initial {
                 break;
             }
             let wp = word(p);
@@ -129,7 +129,7 @@ pub(crate) fn runs(
             if fp.stopword() {
                 // `Le Drian`: a capitalised particle goes on only if a real name follows it.
                 let next_ok = p + 1 < n
-                    && !blocked[p + 1]
+                    && !blocked(p + 1)
                     && tokens[p + 1].joined
                     && tokens[p + 1].cap
                     && !lex.flags(word(p + 1)).stopword();
@@ -144,7 +144,7 @@ pub(crate) fn runs(
         let end = tokens[last].end;
         let words = tokens[i..=last].iter().filter(|t| t.cap).count();
         let (mut entity_type, mut confidence) = classify(text, tokens, i, last, fw, lex);
-        if i > 0 && t.joined && !blocked[i - 1] && is_street_word(word(i - 1)) {
+        if i > 0 && t.joined && !blocked(i - 1) && is_street_word(word(i - 1)) {
             start = tokens[i - 1].start;
             (entity_type, confidence) = (EntityType::Loc, 0.75);
         }
@@ -251,16 +251,14 @@ fn is_roman_numeral(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::tokenize;
+    use crate::scan::{tokenize, Tokens};
 
     fn find(s: &str) -> Vec<(&str, EntityType, bool)> {
         let lex = Lexicon::default_fr();
-        let mut toks = Vec::new();
-        tokenize(s, 0, &mut toks, &mut Vec::new(), |_| true);
-        let blocked = vec![false; toks.len()];
-        let caps: Vec<usize> = (0..toks.len()).filter(|&i| toks[i].cap).collect();
+        let mut toks = Tokens::default();
+        tokenize(s, 0, &mut toks, |_| true);
         let mut out = Vec::new();
-        runs(s, &toks, &blocked, &caps, &lex, &mut out);
+        runs(s, &toks.list, |_| false, &toks.caps, &lex, &mut out);
         out.iter()
             .map(|r| (&s[r.start..r.end], r.entity_type, r.pending))
             .collect()

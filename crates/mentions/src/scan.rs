@@ -97,9 +97,26 @@ static ENDS_WORD: [bool; 256] = {
     t
 };
 
-/// Splits `sent` (which starts at byte `base` of the text) into word tokens, and records in `starts`
-/// every absolute offset where a word starts (token starts, and the parts of `Otan-Russie`) for which
-/// `keep_start(rest of the sentence from there)` holds.
+/// The word tokens of one sentence (see [`tokenize`]), with what the recognizer asks of them as a
+/// whole.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Tokens {
+    /// The tokens, in order.
+    pub list: Vec<Token>,
+    /// Absolute offsets of the word starts (token starts, and the parts of `Otan-Russie`) that
+    /// passed `keep_start`.
+    pub starts: Vec<usize>,
+    /// Indices in `list` of the tokens with `cap`.
+    pub caps: Vec<usize>,
+    /// Number of tokens with `upper`.
+    pub upper: usize,
+    /// Number of tokens with neither `upper` nor `elision`.
+    pub other: usize,
+}
+
+/// Splits `sent` (which starts at byte `base` of the text) into word tokens (`out.list`), and
+/// records in `out.starts` every absolute offset where a word starts (token starts, and the parts
+/// of `Otan-Russie`) for which `keep_start(rest of the sentence from there)` holds.
 ///
 /// A word is a run of alphanumeric characters, kept whole across `-` and `'`/`’` followed by an
 /// alphanumeric character (except after an elided word: `l'`, `qu’`), and across the period of an
@@ -108,12 +125,20 @@ static ENDS_WORD: [bool; 256] = {
 pub(crate) fn tokenize(
     sent: &str,
     base: usize,
-    out: &mut Vec<Token>,
-    starts: &mut Vec<usize>,
+    out: &mut Tokens,
     keep_start: impl Fn(&[u8]) -> bool,
 ) {
-    out.clear();
+    let Tokens {
+        list,
+        starts,
+        caps,
+        upper: n_upper,
+        other: n_other,
+    } = out;
+    list.clear();
     starts.clear();
+    caps.clear();
+    let (mut upper_count, mut other_count) = (0usize, 0usize);
     let bytes = sent.as_bytes();
     let len = bytes.len();
     let mut i = 0usize;
@@ -139,7 +164,11 @@ pub(crate) fn tokenize(
                 if keep_start(&bytes[i..]) {
                     starts.push(base + i);
                 }
-                out.push(Token {
+                if class == UPPER {
+                    caps.push(list.len());
+                }
+                other_count += 1;
+                list.push(Token {
                     start: base + i,
                     end: base + end,
                     elision: false,
@@ -220,17 +249,24 @@ pub(crate) fn tokenize(
             ),
         };
         i = word.end;
-        out.push(Token {
+        let cap = word.cap && !word.elision;
+        if cap {
+            caps.push(list.len());
+        }
+        upper_count += usize::from(word.upper);
+        other_count += usize::from(!word.upper && !word.elision);
+        list.push(Token {
             start: base + start,
             end: base + word.end,
             elision: word.elision,
-            cap: word.cap && !word.elision,
+            cap,
             upper: word.upper,
             joined: gap_space && gap_joins,
             initial: gap_initial,
         });
         (gap_space, gap_joins, gap_initial) = (true, word.elision, false);
     }
+    (*n_upper, *n_other) = (upper_count, other_count);
 }
 
 /// For a Latin-1 letter at `i` (`à`..`ÿ` but `÷`, `À`..`Þ` but `×`, two bytes in UTF-8): whether it
@@ -715,9 +751,21 @@ mod tests {
     use super::*;
 
     fn words(s: &str) -> Vec<&str> {
-        let mut t = Vec::new();
-        tokenize(s, 0, &mut t, &mut Vec::new(), |_| true);
-        t.iter().map(|t| t.text(s)).collect()
+        let mut t = Tokens::default();
+        tokenize(s, 0, &mut t, |_| true);
+        t.list.iter().map(|t| t.text(s)).collect()
+    }
+
+    /// The summary fields of `t` agree with its list.
+    fn check_summary(t: &Tokens) -> Result<(), String> {
+        let caps: Vec<usize> = (0..t.list.len()).filter(|&i| t.list[i].cap).collect();
+        let upper = t.list.iter().filter(|t| t.upper).count();
+        let other = t.list.iter().filter(|t| !t.upper && !t.elision).count();
+        if (caps.as_slice(), upper, other) == (t.caps.as_slice(), t.upper, t.other) {
+            Ok(())
+        } else {
+            Err(format!("{t:?}"))
+        }
     }
 
     #[test]
@@ -751,11 +799,12 @@ mod tests {
             "à", "À", "ß", "Þ", "ÿ", "÷", "12", "2e", "l'État", "d’", "É.", "qu’à", "Qu'", "QU'",
         ]), 0..30)) {
             let s: String = parts.concat();
-            let (mut a, mut sa, mut b, mut sb) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-            tokenize(&s, 7, &mut a, &mut sa, |_| true);
+            let (mut a, mut b, mut sb) = (Tokens::default(), Vec::new(), Vec::new());
+            tokenize(&s, 7, &mut a, |_| true);
             reference::tokenize(&s, 7, &mut b, &mut sb);
-            proptest::prop_assert_eq!(a, b, "{:?}", s);
-            proptest::prop_assert_eq!(sa, sb, "{:?}", s);
+            proptest::prop_assert_eq!(&a.list, &b, "{:?}", s);
+            proptest::prop_assert_eq!(&a.starts, &sb, "{:?}", s);
+            proptest::prop_assert_eq!(check_summary(&a), Ok(()));
         }
     }
 
@@ -768,11 +817,12 @@ mod tests {
             include_str!("../../../data/samples/003_b0e54c88b9dbd3ce.txt"),
             include_str!("../../../data/samples/004_d14b38b1f95176d0.txt"),
         ] {
-            let (mut a, mut sa, mut b, mut sb) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-            tokenize(s, 0, &mut a, &mut sa, |_| true);
+            let (mut a, mut b, mut sb) = (Tokens::default(), Vec::new(), Vec::new());
+            tokenize(s, 0, &mut a, |_| true);
             reference::tokenize(s, 0, &mut b, &mut sb);
-            assert_eq!(a, b);
-            assert_eq!(sa, sb);
+            assert_eq!(a.list, b);
+            assert_eq!(a.starts, sb);
+            assert_eq!(check_summary(&a), Ok(()));
         }
     }
 
@@ -815,9 +865,9 @@ mod tests {
     #[test]
     fn token_flags() {
         let s = "Les chefs : « Moscou » et l'OTAN, Bachar al-Assad";
-        let mut t = Vec::new();
-        let mut starts = Vec::new();
-        tokenize(s, 10, &mut t, &mut starts, |_| true);
+        let mut tokens = Tokens::default();
+        tokenize(s, 10, &mut tokens, |_| true);
+        let (t, starts) = (&tokens.list, &tokens.starts);
         assert_eq!(starts.len(), t.len() + 1, "al-Assad has two word starts");
         assert!(t[0].initial && t[0].cap && !t[0].joined);
         assert!(!t[1].initial && t[1].joined);
