@@ -444,10 +444,16 @@ impl PrefixFilter {
     /// Whether a pattern may start at the beginning of `rest`.
     #[inline]
     fn may_match(&self, rest: &[u8]) -> bool {
-        rest.len() >= 2
-            && get_bit(&self.first_two, Self::short_key(rest))
-            && (get_bit(&self.short, Self::short_key(rest))
-                || (rest.len() >= 4 && get_bit(&self.long, Self::long_key(rest))))
+        if rest.len() >= 4 {
+            // The usual case, without branches: the answer depends on the text, and a branch on
+            // it is often mispredicted (measured: fewer instructions with branches, but slower).
+            let (k2, k4) = (Self::short_key(rest), Self::long_key(rest));
+            get_bit(&self.first_two, k2) & (get_bit(&self.short, k2) | get_bit(&self.long, k4))
+        } else {
+            rest.len() >= 2
+                && get_bit(&self.first_two, Self::short_key(rest))
+                && get_bit(&self.short, Self::short_key(rest))
+        }
     }
 }
 

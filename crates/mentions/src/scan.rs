@@ -85,6 +85,17 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// ASCII letters.
+static ASCII_LETTER: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphabetic();
+        b += 1;
+    }
+    t
+};
+
 /// Bytes that end a word whatever follows: ASCII whitespace and punctuation but `-`, `.` and `'`.
 static ENDS_WORD: [bool; 256] = {
     let mut t = [false; 256];
@@ -150,7 +161,9 @@ pub(crate) fn tokenize(
     while i < len {
         let b = bytes[i];
         let class = CLASS[usize::from(b)];
-        if class == LOWER || class == UPPER {
+        // Tested with a table of its own, not on `class`, so that the compiler keeps this a plain
+        // branch rather than an arm of the jump table below (which mispredicts far more).
+        if ASCII_LETTER[usize::from(b)] {
             // The hot path: an ASCII letter, lowercase letters (plain or accented), then a space or
             // punctuation that cannot continue the word (`.` can, after one capital: `J.`).
             let end = lowercase_word_end(bytes, i + 1);
@@ -161,9 +174,10 @@ pub(crate) fn tokenize(
                 Some(n) => ENDS_WORD[usize::from(n)],
             };
             if plain {
-                if keep_start(&bytes[i..]) {
-                    starts.push(base + i);
-                }
+                // Pushed, then kept or not without a branch (see `PrefixFilter::may_match`).
+                let n = starts.len();
+                starts.push(base + i);
+                starts.truncate(n + usize::from(keep_start(&bytes[i..])));
                 if class == UPPER {
                     caps.push(list.len());
                 }
