@@ -392,16 +392,19 @@ impl Recognizer {
 }
 
 /// A cheap test run before each anchored automaton search: most word starts (`de`, `le`, `pour`)
-/// cannot begin any alias, and a failed search costs far more than two bit probes.
+/// cannot begin any alias, and a failed search costs far more than a few bit probes.
 ///
-/// Patterns of two or three bytes are keyed by their first two bytes, longer ones by a 16-bit hash
-/// of their first four: a word start passes if either key of the text there is set. No pattern is
-/// ever missed (every pattern has at least two bytes); a false positive only costs a search.
+/// Patterns of two or three bytes are keyed by their first two bytes, those of four or five by a
+/// 16-bit hash of their first four, longer ones by a 16-bit hash of their first six (`Le Monde`
+/// and `Le gouvernement` share four): a word start passes if one key of the text there is set for
+/// its length class, and the first two bytes begin some pattern. No pattern is ever missed (every
+/// pattern has at least two bytes); a false positive only costs a search.
 #[derive(Clone, Debug)]
 struct PrefixFilter {
-    /// The first two bytes of every pattern: most word starts fail this first probe.
+    /// The first two bytes of every pattern: most word starts fail this probe.
     first_two: Box<Bits16>,
     short: Box<Bits16>,
+    mid: Box<Bits16>,
     long: Box<Bits16>,
 }
 
@@ -413,6 +416,7 @@ impl Default for PrefixFilter {
         PrefixFilter {
             first_two: Box::new([0; (1 << 16) / 64]),
             short: Box::new([0; (1 << 16) / 64]),
+            mid: Box::new([0; (1 << 16) / 64]),
             long: Box::new([0; (1 << 16) / 64]),
         }
     }
@@ -424,10 +428,19 @@ impl PrefixFilter {
         usize::from(b[0]) << 8 | usize::from(b[1])
     }
 
+    /// A 16-bit hash of the first `n` (at most 8) bytes of the little-endian `x`.
     #[inline]
-    fn long_key(b: &[u8]) -> usize {
-        let x = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-        (x.wrapping_mul(0x9E37_79B1) >> 16) as usize
+    fn hash_key(x: u64, n: u32) -> usize {
+        let x = x & (u64::MAX >> (64 - 8 * n));
+        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize
+    }
+
+    /// The first `n <= 8` bytes of `b` (which has at least `n`) as a little-endian number.
+    #[inline]
+    fn head(b: &[u8], n: usize) -> u64 {
+        let mut w = [0u8; 8];
+        w[..n].copy_from_slice(&b[..n]);
+        u64::from_le_bytes(w)
     }
 
     fn add(&mut self, pattern: &[u8]) {
@@ -437,22 +450,32 @@ impl PrefixFilter {
         match pattern.len() {
             0 | 1 => {}
             2 | 3 => set_bit(&mut self.short, Self::short_key(pattern)),
-            _ => set_bit(&mut self.long, Self::long_key(pattern)),
+            4 | 5 => set_bit(&mut self.mid, Self::hash_key(Self::head(pattern, 4), 4)),
+            _ => set_bit(&mut self.long, Self::hash_key(Self::head(pattern, 6), 6)),
         }
     }
 
     /// Whether a pattern may start at the beginning of `rest`.
     #[inline]
     fn may_match(&self, rest: &[u8]) -> bool {
-        if rest.len() >= 4 {
+        if let Some(eight) = rest.get(..8) {
             // The usual case, without branches: the answer depends on the text, and a branch on
             // it is often mispredicted (measured: fewer instructions with branches, but slower).
-            let (k2, k4) = (Self::short_key(rest), Self::long_key(rest));
-            get_bit(&self.first_two, k2) & (get_bit(&self.short, k2) | get_bit(&self.long, k4))
+            let x = Self::head(eight, 8);
+            let (k2, k4, k6) = (
+                Self::short_key(rest),
+                Self::hash_key(x, 4),
+                Self::hash_key(x, 6),
+            );
+            get_bit(&self.first_two, k2)
+                & (get_bit(&self.short, k2) | get_bit(&self.mid, k4) | get_bit(&self.long, k6))
         } else {
-            rest.len() >= 2
+            let n = rest.len();
+            n >= 2
                 && get_bit(&self.first_two, Self::short_key(rest))
-                && get_bit(&self.short, Self::short_key(rest))
+                && (get_bit(&self.short, Self::short_key(rest))
+                    || n >= 4 && get_bit(&self.mid, Self::hash_key(Self::head(rest, 4), 4))
+                    || n >= 6 && get_bit(&self.long, Self::hash_key(Self::head(rest, 6), 6)))
         }
     }
 }
@@ -576,6 +599,48 @@ mod tests {
             "{v:?}"
         );
         assert_eq!(variants("talibans")[2].0, "Talibans");
+    }
+
+    #[test]
+    fn prefix_filter_never_misses_a_pattern() {
+        let rec = Recognizer::new().unwrap();
+        let patterns = rec.inner.automaton.patterns_len();
+        assert!(patterns > 1000, "{patterns}");
+        let mut filter = PrefixFilter::default();
+        let words = [
+            "OTAN",
+            "Otan",
+            "Moscou",
+            "Le Monde",
+            "Jens Stoltenberg",
+            "UE",
+            "talibans",
+        ];
+        for w in words {
+            filter.add(w.as_bytes());
+        }
+        for w in words {
+            for tail in ["", " ", " et la suite", "s"] {
+                let text = format!("{w}{tail}");
+                assert!(filter.may_match(text.as_bytes()), "{text:?}");
+            }
+        }
+        // The filter of the default recognizer passes every alias spelling at a word start.
+        let (g, lex) = (Gazetteer::default_fr(), Lexicon::default_fr());
+        for e in g.entities() {
+            for alias in std::iter::once(&e.canonical).chain(&e.aliases) {
+                for (v, exact) in variants(alias) {
+                    // The spellings `build` turns into patterns.
+                    if v.chars().count() >= 2 && (exact || !lex.is_stopword(&v)) {
+                        assert!(rec.inner.prefixes.may_match(v.as_bytes()), "{v:?}");
+                        let longer = format!("{v} suite");
+                        assert!(rec.inner.prefixes.may_match(longer.as_bytes()), "{v:?}");
+                    }
+                }
+            }
+        }
+        assert!(!filter.may_match(b"gouvernement"));
+        assert!(!filter.may_match(b"x"));
     }
 
     #[test]
