@@ -10,7 +10,8 @@
 //! (`doc start end sentence type method entity_id canonical confidence`); otherwise one summary line
 //! with the throughput in CPU time of the thread (`--passes 100` for a stable figure).
 //! Instruction counts of the `find` calls alone (the automaton build excluded):
-//! `valgrind --tool=callgrind --toggle-collect='*Recognizer*find*' target/release/examples/find-corpus`.
+//! `valgrind --tool=callgrind --toggle-collect='*Recognizer*find_in*' target/release/examples/find-corpus`
+//! (`find_in`: `find` minus the lookup of its per-thread buffers).
 
 use std::io::{self, BufWriter, Write};
 

@@ -1,5 +1,6 @@
 //! [`Recognizer`] and its builder: gazetteer matching, rules and coreference over sentence spans.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -165,23 +166,41 @@ impl Recognizer {
     /// never crosses a sentence and carries the index of its sentence in this slice. Spans that do not
     /// fall on character boundaries of `text` are skipped. Offsets of the mentions are bytes.
     pub fn find(&self, text: &str, sentences: &[(usize, usize)]) -> Vec<Mention> {
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => {
+                let out = self.find_in(text, sentences, &mut scratch);
+                scratch.trim();
+                out
+            }
+            // Only if `find` ever ran inside itself on this thread.
+            Err(_) => self.find_in(text, sentences, &mut Scratch::default()),
+        })
+    }
+
+    fn find_in(
+        &self,
+        text: &str,
+        sentences: &[(usize, usize)],
+        scratch: &mut Scratch,
+    ) -> Vec<Mention> {
         let inner = &*self.inner;
         let urls = scan::url_spans(text);
-        // Scratch buffers reused across sentences, sized for a typical sentence so that they rarely
-        // grow (a mention every ~60 bytes, a word every ~6).
-        let mut found: Vec<Found> = Vec::with_capacity(text.len() / 64 + 8);
-        let mut sentence_tokens = Tokens::default();
-        sentence_tokens.list.reserve(128);
-        sentence_tokens.starts.reserve(64);
-        sentence_tokens.caps.reserve(32);
-        let mut caps: Vec<usize> = Vec::with_capacity(32);
-        let mut runs: Vec<Run> = Vec::with_capacity(16);
-        // Capitalised words seen inside a sentence: they confirm the same word at a sentence start.
-        let mut inside: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 64 + 8);
+        let Scratch {
+            found,
+            tokens: sentence_tokens,
+            caps,
+            runs,
+            inside,
+        } = scratch;
+        // Sized for the text (a mention every ~60 bytes) so that they rarely grow.
+        found.clear();
+        found.reserve(text.len() / 64 + 8);
+        inside.clear();
+        inside.reserve(text.len() / 64 + 8);
         for (si, &(s, e)) in sentences.iter().enumerate() {
             let Some(sent) = text.get(s..e) else { continue };
             let first_found = found.len();
-            scan::tokenize(sent, s, &mut sentence_tokens, |rest| {
+            scan::tokenize(sent, s, sentence_tokens, |rest| {
                 inner.prefixes.may_match(rest)
             });
             let tokens = &sentence_tokens.list;
@@ -217,7 +236,7 @@ impl Recognizer {
             }
             // A one-word gazetteer hit that is a given name followed by a capitalised word is a person's
             // first name (`Dominique Richard`, `Maurice Papon`): leave it to the rules.
-            retain_from(&mut found, first_found, |f| {
+            retain_from(found, first_found, |f| {
                 let surface = &text[f.start..f.end];
                 if !inner.lexicon.is_given_name(surface) {
                     return true;
@@ -247,9 +266,9 @@ impl Recognizer {
                 }
             }
             runs.clear();
-            rules::runs(text, tokens, blocked, &caps, &inner.lexicon, &mut runs);
+            rules::runs(text, tokens, blocked, caps, &inner.lexicon, runs);
             let gazetteer_end = found.len();
-            for r in &runs {
+            for r in runs.iter() {
                 if scan::overlaps(&urls, r.start, r.end) {
                     continue;
                 }
@@ -306,7 +325,7 @@ impl Recognizer {
                 }
                 found.push(run);
             }
-            retain_from(&mut found, first_found, |f| f.start < f.end);
+            retain_from(found, first_found, |f| f.start < f.end);
             found[first_found..].sort_by_key(|f| f.start);
         }
         let has_pending = found
@@ -330,14 +349,14 @@ impl Recognizer {
             HashSet::default()
         };
         let links = if inner.coref {
-            coref::link(text, &found, &inner.gazetteer)
+            coref::link(text, found, &inner.gazetteer)
         } else {
             coref::Links::default()
         };
         let mut out = Vec::with_capacity(found.len());
         for (i, f) in found.iter().enumerate() {
             let surface = &text[f.start..f.end];
-            let mention = match (f.kind, links.get(i, text, &found, &inner.gazetteer)) {
+            let mention = match (f.kind, links.get(i, text, found, &inner.gazetteer)) {
                 (_, Some((id, canonical))) => Mention {
                     start: f.start,
                     end: f.end,
@@ -389,6 +408,42 @@ impl Recognizer {
         }
         out
     }
+}
+
+/// Buffers of [`Recognizer::find`], kept per thread from one call to the next so that a call
+/// allocates little more than its result.
+#[derive(Debug, Default)]
+struct Scratch {
+    found: Vec<Found>,
+    tokens: Tokens,
+    caps: Vec<usize>,
+    runs: Vec<Run>,
+    /// Capitalised words seen inside a sentence: they confirm the same word at a sentence start.
+    inside: Vec<(usize, usize)>,
+}
+
+impl Scratch {
+    /// Drops the buffers that a long text made large, so that a thread keeps at most a few
+    /// hundred kilobytes between calls.
+    fn trim(&mut self) {
+        const KEEP: usize = 4096;
+        fn trim<T>(v: &mut Vec<T>) {
+            if v.capacity() > KEEP {
+                *v = Vec::new();
+            }
+        }
+        trim(&mut self.found);
+        trim(&mut self.tokens.list);
+        trim(&mut self.tokens.starts);
+        trim(&mut self.tokens.caps);
+        trim(&mut self.caps);
+        trim(&mut self.runs);
+        trim(&mut self.inside);
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 /// A cheap test run before each anchored automaton search: most word starts (`de`, `le`, `pour`)
@@ -641,6 +696,25 @@ mod tests {
         }
         assert!(!filter.may_match(b"gouvernement"));
         assert!(!filter.may_match(b"x"));
+    }
+
+    #[test]
+    fn buffers_kept_between_calls_change_nothing() {
+        let rec = Recognizer::new().unwrap();
+        let small = "M. Stoltenberg a parlé à l'Otan. Jens Stoltenberg est à Moscou.";
+        let split = small.find(" Jens").unwrap();
+        let spans = [(0, split), (split + 1, small.len())];
+        let first = rec.find(small, &spans);
+        assert_eq!(first.len(), 4, "{first:?}");
+        // A long text grows the buffers past what is kept; then the small one again.
+        let long = small.repeat(2000);
+        let long_spans: Vec<(usize, usize)> = (0..2000)
+            .flat_map(|k| spans.map(|(s, e)| (s + k * small.len(), e + k * small.len())))
+            .collect();
+        assert_eq!(rec.find(&long, &long_spans).len(), 2000 * first.len());
+        assert_eq!(rec.find(small, &spans), first);
+        assert_eq!(rec.find("", &[]), []);
+        assert_eq!(rec.find(small, &spans), first);
     }
 
     #[test]
