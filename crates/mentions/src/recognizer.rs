@@ -231,7 +231,7 @@ impl Recognizer {
                     confidence: t.confidence,
                 });
             }
-            if !inner.rules || shouting(&sentence_tokens) {
+            if !inner.rules || shouting(sentence_tokens) {
                 continue;
             }
             // A one-word gazetteer hit that is a given name followed by a capitalised word is a person's
