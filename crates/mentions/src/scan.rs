@@ -870,6 +870,42 @@ mod tests {
     }
 
     #[test]
+    fn lowercase_word_ends() {
+        // The model: ASCII lowercase letters and à..ÿ but ÷, one character at a time.
+        let model = |s: &str, from: usize| {
+            from + s[from..]
+                .chars()
+                .take_while(|&c| c.is_ascii_lowercase() || ('à'..='ÿ').contains(&c) && c != '÷')
+                .map(char::len_utf8)
+                .sum::<usize>()
+        };
+        let parts = [
+            "a", "é", "÷", "à", "ÿ", "É", "z", " ", "Z", "×", "ß", "\u{e0}b", "ō", "·",
+        ];
+        // Every string of up to five parts, at every start that is a character boundary.
+        let mut strings = vec![String::new()];
+        for _ in 0..5 {
+            let next: Vec<String> = strings
+                .iter()
+                .flat_map(|s| parts.iter().map(move |p| format!("{s}{p}")))
+                .collect();
+            strings.extend(next);
+        }
+        for s in &strings {
+            for pad in ["", "abcdefg", "éééé"] {
+                let t = format!("{pad}{s}{pad}");
+                for from in (0..=t.len()).filter(|&k| t.is_char_boundary(k)) {
+                    assert_eq!(
+                        lowercase_word_end(t.as_bytes(), from),
+                        model(&t, from),
+                        "{t:?} {from}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn is_alnum_agrees_with_std() {
         for c in ('\0'..='\u{3000}').chain(['😀', '\u{e000}']) {
             assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?} U+{:04X}", c as u32);
