@@ -4,5 +4,6 @@
 mod export;
 mod fix;
 mod hostile;
+mod readers;
 mod stages;
 mod util;
