@@ -50,7 +50,7 @@ impl Links {
 /// surname it is (the first such mention of the text).
 pub(crate) fn link(text: &str, found: &[Found], gazetteer: &Gazetteer) -> Links {
     // Surname → the first person mention of two or more words carrying it.
-    let mut by_surname: HashMap<&str, u32, FastHash> = HashMap::default();
+    let mut by_surname = Surnames::default();
     let mut links = Links::default();
     for (at, f) in found.iter().enumerate() {
         let is_person = match f.kind {
@@ -64,7 +64,7 @@ pub(crate) fn link(text: &str, found: &[Found], gazetteer: &Gazetteer) -> Links 
         let Some(surname) = surname(surface) else {
             continue;
         };
-        if by_surname.contains_key(surname) {
+        if by_surname.get(surname).is_some() {
             continue;
         }
         by_surname.insert(surname, links.persons.len() as u32);
@@ -87,10 +87,44 @@ pub(crate) fn link(text: &str, found: &[Found], gazetteer: &Gazetteer) -> Links 
             if !one_word {
                 return None;
             }
-            by_surname.get(surface).copied()
+            by_surname.get(surface)
         })
         .collect();
     links
+}
+
+/// Surname → index of a person: a list while short (a text names a few persons; no hashing, no
+/// table), a hash map beyond.
+#[derive(Default)]
+struct Surnames<'t> {
+    few: Vec<(&'t str, u32)>,
+    many: HashMap<&'t str, u32, FastHash>,
+}
+
+impl<'t> Surnames<'t> {
+    const FEW: usize = 16;
+
+    fn get(&self, surname: &str) -> Option<u32> {
+        if self.many.is_empty() {
+            self.few
+                .iter()
+                .find(|(s, _)| s.len() == surname.len() && *s == surname)
+                .map(|&(_, p)| p)
+        } else {
+            self.many.get(surname).copied()
+        }
+    }
+
+    fn insert(&mut self, surname: &'t str, person: u32) {
+        if !self.many.is_empty() {
+            self.many.insert(surname, person);
+        } else if self.few.len() < Surnames::FEW {
+            self.few.push((surname, person));
+        } else {
+            self.many.extend(self.few.drain(..));
+            self.many.insert(surname, person);
+        }
+    }
 }
 
 /// The last word of a name of at least two words, without an elision (`Giscard d'Estaing` → `Estaing`).
