@@ -178,9 +178,10 @@ pub(crate) fn tokenize(
                 let n = starts.len();
                 starts.push(base + i);
                 starts.truncate(n + usize::from(keep_start(&bytes[i..])));
-                if class == UPPER {
-                    caps.push(list.len());
-                }
+                // The same for the list of capitalised tokens.
+                let n = caps.len();
+                caps.push(list.len());
+                caps.truncate(n + usize::from(class == UPPER));
                 other_count += 1;
                 list.push(Token {
                     start: base + i,
