@@ -10,7 +10,8 @@
 #   Python stack, subset: once, one process (BLAS/OpenMP threads pinned to 1), per-stage wall and CPU time.
 #
 # The headline ratio divides toolkit's per-byte throughput on the whole corpus by the Python stack's on
-# the subset (Python at 0.02 MB/s would need hours for the corpus). Prints a Markdown report on stdout.
+# the subset (at 0.06 MB/s the Python stack would need about an hour for the corpus). Prints a Markdown
+# report on stdout.
 # Usage: scripts/bench-pipeline.sh [--rounds N] [--subset N]     (defaults: 3 rounds, 500 documents)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,10 @@ while [ $# -gt 0 ]; do
     *) echo "bench-pipeline: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+if ! [[ $rounds =~ ^[1-9][0-9]*$ && $subset =~ ^[1-9][0-9]*$ ]]; then
+  echo "bench-pipeline: --rounds and --subset take a positive number" >&2
+  exit 2
+fi
 data=${TOOLKIT_ORANGESUM:-../shared/data/orangesum/raw_text_naive.jsonl.zst}
 if [ ! -f "$data" ]; then
   echo "bench-pipeline: $data not found (set TOOLKIT_ORANGESUM); skipping" >&2
