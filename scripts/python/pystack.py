@@ -100,7 +100,7 @@ def segment(sbd, paragraphs):
             if not s:
                 continue
             at = p.find(s, pos)
-            if at < 0:  # pySBD altered the text: keep the sentence count honest, skip the span
+            if at < 0:  # pySBD altered the text: no span to report, the sentence is left out
                 continue
             pos = at + len(s)
             spans.append((p_i, base + at, base + pos))
