@@ -67,6 +67,22 @@ pub struct InputArgs {
     pub jobs: Option<usize>,
 }
 
+fn parse_shard(s: &str) -> Result<toolkit_pipeline::Shard, String> {
+    s.parse()
+        .map_err(|e: toolkit_pipeline::ExportError| e.to_string())
+}
+
+/// `--partition-by`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PartitionArg {
+    /// `published_year=2022/`
+    Year,
+    /// `published_year=2022/published_month=1/`
+    Month,
+    /// `site=www.example.org/`
+    Site,
+}
+
 /// `toolkit export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -86,6 +102,16 @@ pub struct ExportArgs {
     /// Replace the tables an earlier run left in the output folder (refused without it).
     #[arg(long)]
     pub force: bool,
+    /// Process only share K of N of the inputs (1 <= K <= N) and write it as part files
+    /// (`articles/part-0000K-of-0000N.parquet`), so that N runs, on N machines, write one dataset
+    /// into the same folder. A document's share depends only on its source path (as given on the
+    /// command line) and record number.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<toolkit_pipeline::Shard>,
+    /// Write each table as hive-style partition folders (`articles/published_year=2022/...`) by the
+    /// article's publication year, year and month, or site.
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub partition_by: Option<PartitionArg>,
     /// Input settings.
     #[command(flatten)]
     pub input: InputArgs,

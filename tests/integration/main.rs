@@ -5,5 +5,6 @@ mod export;
 mod fix;
 mod hostile;
 mod readers;
+mod shards;
 mod stages;
 mod util;

@@ -3,10 +3,12 @@
 use std::io::Write;
 
 use anyhow::Context;
-use toolkit_pipeline::{DedupConfig, ExportOptions, TableFormat, WriterOptions};
+use toolkit_pipeline::{
+    DedupConfig, ExportOptions, Layout, PartitionBy, TableFormat, WriterOptions,
+};
 
 use super::{inputs, pipeline_builder, recognizer, segmenter, Status};
-use crate::args::{ExportArgs, TableFormatArg};
+use crate::args::{ExportArgs, PartitionArg, TableFormatArg};
 use crate::progress::Bar;
 
 /// Runs the export and prints a one-line summary on stderr.
@@ -40,6 +42,14 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Status> {
         },
         save_chrome_profile: args.clean.save_chrome_profile.clone(),
         replace: args.force,
+        layout: Layout {
+            partition_by: args.partition_by.map(|p| match p {
+                PartitionArg::Year => PartitionBy::Year,
+                PartitionArg::Month => PartitionBy::Month,
+                PartitionArg::Site => PartitionBy::Site,
+            }),
+            shard: args.shard,
+        },
     };
     let inputs = inputs(&args.inputs);
     let bar = Bar::new(args.quiet);

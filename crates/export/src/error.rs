@@ -25,6 +25,9 @@ pub enum Error {
     /// An unknown output format name.
     #[error("unknown table format {0:?} (expected parquet or csv)")]
     UnknownFormat(String),
+    /// A bad shard (`K/N`) or partition key.
+    #[error("{0}")]
+    Layout(String),
 }
 
 impl Error {

@@ -46,90 +46,138 @@ fn dtype(ty: ColumnType, lists: ListLayout) -> DataType {
     }
 }
 
-/// Builds the frame of a batch of rows.
-pub(crate) fn build_frame<R: Row>(rows: &[R], lists: ListLayout) -> PolarsResult<DataFrame> {
-    let columns = R::TABLE
-        .columns()
-        .iter()
-        .enumerate()
-        .map(|(i, c)| build_column(rows, i, c, lists))
-        .collect::<PolarsResult<Vec<Column>>>()?;
-    DataFrame::new(rows.len(), columns)
-}
-
-fn list<R: Row>(r: &R, i: usize) -> &[String] {
-    match r.value(i) {
-        Value::List(l) => l,
-        other => unreachable!("{other:?} in a list column"),
-    }
-}
-
-fn build_column<R: Row>(
-    rows: &[R],
-    i: usize,
-    def: &ColumnDef,
+/// The rows of one row group, already in columns: each pushed row is copied into polars' column
+/// builders at once and dropped, so a buffered row group costs its data bytes, not a `String` per cell.
+pub(crate) struct Columns {
+    defs: &'static [ColumnDef],
     lists: ListLayout,
-) -> PolarsResult<Column> {
-    let name: PlSmallStr = def.name.into();
-    let series = match def.ty {
-        ColumnType::Utf8 => StringChunked::from_iter_options(
-            name,
-            rows.iter().map(|r| match r.value(i) {
-                Value::Str(s) if lists == ListLayout::JsonSafe => s.map(csv_safe_cell),
-                Value::Str(s) => s.map(std::borrow::Cow::Borrowed),
-                other => unreachable!("{other:?} in a string column"),
-            }),
-        )
-        .into_series(),
-        ColumnType::UInt32 => UInt32Chunked::from_iter_options(
-            name,
-            rows.iter().map(|r| match r.value(i) {
-                Value::U32(v) => v,
-                other => unreachable!("{other:?} in a u32 column"),
-            }),
-        )
-        .into_series(),
-        ColumnType::UInt64 => UInt64Chunked::from_iter_options(
-            name,
-            rows.iter().map(|r| match r.value(i) {
-                Value::U64(v) => v,
-                other => unreachable!("{other:?} in a u64 column"),
-            }),
-        )
-        .into_series(),
-        ColumnType::Float32 => Float32Chunked::from_iter_options(
-            name,
-            rows.iter().map(|r| match r.value(i) {
-                Value::F32(v) => v,
-                other => unreachable!("{other:?} in a f32 column"),
-            }),
-        )
-        .into_series(),
-        ColumnType::Date => Int32Chunked::from_iter_options(
-            name,
-            rows.iter().map(|r| match r.value(i) {
-                Value::Date(d) => d.and_then(|d| d.days_since_epoch()),
-                other => unreachable!("{other:?} in a date column"),
-            }),
-        )
-        .into_date()
-        .into_series(),
-        ColumnType::ListUtf8 => match lists {
-            ListLayout::Native => {
-                let n_values = rows.iter().map(|r| list(r, i).len()).sum();
-                let mut b = ListStringChunkedBuilder::new(name, rows.len(), n_values);
-                for r in rows {
-                    b.append_values_iter(list(r, i).iter().map(String::as_str));
+    builders: Vec<Builder>,
+    rows: usize,
+    bytes: usize,
+}
+
+enum Builder {
+    Str(StringChunkedBuilder),
+    U32(PrimitiveChunkedBuilder<UInt32Type>),
+    U64(PrimitiveChunkedBuilder<UInt64Type>),
+    F32(PrimitiveChunkedBuilder<Float32Type>),
+    Date(PrimitiveChunkedBuilder<Int32Type>),
+    List(ListStringChunkedBuilder),
+}
+
+impl Columns {
+    /// Empty builders for the columns `defs`.
+    pub(crate) fn new(defs: &'static [ColumnDef], lists: ListLayout) -> Columns {
+        Columns {
+            defs,
+            lists,
+            builders: Self::builders(defs, lists),
+            rows: 0,
+            bytes: 0,
+        }
+    }
+
+    fn builders(defs: &[ColumnDef], lists: ListLayout) -> Vec<Builder> {
+        defs.iter()
+            .map(|c| {
+                let name: PlSmallStr = c.name.into();
+                match (c.ty, lists) {
+                    (ColumnType::Utf8, _)
+                    | (ColumnType::ListUtf8, ListLayout::Json | ListLayout::JsonSafe) => {
+                        Builder::Str(StringChunkedBuilder::new(name, 0))
+                    }
+                    (ColumnType::UInt32, _) => Builder::U32(PrimitiveChunkedBuilder::new(name, 0)),
+                    (ColumnType::UInt64, _) => Builder::U64(PrimitiveChunkedBuilder::new(name, 0)),
+                    (ColumnType::Float32, _) => Builder::F32(PrimitiveChunkedBuilder::new(name, 0)),
+                    (ColumnType::Date, _) => Builder::Date(PrimitiveChunkedBuilder::new(name, 0)),
+                    (ColumnType::ListUtf8, ListLayout::Native) => {
+                        Builder::List(ListStringChunkedBuilder::new(name, 0, 0))
+                    }
                 }
-                b.finish().into_series()
+            })
+            .collect()
+    }
+
+    /// Rows buffered.
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Bytes buffered: string bytes plus a 16-byte view per string, 4 or 8 bytes per number.
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Appends one row.
+    pub(crate) fn push<R: Row>(&mut self, row: &R) {
+        let safe = self.lists == ListLayout::JsonSafe;
+        for (i, b) in self.builders.iter_mut().enumerate() {
+            let value = row.value(i);
+            match (b, value) {
+                (Builder::Str(b), Value::Str(s)) => {
+                    self.bytes += 16 + s.map_or(0, str::len);
+                    match s {
+                        Some(s) if safe => b.append_value(csv_safe_cell(s)),
+                        Some(s) => b.append_value(s),
+                        None => b.append_null(),
+                    }
+                }
+                (Builder::Str(b), Value::List(items)) => {
+                    let json = json_array(items);
+                    self.bytes += 16 + json.len();
+                    b.append_value(json);
+                }
+                (Builder::U32(b), Value::U32(v)) => {
+                    self.bytes += 4;
+                    b.append_option(v);
+                }
+                (Builder::U64(b), Value::U64(v)) => {
+                    self.bytes += 8;
+                    b.append_option(v);
+                }
+                (Builder::F32(b), Value::F32(v)) => {
+                    self.bytes += 4;
+                    b.append_option(v);
+                }
+                (Builder::Date(b), Value::Date(d)) => {
+                    self.bytes += 4;
+                    b.append_option(d.and_then(|d| d.days_since_epoch()));
+                }
+                (Builder::List(b), Value::List(items)) => {
+                    self.bytes += 16 + items.iter().map(|s| 16 + s.len()).sum::<usize>();
+                    b.append_values_iter(items.iter().map(String::as_str));
+                }
+                (_, value) => unreachable!(
+                    "{value:?} in column {} of {}",
+                    self.defs[i].name,
+                    R::TABLE.name()
+                ),
             }
-            ListLayout::Json | ListLayout::JsonSafe => {
-                StringChunked::from_iter_values(name, rows.iter().map(|r| json_array(list(r, i))))
-                    .into_series()
-            }
-        },
-    };
-    Ok(series.into_column())
+        }
+        self.rows += 1;
+    }
+
+    /// The buffered rows as a frame; the builders start again empty.
+    pub(crate) fn take_frame(&mut self) -> PolarsResult<DataFrame> {
+        let builders = std::mem::replace(&mut self.builders, Self::builders(self.defs, self.lists));
+        let rows = std::mem::take(&mut self.rows);
+        self.bytes = 0;
+        let columns = builders
+            .into_iter()
+            .map(|b| {
+                let series = match b {
+                    Builder::Str(b) => b.finish().into_series(),
+                    Builder::U32(b) => b.finish().into_series(),
+                    Builder::U64(b) => b.finish().into_series(),
+                    Builder::F32(b) => b.finish().into_series(),
+                    Builder::Date(b) => b.finish().into_date().into_series(),
+                    Builder::List(mut b) => b.finish().into_series(),
+                };
+                series.into_column()
+            })
+            .collect();
+        DataFrame::new(rows, columns)
+    }
 }
 
 /// `["a","b"]`, with JSON string escaping.

@@ -29,6 +29,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod dataset;
 mod error;
 mod frame;
 mod read;
@@ -36,6 +37,7 @@ mod rows;
 mod schema;
 mod writer;
 
+pub use dataset::{escape_value, DatasetWriter, Layout, PartitionBy, Shard, NULL_PARTITION};
 pub use error::Error;
 pub use frame::csv_safe_cell;
 pub use read::{read_parquet, Cell, TableData};

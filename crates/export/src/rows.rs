@@ -79,8 +79,6 @@ pub trait Row: Send {
     const TABLE: Table;
     /// The cell of column `col` (an index into `Self::TABLE.columns()`).
     fn value(&self, col: usize) -> Value<'_>;
-    /// A rough size in bytes, used to cut row groups.
-    fn approx_bytes(&self) -> usize;
 }
 
 /// One row of the `articles` table. See `docs/schema.md` for each field.
@@ -155,9 +153,6 @@ impl Row for ArticleRow {
             _ => panic!("articles has no column {col}"),
         }
     }
-    fn approx_bytes(&self) -> usize {
-        256 + self.text.len() + self.source_path.len() + self.url.as_ref().map_or(0, String::len)
-    }
 }
 
 /// One row of the `sentences` table.
@@ -186,9 +181,6 @@ impl Row for SentenceRow {
             6 => Value::U32(Some(self.n_tokens)),
             _ => panic!("sentences has no column {col}"),
         }
-    }
-    fn approx_bytes(&self) -> usize {
-        48 + self.article_id.len() + self.text.len()
     }
 }
 
@@ -225,12 +217,6 @@ impl Row for MentionRow {
             _ => panic!("mentions has no column {col}"),
         }
     }
-    fn approx_bytes(&self) -> usize {
-        64 + self.article_id.len()
-            + self.surface.len()
-            + self.entity_id.len()
-            + self.canonical.len()
-    }
 }
 
 /// One row of the `removed` table.
@@ -258,9 +244,6 @@ impl Row for RemovedRow {
             _ => panic!("removed has no column {col}"),
         }
     }
-    fn approx_bytes(&self) -> usize {
-        48 + self.article_id.len() + self.text.len() + self.rule_id.len()
-    }
 }
 
 /// One row of the `errors` table.
@@ -283,9 +266,6 @@ impl Row for ErrorRow {
             3 => Value::Str(Some(&self.message)),
             _ => panic!("errors has no column {col}"),
         }
-    }
-    fn approx_bytes(&self) -> usize {
-        32 + self.source_path.len() + self.message.len()
     }
 }
 

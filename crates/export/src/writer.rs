@@ -7,7 +7,7 @@ use std::str::FromStr;
 use polars::prelude::*;
 
 use crate::error::Error;
-use crate::frame::{build_frame, polars_schema, ListLayout};
+use crate::frame::{polars_schema, Columns, ListLayout};
 use crate::rows::Row;
 use crate::schema::SCHEMA_VERSION;
 
@@ -51,7 +51,8 @@ pub struct WriterOptions {
     /// carriage return, so that spreadsheets do not run scraped text as formulas. Parquet is never
     /// altered.
     pub csv_safe: bool,
-    /// Rows are buffered until their estimated size reaches this many bytes, then written as one Parquet
+    /// Rows are buffered in columns until their uncompressed data reaches this many bytes (string
+    /// bytes plus a 16-byte view per string, 4 or 8 bytes per number), then written as one Parquet
     /// row group (or one CSV chunk). This bounds memory whatever the corpus size.
     pub row_group_bytes: usize,
 }
@@ -76,22 +77,34 @@ enum Sink {
 /// table under a final name. Dropping a writer without finishing it deletes the temporary file.
 pub struct TableWriter<R: Row> {
     sink: Option<Sink>,
-    layout: ListLayout,
     final_path: PathBuf,
     tmp_path: PathBuf,
-    buffer: Vec<R>,
-    buffered_bytes: usize,
+    buffer: Columns,
     row_group_bytes: usize,
     rows: u64,
+    row_type: std::marker::PhantomData<fn(R)>,
 }
 
 impl<R: Row> TableWriter<R> {
-    /// Creates the temporary file for table `R::TABLE` in `dir` (which must exist).
+    /// Creates the temporary file for table `R::TABLE` in `dir` (which must exist); the table is
+    /// named `articles.parquet` (or `.csv`) there once finished.
     pub fn create(dir: &Path, options: &WriterOptions) -> Result<TableWriter<R>, Error> {
-        let name = R::TABLE.name();
         let ext = options.format.extension();
-        let final_path = dir.join(format!("{name}.{ext}"));
-        let tmp_path = dir.join(format!(".{name}.{ext}.{}.tmp", std::process::id()));
+        Self::create_at(dir.join(format!("{}.{ext}", R::TABLE.name())), options)
+    }
+
+    /// Like [`TableWriter::create`], for a table that gets the name `final_path` once finished (its
+    /// folder must exist); the temporary file is written beside it.
+    pub fn create_at(
+        final_path: PathBuf,
+        options: &WriterOptions,
+    ) -> Result<TableWriter<R>, Error> {
+        let name = R::TABLE.name();
+        let file_name = final_path
+            .file_name()
+            .map_or_else(|| name.into(), |n| n.to_string_lossy().into_owned());
+        let tmp_path =
+            final_path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
         let file = File::create(&tmp_path).map_err(|e| Error::io(&tmp_path, e))?;
         let layout = match options.format {
             Format::Parquet => ListLayout::Native,
@@ -121,47 +134,52 @@ impl<R: Row> TableWriter<R> {
         .map_err(|e| Error::polars(&tmp_path, e))?;
         Ok(TableWriter {
             sink: Some(sink),
-            layout,
             final_path,
             tmp_path,
-            buffer: Vec::new(),
-            buffered_bytes: 0,
+            buffer: Columns::new(R::TABLE.columns(), layout),
             row_group_bytes: options.row_group_bytes.max(1),
             rows: 0,
+            row_type: std::marker::PhantomData,
         })
     }
 
-    /// Adds one row; writes a row group when enough rows are buffered.
+    /// Adds one row (copied into column buffers at once); writes a row group when enough bytes are
+    /// buffered.
     pub fn push(&mut self, row: R) -> Result<(), Error> {
-        self.buffered_bytes += row.approx_bytes();
-        self.buffer.push(row);
-        if self.buffered_bytes >= self.row_group_bytes {
+        self.buffer.push(&row);
+        if self.buffer.bytes() >= self.row_group_bytes {
             self.flush()?;
         }
         Ok(())
     }
 
+    /// Bytes of rows buffered for the next row group.
+    pub fn buffered_bytes(&self) -> usize {
+        self.buffer.bytes()
+    }
+
     /// Rows pushed so far.
     pub fn rows(&self) -> u64 {
-        self.rows + self.buffer.len() as u64
+        self.rows + self.buffer.rows() as u64
     }
 
     /// Writes the buffered rows as one row group.
     pub fn flush(&mut self) -> Result<(), Error> {
-        if self.buffer.is_empty() {
+        if self.buffer.rows() == 0 {
             return Ok(());
         }
-        let df =
-            build_frame(&self.buffer, self.layout).map_err(|e| Error::polars(&self.tmp_path, e))?;
+        let rows = self.buffer.rows() as u64;
+        let df = self
+            .buffer
+            .take_frame()
+            .map_err(|e| Error::polars(&self.tmp_path, e))?;
         match self.sink.as_mut() {
             Some(Sink::Parquet(w)) => w.write_batch(&df),
             Some(Sink::Csv(w)) => w.write_batch(&df),
             None => unreachable!("writer used after finish"),
         }
         .map_err(|e| Error::polars(&self.tmp_path, e))?;
-        self.rows += self.buffer.len() as u64;
-        self.buffer.clear();
-        self.buffered_bytes = 0;
+        self.rows += rows;
         Ok(())
     }
 

@@ -19,6 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         writer: Default::default(),
         save_chrome_profile: None,
         replace: true,
+        layout: Default::default(),
     };
     let summary = pipeline.export(vec![Input::from(input.as_str())], &options, &NoProgress)?;
     let s = &summary.stats;

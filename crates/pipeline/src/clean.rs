@@ -152,6 +152,7 @@ impl Pipeline {
         let (normalizer, _) = self.corpus_normalizer(&inputs)?;
         self.stream_processed(
             inputs,
+            None,
             normalizer.as_ref(),
             progress,
             None,

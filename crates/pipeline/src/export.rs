@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use toolkit_export::{
-    ArticleRow, ErrorRow, MentionRow, RemovedRow, SentenceRow, TableWriter, WriterOptions,
+    ArticleRow, Completed, DatasetWriter, ErrorRow, Layout, MentionRow, RemovedRow, SentenceRow,
+    WriterOptions,
 };
 use toolkit_ingest::Input;
 use toolkit_normalize::ChromeProfile;
@@ -27,6 +28,11 @@ pub struct ExportOptions {
     /// Replace the tables an earlier run left in `out_dir` (without it such a folder is refused). The
     /// five new tables replace the old ones together, once all five are complete.
     pub replace: bool,
+    /// One file per table (the default), or tables as folders of part files: partitioned by year,
+    /// month or site, and/or one share (`--shard K/N`) of the inputs per run. With a shard, only the
+    /// documents of that share are processed and only that shard's part files are written or
+    /// replaced, so that N runs into one folder make one dataset.
+    pub layout: Layout,
 }
 
 /// What an export run wrote.
@@ -34,24 +40,26 @@ pub struct ExportOptions {
 pub struct ExportSummary {
     /// Final counters.
     pub stats: Stats,
-    /// The table files, in the order of `toolkit_export::Table::ALL`.
+    /// The table files written, in the order of `toolkit_export::Table::ALL` (one per table, or each
+    /// table's part files in partition order).
     pub tables: Vec<PathBuf>,
 }
 
 struct Writers {
+    layout: Layout,
     articles: ArticleSink,
-    sentences: TableWriter<SentenceRow>,
-    mentions: TableWriter<MentionRow>,
-    removed: TableWriter<RemovedRow>,
-    errors: TableWriter<ErrorRow>,
+    sentences: DatasetWriter<SentenceRow>,
+    mentions: DatasetWriter<MentionRow>,
+    removed: DatasetWriter<RemovedRow>,
+    errors: DatasetWriter<ErrorRow>,
 }
 
 /// Articles go straight to their table, or, with dedup on, to a spill file until the clustering of
 /// the whole corpus knows each article's duplicate columns.
 enum ArticleSink {
-    Direct(TableWriter<ArticleRow>),
+    Direct(DatasetWriter<ArticleRow>),
     Dedup {
-        table: TableWriter<ArticleRow>,
+        table: DatasetWriter<ArticleRow>,
         spill: Spill,
         keys: Vec<u64>,
         clusterer: Clusterer,
@@ -61,10 +69,11 @@ enum ArticleSink {
 impl Writers {
     fn create(
         dir: &Path,
+        layout: Layout,
         options: &WriterOptions,
         dedup: Option<&DedupConfig>,
     ) -> Result<Writers, Error> {
-        let table = TableWriter::create(dir, options)?;
+        let table = DatasetWriter::new(dir, layout, options);
         let articles = match dedup {
             Some(config) => ArticleSink::Dedup {
                 table,
@@ -75,12 +84,27 @@ impl Writers {
             None => ArticleSink::Direct(table),
         };
         Ok(Writers {
+            layout,
             articles,
-            sentences: TableWriter::create(dir, options)?,
-            mentions: TableWriter::create(dir, options)?,
-            removed: TableWriter::create(dir, options)?,
-            errors: TableWriter::create(dir, options)?,
+            sentences: DatasetWriter::new(dir, layout, options),
+            mentions: DatasetWriter::new(dir, layout, options),
+            removed: DatasetWriter::new(dir, layout, options),
+            errors: DatasetWriter::new(
+                dir,
+                Layout {
+                    partition_by: None,
+                    ..layout
+                },
+                options,
+            ),
         })
+    }
+
+    /// The partition folder of an article's rows (`""` without partitions).
+    fn partition(&self, article: &ArticleRow) -> String {
+        self.layout
+            .partition_by
+            .map_or_else(String::new, |p| p.article_folder(article))
     }
 
     fn write(&mut self, item: Result<Processed, ErrorRow>, stats: &mut Stats) -> Result<(), Error> {
@@ -90,8 +114,9 @@ impl Writers {
                 stats.sentences += p.sentences.len() as u64;
                 stats.mentions += p.mentions.len() as u64;
                 stats.removed += p.removed.len() as u64;
+                let part = self.partition(&p.article);
                 match &mut self.articles {
-                    ArticleSink::Direct(table) => table.push(p.article)?,
+                    ArticleSink::Direct(table) => table.push(&part, p.article)?,
                     ArticleSink::Dedup {
                         spill,
                         keys,
@@ -109,26 +134,27 @@ impl Writers {
                     }
                 }
                 for r in p.sentences {
-                    self.sentences.push(r)?;
+                    self.sentences.push(&part, r)?;
                 }
                 for r in p.mentions {
-                    self.mentions.push(r)?;
+                    self.mentions.push(&part, r)?;
                 }
                 for r in p.removed {
-                    self.removed.push(r)?;
+                    self.removed.push(&part, r)?;
                 }
             }
             Err(e) => {
                 stats.errors += 1;
-                self.errors.push(e)?;
+                self.errors.push("", e)?;
             }
         }
         Ok(())
     }
 
-    /// Completes every table; each is renamed into place only once it is complete.
-    fn finish(self) -> Result<Vec<PathBuf>, Error> {
-        let articles = match self.articles {
+    /// Completes every table; the files are renamed into place only once all are complete.
+    fn finish(self) -> Result<Vec<Completed>, Error> {
+        let partition_by = self.layout.partition_by;
+        let mut completed = match self.articles {
             ArticleSink::Direct(table) => table.complete()?,
             ArticleSink::Dedup {
                 mut table,
@@ -146,20 +172,17 @@ impl Writers {
                         row.dup_cluster = Some(format_article_id(keys[a.cluster as usize]));
                         row.dup_similarity = a.similarity;
                     }
-                    table.push(row)?;
+                    let part = partition_by.map_or_else(String::new, |p| p.article_folder(&row));
+                    table.push(&part, row)?;
                 }
                 table.complete()?
             }
         };
-        let completed = [
-            articles,
-            self.sentences.complete()?,
-            self.mentions.complete()?,
-            self.removed.complete()?,
-            self.errors.complete()?,
-        ];
-        // Every table is complete and synced: only now do they replace the old ones, together.
-        completed.into_iter().map(|c| Ok(c.commit()?)).collect()
+        completed.extend(self.sentences.complete()?);
+        completed.extend(self.mentions.complete()?);
+        completed.extend(self.removed.complete()?);
+        completed.extend(self.errors.complete()?);
+        Ok(completed)
     }
 }
 
@@ -180,12 +203,21 @@ impl Pipeline {
             path: options.out_dir.clone(),
             source,
         })?;
-        let existing = existing_tables(&options.out_dir);
+        let existing = existing_tables(&options.out_dir, options.layout);
         if !existing.is_empty() && !options.replace {
+            let names: Vec<String> = existing
+                .iter()
+                .take(5)
+                .map(|p| {
+                    let rel = p.strip_prefix(&options.out_dir).unwrap_or(p);
+                    rel.display().to_string()
+                })
+                .collect();
             return Err(Error::Config(format!(
-                "{} already holds tables ({}); use --force to replace them",
+                "{} already holds tables of this run ({}{}); use --force to replace them",
                 options.out_dir.display(),
-                existing.join(", ")
+                names.join(", "),
+                if existing.len() > 5 { ", ..." } else { "" }
             )));
         }
         let total_bytes = known_total_bytes(&inputs);
@@ -194,15 +226,33 @@ impl Pipeline {
             save_profile(path, profile)?;
         }
         let dedup = self.signer.as_ref().map(|_| &self.settings.dedup);
-        let mut writers = Writers::create(&options.out_dir, &options.writer, dedup)?;
+        let mut writers =
+            Writers::create(&options.out_dir, options.layout, &options.writer, dedup)?;
         let mut stats = self.stream_processed(
             inputs,
+            options.layout.shard,
             normalizer.as_ref(),
             progress,
             total_bytes,
             |item, stats| writers.write(item, stats),
         )?;
-        let tables = writers.finish()?;
+        let completed = writers.finish()?;
+        // Every table is complete and synced: only now do they replace the old ones, together.
+        let tables = completed
+            .into_iter()
+            .map(|c| c.commit())
+            .collect::<Result<Vec<PathBuf>, _>>()?;
+        // Old part files of this run's shard that the new run did not rewrite (partitions that are
+        // gone) would add stale rows to the dataset.
+        let ext = options.writer.format.extension();
+        for old in existing {
+            if old.extension().is_some_and(|e| e == ext) && !tables.contains(&old) {
+                std::fs::remove_file(&old).map_err(|source| Error::OutputDir {
+                    path: old.clone(),
+                    source,
+                })?;
+            }
+        }
         // The whole run: chrome learning, the main pass and the final writes.
         stats.elapsed = start.elapsed();
         progress.update(&stats, total_bytes);
@@ -221,15 +271,12 @@ fn save_profile(path: &Path, profile: &ChromeProfile) -> Result<(), Error> {
     std::fs::rename(&tmp, path).map_err(io)
 }
 
-/// The table files (any format) already in `dir`.
-fn existing_tables(dir: &Path) -> Vec<String> {
+/// The table files (any format) of this run's layout already in `dir`.
+fn existing_tables(dir: &Path, layout: Layout) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for table in toolkit_export::Table::ALL {
         for format in [toolkit_export::Format::Parquet, toolkit_export::Format::Csv] {
-            let name = format!("{}.{}", table.name(), format.extension());
-            if dir.join(&name).exists() {
-                found.push(name);
-            }
+            found.extend(layout.existing_files(dir, table.name(), format.extension()));
         }
     }
     found

@@ -17,6 +17,7 @@
 //!     writer: Default::default(),
 //!     save_chrome_profile: None,
 //!     replace: false,
+//!     layout: Default::default(),
 //! };
 //! let summary = pipeline.export(vec![Input::Path(scrape)], &options, &NoProgress)?;
 //! assert_eq!(summary.stats.documents, 1);
@@ -46,7 +47,9 @@ pub use pipeline::{
 };
 pub use progress::{NoProgress, Progress, Stats};
 pub use toolkit_dedup::{DedupConfig, Mode as DedupMode};
-pub use toolkit_export::{Format as TableFormat, WriterOptions};
+pub use toolkit_export::{
+    Error as ExportError, Format as TableFormat, Layout, PartitionBy, Shard, WriterOptions,
+};
 pub use toolkit_ingest::{FieldNames, Format as InputFormat, Input};
 pub use toolkit_mentions::{Gazetteer, Recognizer, RecognizerBuilder};
 pub use toolkit_normalize::{ChromeProfile, NormalizerBuilder};

@@ -5,15 +5,24 @@ use std::sync::mpsc::sync_channel;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use toolkit_export::ErrorRow;
+use toolkit_export::{ErrorRow, Shard};
 use toolkit_ingest::{Input, Record};
 use toolkit_normalize::{ChromeLearner, ChromeProfile, LearnerConfig, Normalizer};
 
 use crate::error::Error;
-use crate::pipeline::{error_row, Pipeline, Processed};
+use crate::pipeline::{article_key, error_row, Pipeline, Processed};
 use crate::progress::{Progress, Stats};
 
 pub(crate) type Item = Result<Record, toolkit_ingest::Error>;
+
+/// The key that decides which shard a record (or the error in its place) belongs to: the same
+/// hash its article id is written from.
+fn item_key(item: &Item) -> u64 {
+    match item {
+        Ok(r) => article_key(&r.source_path, r.source_index),
+        Err(e) => article_key(e.source_path.as_deref().unwrap_or(""), e.source_index),
+    }
+}
 
 pub(crate) fn record_bytes(item: &Item) -> usize {
     match item {
@@ -25,10 +34,13 @@ pub(crate) fn record_bytes(item: &Item) -> usize {
 impl Pipeline {
     /// Reads `inputs` on a reader thread in batches (at most `batch_docs` documents or `batch_bytes`
     /// bytes; the reader runs ahead by at most two batches, so memory stays bounded), maps each batch
-    /// with `work` on the worker pool and hands the results to `sink` in input order.
+    /// with `work` on the worker pool (driven from a thread of its own) and hands the results to
+    /// `sink` in input order on the calling thread: the workers go on with the next batch while the
+    /// sink writes this one.
     pub(crate) fn stream<T, W, S>(
         &self,
         inputs: Vec<Input>,
+        shard: Option<Shard>,
         progress: &dyn Progress,
         total_bytes: Option<u64>,
         work: W,
@@ -40,15 +52,17 @@ impl Pipeline {
         S: FnMut(T, &mut Stats) -> Result<(), Error>,
     {
         let start = Instant::now();
-        let mut stats = Stats::default();
         let reader = self.reader(inputs);
         let (batch_docs, batch_bytes) = (self.settings.batch_docs, self.settings.batch_bytes);
-        std::thread::scope(|scope| -> Result<(), Error> {
+        let mut stats = std::thread::scope(|scope| -> Result<Stats, Error> {
             let (tx, rx) = sync_channel::<Vec<Item>>(2);
             scope.spawn(move || {
                 let mut batch = Vec::with_capacity(batch_docs);
                 let mut bytes = 0;
                 for item in reader {
+                    if shard.is_some_and(|s| !s.owns(item_key(&item))) {
+                        continue;
+                    }
                     bytes += record_bytes(&item);
                     batch.push(item);
                     if batch.len() >= batch_docs || bytes >= batch_bytes {
@@ -62,18 +76,30 @@ impl Pipeline {
                     let _ = tx.send(batch);
                 }
             });
-            for batch in rx {
-                stats.bytes += batch.iter().map(record_bytes).sum::<usize>() as u64;
-                let done: Vec<T> = self
-                    .pool
-                    .install(|| batch.into_par_iter().map(&work).collect());
+            let (done_tx, done_rx) = sync_channel::<(u64, Vec<T>)>(1);
+            let work = &work;
+            scope.spawn(move || {
+                for batch in rx {
+                    let bytes = batch.iter().map(record_bytes).sum::<usize>() as u64;
+                    let done: Vec<T> = self
+                        .pool
+                        .install(|| batch.into_par_iter().map(work).collect());
+                    if done_tx.send((bytes, done)).is_err() {
+                        // The sink stopped on an error: stop reading too.
+                        return;
+                    }
+                }
+            });
+            let mut stats = Stats::default();
+            for (bytes, done) in done_rx {
+                stats.bytes += bytes;
                 for item in done {
                     sink(item, &mut stats)?;
                 }
                 stats.elapsed = start.elapsed();
                 progress.update(&stats, total_bytes);
             }
-            Ok(())
+            Ok(stats)
         })?;
         stats.elapsed = start.elapsed();
         Ok(stats)
@@ -83,6 +109,7 @@ impl Pipeline {
     pub(crate) fn stream_processed<S>(
         &self,
         inputs: Vec<Input>,
+        shard: Option<Shard>,
         normalizer: Option<&Normalizer>,
         progress: &dyn Progress,
         total_bytes: Option<u64>,
@@ -93,6 +120,7 @@ impl Pipeline {
     {
         self.stream(
             inputs,
+            shard,
             progress,
             total_bytes,
             |item| match item {
@@ -128,6 +156,7 @@ impl Pipeline {
         let new = || ChromeLearner::new(LearnerConfig::default());
         self.stream(
             inputs,
+            None,
             &crate::progress::NoProgress,
             None,
             |item| {

@@ -51,6 +51,38 @@ struct Rules {
     byline: Regex,
     credits: Regex,
     photo: Regex,
+    /// The literal part of `agency_line`, a fast gate for it.
+    agency_words: Regex,
+    /// Literals one of which every `photo` match contains: a fast gate for it.
+    photo_words: Regex,
+}
+
+/// Cheap necessary conditions checked before a metadata regex runs. The regexes have counted
+/// repetitions of Unicode classes (`[^\n]{6,80}?`, `\p{Lu}[...]{0,40}`) on which regex's lazy DFA
+/// gives up and the bounded backtracker takes over, clearing a bitset as long as the line on every
+/// call; without the gates that was most of the metadata stage's time. Each gate only rejects lines
+/// on which its regex cannot match, so the results are the same.
+mod gate {
+    /// `^\s*(?i:date)`: the text starts with `date` in any case after white space.
+    pub(super) fn header(t: &str) -> bool {
+        let t = t.trim_start();
+        t.len() >= 4 && t.as_bytes()[..4].eq_ignore_ascii_case(b"date")
+    }
+
+    /// `^(?:Par|By)\s+`.
+    pub(super) fn byline(line: &str) -> bool {
+        line.starts_with("Par") || line.starts_with("By")
+    }
+
+    /// `^\p{Lu}...\(agency\)`: an upper-case first letter and a parenthesis.
+    pub(super) fn dateline(line: &str) -> bool {
+        line.chars().next().is_some_and(char::is_uppercase) && line.contains('(')
+    }
+
+    /// `...\(body\)\s*$` on a line without trailing white space.
+    pub(super) fn credits(line: &str) -> bool {
+        line.ends_with(')')
+    }
 }
 
 fn rules() -> &'static Rules {
@@ -63,6 +95,8 @@ fn rules() -> &'static Rules {
             agency_line: re(r"^(?P<agency>\p{Lu}[^,\n]{1,60}?),\s+(?i:publié|mis à jour|modifié)\s+le\s+(?P<date>[^\n]{6,80}?)\s*$"),
             byline: re(r"^(?:Par|By)\s+(?P<names>\p{Lu}[\p{L}\p{M}'’.\- ,&]{1,80}?)\s*$"),
             credits: re(r"\s*\((?P<body>[^()\n]{3,300})\)\s*$"),
+            agency_words: re(r"(?i:publié|mis à jour|modifié)"),
+            photo_words: re(r"REUTERS/|Reuters/|©|AFP|AP|EPA|Getty Images|SIPA|Belga|DPA|ANP|(?i:photo)"),
             photo: re(r"(?m)(?:(?:REUTERS|Reuters)/[^\n]{2,80}|©\s?[^\n]{2,80}|(?-u:\b)(?:AFP|AP|EPA|Getty Images|SIPA|Belga|DPA|ANP)(?: PHOTO)?\s?/\s?[^\n]{2,60}|(?i:crédits? photos?|photo)\s?:\s?[^\n]{2,80})$"),
         }
     })
@@ -201,7 +235,7 @@ pub(crate) fn extract(t: &str, hints: &Hints<'_>) -> Meta {
         ..Meta::default()
     };
     let mut body = 0;
-    if let Some(c) = r.header.captures(t) {
+    if let Some(c) = gate::header(t).then(|| r.header.captures(t)).flatten() {
         let whole = c.get(0).map_or(0..0, |g| g.range());
         m.cut(0, whole.end, "header");
         m.set_date(
@@ -254,9 +288,9 @@ fn leading_block(t: &str, from: usize, hints: &Hints<'_>, m: &mut Meta) {
             (4..=30).contains(&words(l))
                 && starts_upper(l)
                 && !l.ends_with(['.', ':', ',', ';'])
-                && !r.byline.is_match(l)
-                && !r.agency_line.is_match(l)
-                && !r.dateline.is_match(l)
+                && !(gate::byline(l) && r.byline.is_match(l))
+                && !(r.agency_words.is_match(l) && r.agency_line.is_match(l))
+                && !(gate::dateline(l) && r.dateline.is_match(l))
                 && date::parse(l).is_none()
                 && has_more(i)
         }),
@@ -286,7 +320,10 @@ fn leading_block(t: &str, from: usize, hints: &Hints<'_>, m: &mut Meta) {
     }
     for &(s, e) in &block {
         let line = t[s..e].trim();
-        if let Some(c) = r.byline.captures(line) {
+        if let Some(c) = gate::byline(line)
+            .then(|| r.byline.captures(line))
+            .flatten()
+        {
             if words(line) <= 10 && !m.is_cut(s, e) {
                 let (cs, ce) = line_cut(t, s, e);
                 m.cut(cs, ce, "byline");
@@ -308,7 +345,10 @@ fn dateline(t: &str, from: usize, m: &mut Meta) {
         }
         let lead = t[s..e].len() - t[s..e].trim_start().len();
         let line = &t[s + lead..e];
-        let Some(c) = r.dateline.captures(line) else {
+        let Some(c) = gate::dateline(line)
+            .then(|| r.dateline.captures(line))
+            .flatten()
+        else {
             continue;
         };
         let day = c.name("date").map(|d| date::parse_words(d.as_str()));
@@ -335,7 +375,12 @@ fn agency_lines(t: &str, from: usize, m: &mut Meta) {
             continue;
         }
         let line = t[s..e].trim();
-        let Some(c) = r.agency_line.captures(line) else {
+        let Some(c) = r
+            .agency_words
+            .is_match(line)
+            .then(|| r.agency_line.captures(line))
+            .flatten()
+        else {
             continue;
         };
         let agency = c.name("agency").map_or("", |g| g.as_str()).trim();
@@ -419,7 +464,10 @@ fn credits(t: &str, m: &mut Meta) {
     let trimmed_end = t.trim_end().len();
     let line_start = t[..trimmed_end].rfind('\n').map_or(0, |i| i + 1);
     let line = &t[line_start..trimmed_end];
-    let Some(c) = r.credits.captures(line) else {
+    let Some(c) = gate::credits(line)
+        .then(|| r.credits.captures(line))
+        .flatten()
+    else {
         return;
     };
     let body = c.name("body").map_or("", |g| g.as_str());
@@ -446,23 +494,27 @@ fn credits(t: &str, m: &mut Meta) {
 /// Photo credits at the end of caption lines, after a sentence or alone on their line.
 fn photo_credits(t: &str, m: &mut Meta) {
     let r = rules();
-    for g in r.photo.find_iter(t) {
-        let line_start = t[..g.start()].rfind('\n').map_or(0, |i| i + 1);
-        let before = t[line_start..g.start()].trim_end();
-        let credit = g.as_str().trim();
+    if !r.photo_words.is_match(t) {
+        return;
+    }
+    let matches = r.photo.find_iter(t).map(|g| (g.start(), g.end()));
+    for (g_start, g_end) in matches {
+        let line_start = t[..g_start].rfind('\n').map_or(0, |i| i + 1);
+        let before = t[line_start..g_start].trim_end();
+        let credit = t[g_start..g_end].trim();
         let lower = credit.to_lowercase();
         if words(credit) > 12
             || lower.contains("copyright")
             || lower.contains("droits")
-            || m.is_cut(g.start(), g.end())
+            || m.is_cut(g_start, g_end)
         {
             continue;
         }
         if before.is_empty() {
-            let (cs, ce) = line_cut(t, line_start, g.end());
+            let (cs, ce) = line_cut(t, line_start, g_end);
             m.cut(cs, ce, "photo_credit");
         } else if before.ends_with(['.', '!', '?', ')', '»', '”', '"']) {
-            m.cut(line_start + before.len(), g.end(), "photo_credit");
+            m.cut(line_start + before.len(), g_end, "photo_credit");
         } else {
             continue;
         }
