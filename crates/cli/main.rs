@@ -13,6 +13,10 @@ use clap::Parser;
 use crate::args::{Cli, Command};
 use crate::commands::Status;
 
+/// mimalloc instead of glibc's malloc: every document makes many small strings on several threads.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
