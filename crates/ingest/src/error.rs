@@ -10,7 +10,7 @@ pub enum ErrorKind {
     Io,
     /// The path given does not exist.
     NotFound,
-    /// The input (or the record's text) is empty or only whitespace.
+    /// The input (or the record's text) is empty or only whitespace, or only metadata.
     Empty,
     /// The bytes look like a binary file (NUL bytes, dense control characters).
     Binary,

@@ -16,6 +16,7 @@ pub struct IngesterBuilder {
     metadata: bool,
     format: Format,
     main_content: bool,
+    detect_language: bool,
 }
 
 impl Default for IngesterBuilder {
@@ -33,6 +34,7 @@ impl IngesterBuilder {
             metadata: true,
             format: Format::Auto,
             main_content: true,
+            detect_language: true,
         }
     }
 
@@ -71,6 +73,14 @@ impl IngesterBuilder {
     /// (`itemprop="articleBody"`, else `<article>`, else `<main>`/`role="main"`); default on.
     pub fn main_content(&mut self, yes: bool) -> &mut IngesterBuilder {
         self.main_content = yes;
+        self
+    }
+
+    /// Whether to guess each document's language from its words (default on); off, `language` is
+    /// the page's declared language or the hint. Turning it off saves a few percent of the ingest
+    /// time when the language is not needed (the pipeline's chrome-learning pass).
+    pub fn detect_language(&mut self, yes: bool) -> &mut IngesterBuilder {
+        self.detect_language = yes;
         self
     }
 
@@ -174,10 +184,20 @@ impl Ingester {
             }
         };
         let (text, metadata_cuts) = apply_cuts(&fixed.text, &meta.cuts);
+        if text.is_empty() {
+            return Err(at(Error::new(ErrorKind::Empty).with_cause(
+                "nothing is left once the metadata (title, dateline, credits) is moved out",
+            )));
+        }
         let language = page
             .language
             .clone()
-            .or_else(|| metadata::guess_language(&text).map(str::to_string))
+            .or_else(|| {
+                self.config
+                    .detect_language
+                    .then(|| metadata::guess_language(&text).map(str::to_string))
+                    .flatten()
+            })
             .or_else(|| self.config.language_hint.clone());
         let url = page.canonical_url.clone().or(url);
         let mut authors = page.authors;

@@ -201,7 +201,7 @@ impl Reader {
         let (path, shown, walked) = match item {
             Pending::Stdin => {
                 let src: Source = Box::new(BufReader::with_capacity(BUF, io::stdin()));
-                return self.open_source(src, "-".into(), "");
+                return self.open_source(src, "-".into(), "", None);
             }
             Pending::Path {
                 path,
@@ -214,12 +214,28 @@ impl Reader {
             self.expand_dir(&path, &shown, walked)?;
             return Ok(Opened::Nothing);
         }
+        // A FIFO, socket or device met in a walk could block for ever or never end; read one only
+        // when it is given explicitly (`<(zcat dump.gz)` is a pipe).
+        if walked && !meta.is_file() {
+            return Err(Error::new(ErrorKind::Io)
+                .with_cause(
+                    "not a regular file (a FIFO, socket or device); give it explicitly to read it",
+                )
+                .at(&shown, None));
+        }
         let file = File::open(&path).map_err(|e| Error::io(e).at(&shown, None))?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().to_lowercase())
             .unwrap_or_default();
-        self.open_source(Box::new(BufReader::with_capacity(BUF, file)), shown, &name)
+        // The size of a regular file, so that an oversized plain document is refused unread.
+        let size = meta.is_file().then_some(meta.len());
+        self.open_source(
+            Box::new(BufReader::with_capacity(BUF, file)),
+            shown,
+            &name,
+            size,
+        )
     }
 
     fn expand_dir(&mut self, dir: &Path, shown: &str, walked: bool) -> Result<(), Error> {
@@ -258,7 +274,14 @@ impl Reader {
         Ok(())
     }
 
-    fn open_source(&self, src: Source, shown: String, name: &str) -> Result<Opened, Error> {
+    /// Opens one input. `size` is the length of a regular file (`None` for stdin and pipes).
+    fn open_source(
+        &self,
+        src: Source,
+        shown: String,
+        name: &str,
+        size: Option<u64>,
+    ) -> Result<Opened, Error> {
         let at = |e: Error| e.at(&shown, None);
         let (magic, src) = peek(src, 4).map_err(|e| at(Error::io(e)))?;
         let packed = Arc::new(AtomicU64::new(0));
@@ -311,6 +334,11 @@ impl Reader {
             Format::Csv => CsvStream::new(src, shown, &self.config.fields, cap, compressed)
                 .map(|s| Opened::Stream(Stream::Csv(Box::new(s)))),
             Format::Text | Format::Html | Format::Auto => {
+                // A plain file larger than the cap is one document too large: refuse it unread
+                // (a sparse file of terabytes costs nothing).
+                if !compressed && size.is_some_and(|n| n > cap) {
+                    return Err(at(Error::new(ErrorKind::TooLarge { limit: cap })));
+                }
                 let mut bytes = Vec::new();
                 src.take(cap.saturating_add(1))
                     .read_to_end(&mut bytes)
@@ -791,7 +819,7 @@ mod tests {
     fn open_stream(builder: &ReaderBuilder, bytes: Vec<u8>) -> Result<Opened, Error> {
         let reader = builder.build(Vec::new());
         let src: Source = Box::new(BufReader::new(Cursor::new(bytes)));
-        reader.open_source(src, "-".into(), "")
+        reader.open_source(src, "-".into(), "", None)
     }
 
     #[test]

@@ -98,3 +98,72 @@ fn hundred_megabyte_single_line_is_too_large_without_reading_it_all() {
         ["too_large", "ok suite"]
     );
 }
+
+#[test]
+fn a_plain_file_above_the_cap_is_refused_from_its_size_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let sparse = std::fs::File::create(dir.path().join("sparse.txt")).unwrap();
+    sparse.set_len(8 << 30).unwrap(); // 8 GiB of holes
+    drop(sparse);
+    std::fs::write(dir.path().join("z.txt"), "Après le trou.").unwrap();
+    let t = std::time::Instant::now();
+    // A cap of 4 GiB: reading up to it would take seconds and 4 GiB of memory.
+    assert_eq!(
+        kinds(vec![Input::Path(dir.path().to_path_buf())], 4 << 30),
+        ["too_large", "ok Après le trou."]
+    );
+    assert!(t.elapsed().as_secs() < 5, "{:?}", t.elapsed());
+}
+
+#[test]
+fn a_fifo_in_a_walked_folder_is_an_error_and_is_never_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "Avant le tube.").unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("b-fifo"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    std::fs::write(dir.path().join("c.txt"), "Après le tube.").unwrap();
+    let ing = crate::ingester();
+    // Opening the FIFO would block for ever (nobody writes to it).
+    let got: Vec<String> = ReaderBuilder::new()
+        .build(vec![Input::Path(dir.path().to_path_buf())])
+        .map(|r| match r.and_then(|rec| ing.ingest(rec)) {
+            Ok(d) => format!("ok {}", d.text),
+            Err(e) => format!("{} {}", e.kind().as_str(), e.message()),
+        })
+        .collect();
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got[0], "ok Avant le tube.");
+    assert!(
+        got[1].starts_with("io ")
+            && got[1].contains("b-fifo")
+            && got[1].contains("not a regular file"),
+        "{got:?}"
+    );
+    assert_eq!(got[2], "ok Après le tube.");
+}
+
+/// Found by fuzzing (`tests/fuzz-regressions/ingest/html-only-metadata-empty-text`): a document
+/// whose whole text is metadata was a document with empty text instead of an `empty` error.
+#[test]
+fn a_document_made_only_of_metadata_is_empty() {
+    let ing = crate::ingester();
+    for raw in [
+        "<html><head><title>Le titre</title></head><body><p>Le titre</p></body></html>",
+        " date 2022-01 ",
+    ] {
+        let got = ing.ingest(toolkit_ingest::Record::from_bytes(
+            "p.html",
+            raw.as_bytes().to_vec(),
+        ));
+        match got {
+            Ok(d) => panic!("{raw:?} gave a document with text {:?}", d.text),
+            Err(e) => assert_eq!(e.kind().as_str(), "empty", "{raw:?}: {e}"),
+        }
+    }
+}
