@@ -163,10 +163,13 @@ impl PipelineBuilder {
                 "mention finding needs sentence splitting".into(),
             ));
         }
-        let ingester = IngesterBuilder::new()
+        let mut ingest = IngesterBuilder::new();
+        ingest
             .language_hint(self.language_hint.as_deref())
-            .format(self.input_format)
-            .build();
+            .format(self.input_format);
+        let ingester = ingest.build();
+        // The chrome-learning pass needs each document's site and lines, not its language.
+        let learning_ingester = ingest.detect_language(false).build();
         let normalizer = self
             .normalize
             .clone()
@@ -181,6 +184,7 @@ impl PipelineBuilder {
             jobs,
             pool,
             ingester,
+            learning_ingester,
             normalizer,
             signer,
         })
@@ -193,6 +197,7 @@ pub struct Pipeline {
     pub(crate) jobs: usize,
     pub(crate) pool: rayon::ThreadPool,
     pub(crate) ingester: Ingester,
+    pub(crate) learning_ingester: Ingester,
     pub(crate) normalizer: Option<Normalizer>,
     pub(crate) signer: Option<Signer>,
 }

@@ -161,7 +161,7 @@ impl Pipeline {
             None,
             |item| {
                 let mut l = new();
-                if let Ok(doc) = item.and_then(|r| self.ingester.ingest(r)) {
+                if let Ok(doc) = item.and_then(|r| self.learning_ingester.ingest(r)) {
                     l.observe(doc.site.as_deref(), &doc.text);
                 }
                 l
