@@ -7,11 +7,32 @@ fn is_removed(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{B}'..='\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}')
 }
 
+fn is_removed_byte(x: u8) -> bool {
+    (x < 0x20 && x != b'\n' && x != b'\t') || x == 0x7F
+}
+
+/// Whether `b` holds a C0 control other than tab and newline, or DEL. Eight bytes at a time: a word
+/// with no byte below 0x20 and no 0x7F (the usual case between two newlines) is skipped whole.
+fn has_removed_byte(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
+        let d = w ^ (ONES * 0x7F);
+        let del = d.wrapping_sub(ONES) & !d & HIGHS;
+        if (below_space | del) != 0 && chunk.iter().any(|&x| is_removed_byte(x)) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&x| is_removed_byte(x))
+}
+
 fn needs_pass(s: &str) -> bool {
     let b = s.as_bytes();
     s.starts_with('\u{FEFF}')
-        || b.iter()
-            .any(|&x| (x < 0x20 && x != b'\n' && x != b'\t') || x == 0x7F)
+        || has_removed_byte(b)
         || memchr::memchr_iter(0xC2, b).any(|i| b.get(i + 1).is_some_and(|&n| n < 0xA0))
 }
 
@@ -48,6 +69,19 @@ pub(crate) fn replacement_chars(s: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_word_scan_finds_every_removed_byte() {
+        for x in 0..=255u8 {
+            for pos in 0..19 {
+                let mut b = vec![b'a'; 19];
+                b[pos] = x;
+                let naive = b.iter().any(|&y| is_removed_byte(y));
+                assert_eq!(has_removed_byte(&b), naive, "byte {x:#x} at {pos}");
+            }
+        }
+        assert!(!has_removed_byte("déjà\tvu\n« ok » \u{7E}".as_bytes()));
+    }
 
     #[test]
     fn controls() {
