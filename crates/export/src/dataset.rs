@@ -288,6 +288,24 @@ impl<R: Row> DatasetWriter<R> {
         Ok(())
     }
 
+    /// Bytes buffered for the next row groups, over all open part files.
+    pub fn buffered_bytes(&self) -> usize {
+        self.open.values().map(|o| o.writer.buffered_bytes()).sum()
+    }
+
+    /// Writes the largest buffer as a row group now (to keep several tables within one memory
+    /// budget).
+    pub fn flush_largest(&mut self) -> Result<(), Error> {
+        match self
+            .open
+            .values_mut()
+            .max_by_key(|o| o.writer.buffered_bytes())
+        {
+            Some(largest) => largest.writer.flush(),
+            None => Ok(()),
+        }
+    }
+
     fn close_least_recent(&mut self) -> Result<(), Error> {
         let Some(key) = self
             .open

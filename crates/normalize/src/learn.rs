@@ -41,7 +41,10 @@ impl Default for LearnerConfig {
 #[derive(Clone, Debug, Default)]
 struct SiteCounts {
     docs: u64,
-    lines: FxHashMap<u64, (u64, Box<str>)>,
+    /// Per line hash: the number of documents and the line's text. A learner that merges others
+    /// keeps the text only from the second document on: most lines occur once, and their text would
+    /// be most of the memory.
+    lines: FxHashMap<u64, (u64, Option<Box<str>>)>,
 }
 
 /// Counts, per site, in how many documents each normalized line occurs; [`finish`](Self::finish)
@@ -99,19 +102,35 @@ impl ChromeLearner {
                 counts
                     .lines
                     .entry(h)
-                    .or_insert_with(|| (0, key.as_str().into()))
+                    .or_insert_with(|| (0, Some(key.as_str().into())))
                     .0 += 1;
             }
         });
     }
 
-    /// Adds the counts of another learner (fed with other documents) to this one.
+    /// Adds the counts of another learner (fed with other documents by [`observe`](Self::observe))
+    /// to this one. The merged learner keeps a line's text only once the line has been seen in two
+    /// documents, which saves most of the memory of a corpus pass; so merge learners fed by
+    /// `observe` into one accumulating learner, not accumulating learners into each other (a line
+    /// seen once in each of two accumulators would lose its text and could not be learned).
     pub fn merge(&mut self, other: ChromeLearner) {
+        use std::collections::hash_map::Entry;
         for (site, theirs) in other.sites {
             let mine = self.sites.entry(site).or_default();
             mine.docs += theirs.docs;
             for (h, (n, text)) in theirs.lines {
-                mine.lines.entry(h).or_insert((0, text)).0 += n;
+                match mine.lines.entry(h) {
+                    Entry::Occupied(mut e) => {
+                        let (count, kept) = e.get_mut();
+                        *count += n;
+                        if kept.is_none() {
+                            *kept = text;
+                        }
+                    }
+                    Entry::Vacant(e) => {
+                        e.insert((n, if n >= 2 { text } else { None }));
+                    }
+                }
             }
         }
     }
@@ -131,7 +150,7 @@ impl ChromeLearner {
                 .lines
                 .into_values()
                 .filter(|(n, _)| *n >= need)
-                .map(|(n, t)| (t.into_string(), n))
+                .filter_map(|(n, t)| Some((t?.into_string(), n)))
                 .collect();
             if lines.is_empty() {
                 continue;
@@ -353,6 +372,26 @@ mod tests {
         a.merge(b);
         assert_eq!(a.docs(), 5);
         assert_eq!(a.finish().to_string(), one.finish().to_string());
+    }
+
+    #[test]
+    fn per_document_learners_merged_learn_the_same_and_keep_only_repeated_text() {
+        let docs: Vec<String> = (0..8)
+            .map(|i| format!("Menu\nLigne {i}\nA la une\nSeulement ici {i}"))
+            .collect();
+        let mut one = learner();
+        docs.iter().for_each(|d| one.observe(Some("s"), d));
+        let mut merged = learner();
+        for d in &docs {
+            let mut l = learner();
+            l.observe(Some("s"), d);
+            merged.merge(l);
+        }
+        let counts = &merged.sites["s"].lines;
+        let kept = counts.values().filter(|(_, t)| t.is_some()).count();
+        assert_eq!(kept, 2, "only `menu` and `a la une` occur twice or more");
+        assert_eq!(counts.len(), 2 + 2 * docs.len());
+        assert_eq!(merged.finish().to_string(), one.finish().to_string());
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub struct ExportSummary {
 
 struct Writers {
     layout: Layout,
+    /// The most bytes the tables together buffer for their next row groups; past it, the largest
+    /// buffer is written early. Each table alone cuts row groups at `row_group_bytes`.
+    budget: usize,
     articles: ArticleSink,
     sentences: DatasetWriter<SentenceRow>,
     mentions: DatasetWriter<MentionRow>,
@@ -85,6 +88,7 @@ impl Writers {
         };
         Ok(Writers {
             layout,
+            budget: 2 * options.row_group_bytes,
             articles,
             sentences: DatasetWriter::new(dir, layout, options),
             mentions: DatasetWriter::new(dir, layout, options),
@@ -148,7 +152,37 @@ impl Writers {
                 self.errors.push("", e)?;
             }
         }
-        Ok(())
+        self.keep_within_budget()
+    }
+
+    /// Flushes the largest table buffers until all of them together fit the budget, so that memory
+    /// stays flat whatever the corpus size (the articles of a dedup run wait in the spill file).
+    fn keep_within_budget(&mut self) -> Result<(), Error> {
+        loop {
+            let articles = match &self.articles {
+                ArticleSink::Direct(t) | ArticleSink::Dedup { table: t, .. } => t,
+            };
+            let sizes = [
+                articles.buffered_bytes(),
+                self.sentences.buffered_bytes(),
+                self.mentions.buffered_bytes(),
+                self.removed.buffered_bytes(),
+            ];
+            if sizes.iter().sum::<usize>() <= self.budget {
+                return Ok(());
+            }
+            let largest = (0..sizes.len()).max_by_key(|&i| sizes[i]).unwrap_or(0);
+            match largest {
+                0 => match &mut self.articles {
+                    ArticleSink::Direct(t) | ArticleSink::Dedup { table: t, .. } => {
+                        t.flush_largest()?
+                    }
+                },
+                1 => self.sentences.flush_largest()?,
+                2 => self.mentions.flush_largest()?,
+                _ => self.removed.flush_largest()?,
+            }
+        }
     }
 
     /// Completes every table; the files are renamed into place only once all are complete.
