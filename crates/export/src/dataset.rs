@@ -199,6 +199,28 @@ fn collect_parts(dir: &Path, stem: &str, ext: &str, depth: usize, out: &mut Vec<
 /// `row_group_bytes`, and when all of them together hold more than twice that, the largest buffer is
 /// flushed early. When more than `max_open` part files are open, the least recently used one is
 /// completed; rows of its partition that come later go to a new part file (`...-of-00003-2.parquet`).
+///
+/// ```
+/// use toolkit_export::{ArticleRow, DatasetWriter, Date, Layout, PartitionBy, WriterOptions};
+///
+/// let dir = tempfile::tempdir()?;
+/// // Share 2 of 3 of a run, partitioned by publication year.
+/// let layout = Layout { partition_by: Some(PartitionBy::Year), shard: Some("2/3".parse()?) };
+/// let mut articles = DatasetWriter::<ArticleRow>::new(dir.path(), layout, &WriterOptions::default());
+/// let row = ArticleRow {
+///     article_id: "2e9b33edd122dc3d".into(),
+///     published: Some(Date { year: 2022, month: 1, day: 7 }),
+///     ..Default::default()
+/// };
+/// let folder = PartitionBy::Year.article_folder(&row);
+/// articles.push(&folder, row)?;
+/// for part in articles.complete()? {
+///     part.commit()?; // renamed into place only now
+/// }
+/// let file = dir.path().join("articles/published_year=2022/part-00002-of-00003.parquet");
+/// assert_eq!(toolkit_export::read_parquet(&file)?.rows.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct DatasetWriter<R: Row> {
     dir: PathBuf,
     layout: Layout,
