@@ -99,7 +99,7 @@ fn kill_9_leaves_no_partial_table_and_a_rerun_completes() {
         }
         if names(&out).iter().any(|n| n.ends_with(".tmp")) {
             // Let it write some row groups first.
-            std::thread::sleep(Duration::from_millis(500));
+            std::thread::sleep(Duration::from_millis(200));
             killed_mid_run = child.try_wait().unwrap().is_none();
             child.kill().unwrap(); // SIGKILL
             break;
@@ -156,7 +156,7 @@ fn a_full_disk_is_a_clear_error_and_leaves_no_corrupt_table() {
     let small = dir.path().join("small");
     std::fs::create_dir_all(&small).unwrap();
     let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+        .args(["-t", "tmpfs", "-o", "size=512k", "tmpfs"])
         .arg(&small)
         .stderr(Stdio::null())
         .status()
