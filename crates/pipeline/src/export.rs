@@ -88,7 +88,7 @@ impl Writers {
         };
         Ok(Writers {
             layout,
-            budget: 2 * options.row_group_bytes,
+            budget: options.row_group_bytes * 3 / 2,
             articles,
             sentences: DatasetWriter::new(dir, layout, options),
             mentions: DatasetWriter::new(dir, layout, options),
@@ -185,9 +185,15 @@ impl Writers {
         }
     }
 
-    /// Completes every table; the files are renamed into place only once all are complete.
+    /// Completes every table; the files are renamed into place only once all are complete. The
+    /// other tables are completed first, so that their buffers are gone before a dedup run writes the
+    /// articles from the spill file.
     fn finish(self) -> Result<Vec<Completed>, Error> {
         let partition_by = self.layout.partition_by;
+        let mut others = self.sentences.complete()?;
+        others.extend(self.mentions.complete()?);
+        others.extend(self.removed.complete()?);
+        others.extend(self.errors.complete()?);
         let mut completed = match self.articles {
             ArticleSink::Direct(table) => table.complete()?,
             ArticleSink::Dedup {
@@ -212,10 +218,7 @@ impl Writers {
                 table.complete()?
             }
         };
-        completed.extend(self.sentences.complete()?);
-        completed.extend(self.mentions.complete()?);
-        completed.extend(self.removed.complete()?);
-        completed.extend(self.errors.complete()?);
+        completed.extend(others);
         Ok(completed)
     }
 }
@@ -254,6 +257,7 @@ impl Pipeline {
                 if existing.len() > 5 { ", ..." } else { "" }
             )));
         }
+        remove_stale_temporaries(&options.out_dir, options.layout);
         let total_bytes = known_total_bytes(&inputs);
         let (normalizer, learned) = self.corpus_normalizer(&inputs)?;
         if let (Some(path), Some(profile)) = (&options.save_chrome_profile, &learned) {
@@ -314,6 +318,67 @@ fn existing_tables(dir: &Path, layout: Layout) -> Vec<PathBuf> {
         }
     }
     found
+}
+
+/// Removes the hidden temporary files (`.articles.parquet.<pid>.tmp`, `.articles.<pid>.spill.tmp`,
+/// `.part-00002-of-00003.parquet.<pid>.tmp`: only this shard's) that a killed run of this layout left
+/// in `dir`, when their process is gone. Only on Linux, where a process's liveness is known from `/proc`; a file whose
+/// process is alive (or whose name does not fit) is left alone.
+fn remove_stale_temporaries(dir: &Path, layout: Layout) {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let mut folders = vec![dir.to_path_buf()];
+    if layout.is_dataset() {
+        let mut stack: Vec<(PathBuf, usize)> = toolkit_export::Table::ALL
+            .iter()
+            .map(|t| (dir.join(t.name()), 0))
+            .collect();
+        while let Some((folder, depth)) = stack.pop() {
+            folders.push(folder.clone());
+            let Ok(entries) = std::fs::read_dir(&folder) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if depth < 2 && name.contains('=') && e.file_type().is_ok_and(|t| t.is_dir()) {
+                    stack.push((e.path(), depth + 1));
+                }
+            }
+        }
+    }
+    let prefixes: Vec<String> = if layout.is_dataset() {
+        // Only this shard's own part files: the spill files of other shards writing into the same
+        // shared folder from other machines would look dead from here.
+        vec![format!(".{}", layout.part_stem())]
+    } else {
+        toolkit_export::Table::ALL
+            .iter()
+            .map(|t| format!(".{}.", t.name()))
+            .collect()
+    };
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".tmp") || !prefixes.iter().any(|p| name.starts_with(p.as_str())) {
+                continue;
+            }
+            let pid = name
+                .split('.')
+                .rev()
+                .find_map(|part| part.parse::<u32>().ok().filter(|_| !part.is_empty()));
+            let Some(pid) = pid else { continue };
+            if pid != std::process::id()
+                && !Path::new(&format!("/proc/{pid}")).exists()
+                && e.file_type().is_ok_and(|t| t.is_file())
+            {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
 }
 
 /// The total size of the inputs when it can be known cheaply: every input is an uncompressed regular file.
