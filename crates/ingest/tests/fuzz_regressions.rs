@@ -1,45 +1,19 @@
 //! Replays the inputs kept from fuzzing (`tests/fuzz-regressions/ingest/` at the workspace
 //! root) through the same check as the fuzz target (`fuzz/fuzz_targets/ingest.rs`).
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
-
 use toolkit_ingest::{Document, Ingester, IngesterBuilder, Input, ReaderBuilder};
 
 #[path = "../../../fuzz/checks/ingest.rs"]
 mod checks;
-
-/// The fuzzer ran with `-timeout=10`; a kept input must stay well below it.
-const TIME_LIMIT: Duration = Duration::from_secs(10);
-
-fn inputs() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fuzz-regressions/ingest");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
-        .collect();
-    files.sort();
-    files
-}
+#[path = "../../../fuzz/checks/replay.rs"]
+mod replay;
 
 #[test]
 fn kept_fuzz_inputs_hold_the_invariants() {
-    let files = inputs();
-    assert!(!files.is_empty(), "no kept fuzz inputs");
     let ingester: Ingester = IngesterBuilder::new().language_hint(Some("fr")).build();
-    for path in files {
-        let data = std::fs::read(&path).unwrap();
-        let t = Instant::now();
-        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            checks::run(&ingester, &data)
-        }));
-        assert!(run.is_ok(), "{} fails the check", path.display());
-        assert!(
-            t.elapsed() < TIME_LIMIT,
-            "{} took {:?}",
-            path.display(),
-            t.elapsed()
-        );
-    }
+    replay::replay(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fuzz-regressions/ingest"),
+        |data| checks::run(&ingester, data),
+    );
 }
