@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use crate::error::Error;
 use crate::rows::{ArticleRow, Date, Row};
+use crate::schema::Table;
 use crate::writer::{Completed, TableWriter, WriterOptions};
 
 /// The value hive-style readers (Spark, pyarrow, polars, DuckDB) take for a null partition key.
@@ -149,6 +150,38 @@ impl Layout {
         format!("part-{:05}-of-{:05}", s.index, s.count)
     }
 
+    /// The partition folder of an article's rows: `""` without partitions.
+    pub fn partition(self, article: &ArticleRow) -> String {
+        self.partition_by
+            .map_or_else(String::new, |p| p.article_folder(article))
+    }
+
+    /// The folders this layout writes table files into: `dir` itself for one file per table, else
+    /// every table folder under `dir` and the partition folders (`key=value`, two levels at most)
+    /// already in them.
+    pub fn folders(self, dir: &Path) -> Vec<PathBuf> {
+        if !self.is_dataset() {
+            return vec![dir.to_path_buf()];
+        }
+        let mut found = Vec::new();
+        let mut stack: Vec<(PathBuf, usize)> =
+            Table::ALL.iter().map(|t| (dir.join(t.name()), 0)).collect();
+        while let Some((folder, depth)) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&folder) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let partition = e.file_name().to_string_lossy().contains('=');
+                if depth < 2 && partition && e.file_type().is_ok_and(|t| t.is_dir()) {
+                    stack.push((e.path(), depth + 1));
+                }
+            }
+            found.push(folder);
+        }
+        found.sort();
+        found
+    }
+
     /// The files of table `name` that this run would write or replace in `dir`: the single file, or
     /// every part file of this run's shard under the table's folder.
     pub fn existing_files(self, dir: &Path, name: &str, ext: &str) -> Vec<PathBuf> {
@@ -160,35 +193,72 @@ impl Layout {
                 Vec::new()
             };
         }
-        let mut found = Vec::new();
         let stem = self.part_stem();
-        collect_parts(&dir.join(name), &stem, ext, 0, &mut found);
+        let table = dir.join(name);
+        let mut found: Vec<PathBuf> = self
+            .folders(dir)
+            .into_iter()
+            .filter(|f| f.starts_with(&table))
+            .flat_map(|f| files_in(&f))
+            .filter(|(_, file)| {
+                file.starts_with(&stem)
+                    && file.ends_with(&format!(".{ext}"))
+                    && file[stem.len()..].starts_with(['.', '-'])
+            })
+            .map(|(path, _)| path)
+            .collect();
         found.sort();
         found
     }
-}
 
-fn collect_parts(dir: &Path, stem: &str, ext: &str, depth: usize, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            continue;
+    /// Removes the hidden temporary files a killed run of this layout left in `dir`
+    /// (`.articles.parquet.<pid>.tmp`, `.articles.<pid>.spill.tmp`; with shards only this shard's
+    /// `.part-00002-of-00003.parquet.<pid>.tmp`), when their process is gone. Only on Linux, where
+    /// a process's liveness is known from `/proc`; with shards, never another shard's files, which
+    /// may belong to a live run on another machine sharing the folder.
+    pub fn remove_stale_temporaries(self, dir: &Path) {
+        if !cfg!(target_os = "linux") {
+            return;
+        }
+        let prefixes: Vec<String> = if self.is_dataset() {
+            vec![format!(".{}", self.part_stem())]
+        } else {
+            Table::ALL
+                .iter()
+                .map(|t| format!(".{}.", t.name()))
+                .collect()
         };
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if kind.is_dir() && depth < 2 && name.contains('=') {
-            collect_parts(&path, stem, ext, depth + 1, out);
-        } else if kind.is_file()
-            && name.starts_with(stem)
-            && name.ends_with(&format!(".{ext}"))
-            && name[stem.len()..].starts_with(['.', '-'])
-        {
-            out.push(path);
+        for folder in self.folders(dir) {
+            for (path, file) in files_in(&folder) {
+                if !file.ends_with(".tmp") || !prefixes.iter().any(|p| file.starts_with(p.as_str()))
+                {
+                    continue;
+                }
+                let Some(pid) = file
+                    .split('.')
+                    .rev()
+                    .find_map(|part| part.parse::<u32>().ok())
+                else {
+                    continue;
+                };
+                if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
         }
     }
+}
+
+/// The regular files directly in `folder`, with their names.
+fn files_in(folder: &Path) -> Vec<(PathBuf, String)> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| (e.path(), e.file_name().to_string_lossy().into_owned()))
+        .collect()
 }
 
 /// Writes one table as a dataset: rows are routed to a [`TableWriter`] per partition folder; each

@@ -69,6 +69,15 @@ enum ArticleSink {
     },
 }
 
+impl ArticleSink {
+    /// The articles table (empty until the end of the run when the rows wait in the spill file).
+    fn table(&mut self) -> &mut DatasetWriter<ArticleRow> {
+        match self {
+            ArticleSink::Direct(t) | ArticleSink::Dedup { table: t, .. } => t,
+        }
+    }
+}
+
 impl Writers {
     fn create(
         dir: &Path,
@@ -104,13 +113,6 @@ impl Writers {
         })
     }
 
-    /// The partition folder of an article's rows (`""` without partitions).
-    fn partition(&self, article: &ArticleRow) -> String {
-        self.layout
-            .partition_by
-            .map_or_else(String::new, |p| p.article_folder(article))
-    }
-
     fn write(&mut self, item: Result<Processed, ErrorRow>, stats: &mut Stats) -> Result<(), Error> {
         match item {
             Ok(p) => {
@@ -118,7 +120,7 @@ impl Writers {
                 stats.sentences += p.sentences.len() as u64;
                 stats.mentions += p.mentions.len() as u64;
                 stats.removed += p.removed.len() as u64;
-                let part = self.partition(&p.article);
+                let part = self.layout.partition(&p.article);
                 match &mut self.articles {
                     ArticleSink::Direct(table) => table.push(&part, p.article)?,
                     ArticleSink::Dedup {
@@ -159,11 +161,8 @@ impl Writers {
     /// stays flat whatever the corpus size (the articles of a dedup run wait in the spill file).
     fn keep_within_budget(&mut self) -> Result<(), Error> {
         loop {
-            let articles = match &self.articles {
-                ArticleSink::Direct(t) | ArticleSink::Dedup { table: t, .. } => t,
-            };
             let sizes = [
-                articles.buffered_bytes(),
+                self.articles.table().buffered_bytes(),
                 self.sentences.buffered_bytes(),
                 self.mentions.buffered_bytes(),
                 self.removed.buffered_bytes(),
@@ -173,11 +172,7 @@ impl Writers {
             }
             let largest = (0..sizes.len()).max_by_key(|&i| sizes[i]).unwrap_or(0);
             match largest {
-                0 => match &mut self.articles {
-                    ArticleSink::Direct(t) | ArticleSink::Dedup { table: t, .. } => {
-                        t.flush_largest()?
-                    }
-                },
+                0 => self.articles.table().flush_largest()?,
                 1 => self.sentences.flush_largest()?,
                 2 => self.mentions.flush_largest()?,
                 _ => self.removed.flush_largest()?,
@@ -189,7 +184,7 @@ impl Writers {
     /// other tables are completed first, so that their buffers are gone before a dedup run writes the
     /// articles from the spill file.
     fn finish(self) -> Result<Vec<Completed>, Error> {
-        let partition_by = self.layout.partition_by;
+        let layout = self.layout;
         let mut others = self.sentences.complete()?;
         others.extend(self.mentions.complete()?);
         others.extend(self.removed.complete()?);
@@ -212,7 +207,7 @@ impl Writers {
                         row.dup_cluster = Some(format_article_id(keys[a.cluster as usize]));
                         row.dup_similarity = a.similarity;
                     }
-                    let part = partition_by.map_or_else(String::new, |p| p.article_folder(&row));
+                    let part = layout.partition(&row);
                     table.push(&part, row)?;
                 }
                 table.complete()?
@@ -257,7 +252,7 @@ impl Pipeline {
                 if existing.len() > 5 { ", ..." } else { "" }
             )));
         }
-        remove_stale_temporaries(&options.out_dir, options.layout);
+        options.layout.remove_stale_temporaries(&options.out_dir);
         let total_bytes = known_total_bytes(&inputs);
         let (normalizer, learned) = self.corpus_normalizer(&inputs)?;
         if let (Some(path), Some(profile)) = (&options.save_chrome_profile, &learned) {
@@ -318,67 +313,6 @@ fn existing_tables(dir: &Path, layout: Layout) -> Vec<PathBuf> {
         }
     }
     found
-}
-
-/// Removes the hidden temporary files (`.articles.parquet.<pid>.tmp`, `.articles.<pid>.spill.tmp`,
-/// `.part-00002-of-00003.parquet.<pid>.tmp`: only this shard's) that a killed run of this layout left
-/// in `dir`, when their process is gone. Only on Linux, where a process's liveness is known from `/proc`; a file whose
-/// process is alive (or whose name does not fit) is left alone.
-fn remove_stale_temporaries(dir: &Path, layout: Layout) {
-    if !cfg!(target_os = "linux") {
-        return;
-    }
-    let mut folders = vec![dir.to_path_buf()];
-    if layout.is_dataset() {
-        let mut stack: Vec<(PathBuf, usize)> = toolkit_export::Table::ALL
-            .iter()
-            .map(|t| (dir.join(t.name()), 0))
-            .collect();
-        while let Some((folder, depth)) = stack.pop() {
-            folders.push(folder.clone());
-            let Ok(entries) = std::fs::read_dir(&folder) else {
-                continue;
-            };
-            for e in entries.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if depth < 2 && name.contains('=') && e.file_type().is_ok_and(|t| t.is_dir()) {
-                    stack.push((e.path(), depth + 1));
-                }
-            }
-        }
-    }
-    let prefixes: Vec<String> = if layout.is_dataset() {
-        // Only this shard's own part files: the spill files of other shards writing into the same
-        // shared folder from other machines would look dead from here.
-        vec![format!(".{}", layout.part_stem())]
-    } else {
-        toolkit_export::Table::ALL
-            .iter()
-            .map(|t| format!(".{}.", t.name()))
-            .collect()
-    };
-    for folder in folders {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if !name.ends_with(".tmp") || !prefixes.iter().any(|p| name.starts_with(p.as_str())) {
-                continue;
-            }
-            let pid = name
-                .split('.')
-                .rev()
-                .find_map(|part| part.parse::<u32>().ok().filter(|_| !part.is_empty()));
-            let Some(pid) = pid else { continue };
-            if pid != std::process::id()
-                && !Path::new(&format!("/proc/{pid}")).exists()
-                && e.file_type().is_ok_and(|t| t.is_file())
-            {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
 }
 
 /// The total size of the inputs when it can be known cheaply: every input is an uncompressed regular file.
