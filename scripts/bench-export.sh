@@ -6,17 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 jobs=${2:-2}
-data=${TOOLKIT_ORANGESUM:-../shared/data/orangesum/raw_text_naive.jsonl.zst}
-if [ ! -f "$data" ]; then
-  echo "bench-export: $data not found (set TOOLKIT_ORANGESUM); skipping" >&2
-  exit 0
-fi
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/toolkit-target}"
-cargo build --release -q
-bin="$CARGO_TARGET_DIR/release/toolkit"
+. scripts/orangesum-bench.sh bench-export
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-bytes=$(zstd -dc --long=31 "$data" | wc -c)
 for ((i = 0; i < rounds; i++)); do
   for mode in off near; do
     rm -rf "$out/$mode"

@@ -29,20 +29,12 @@ if ! [[ $rounds =~ ^[1-9][0-9]*$ && $subset =~ ^[1-9][0-9]*$ ]]; then
   echo "bench-pipeline: --rounds and --subset take a positive number" >&2
   exit 2
 fi
-data=${TOOLKIT_ORANGESUM:-../shared/data/orangesum/raw_text_naive.jsonl.zst}
-if [ ! -f "$data" ]; then
-  echo "bench-pipeline: $data not found (set TOOLKIT_ORANGESUM); skipping" >&2
-  exit 0
-fi
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/toolkit-target}"
-cargo build --release -q
-bin="$CARGO_TARGET_DIR/release/toolkit"
+. scripts/orangesum-bench.sh bench-pipeline
 python=$(scripts/pyenv.sh)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
-bytes=$(zstd -dc --long=31 "$data" | wc -c)
 zstd -dc --long=31 "$data" 2>/dev/null | head -n "$subset" >"$out/subset.jsonl" || true
 subset_bytes=$(wc -c <"$out/subset.jsonl")
 

@@ -10,21 +10,14 @@ factor=${1:-10}
 jobs=${2:-2}
 shift $(($# < 2 ? $# : 2))
 extra=("$@")
-data=${TOOLKIT_ORANGESUM:-../shared/data/orangesum/raw_text_naive.jsonl.zst}
-if [ ! -f "$data" ]; then
-  echo "bench-scale: $data not found (set TOOLKIT_ORANGESUM); skipping" >&2
-  exit 0
-fi
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/toolkit-target}"
-cargo build --release -q
-bin="$CARGO_TARGET_DIR/release/toolkit"
+. scripts/orangesum-bench.sh bench-scale
 work=$(mktemp -d "${TMPDIR:-/tmp}/toolkit-scale.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 big="$work/orangesum-x$factor.jsonl.zst"
 for ((k = 0; k < factor; k++)); do
   zstd -dc --long=31 "$data" | sed "s/^{\"id\": \\([0-9]*\\),/{\"id\": \"r$k-\\1\",/"
 done | zstd -q -1 -T0 -o "$big"
-bytes1=$(zstd -dc --long=31 "$data" | wc -c)
+bytes1=$bytes
 bytesn=$(zstd -dc "$big" | wc -c)
 echo "input  1x: $bytes1 bytes; ${factor}x: $bytesn bytes"
 echo "run wall_s user_s sys_s peak_rss_kb MB/s"
