@@ -299,6 +299,8 @@ pub struct DatasetWriter<R: Row> {
     /// Part files already completed, per partition folder (a reopened partition gets a new name).
     parts: BTreeMap<String, u32>,
     completed: Vec<Completed>,
+    /// The sum of the open writers' buffered bytes.
+    buffered: usize,
     clock: u64,
     max_open: usize,
 }
@@ -318,6 +320,7 @@ impl<R: Row> DatasetWriter<R> {
             open: BTreeMap::new(),
             parts: BTreeMap::new(),
             completed: Vec::new(),
+            buffered: 0,
             clock: 0,
             max_open: 256,
         }
@@ -364,38 +367,33 @@ impl<R: Row> DatasetWriter<R> {
         }
         let open = self.open.get_mut(partition).expect("inserted above");
         open.used = clock;
+        let before = open.writer.buffered_bytes();
         open.writer.push(row)?;
-        if self.open.len() > 1 {
-            let total: usize = self.open.values().map(|o| o.writer.buffered_bytes()).sum();
-            if total > 2 * self.options.row_group_bytes {
-                if let Some(largest) = self
-                    .open
-                    .values_mut()
-                    .max_by_key(|o| o.writer.buffered_bytes())
-                {
-                    largest.writer.flush()?;
-                }
-            }
+        // `push` may have written a row group, so the buffer can also shrink.
+        self.buffered = self.buffered + open.writer.buffered_bytes() - before;
+        while self.buffered > 2 * self.options.row_group_bytes {
+            self.flush_largest()?;
         }
         Ok(())
     }
 
     /// Bytes buffered for the next row groups, over all open part files.
     pub fn buffered_bytes(&self) -> usize {
-        self.open.values().map(|o| o.writer.buffered_bytes()).sum()
+        self.buffered
     }
 
     /// Writes the largest buffer as a row group now (to keep several tables within one memory
     /// budget).
     pub fn flush_largest(&mut self) -> Result<(), Error> {
-        match self
+        let Some(largest) = self
             .open
             .values_mut()
             .max_by_key(|o| o.writer.buffered_bytes())
-        {
-            Some(largest) => largest.writer.flush(),
-            None => Ok(()),
-        }
+        else {
+            return Ok(());
+        };
+        self.buffered -= largest.writer.buffered_bytes();
+        largest.writer.flush()
     }
 
     fn close_least_recent(&mut self) -> Result<(), Error> {
@@ -408,6 +406,7 @@ impl<R: Row> DatasetWriter<R> {
             return Ok(());
         };
         let open = self.open.remove(&key).expect("key from the map");
+        self.buffered -= open.writer.buffered_bytes();
         self.completed.push(open.writer.complete()?);
         *self.parts.entry(key).or_insert(0) += 1;
         Ok(())
@@ -453,6 +452,87 @@ mod tests {
         for bad in ["0/3", "4/3", "3", "a/b", "1/0", ""] {
             assert!(bad.parse::<Shard>().is_err(), "{bad}");
         }
+    }
+
+    fn article(i: i32) -> ArticleRow {
+        ArticleRow {
+            article_id: format!("{i:016x}"),
+            text: "x".repeat(500),
+            published: Some(Date {
+                year: 2000 + i % 10,
+                month: 1,
+                day: 1,
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn write_all(w: &mut DatasetWriter<ArticleRow>, layout: Layout, n: i32, budget: usize) {
+        for i in 0..n {
+            let row = article(i);
+            w.push(&layout.partition(&row), row).unwrap();
+            assert!(
+                w.buffered_bytes() <= budget,
+                "{} buffered",
+                w.buffered_bytes()
+            );
+        }
+    }
+
+    fn committed(w: DatasetWriter<ArticleRow>, dir: &Path) -> Vec<String> {
+        let mut files: Vec<String> = w
+            .complete()
+            .unwrap()
+            .into_iter()
+            .map(|c| {
+                let f = c.commit().unwrap();
+                assert!(!crate::read_parquet(&f).unwrap().rows.is_empty());
+                f.strip_prefix(dir).unwrap().display().to_string()
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn many_partitions_stay_within_twice_a_row_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = WriterOptions {
+            row_group_bytes: 4096,
+            ..WriterOptions::default()
+        };
+        let layout = Layout {
+            partition_by: Some(PartitionBy::Year),
+            shard: None,
+        };
+        // Ten partitions that each stay below a row group: only the shared budget flushes them.
+        let mut w = DatasetWriter::<ArticleRow>::new(dir.path(), layout, &options);
+        write_all(&mut w, layout, 100, 2 * options.row_group_bytes);
+        let files = committed(w, dir.path());
+        assert_eq!(files.len(), 10);
+        assert_eq!(
+            files[0],
+            "articles/published_year=2000/part-00001-of-00001.parquet"
+        );
+    }
+
+    #[test]
+    fn a_closed_partition_continues_in_a_new_part_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = WriterOptions::default();
+        let layout = Layout {
+            partition_by: Some(PartitionBy::Year),
+            shard: Some(Shard { index: 2, count: 3 }),
+        };
+        // One file open at a time and the years cycle: rows 10..19 reopen every partition.
+        let mut w = DatasetWriter::<ArticleRow>::new(dir.path(), layout, &options).max_open(1);
+        write_all(&mut w, layout, 20, usize::MAX);
+        let files = committed(w, dir.path());
+        assert_eq!(files.len(), 20);
+        assert!(files.contains(&"articles/published_year=2003/part-00002-of-00003.parquet".into()));
+        assert!(
+            files.contains(&"articles/published_year=2003/part-00002-of-00003-2.parquet".into())
+        );
     }
 
     #[test]
