@@ -521,3 +521,79 @@ fn photo_credits(t: &str, m: &mut Meta) {
         m.photo_credits.push(credit.to_string());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Lines built from the pieces the metadata regexes look for, so that many of them match.
+    fn line() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "Par ",
+            "By ",
+            "BRUXELLES",
+            "PARIS",
+            "(Reuters)",
+            "(AFP)",
+            " - ",
+            " — ",
+            ", ",
+            "7 janvier",
+            "date",
+            "DATE: ",
+            "2022-01-07",
+            " ",
+            "\n",
+            "(",
+            ")",
+            "Reportage ",
+            "; ",
+            "REUTERS/",
+            "©",
+            "AFP",
+            "AP",
+            "Photo",
+            "PHOTO",
+            "crédit photo",
+            " : ",
+            "publié le",
+            "Mis à jour le",
+            "mardi 30 juin 2020",
+            "Jean Dupont",
+            "Le Monde",
+            "é",
+            "x",
+        ]);
+        prop::collection::vec(piece, 0..12).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// A gate never rejects a line its regex matches: the gates change no result.
+        #[test]
+        fn gates_only_reject_lines_their_regex_cannot_match(l in line()) {
+            let r = rules();
+            if r.header.is_match(&l) {
+                prop_assert!(gate::header(&l));
+            }
+            if r.byline.is_match(&l) {
+                prop_assert!(gate::byline(&l));
+            }
+            if r.dateline.is_match(&l) {
+                prop_assert!(gate::dateline(&l));
+            }
+            if r.agency_line.is_match(&l) {
+                prop_assert!(r.agency_words.is_match(&l));
+            }
+            let trimmed = l.trim_end();
+            if r.credits.is_match(trimmed) {
+                prop_assert!(gate::credits(trimmed));
+            }
+            if r.photo.is_match(&l) {
+                prop_assert!(r.photo_words.is_match(&l));
+            }
+        }
+    }
+}
