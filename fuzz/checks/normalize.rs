@@ -41,10 +41,11 @@ pub fn check(input: &str, c: &Cleaned) {
             "removals overlap or are out of order at {r:?}"
         );
         assert_eq!(
-            &input[starts[r.start]..starts[r.end]],
-            r.text,
-            "removal text differs from the input span"
+            starts[r.start]..starts[r.end],
+            r.byte_range(),
+            "removal byte range differs from its code point span"
         );
+        assert!(!r.text(input).is_empty(), "empty removal text {r:?}");
         last = r.end;
     }
     assert_eq!(c.text.trim(), c.text, "clean text not trimmed");

@@ -23,7 +23,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for r in &cleaned.removed {
         eprintln!(
             "{}..{}\t{}\t{}\t{:?}",
-            r.start, r.end, r.class, r.rule_id, r.text
+            r.start,
+            r.end,
+            r.class,
+            r.rule_id(),
+            r.text(&text)
         );
     }
     eprintln!(

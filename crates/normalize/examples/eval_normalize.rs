@@ -174,7 +174,7 @@ fn main() {
                     "{id}\t{variant}\t{:016x}\t{}\t{:016x}",
                     xxhash_rust::xxh3::xxh3_64(out.text.as_bytes()),
                     out.n_paragraphs,
-                    xxhash_rust::xxh3::xxh3_64(format!("{:?}", out.removed).as_bytes()),
+                    xxhash_rust::xxh3::xxh3_64(removals_digest(text, &out.removed).as_bytes()),
                 )
                 .expect("write digest");
             }
@@ -199,4 +199,24 @@ fn main() {
     for (_, id, rec, prec, text) in worst_docs.iter().take(worst) {
         println!("\n===== id {id} recall {rec:.3} precision {prec:.3}\n{text}");
     }
+}
+
+/// The removals of a page as text for the digest, in the form the `Debug` output of the
+/// `Vec<Removal>` had while a `Removal` owned its text and rule id (so that digests made
+/// before and after that change compare).
+fn removals_digest(input: &str, removed: &[toolkit_normalize::Removal]) -> String {
+    let items: Vec<String> = removed
+        .iter()
+        .map(|r| {
+            format!(
+                "Removal {{ start: {}, end: {}, text: {:?}, class: {:?}, rule_id: {:?} }}",
+                r.start,
+                r.end,
+                r.text(input),
+                r.class,
+                r.rule_id()
+            )
+        })
+        .collect();
+    format!("[{}]", items.join(", "))
 }

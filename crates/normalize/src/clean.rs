@@ -8,7 +8,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::hash::FxHashMap;
 use crate::learn::{site_name, ChromeProfile};
 use crate::repeat::{Repeat, RepeatDetector};
-use crate::rules::{parse_rules, Pack, RuleSet};
+use crate::rules::{parse_pack, parse_rules, Pack, RuleId, RuleSet};
 use crate::text::{
     char_len, ends_like_sentence, for_each_unit, push_normalized, scan, UnitBuffers,
 };
@@ -110,8 +110,8 @@ impl NormalizerBuilder {
     /// Compiles the rules.
     pub fn build(self) -> Result<Normalizer, Error> {
         let mut rules = Vec::new();
-        for pack in &self.packs {
-            rules.extend(parse_rules(pack.source(), pack.name())?);
+        for &pack in &self.packs {
+            rules.extend(parse_pack(pack)?);
         }
         rules.extend(self.user);
         let rules = RuleSet::compile(rules)?;
@@ -196,19 +196,59 @@ impl Cleaned {
 }
 
 /// One removed segment: a row of the `removed` table.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// A removal does not copy what it removed: [`text`](Removal::text) slices it out of the input
+/// given to [`Normalizer::clean`], and [`rule_id`](Removal::rule_id) borrows the rule's id, so
+/// cleaning allocates nothing per removal.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Removal {
     /// Start, in code points (Unicode scalar values) from the start of the input text.
     pub start: usize,
     /// End (exclusive), in code points.
     pub end: usize,
-    /// The removed text, as in the input.
-    pub text: String,
     /// Why it was removed.
     pub class: Class,
+    /// Byte range in the input text.
+    byte_start: usize,
+    byte_end: usize,
+    rule: RuleId,
+}
+
+impl Removal {
+    /// The removed text, sliced out of `input`, the text that was given to
+    /// [`Normalizer::clean`].
+    ///
+    /// # Panics
+    ///
+    /// If `input` is another text, too short or not split at character boundaries by
+    /// [`byte_range`](Removal::byte_range) (as slicing `&input[range]` does).
+    pub fn text<'a>(&self, input: &'a str) -> &'a str {
+        &input[self.byte_start..self.byte_end]
+    }
+
+    /// The byte range of the removed text in the input (the code-point range is
+    /// `start..end`).
+    pub fn byte_range(&self) -> std::ops::Range<usize> {
+        self.byte_start..self.byte_end
+    }
+
     /// The rule that removed it: a rule id from a pack or user file, or one of `learned`,
     /// `caption-before-credit`, `teaser-between-chrome`, `menu-run`, `repeat`, `repeat-concat`.
-    pub rule_id: String,
+    pub fn rule_id(&self) -> &str {
+        self.rule.as_str()
+    }
+}
+
+impl std::fmt::Debug for Removal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Removal")
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .field("bytes", &self.byte_range())
+            .field("class", &self.class)
+            .field("rule_id", &self.rule_id())
+            .finish()
+    }
 }
 
 /// Why a unit was removed (resolved to a class and rule id at the end).
@@ -416,24 +456,27 @@ impl Normalizer {
                     let start = char_pos;
                     char_pos += char_len(piece);
                     byte_pos = u.end;
-                    let (class, rule_id) = match why {
+                    let (class, rule) = match why {
                         Why::Rule(r) => {
                             let rule = inner.rules.get(r);
-                            (rule.class, rule.id.as_str())
+                            (rule.class, rule.id.clone())
                         }
-                        Why::Learned => (Class::Learned, "learned"),
-                        Why::Caption => (Class::Caption, "caption-before-credit"),
-                        Why::Teaser => (Class::Chrome, "teaser-between-chrome"),
-                        Why::Menu => (Class::Chrome, "menu-run"),
-                        Why::Repeat(Repeat::Exact) => (Class::Repeated, "repeat"),
-                        Why::Repeat(Repeat::Concat) => (Class::Repeated, "repeat-concat"),
+                        Why::Learned => (Class::Learned, RuleId::Static("learned")),
+                        Why::Caption => (Class::Caption, RuleId::Static("caption-before-credit")),
+                        Why::Teaser => (Class::Chrome, RuleId::Static("teaser-between-chrome")),
+                        Why::Menu => (Class::Chrome, RuleId::Static("menu-run")),
+                        Why::Repeat(Repeat::Exact) => (Class::Repeated, RuleId::Static("repeat")),
+                        Why::Repeat(Repeat::Concat) => {
+                            (Class::Repeated, RuleId::Static("repeat-concat"))
+                        }
                     };
                     removed.push(Removal {
                         start,
                         end: char_pos,
-                        text: piece.to_string(),
                         class,
-                        rule_id: rule_id.to_string(),
+                        byte_start: u.start,
+                        byte_end: u.end,
+                        rule,
                     });
                 }
             }
@@ -464,7 +507,10 @@ mod tests {
         for r in &c.removed {
             assert!(r.start < r.end && r.end <= chars.len(), "{r:?}");
             assert!(r.start >= last, "overlap at {r:?}");
-            assert_eq!(chars[r.start..r.end].iter().collect::<String>(), r.text);
+            assert_eq!(
+                chars[r.start..r.end].iter().collect::<String>(),
+                r.text(input)
+            );
             last = r.end;
         }
         assert_eq!(c.text.trim(), c.text);
@@ -510,8 +556,8 @@ mod tests {
         let teasers: Vec<&str> = c
             .removed
             .iter()
-            .filter(|r| r.rule_id == "teaser-between-chrome")
-            .map(|r| r.text.as_str())
+            .filter(|r| r.rule_id() == "teaser-between-chrome")
+            .map(|r| r.text(raw))
             .collect();
         assert_eq!(
             teasers,
@@ -551,7 +597,7 @@ mod tests {
         let raw = "Titre de la page avec quatre mots\nFrance\nMonde\nPolitique\nSociété\nFinance\nLe texte.";
         let c = clean(raw);
         assert_eq!(c.text, "Titre de la page avec quatre mots\n\nLe texte.");
-        assert!(c.removed.iter().all(|r| r.rule_id == "menu-run"));
+        assert!(c.removed.iter().all(|r| r.rule_id() == "menu-run"));
         // Four short lines are not a menu.
         let c = clean("Un.\nDeux\nTrois\nQuatre\nCinq");
         assert_eq!(c.n_paragraphs, 5);
@@ -590,7 +636,7 @@ mod tests {
             .unwrap();
         let c = n.clean("Achetez  MAINTENANT\nPublicité\nTexte.", None);
         assert_eq!(c.text, "Publicité\n\nTexte.", "no pack: Publicité stays");
-        assert_eq!(c.removed[0].rule_id, "my.rule");
+        assert_eq!(c.removed[0].rule_id(), "my.rule");
         assert!(NormalizerBuilder::new().rules_from_str("bad line").is_err());
     }
 

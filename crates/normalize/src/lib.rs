@@ -18,7 +18,8 @@
 //!   occurrence stays.
 //!
 //! Each removal is a [`Removal`] with code-point offsets into the input, a [`Class`] and a rule
-//! id. The clean text has paragraphs separated by exactly `"\n\n"`, runs of blanks collapsed,
+//! id. A removal holds no copy of the removed text: [`Removal::text`] slices it out of the input
+//! (its byte range is [`Removal::byte_range`]), and [`Removal::rule_id`] borrows the rule's id. The clean text has paragraphs separated by exactly `"\n\n"`, runs of blanks collapsed,
 //! and one kind of no-break space, U+00A0, before `: ; ! ?`, inside `« »` and wherever the input
 //! had only no-break spaces (such as `4 248`). U+00A0 rather than the narrow U+202F because every
 //! font and tokenizer knows it. Cleaning twice changes nothing.
@@ -32,7 +33,8 @@
 //! assert_eq!(clean.text, "Le gouvernement a démissionné jeudi.\n\nIl a refusé .");
 //! assert_eq!(clean.n_paragraphs, 2);
 //! assert_eq!(clean.removed.len(), 3);
-//! assert_eq!(clean.removed[0].text, "Suivez nous sur");
+//! assert_eq!(clean.removed[0].text(raw), "Suivez nous sur");
+//! assert_eq!(clean.removed[0].rule_id(), "fr.follow-2");
 //! assert_eq!(clean.removed[2].class, Class::Ad);
 //! // Offsets are code points into the input.
 //! let r = &clean.removed[2];

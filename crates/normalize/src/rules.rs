@@ -1,5 +1,7 @@
 //! Rule packs: parsing the TSV format and matching whole lines.
 
+use std::sync::Arc;
+
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use regex::Regex;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
@@ -45,10 +47,43 @@ enum Kind {
     Regex,
 }
 
+/// The id of a rule: borrowed from a built-in pack (compiled in) or shared with a user rule
+/// file's rules, so that a [`Removal`](crate::Removal) names its rule without allocating.
+#[derive(Clone)]
+pub(crate) enum RuleId {
+    /// A built-in pack's id, or one of the normalizer's own (`learned`, `repeat`...).
+    Static(&'static str),
+    /// An id from a user rule file.
+    Shared(Arc<str>),
+}
+
+impl RuleId {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            RuleId::Static(s) => s,
+            RuleId::Shared(s) => s,
+        }
+    }
+}
+
+impl PartialEq for RuleId {
+    fn eq(&self, other: &RuleId) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for RuleId {}
+
+impl std::fmt::Debug for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
 /// One parsed rule.
 #[derive(Clone, Debug)]
 pub(crate) struct Rule {
-    pub(crate) id: String,
+    pub(crate) id: RuleId,
     pub(crate) class: Class,
     kind: Kind,
     pattern: String,
@@ -56,8 +91,22 @@ pub(crate) struct Rule {
     regex: Option<Regex>,
 }
 
-/// Parses a rule file. `origin` names it in errors.
+/// Parses a user rule file. `origin` names it in errors.
 pub(crate) fn parse_rules(src: &str, origin: &str) -> Result<Vec<Rule>, Error> {
+    parse_rules_with(src, origin, |id| RuleId::Shared(id.into()))
+}
+
+/// Parses the rule file of a built-in pack; its rule ids borrow from the compiled-in source.
+pub(crate) fn parse_pack(pack: Pack) -> Result<Vec<Rule>, Error> {
+    parse_rules_with(pack.source(), pack.name(), RuleId::Static)
+}
+
+/// Parses a rule file, making each rule id with `make_id`.
+fn parse_rules_with<'s>(
+    src: &'s str,
+    origin: &str,
+    make_id: impl Fn(&'s str) -> RuleId,
+) -> Result<Vec<Rule>, Error> {
     let mut rules = Vec::new();
     let mut key = String::new();
     for (n, raw) in src.lines().enumerate() {
@@ -111,7 +160,7 @@ pub(crate) fn parse_rules(src: &str, origin: &str) -> Result<Vec<Rule>, Error> {
             Kind::Exact | Kind::Prefix => None,
         };
         rules.push(Rule {
-            id: fields[0].trim().to_string(),
+            id: make_id(fields[0].trim()),
             class,
             kind,
             pattern,
@@ -540,8 +589,8 @@ mod tests {
 
     #[test]
     fn builtin_packs_compile_and_catch_the_issue_strings() {
-        let mut rules = parse_rules(Pack::Fr.source(), "fr").unwrap();
-        rules.extend(parse_rules(Pack::En.source(), "en").unwrap());
+        let mut rules = parse_pack(Pack::Fr).unwrap();
+        rules.extend(parse_pack(Pack::En).unwrap());
         let s = RuleSet::compile(rules).unwrap();
         assert!(s.len() > 40);
         for line in [
@@ -591,8 +640,8 @@ mod tests {
     }
 
     fn packs() -> Vec<Rule> {
-        let mut rules = parse_rules(Pack::Fr.source(), "fr").unwrap();
-        rules.extend(parse_rules(Pack::En.source(), "en").unwrap());
+        let mut rules = parse_pack(Pack::Fr).unwrap();
+        rules.extend(parse_pack(Pack::En).unwrap());
         rules
     }
 

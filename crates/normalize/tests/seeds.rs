@@ -119,7 +119,7 @@ fn seed_002_captions_and_consent_are_classified() {
     let class_of = |needle: &str| {
         c.removed
             .iter()
-            .find(|r| r.text.contains(needle))
+            .find(|r| r.text(SEEDS[2].1).contains(needle))
             .map(|r| r.class)
     };
     assert_eq!(

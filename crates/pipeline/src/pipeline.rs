@@ -296,9 +296,9 @@ impl Pipeline {
                     article_id: article_id.clone(),
                     char_start: r.start as u64,
                     char_end: r.end as u64,
-                    text: r.text,
+                    text: r.text(&doc.text).to_string(),
                     class: r.class.as_str().to_string(),
-                    rule_id: r.rule_id,
+                    rule_id: r.rule_id().to_string(),
                 }));
                 (cleaned.text, Some(chars))
             }
