@@ -6,6 +6,7 @@ use std::sync::Arc;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::hash::FxHashMap;
+use crate::known::{Known, KnownLines};
 use crate::learn::{site_name, ChromeProfile};
 use crate::repeat::{Repeat, RepeatDetector};
 use crate::rules::{parse_pack, parse_rules, Pack, RuleId, RuleSet};
@@ -24,6 +25,8 @@ struct Scratch {
     units: Vec<Unit>,
     unit_bufs: UnitBuffers,
     key: String,
+    /// The ASCII-lowercased unit looked up in the known lines.
+    lowered: Vec<u8>,
     kept: Vec<usize>,
     repeats: RepeatDetector,
     /// The clean text being built; copied into an exact-size `String` at the end.
@@ -116,8 +119,13 @@ impl NormalizerBuilder {
         rules.extend(self.user);
         let rules = RuleSet::compile(rules)?;
         let learned = LearnedSite::build_all(&self.profile, &rules);
+        let known = known_lines(&rules, None, std::iter::empty());
         Ok(Normalizer {
-            inner: Arc::new(Inner { rules, learned }),
+            inner: Arc::new(Inner {
+                rules,
+                learned,
+                known,
+            }),
         })
     }
 }
@@ -127,6 +135,8 @@ struct Inner {
     rules: RuleSet,
     /// The profile's lines per site, with the rule verdict on each computed once.
     learned: FxHashMap<String, LearnedSite>,
+    /// The `exact` patterns, for documents of a site without learned lines.
+    known: KnownLines,
 }
 
 /// Marks a learned line that no rule matches.
@@ -139,14 +149,17 @@ struct LearnedSite {
     verdicts: FxHashMap<u64, u32>,
     /// Length in bytes of the longest learned key: longer keys need no lookup.
     max_len: usize,
+    /// The learned lines and the `exact` patterns with their verdicts for this site.
+    known: KnownLines,
 }
 
 impl LearnedSite {
     fn build_all(profile: &ChromeProfile, rules: &RuleSet) -> FxHashMap<String, LearnedSite> {
         let mut all = FxHashMap::default();
         for (site, keys) in profile.site_keys() {
+            let keys: Vec<&str> = keys.collect();
             let mut s = LearnedSite::default();
-            for key in keys {
+            for &key in &keys {
                 let verdict = rules
                     .find(key)
                     .and_then(|r| u32::try_from(r).ok())
@@ -154,10 +167,52 @@ impl LearnedSite {
                 s.verdicts.insert(xxh3_64(key.as_bytes()), verdict);
                 s.max_len = s.max_len.max(key.len());
             }
+            s.known = known_lines(rules, Some(&s), keys.iter().copied());
             all.insert(site.to_string(), s);
         }
         all
     }
+}
+
+/// The verdict of the rules and the learned lines of a site on a line key that fits
+/// ([`MAX_RULE_KEY`]): removed by a rule (rules take precedence), learned chrome, or nothing.
+fn resolve(rules: &RuleSet, learned: Option<&LearnedSite>, key: &str) -> Option<Known> {
+    // A learned line has its rule verdict ready; other lines go through the rules.
+    let verdict = learned
+        .filter(|l| key.len() <= l.max_len)
+        .and_then(|l| l.verdicts.get(&xxh3_64(key.as_bytes())));
+    let rule = match verdict {
+        Some(&LEARNED_ONLY) => None,
+        Some(&r) => Some(r as usize),
+        None => rules.find(key),
+    };
+    match rule {
+        Some(r) => Some(Known::Rule {
+            rule: r as u32,
+            credit_with_name: rules.get(r).class == Class::Credit
+                && (key.contains(',') || key.contains('/')),
+        }),
+        None => verdict.map(|_| Known::Learned),
+    }
+}
+
+/// The known lines of a site: its learned `keys` and the `exact` patterns, with the verdict
+/// [`resolve`] gives each of them.
+fn known_lines<'a>(
+    rules: &'a RuleSet,
+    learned: Option<&LearnedSite>,
+    keys: impl Iterator<Item = &'a str>,
+) -> KnownLines {
+    let mut known = KnownLines::default();
+    for key in keys.chain(rules.exact_patterns()) {
+        if key.is_empty() || key.len() > MAX_RULE_KEY {
+            continue;
+        }
+        if let Some(k) = resolve(rules, learned, key) {
+            known.insert(key, k);
+        }
+    }
+    known
 }
 
 /// Cleans document texts. Cheap to clone, shareable across threads.
@@ -283,7 +338,7 @@ impl Normalizer {
     /// Never fails and never panics; removals are disjoint code-point spans of `text`.
     pub fn clean(&self, text: &str, site: Option<&str>) -> Cleaned {
         let run = |scratch: &mut Scratch| {
-            let out = self.clean_with(text, site, scratch);
+            let out = self.clean_with(text, site, scratch, true);
             scratch.shrink();
             out
         };
@@ -295,17 +350,27 @@ impl Normalizer {
             .unwrap_or_else(|_| run(&mut Scratch::default()))
     }
 
-    fn clean_with(&self, text: &str, site: Option<&str>, scratch: &mut Scratch) -> Cleaned {
+    /// [`clean`](Self::clean) with reused buffers. `use_known` off makes every line take the
+    /// full path (rules and learned lines looked up by line key), for tests of the shortcut.
+    fn clean_with(
+        &self,
+        text: &str,
+        site: Option<&str>,
+        scratch: &mut Scratch,
+        use_known: bool,
+    ) -> Cleaned {
         let inner = &*self.inner;
         let learned = if inner.learned.is_empty() {
             None
         } else {
             inner.learned.get(site_name(site).as_ref())
         };
+        let known = learned.map_or(&inner.known, |l| &l.known);
         let Scratch {
             units,
             unit_bufs,
             key,
+            lowered,
             kept,
             repeats,
             text: clean_text,
@@ -314,6 +379,31 @@ impl Normalizer {
         units.clear();
         // 1. Units, with rules and learned chrome looked up line by line.
         for_each_unit(text, unit_bufs, |s, e| {
+            // Recurring chrome written as it was learned: no line key to build. (The first line
+            // takes the full path when it is learned chrome: it may be a protected title.)
+            match known.get(text, s, e, lowered).filter(|_| use_known) {
+                Some(Known::Learned) if units.is_empty() => {}
+                Some(k) => {
+                    let (why, credit_with_name) = match k {
+                        Known::Rule {
+                            rule,
+                            credit_with_name,
+                        } => (Why::Rule(rule as usize), credit_with_name),
+                        Known::Learned => (Why::Learned, false),
+                    };
+                    units.push(Unit {
+                        start: s,
+                        end: e,
+                        words: 0, // only looked at on kept lines
+                        plain: false,
+                        sentence: false,
+                        why: Some(why),
+                        credit_with_name,
+                    });
+                    return;
+                }
+                None => {}
+            }
             let unit = &text[s..e];
             let sc = scan(unit, MAX_RULE_KEY, key);
             let mut u = Unit {
@@ -326,25 +416,21 @@ impl Normalizer {
                 credit_with_name: false,
             };
             if sc.key_fits {
-                // A learned line has its rule verdict ready; other lines go through the rules.
-                let verdict = learned
-                    .filter(|l| key.len() <= l.max_len)
-                    .and_then(|l| l.verdicts.get(&xxh3_64(key.as_bytes())));
-                let rule = match verdict {
-                    Some(&LEARNED_ONLY) => None,
-                    Some(&r) => Some(r as usize),
-                    None => inner.rules.find(key),
-                };
-                if let Some(r) = rule {
-                    u.why = Some(Why::Rule(r));
-                    if inner.rules.get(r).class == Class::Credit {
-                        u.credit_with_name = key.contains(',') || key.contains('/');
+                match resolve(&inner.rules, learned, key) {
+                    Some(Known::Rule {
+                        rule,
+                        credit_with_name,
+                    }) => {
+                        u.why = Some(Why::Rule(rule as usize));
+                        u.credit_with_name = credit_with_name;
                     }
-                } else if verdict.is_some() {
-                    let protected = units.is_empty() && u.words >= PROTECTED_TITLE_WORDS;
-                    if !protected {
-                        u.why = Some(Why::Learned);
+                    Some(Known::Learned) => {
+                        let protected = units.is_empty() && u.words >= PROTECTED_TITLE_WORDS;
+                        if !protected {
+                            u.why = Some(Why::Learned);
+                        }
                     }
+                    None => {}
                 }
             }
             units.push(u);
@@ -734,6 +820,40 @@ mod tests {
                 let once = clean(&raw);
                 assert_invariants(&raw, &once);
                 prop_assert_eq!(clean(&once.text).text, once.text.clone());
+            }
+
+            #[test]
+            fn known_lines_give_the_same_result_as_the_full_path(
+                docs in prop::collection::vec((doc(), prop::collection::vec(any::<bool>(), 0..40)), 1..12),
+            ) {
+                // Learn from the documents, then clean them with case changes that the
+                // shortcut must see through (ASCII capitals) or leave to the full path (others).
+                let mut learner = ChromeLearner::new(crate::LearnerConfig {
+                    min_docs: 2,
+                    min_fraction: 0.0,
+                    ..Default::default()
+                });
+                for (d, _) in &docs {
+                    learner.observe(Some("ex.fr"), d);
+                }
+                let n = NormalizerBuilder::new().profile(learner.finish()).build().unwrap();
+                for (d, caps) in &docs {
+                    let mut flip = caps.iter().cycle();
+                    let variant: String = d
+                        .chars()
+                        .map(|c| match flip.next() {
+                            Some(true) => c.to_uppercase().next().unwrap_or(c),
+                            _ => c,
+                        })
+                        .collect();
+                    for raw in [d.as_str(), variant.as_str()] {
+                        for site in [Some("ex.fr"), Some("other.fr"), None] {
+                            let fast = n.clean_with(raw, site, &mut Scratch::default(), true);
+                            let full = n.clean_with(raw, site, &mut Scratch::default(), false);
+                            prop_assert_eq!(&fast, &full, "{:?}", raw);
+                        }
+                    }
+                }
             }
 
             #[test]

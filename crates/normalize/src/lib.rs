@@ -47,6 +47,7 @@ mod class;
 mod clean;
 mod error;
 mod hash;
+mod known;
 mod learn;
 mod repeat;
 mod rules;

@@ -538,6 +538,11 @@ impl RuleSet {
         None
     }
 
+    /// The `exact` patterns (line keys).
+    pub(crate) fn exact_patterns(&self) -> impl Iterator<Item = &str> {
+        self.exact.keys().map(|p| &**p)
+    }
+
     /// The rule at an index returned by [`find`](Self::find).
     pub(crate) fn get(&self, i: usize) -> &Rule {
         &self.rules[i]

@@ -51,6 +51,36 @@ pub(crate) fn line_key(s: &str, out: &mut String) {
     }
 }
 
+/// Eight bytes with their ASCII capitals lowercased; other bytes (UTF-8 included) unchanged.
+#[inline]
+fn lowercase_word(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = x & !HIGH; // each byte <= 0x7F: the additions below carry into no other byte
+    let from_a = low + (0x80 - 0x41) * ONES; // high bit: >= 'A'
+    let past_z = low + (0x80 - 0x5B) * ONES; // high bit: > 'Z'
+    let capital = from_a & !past_z & !x & HIGH;
+    x | (capital >> 2) // 0x80 >> 2 == 0x20, the case bit
+}
+
+/// Writes `text[start..end]` with its ASCII capitals lowercased into `out` (cleared first), eight
+/// bytes at a time (reading past `end` inside `text`, which is not copied).
+pub(crate) fn lowercase_ascii_into(text: &[u8], start: usize, end: usize, out: &mut Vec<u8>) {
+    out.clear();
+    let mut i = start;
+    while i < end {
+        let Some(chunk) = text.get(i..i + 8) else {
+            out.extend(text[i..end].iter().map(u8::to_ascii_lowercase));
+            return;
+        };
+        let mut w = [0; 8];
+        w.copy_from_slice(chunk);
+        out.extend_from_slice(&lowercase_word(u64::from_le_bytes(w)).to_le_bytes());
+        i += 8;
+    }
+    out.truncate(end - start);
+}
+
 /// Word counts are only compared with small thresholds (at most 60 words), so [`scan`] stops
 /// counting here.
 pub(crate) const WORDS_CAP: usize = 64;
@@ -814,6 +844,59 @@ mod tests {
                 let mut fresh = Vec::new();
                 proptest::prop_assert_eq!(repeat_key(s, &mut fresh), (len, chars));
                 proptest::prop_assert_eq!(&fresh[..len], &rk[..len]);
+            }
+        }
+    }
+
+    #[test]
+    fn lowercase_word_lowercases_ascii_capitals_only() {
+        for b in 0..=255u8 {
+            for lane in 0..8 {
+                let x = u64::from(b) << (8 * lane) | 0x4100_0000_0000_005a & !(0xff << (8 * lane));
+                let got = lowercase_word(x).to_le_bytes();
+                let want = x.to_le_bytes().map(|c| c.to_ascii_lowercase());
+                assert_eq!(got, want, "{b:#x} in lane {lane}");
+            }
+        }
+        let text = "Publicité ÉTÉ 12:39News A-Z@[`{".as_bytes();
+        let mut out = Vec::new();
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                lowercase_ascii_into(text, start, end, &mut out);
+                assert_eq!(out, text[start..end].to_ascii_lowercase());
+            }
+        }
+    }
+
+    /// The shortcut of `known.rs`: a line key with some ASCII letters capitalized has the same
+    /// line key. It rests on `to_lowercase` being idempotent, checked here for every char.
+    #[test]
+    fn lowercase_is_idempotent_for_every_char() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let once: String = c.to_lowercase().collect();
+            let twice: String = once.chars().flat_map(char::to_lowercase).collect();
+            assert_eq!(once, twice, "{c:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn capitalized_keys_have_the_same_key(
+            s in tricky(),
+            t in "\\PC{0,60}",
+            caps in proptest::collection::vec(proptest::bool::ANY, 0..64),
+        ) {
+            for s in [s.as_str(), t.as_str()] {
+                let k = key(s);
+                let raw: String = k
+                    .chars()
+                    .enumerate()
+                    .map(|(i, c)| if caps.get(i % 64).copied().unwrap_or(false) { c.to_ascii_uppercase() } else { c })
+                    .collect();
+                proptest::prop_assert_eq!(raw.to_ascii_lowercase(), k.clone());
+                proptest::prop_assert_eq!(key(&raw), k, "{:?}", raw);
             }
         }
     }
