@@ -62,8 +62,8 @@ impl KnownLines {
         if word & (1 << (n % 64)) == 0 {
             return None;
         }
-        lowercase_ascii_into(text.as_bytes(), start, end, scratch);
-        self.map.get(scratch.as_slice()).copied()
+        let lowered = lowercase_ascii_into(text.as_bytes(), start, end, scratch);
+        self.map.get(lowered).copied()
     }
 }
 

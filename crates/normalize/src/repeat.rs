@@ -56,7 +56,17 @@ pub(crate) struct RepeatDetector {
 }
 
 /// Byte offset after `n` chars of `key` from byte `at` (or the end of `key`).
-fn advance(key: &[u8], mut at: usize, n: usize) -> usize {
+fn advance(key: &[u8], mut at: usize, mut n: usize) -> usize {
+    // Eight ASCII bytes at a time while at least eight chars are to be skipped.
+    while n >= 8 {
+        match key.get(at..at + 8) {
+            Some(w) if w.is_ascii() => {
+                at += 8;
+                n -= 8;
+            }
+            _ => break,
+        }
+    }
     for _ in 0..n {
         at += 1;
         while at < key.len() && (key[at] as i8) < -0x40 {
@@ -155,23 +165,32 @@ impl RepeatDetector {
         let need = (nchars as f64 * MIN_COVER).ceil() as usize;
         let mut covered = 0;
         let (mut p, mut at) = (0, 0); // position in chars and in bytes
-        while p + WINDOW <= nchars {
-            // Give up early when the rest cannot reach the threshold.
-            if covered + (nchars - p) < need {
+                                      // A window must fit: p + WINDOW <= nchars.
+        let Some(last) = nchars.checked_sub(WINDOW) else {
+            return covered >= need;
+        };
+        loop {
+            // Give up when the rest cannot reach the threshold: p must stay <= nchars +
+            // covered - need.
+            let Some(hope) = (nchars + covered).checked_sub(need) else {
+                return false;
+            };
+            // Skip the positions whose first two bytes start no kept key (most of them): they
+            // cannot start one. At least WINDOW chars (so bytes) are left at each.
+            let stop = last.min(hope);
+            while p <= stop && !self.may_start(key, at) {
+                p += 1;
+                at = next_char(key, at);
+            }
+            if p > last {
+                return covered >= need;
+            }
+            if p > hope {
                 return false;
             }
             let (mut best, mut best_bytes) = (0, 0);
-            // At least WINDOW chars (so bytes) are left; a position whose first two bytes start
-            // no kept key cannot start one of them.
-            let f = first_two(key, at);
-            let maybe = self.firsts[f >> 6] & (1 << (f & 63)) != 0;
-            let chain = if maybe {
-                let w = window_hash(&key[at..advance(key, at, WINDOW)]);
-                self.starts.get(&w)
-            } else {
-                None
-            };
-            if let Some(&(first, _)) = chain {
+            let w = window_hash(&key[at..advance(key, at, WINDOW)]);
+            if let Some(&(first, _)) = self.starts.get(&w) {
                 let mut j = first;
                 let mut tries = 0;
                 while j != NONE && tries < MAX_TRIES {
@@ -190,11 +209,27 @@ impl RepeatDetector {
                 at += best_bytes;
             } else {
                 p += 1;
-                at = advance(key, at, 1);
+                at = next_char(key, at);
             }
         }
-        covered >= need
     }
+
+    /// True if some kept key starts with the two bytes of `key` at `at`.
+    #[inline]
+    fn may_start(&self, key: &[u8], at: usize) -> bool {
+        let f = first_two(key, at);
+        self.firsts[f >> 6] & (1 << (f & 63)) != 0
+    }
+}
+
+/// Byte offset of the char after the one at byte `at` of `key` (or the end of `key`).
+#[inline]
+fn next_char(key: &[u8], mut at: usize) -> usize {
+    at += 1;
+    while key.get(at).is_some_and(|&b| (b as i8) < -0x40) {
+        at += 1;
+    }
+    at.min(key.len())
 }
 
 #[cfg(test)]

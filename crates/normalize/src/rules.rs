@@ -251,21 +251,108 @@ struct Analysis {
     inner: Option<Vec<Box<[u8]>>>,
 }
 
-/// A few non-empty literals, compared first byte first.
+/// A few non-empty literals that a key must start (or end) with, each compared as one masked
+/// 8-byte word (plus the rest of a longer literal), without a call to `memcmp`.
 #[derive(Clone, Debug)]
-struct Literals(Vec<Box<[u8]>>);
+struct Literals(Vec<Lit>);
+
+/// One literal of [`Literals`]: its first (prefix) or last (suffix) 8 bytes or fewer as a
+/// little-endian word, the mask of the lanes they fill, and the rest of the literal.
+#[derive(Clone, Debug)]
+struct Lit {
+    word: u64,
+    mask: u64,
+    len: usize,
+    rest: Box<[u8]>,
+}
+
+/// The first 8 bytes of `b` as a little-endian word, zero-padded at the end.
+#[inline]
+fn head8(b: &[u8]) -> u64 {
+    let mut w = [0; 8];
+    match b.get(..8) {
+        Some(first) => w.copy_from_slice(first),
+        None => w.iter_mut().zip(b).for_each(|(w, &b)| *w = b),
+    }
+    u64::from_le_bytes(w)
+}
+
+/// The last 8 bytes of `b` as a little-endian word (last byte in the top lane), zero-padded at
+/// the start.
+#[inline]
+fn tail8(b: &[u8]) -> u64 {
+    let mut w = [0; 8];
+    match b.len().checked_sub(8) {
+        Some(start) => w.copy_from_slice(&b[start..]),
+        None => w
+            .iter_mut()
+            .rev()
+            .zip(b.iter().rev())
+            .for_each(|(w, &b)| *w = b),
+    }
+    u64::from_le_bytes(w)
+}
+
+/// Mask of the `n` low lanes (`n` <= 8).
+fn low_lanes(n: usize) -> u64 {
+    if n >= 8 {
+        u64::MAX
+    } else {
+        (1 << (8 * n)) - 1
+    }
+}
 
 impl Literals {
-    fn any_prefix_of(&self, key: &[u8]) -> bool {
-        self.0
-            .iter()
-            .any(|l| l.first() == key.first() && key.starts_with(l))
+    fn prefixes(lits: Vec<Box<[u8]>>) -> Literals {
+        Literals(
+            lits.iter()
+                .map(|l| {
+                    let n = l.len().min(8);
+                    Lit {
+                        word: head8(l),
+                        mask: low_lanes(n),
+                        len: l.len(),
+                        rest: l[n..].into(),
+                    }
+                })
+                .collect(),
+        )
     }
 
+    fn suffixes(lits: Vec<Box<[u8]>>) -> Literals {
+        Literals(
+            lits.iter()
+                .map(|l| {
+                    let n = l.len().min(8);
+                    Lit {
+                        word: tail8(l),
+                        mask: !low_lanes(8 - n),
+                        len: l.len(),
+                        rest: l[..l.len() - n].into(),
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    #[inline]
+    fn any_prefix_of(&self, key: &[u8]) -> bool {
+        let k = head8(key);
+        self.0.iter().any(|l| {
+            k & l.mask == l.word
+                && key.len() >= l.len
+                && (l.rest.is_empty() || key[8..].starts_with(&l.rest))
+        })
+    }
+
+    #[inline]
     fn any_suffix_of(&self, key: &[u8]) -> bool {
-        self.0
-            .iter()
-            .any(|l| l.last() == key.last() && key.ends_with(l))
+        let k = tail8(key);
+        self.0.iter().any(|l| {
+            k & l.mask == l.word
+                && key.len() >= l.len
+                && (l.rest.is_empty() || key[..key.len() - 8].ends_with(&l.rest))
+        })
     }
 }
 
@@ -457,8 +544,8 @@ impl RuleSet {
                         regex: regex.clone(),
                         min_len: a.min_len,
                         max_len: a.max_len,
-                        prefixes: a.prefixes.map(Literals),
-                        suffixes: a.suffixes.map(Literals),
+                        prefixes: a.prefixes.map(Literals::prefixes),
+                        suffixes: a.suffixes.map(Literals::suffixes),
                         inner,
                     });
                 }
@@ -698,6 +785,19 @@ mod tests {
             matched += usize::from(want.is_some());
         }
         assert!(matched > 10, "{matched}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn literals_agree_with_starts_and_ends_with(
+            lits in proptest::collection::vec(proptest::collection::vec(proptest::sample::select(b"ab\x00\xc3".to_vec()), 1..12), 1..5),
+            key in proptest::collection::vec(proptest::sample::select(b"ab\x00\xc3".to_vec()), 0..20),
+        ) {
+            let boxed = || lits.iter().map(|l| l.clone().into_boxed_slice()).collect::<Vec<_>>();
+            let (p, s) = (Literals::prefixes(boxed()), Literals::suffixes(boxed()));
+            proptest::prop_assert_eq!(p.any_prefix_of(&key), lits.iter().any(|l| key.starts_with(l)));
+            proptest::prop_assert_eq!(s.any_suffix_of(&key), lits.iter().any(|l| key.ends_with(l)));
+        }
     }
 
     proptest::proptest! {

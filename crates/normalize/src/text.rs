@@ -63,22 +63,33 @@ fn lowercase_word(x: u64) -> u64 {
     x | (capital >> 2) // 0x80 >> 2 == 0x20, the case bit
 }
 
-/// Writes `text[start..end]` with its ASCII capitals lowercased into `out` (cleared first), eight
-/// bytes at a time (reading past `end` inside `text`, which is not copied).
-pub(crate) fn lowercase_ascii_into(text: &[u8], start: usize, end: usize, out: &mut Vec<u8>) {
-    out.clear();
-    let mut i = start;
-    while i < end {
+/// `text[start..end]` with its ASCII capitals lowercased, written into `out` (a scratch buffer
+/// that only grows) eight bytes at a time (reading past `end` inside `text`).
+pub(crate) fn lowercase_ascii_into<'a>(
+    text: &[u8],
+    start: usize,
+    end: usize,
+    out: &'a mut Vec<u8>,
+) -> &'a [u8] {
+    let n = end - start;
+    if out.len() < n + 8 {
+        out.resize(n + 8, 0);
+    }
+    let mut j = 0;
+    while j < n {
+        let i = start + j;
         let Some(chunk) = text.get(i..i + 8) else {
-            out.extend(text[i..end].iter().map(u8::to_ascii_lowercase));
-            return;
+            for (o, &b) in out[j..n].iter_mut().zip(&text[i..end]) {
+                *o = b.to_ascii_lowercase();
+            }
+            break;
         };
         let mut w = [0; 8];
         w.copy_from_slice(chunk);
-        out.extend_from_slice(&lowercase_word(u64::from_le_bytes(w)).to_le_bytes());
-        i += 8;
+        out[j..j + 8].copy_from_slice(&lowercase_word(u64::from_le_bytes(w)).to_le_bytes());
+        j += 8;
     }
-    out.truncate(end - start);
+    &out[..n]
 }
 
 /// Word counts are only compared with small thresholds (at most 60 words), so [`scan`] stops
@@ -257,6 +268,52 @@ static ALNUM_LOWER: [u8; 128] = {
     t
 };
 
+/// [`ALNUM_LOWER`] extended to the bytes of the Latin-1 letters U+00C0..U+00FF (`0xC3 xx`),
+/// for a chunk whose only non-ASCII bytes are such pairs, without `×` and `÷`: `0xC3` stays, a
+/// second byte is lowercased (capitals, up to `0x9E`, are `+0x20`). Other bytes map to 0.
+static LATIN_LOWER: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c < 0x80 {
+            ALNUM_LOWER[b]
+        } else if c == 0xC3 {
+            c
+        } else if c < 0x9F {
+            c + 0x20
+        } else if c < 0xC0 {
+            c
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// High bit of each byte of `x` that equals `c`.
+#[inline]
+fn eq_mask(x: u64, c: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let z = x ^ (ONES * u64::from(c));
+    // Exact zero-byte mask: no borrow crosses bytes.
+    !(((z & !HIGH) + !HIGH) | z) & HIGH
+}
+
+/// True if the only non-ASCII bytes of the 8 bytes `x` (`high`: their high bits, not 0) are
+/// Latin-1 letters `0xC3 xx` wholly inside `x`, none of them `×` (`0xC3 0x97`) or `÷`
+/// (`0xC3 0xB7`). Returns the mask of the `0xC3` bytes too.
+#[inline]
+fn latin_pairs_only(x: u64, high: u64) -> Option<u64> {
+    let lead = eq_mask(x, 0xC3);
+    let second = lead << 8; // the byte after each lead (a lead in the top lane has none here)
+    let sign = eq_mask(x, 0x97) | eq_mask(x, 0xB7);
+    let ok = lead >> 56 == 0 && high & !(lead | second) == 0 && sign & second == 0;
+    ok.then_some(lead)
+}
+
 /// Writes the repeat key of a paragraph at the start of `out` and returns its length in bytes
 /// and in chars: its letters and digits, lowercase, nothing else, as UTF-8 bytes. Two
 /// paragraphs that differ only in whitespace and punctuation have the same repeat key.
@@ -277,7 +334,23 @@ pub(crate) fn repeat_key(s: &str, out: &mut Vec<u8>) -> (usize, usize) {
         while let Some(chunk) = b.get(i..i + 8) {
             let mut w = [0; 8];
             w.copy_from_slice(chunk);
-            let high = u64::from_le_bytes(w) & HIGH;
+            let x = u64::from_le_bytes(w);
+            let high = x & HIGH;
+            if let Some(lead) = (high != 0).then(|| latin_pairs_only(x, high)).flatten() {
+                // ASCII and Latin-1 letters only (French accents): one table for all bytes.
+                let dst = &mut out[j..j + 8];
+                let mut k = 0;
+                for c in w {
+                    let m = LATIN_LOWER[c as usize];
+                    dst[k] = m;
+                    k += usize::from(m != 0);
+                }
+                j += k;
+                // A pair is one char; every lead is kept (no × ÷ here).
+                chars += k - ((lead >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize;
+                i += 8;
+                continue;
+            }
             if high != 0 {
                 // The ASCII bytes before the first non-ASCII one.
                 for _ in 0..high.trailing_zeros() / 8 {
@@ -862,8 +935,8 @@ mod tests {
         let mut out = Vec::new();
         for start in 0..text.len() {
             for end in start..=text.len() {
-                lowercase_ascii_into(text, start, end, &mut out);
-                assert_eq!(out, text[start..end].to_ascii_lowercase());
+                let got = lowercase_ascii_into(text, start, end, &mut out);
+                assert_eq!(got, text[start..end].to_ascii_lowercase());
             }
         }
     }
