@@ -10,9 +10,7 @@ use crate::known::{Known, KnownLines};
 use crate::learn::{site_name, ChromeProfile};
 use crate::repeat::{Repeat, RepeatDetector};
 use crate::rules::{parse_pack, parse_rules, Pack, RuleId, RuleSet};
-use crate::text::{
-    char_len, ends_like_sentence, for_each_unit, push_normalized, scan, UnitBuffers,
-};
+use crate::text::{ends_like_sentence, for_each_unit_chars, push_normalized, scan, UnitBuffers};
 
 thread_local! {
     /// Buffers reused by the calls of [`Normalizer::clean`] on one thread.
@@ -31,18 +29,13 @@ struct Scratch {
     repeats: RepeatDetector,
     /// The clean text being built; copied into an exact-size `String` at the end.
     text: String,
-    /// The removals being built; moved into an exact-size `Vec` at the end.
-    removed: Vec<Removal>,
 }
 
 impl Scratch {
     /// Drops buffers that grew very large on a huge document, so that a thread does not keep
     /// them for ever.
     fn shrink(&mut self) {
-        if self.units.capacity() > 1 << 16
-            || self.repeats.heavy()
-            || self.text.capacity() > 1 << 22
-            || self.removed.capacity() > 1 << 16
+        if self.units.capacity() > 1 << 16 || self.repeats.heavy() || self.text.capacity() > 1 << 22
         {
             *self = Scratch::default();
         }
@@ -322,6 +315,9 @@ struct Unit {
     /// Byte range in the input.
     start: usize,
     end: usize,
+    /// Code-point range in the input.
+    char_start: usize,
+    char_end: usize,
     /// Number of words, saturating at `text::WORDS_CAP`.
     words: usize,
     /// The unit is already clean: no blank to collapse or change.
@@ -374,11 +370,10 @@ impl Normalizer {
             kept,
             repeats,
             text: clean_text,
-            removed,
         } = scratch;
         units.clear();
         // 1. Units, with rules and learned chrome looked up line by line.
-        for_each_unit(text, unit_bufs, |s, e| {
+        for_each_unit_chars(text, unit_bufs, |s, e, char_start, char_end| {
             // Recurring chrome written as it was learned: no line key to build. (The first line
             // takes the full path when it is learned chrome: it may be a protected title.)
             match known.get(text, s, e, lowered).filter(|_| use_known) {
@@ -394,6 +389,8 @@ impl Normalizer {
                     units.push(Unit {
                         start: s,
                         end: e,
+                        char_start,
+                        char_end,
                         words: 0, // only looked at on kept lines
                         plain: false,
                         sentence: false,
@@ -409,6 +406,8 @@ impl Normalizer {
             let mut u = Unit {
                 start: s,
                 end: e,
+                char_start,
+                char_end,
                 words: sc.words,
                 plain: sc.plain,
                 sentence: false, // set below for the lines that are kept
@@ -515,14 +514,12 @@ impl Normalizer {
             }
         }
 
-        // 6. Output and audit. Code-point offsets are counted only up to the removed units.
-        // Text and removals are built in reused buffers, then copied to exact-size ones: the
-        // result holds no spare capacity, and the many small `Removal` strings are allocated
-        // before the two large blocks (cheaper for the system allocator).
+        // 6. Output and audit.
+        // The text is built in a reused buffer, then copied to an exact-size one; the removals
+        // go straight to an exact-size vector. The result holds no spare capacity.
         clean_text.clear();
-        removed.clear();
+        let mut removed = Vec::with_capacity(units.iter().filter(|u| u.why.is_some()).count());
         let mut n_paragraphs = 0;
-        let (mut byte_pos, mut char_pos) = (0, 0);
         for u in units.iter() {
             let piece = &text[u.start..u.end];
             match u.why {
@@ -538,10 +535,6 @@ impl Normalizer {
                     n_paragraphs += 1;
                 }
                 Some(why) => {
-                    char_pos += char_len(&text[byte_pos..u.start]);
-                    let start = char_pos;
-                    char_pos += char_len(piece);
-                    byte_pos = u.end;
                     let (class, rule) = match why {
                         Why::Rule(r) => {
                             let rule = inner.rules.get(r);
@@ -557,8 +550,8 @@ impl Normalizer {
                         }
                     };
                     removed.push(Removal {
-                        start,
-                        end: char_pos,
+                        start: u.char_start,
+                        end: u.char_end,
                         class,
                         byte_start: u.start,
                         byte_end: u.end,
@@ -567,10 +560,8 @@ impl Normalizer {
                 }
             }
         }
-        let mut exact = Vec::with_capacity(removed.len());
-        exact.append(removed);
         Cleaned {
-            removed: exact,
+            removed,
             text: clean_text.as_str().to_owned(),
             n_paragraphs,
         }

@@ -599,27 +599,49 @@ fn trim(s: &str) -> (usize, &str) {
     (start, &s[start..end])
 }
 
-/// Index of the first `\n` at or after `i` (or `b.len()`). Lines are short, so this SWAR loop
-/// beats a vectorized search and its per-call setup.
+/// Continuation bytes (`0b10xxxxxx`) among the 8 bytes `x`: each is not the first byte of a
+/// char.
 #[inline]
-fn find_newline(b: &[u8], mut i: usize) -> usize {
+fn continuation_bytes(x: u64) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    // One per continuation byte in its low bit, summed in the top byte (at most 8).
+    (((x & !(x << 1) & HIGH) >> 7).wrapping_mul(ONES) >> 56) as usize
+}
+
+/// Index of the first `\n` at or after `i` (or `b.len()`), and, when `COUNT`, the number of
+/// continuation bytes before it (from `i`), so that the chars of the line are known without
+/// another pass. Lines are short, so this SWAR loop beats a vectorized search and its per-call
+/// setup.
+#[inline]
+fn find_newline<const COUNT: bool>(b: &[u8], mut i: usize) -> (usize, usize) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut continuation = 0;
     while let Some(chunk) = b.get(i..i + 8) {
         let mut w = [0; 8];
         w.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(w) ^ (ONES * u64::from(b'\n'));
+        let w = u64::from_le_bytes(w);
+        let x = w ^ (ONES * u64::from(b'\n'));
         // Exact zero-byte mask: no borrow crosses bytes.
         let zero = !(((x & !HIGH) + !HIGH) | x) & HIGH;
         if zero != 0 {
-            return i + (zero.trailing_zeros() / 8) as usize;
+            let lane = (zero.trailing_zeros() / 8) as usize;
+            if COUNT {
+                continuation += continuation_bytes(w & ((1 << (8 * lane)) - 1));
+            }
+            return (i + lane, continuation);
+        }
+        if COUNT {
+            continuation += continuation_bytes(w);
         }
         i += 8;
     }
     while i < b.len() && b[i] != b'\n' {
+        continuation += usize::from(COUNT && (b[i] as i8) < -0x40);
         i += 1;
     }
-    i.min(b.len())
+    (i.min(b.len()), continuation)
 }
 
 /// Buffers of [`for_each_unit`], kept between calls.
@@ -635,6 +657,25 @@ pub(crate) struct UnitBuffers {
 /// lines (split on `\n`), cut again at glued-paragraph points, each trimmed of blanks. Blank
 /// pieces are skipped. Calls `f(start, end)` with byte offsets into `text`, in order.
 pub(crate) fn for_each_unit(text: &str, bufs: &mut UnitBuffers, mut f: impl FnMut(usize, usize)) {
+    split_units::<false>(text, bufs, |s, e, _, _| f(s, e));
+}
+
+/// [`for_each_unit`] that also gives the code-point offsets of each unit:
+/// `f(start, end, char_start, char_end)`. The chars are counted in the same pass that finds the
+/// line ends.
+pub(crate) fn for_each_unit_chars(
+    text: &str,
+    bufs: &mut UnitBuffers,
+    f: impl FnMut(usize, usize, usize, usize),
+) {
+    split_units::<true>(text, bufs, f);
+}
+
+fn split_units<const CHARS: bool>(
+    text: &str,
+    bufs: &mut UnitBuffers,
+    mut f: impl FnMut(usize, usize, usize, usize),
+) {
     let bytes = text.as_bytes();
     // Glue candidates of the whole text in one pass (much cheaper than one search per line).
     bufs.candidates.clear();
@@ -642,11 +683,16 @@ pub(crate) fn for_each_unit(text: &str, bufs: &mut UnitBuffers, mut f: impl FnMu
         .extend(memchr::memchr3_iter(b'.', b'!', b'?', bytes).filter(|&i| may_glue(bytes, i)));
     let mut cand = 0;
     let mut base = 0;
+    // Chars before `base` (only counted when CHARS).
+    let mut char_base = 0;
     while base <= bytes.len() {
-        let end = find_newline(bytes, base);
+        let (end, continuation) = find_newline::<CHARS>(bytes, base);
         let line = &text[base..end];
         let line_base = base;
+        let line_chars = line.len() - continuation;
+        let line_char_base = char_base;
         base = end + 1;
+        char_base += line_chars + 1; // the `\n` is one char
         if line.is_empty() {
             continue; // the empty line between two paragraphs: nothing to trim
         }
@@ -655,9 +701,22 @@ pub(crate) fn for_each_unit(text: &str, bufs: &mut UnitBuffers, mut f: impl FnMu
             continue;
         }
         if !bufs.candidates.get(cand).is_some_and(|&c| c < end) {
-            // No glue point: the line is one unit.
+            // No glue point: the line is one unit (the blanks trimmed are rarely there).
             let s = line_base + lead;
-            f(s, s + trimmed.len());
+            let e = s + trimmed.len();
+            let (mut cs, mut ce) = (0, 0);
+            if CHARS {
+                let chars = |from, to| {
+                    if from == to {
+                        0
+                    } else {
+                        char_count(bytes, from, to)
+                    }
+                };
+                cs = line_char_base + chars(line_base, s);
+                ce = line_char_base + line_chars - chars(e, end);
+            }
+            f(s, e, cs, ce);
             continue;
         }
         bufs.glue.clear();
@@ -673,7 +732,13 @@ pub(crate) fn for_each_unit(text: &str, bufs: &mut UnitBuffers, mut f: impl FnMu
             let (lead, trimmed) = trim(&line[from..cut]);
             if !trimmed.is_empty() {
                 let s = line_base + from + lead;
-                f(s, s + trimmed.len());
+                let e = s + trimmed.len();
+                let (mut cs, mut ce) = (0, 0);
+                if CHARS {
+                    cs = line_char_base + char_count(bytes, line_base, s);
+                    ce = cs + char_count(bytes, s, e);
+                }
+                f(s, e, cs, ce);
             }
             from = cut;
         }
@@ -699,25 +764,42 @@ pub(crate) fn ends_like_sentence(s: &str) -> bool {
 }
 
 /// Number of chars (code points) in `s`.
+#[cfg(test)]
 pub(crate) fn char_len(s: &str) -> usize {
-    char_len_bytes(s.as_bytes())
+    char_count(s.as_bytes(), 0, s.len())
 }
 
-/// Number of chars in UTF-8 bytes: the bytes that are not continuation bytes.
-pub(crate) fn char_len_bytes(b: &[u8]) -> usize {
-    // Count the continuation bytes (0b10xxxxxx) eight at a time.
+/// Number of chars (code points) in `text[start..end]` (both char boundaries): the bytes that
+/// are not continuation bytes (`0b10xxxxxx`), counted eight at a time, the last word read
+/// whole from `text` when it can be and masked.
+#[inline]
+pub(crate) fn char_count(text: &[u8], start: usize, end: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = b.chunks_exact(8);
-    let mut continuation = 0;
-    for c in &mut chunks {
+    // Continuation bytes of a word, summed in its top byte (at most 8: no overflow).
+    let count = |x: u64| ((x & !(x << 1) & HIGH) >> 7).wrapping_mul(ONES) >> 56;
+    let word = |c: &[u8]| {
         let mut w = [0; 8];
         w.copy_from_slice(c);
-        let x = u64::from_le_bytes(w);
-        continuation += (x & !(x << 1) & HIGH).count_ones() as usize;
+        u64::from_le_bytes(w)
+    };
+    let mut continuation = 0;
+    let mut i = start;
+    while i + 8 <= end {
+        continuation += count(word(&text[i..i + 8]));
+        i += 8;
     }
-    let rest = chunks.remainder();
-    continuation += rest.iter().filter(|&&c| (c as i8) < -0x40).count();
-    b.len() - continuation
+    if i < end {
+        let x = match text.get(i..i + 8) {
+            Some(c) => word(c),
+            None => text[i..end]
+                .iter()
+                .rev()
+                .fold(0, |w, &b| w << 8 | u64::from(b)),
+        };
+        continuation += count(x & ((1 << (8 * (end - i))) - 1));
+    }
+    end - start - continuation as usize
 }
 
 #[cfg(test)]
@@ -956,6 +1038,21 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
 
         #[test]
+        fn unit_char_offsets_agree_with_counting(s in tricky(), t in "\\PC{0,60}(\n\\PC{0,30}){0,4}") {
+            for text in [s.as_str(), t.as_str()] {
+                let mut bufs = UnitBuffers::default();
+                let mut seen = 0;
+                for_each_unit_chars(text, &mut bufs, |s, e, cs, ce| {
+                    seen += 1;
+                    assert_eq!((cs, ce), (text[..s].chars().count(), text[..e].chars().count()), "{text:?}");
+                });
+                let mut plain = 0;
+                for_each_unit(text, &mut bufs, |_, _| plain += 1);
+                proptest::prop_assert_eq!(seen, plain);
+            }
+        }
+
+        #[test]
         fn capitalized_keys_have_the_same_key(
             s in tricky(),
             t in "\\PC{0,60}",
@@ -975,6 +1072,30 @@ mod tests {
     }
 
     #[test]
+    fn unit_char_offsets_are_code_points() {
+        for text in [
+            "",
+            "a",
+            " \u{a0}Élysée : x\u{202f}\n\n  Publicité  \n\u{3000}jeudi.Le gouvernement é\u{a0}",
+            "x\r\n\r\n«\u{a0}Non\u{a0}»\né",
+            "😀abcdefghij😀\n\u{a0}\n",
+        ] {
+            let mut bufs = UnitBuffers::default();
+            let (mut plain, mut with_chars) = (Vec::new(), Vec::new());
+            for_each_unit(text, &mut bufs, |s, e| plain.push((s, e)));
+            for_each_unit_chars(text, &mut bufs, |s, e, cs, ce| {
+                with_chars.push((s, e, cs, ce))
+            });
+            assert_eq!(plain.len(), with_chars.len());
+            for (&(s, e), &(s2, e2, cs, ce)) in plain.iter().zip(&with_chars) {
+                assert_eq!((s, e), (s2, e2));
+                assert_eq!(cs, text[..s].chars().count(), "{text:?}");
+                assert_eq!(ce, text[..e].chars().count(), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
     fn newlines_are_found() {
         let s = "ab\ncdefghijklmnop\n\nq\u{e9}\n".as_bytes();
         let mut want = s
@@ -984,15 +1105,23 @@ mod tests {
             .map(|(i, _)| i);
         let mut i = 0;
         loop {
-            let n = find_newline(s, i);
+            let (n, _) = find_newline::<false>(s, i);
             assert_eq!(Some(n).filter(|&n| n < s.len()), want.next());
             if n >= s.len() {
                 break;
             }
             i = n + 1;
         }
-        assert_eq!(find_newline(b"", 0), 0);
-        assert_eq!(find_newline(b"\x8a\x0b\x09abcdefgh", 0), 11);
+        assert_eq!(find_newline::<true>(b"", 0), (0, 0));
+        assert_eq!(find_newline::<true>(b"\x8a\x0b\x09abcdefgh", 0), (11, 1));
+        let t = "aé\n€😀 x\nb«»\u{a0}cdefghij\n\né".as_bytes();
+        let mut i = 0;
+        while i <= t.len() {
+            let (n, c) = find_newline::<true>(t, i);
+            let line = std::str::from_utf8(&t[i..n]).unwrap();
+            assert_eq!(n - i - c, line.chars().count(), "{line:?}");
+            i = n + 1;
+        }
     }
 
     #[test]
@@ -1015,6 +1144,14 @@ mod tests {
 
     #[test]
     fn char_len_counts_code_points() {
+        let t = "aé€😀«»\u{a0}x b".as_bytes();
+        for start in 0..t.len() {
+            for end in start..=t.len() {
+                if let Ok(p) = std::str::from_utf8(&t[start..end]) {
+                    assert_eq!(char_count(t, start, end), p.chars().count(), "{p:?}");
+                }
+            }
+        }
         assert_eq!(char_len("é«a»"), 4);
         assert_eq!(char_len(""), 0);
         let s = "aé€😀«»\u{a0}x".repeat(7);
