@@ -368,19 +368,26 @@ fn dateline(t: &str, from: usize, m: &mut Meta) {
 }
 
 /// `AFP, publié le mardi 30 juin 2020 à 21h01` as a line of its own.
+///
+/// Only lines holding one of the words (`publié`, `mis à jour`, `modifié`) can match, so the words
+/// are searched once in the whole text and only their lines are looked at, in text order, each once
+/// (the words hold no line break, so a line holds one exactly when the search finds one in it).
 fn agency_lines(t: &str, from: usize, m: &mut Meta) {
     let r = rules();
-    for (s, e) in lines_from(t, from) {
+    let mut next_line = from;
+    for hit in r.agency_words.find_iter(&t[from..]) {
+        let at = from + hit.start();
+        if at < next_line {
+            continue;
+        }
+        let s = memchr::memrchr(b'\n', &t.as_bytes()[from..at]).map_or(from, |i| from + i + 1);
+        let e = memchr::memchr(b'\n', &t.as_bytes()[at..]).map_or(t.len(), |i| at + i);
+        next_line = e + 1;
         if e - s > 200 || !t[s..e].contains(',') {
             continue;
         }
         let line = t[s..e].trim();
-        let Some(c) = r
-            .agency_words
-            .is_match(line)
-            .then(|| r.agency_line.captures(line))
-            .flatten()
-        else {
+        let Some(c) = r.agency_line.captures(line) else {
             continue;
         };
         let agency = c.name("agency").map_or("", |g| g.as_str()).trim();
@@ -568,8 +575,75 @@ mod tests {
         prop::collection::vec(piece, 0..12).prop_map(|p| p.concat())
     }
 
+    /// `agency_lines` as first written (every line tried), the reference for the one-search version.
+    fn agency_lines_reference(t: &str, from: usize, m: &mut Meta) {
+        let r = rules();
+        for (s, e) in lines_from(t, from) {
+            if e - s > 200 || !t[s..e].contains(',') {
+                continue;
+            }
+            let line = t[s..e].trim();
+            let Some(c) = r
+                .agency_words
+                .is_match(line)
+                .then(|| r.agency_line.captures(line))
+                .flatten()
+            else {
+                continue;
+            };
+            let agency = c.name("agency").map_or("", |g| g.as_str()).trim();
+            let d = c.name("date").and_then(|g| date::parse(g.as_str()));
+            if d.is_none() || words(agency) > 6 || m.is_cut(s, e) {
+                continue;
+            }
+            let (cs, ce) = line_cut(t, s, e);
+            m.cut(cs, ce, "agency_line");
+            m.agency.get_or_insert_with(|| agency.to_string());
+            m.set_date(d, "agency_line");
+        }
+    }
+
+    /// Texts of agency lines, near misses and ordinary lines, joined by one or more line breaks.
+    fn agency_text() -> impl Strategy<Value = String> {
+        let line = prop::sample::select(vec![
+            "AFP, publié le mardi 30 juin 2020 à 21h01",
+            "Reuters, mis à jour le 02/07/2020 à 10:15",
+            "AFP, PUBLIÉ LE lundi 6 juillet 2020",
+            "Belga, modifié le 3 mars 2021 ",
+            "  AFP, publié le 1er mai 2020 à 08h00  ",
+            "publié le mardi 30 juin 2020",
+            "Le texte, publié hier, a été modifié.",
+            "Le gouvernement a publié un décret, mis à jour la liste et modifié la loi de 2020 qui prévoyait de longues procédures pour une mise en conformité des entreprises concernées par la réforme des retraites annoncée en 2019.",
+            "Une phrase ordinaire, sans rien.",
+            "",
+        ]);
+        (
+            prop::collection::vec(
+                (line, prop::sample::select(vec!["\n", "\n\n", "\n\n\n"])),
+                0..12,
+            ),
+            0usize..3,
+        )
+            .prop_map(|(v, skip)| {
+                let t: String = v.into_iter().map(|(l, sep)| format!("{l}{sep}")).collect();
+                // Also start some searches inside the text, as after a header.
+                let from = t.char_indices().nth(skip * 7).map_or(0, |(i, _)| i);
+                format!("{from:04}{t}")
+            })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn agency_lines_match_the_reference(text in agency_text()) {
+            let (from, t) = text.split_at(4);
+            let from: usize = from.parse::<usize>().unwrap().min(t.len());
+            let (mut a, mut b) = (Meta::default(), Meta::default());
+            agency_lines(t, from, &mut a);
+            agency_lines_reference(t, from, &mut b);
+            prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        }
 
         /// A gate never rejects a line its regex matches: the gates change no result.
         #[test]
