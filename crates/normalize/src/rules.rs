@@ -180,12 +180,6 @@ struct RegexRule {
     /// Index of the rule in `RuleSet::rules`.
     rule: usize,
     regex: Regex,
-    /// Every match is at least this long, so the key is too.
-    min_len: usize,
-    /// For a pattern anchored at both ends (`^…$`), the key is at most this long.
-    max_len: usize,
-    /// For a pattern anchored at the start: the key starts with one of these.
-    prefixes: Option<Literals>,
     /// For a pattern anchored at the end: the key ends with one of these.
     suffixes: Option<Literals>,
     /// The key contains one of the literals required by the pattern.
@@ -226,9 +220,9 @@ impl Inner {
         Ok(Inner { guard, search })
     }
 
-    fn is_in(&self, key: &str) -> bool {
+    fn is_in(&self, key: &str, guards: &mut GuardCache) -> bool {
         if let Some(g) = self.guard {
-            if memchr::memchr(g, key.as_bytes()).is_none() {
+            if !guards.present(key.as_bytes(), g) {
                 return false;
             }
         }
@@ -236,6 +230,33 @@ impl Inner {
             InnerSearch::One(f) => f.find(key.as_bytes()).is_some(),
             InnerSearch::Many(ac) => ac.is_match(key),
         }
+    }
+}
+
+/// Whether a key holds each guard byte looked for so far: several rules share a guard (`/` for
+/// the agency credits of both packs), which is then searched for once per key.
+#[derive(Default)]
+struct GuardCache {
+    bytes: [u8; 4],
+    found: [bool; 4],
+    n: usize,
+}
+
+impl GuardCache {
+    #[inline]
+    fn present(&mut self, key: &[u8], g: u8) -> bool {
+        for k in 0..self.n {
+            if self.bytes[k] == g {
+                return self.found[k];
+            }
+        }
+        let found = memchr::memchr(g, key).is_some();
+        if self.n < self.bytes.len() {
+            self.bytes[self.n] = g;
+            self.found[self.n] = found;
+            self.n += 1;
+        }
+        found
     }
 }
 
@@ -503,7 +524,22 @@ pub(crate) struct RuleSet {
     prefix_first: Box<[bool; 256]>,
     regexes: Vec<RegexRule>,
     /// For each first byte of a key, the regex rules that may match it, in rule order.
-    by_first: Vec<Vec<u32>>,
+    by_first: Vec<Vec<Candidate>>,
+}
+
+/// A regex rule that may match keys starting with a given byte, with the checks that come
+/// first (kept here, next to each other, rather than in the larger [`RegexRule`]).
+#[derive(Clone, Debug)]
+struct Candidate {
+    /// Index in `RuleSet::regexes`.
+    regex: u32,
+    /// Every match is at least this long, so the key is too.
+    min_len: usize,
+    /// For a pattern anchored at both ends (`^…$`), the key is at most this long.
+    max_len: usize,
+    /// For a pattern anchored at the start: the rule's prefix literals that start with this
+    /// byte (the others cannot match); the key starts with one of them.
+    prefixes: Option<Literals>,
 }
 
 impl RuleSet {
@@ -535,16 +571,33 @@ impl RuleSet {
                     let idx = regexes.len() as u32;
                     let inner = a.inner.as_deref().map(Inner::new).transpose()?;
                     for (b, bucket) in by_first.iter_mut().enumerate() {
-                        if a.first.map_or(true, |f| f[b]) {
-                            bucket.push(idx);
+                        if !a.first.map_or(true, |f| f[b]) {
+                            continue;
                         }
+                        let prefixes = match &a.prefixes {
+                            None => None,
+                            Some(lits) => {
+                                let lits: Vec<Box<[u8]>> = lits
+                                    .iter()
+                                    .filter(|l| l.first() == Some(&(b as u8)))
+                                    .cloned()
+                                    .collect();
+                                if lits.is_empty() {
+                                    continue; // every match starts with another byte
+                                }
+                                Some(Literals::prefixes(lits))
+                            }
+                        };
+                        bucket.push(Candidate {
+                            regex: idx,
+                            min_len: a.min_len,
+                            max_len: a.max_len,
+                            prefixes,
+                        });
                     }
                     regexes.push(RegexRule {
                         rule: i,
                         regex: regex.clone(),
-                        min_len: a.min_len,
-                        max_len: a.max_len,
-                        prefixes: a.prefixes.map(Literals::prefixes),
                         suffixes: a.suffixes.map(Literals::suffixes),
                         inner,
                     });
@@ -598,23 +651,24 @@ impl RuleSet {
                 }
             }
         }
-        for &j in &self.by_first[b0 as usize] {
-            let r = &self.regexes[j as usize];
-            if key.len() < r.min_len || key.len() > r.max_len {
+        let mut guards = GuardCache::default();
+        for c in &self.by_first[b0 as usize] {
+            if key.len() < c.min_len || key.len() > c.max_len {
                 continue;
             }
-            if let Some(p) = &r.prefixes {
+            if let Some(p) = &c.prefixes {
                 if !p.any_prefix_of(key.as_bytes()) {
                     continue;
                 }
             }
+            let r = &self.regexes[c.regex as usize];
             if let Some(p) = &r.suffixes {
                 if !p.any_suffix_of(key.as_bytes()) {
                     continue;
                 }
             }
             if let Some(inner) = &r.inner {
-                if !inner.is_in(key) {
+                if !inner.is_in(key, &mut guards) {
                     continue;
                 }
             }

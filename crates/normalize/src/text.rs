@@ -577,16 +577,19 @@ fn glue_at(line: &str, lo: usize, i: usize) -> Option<usize> {
 }
 
 /// `s` without its leading and trailing blanks, and the length of the leading ones; like
-/// `str::trim`, with a shortcut when the ends are ASCII.
+/// `str::trim`, with a shortcut when the ends are ASCII or chars that cannot be blank.
 #[inline]
 fn trim(s: &str) -> (usize, &str) {
     let blank = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
+    // The lead bytes of the non-ASCII blanks (U+0085, U+00A0, U+1680, U+2000..U+200A,
+    // U+2028, U+2029, U+202F, U+205F, U+3000).
+    let may_be_blank = |lead: u8| matches!(lead, 0xC2 | 0xE1 | 0xE2 | 0xE3);
     let b = s.as_bytes();
     let mut start = 0;
     while start < b.len() && blank(b[start]) {
         start += 1;
     }
-    if b.get(start).is_some_and(|&c| c >= 0x80) {
+    if b.get(start).is_some_and(|&c| may_be_blank(c)) {
         start = b.len() - s.trim_start().len();
     }
     let mut end = b.len();
@@ -594,7 +597,13 @@ fn trim(s: &str) -> (usize, &str) {
         end -= 1;
     }
     if end > start && b[end - 1] >= 0x80 {
-        end = start + s[start..end].trim_end().len();
+        let mut lead = end - 1;
+        while lead > start && (b[lead] as i8) < -0x40 {
+            lead -= 1;
+        }
+        if may_be_blank(b[lead]) {
+            end = start + s[start..end].trim_end().len();
+        }
     }
     (start, &s[start..end])
 }
