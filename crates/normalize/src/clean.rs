@@ -521,9 +521,9 @@ impl Normalizer {
         let mut removed = Vec::with_capacity(units.iter().filter(|u| u.why.is_some()).count());
         let mut n_paragraphs = 0;
         for u in units.iter() {
-            let piece = &text[u.start..u.end];
             match u.why {
                 None => {
+                    let piece = &text[u.start..u.end];
                     if n_paragraphs > 0 {
                         clean_text.push_str("\n\n");
                     }

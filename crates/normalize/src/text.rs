@@ -577,22 +577,29 @@ fn glue_at(line: &str, lo: usize, i: usize) -> Option<usize> {
 }
 
 /// `s` without its leading and trailing blanks, and the length of the leading ones; like
-/// `str::trim`, with a shortcut when the ends are ASCII or chars that cannot be blank.
-#[inline]
+/// `str::trim`.
+#[cfg(test)]
 fn trim(s: &str) -> (usize, &str) {
+    let (start, end) = trim_range(s, 0, s.len());
+    (start, &s[start..end])
+}
+
+/// The byte range of `text[start..end]` (char boundaries) without its leading and trailing
+/// blanks, like `str::trim`, with a shortcut when the ends are ASCII or chars that cannot be
+/// blank. Works on byte offsets: no `&str` is sliced unless a non-ASCII blank may be there.
+#[inline]
+fn trim_range(text: &str, mut start: usize, mut end: usize) -> (usize, usize) {
     let blank = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
     // The lead bytes of the non-ASCII blanks (U+0085, U+00A0, U+1680, U+2000..U+200A,
     // U+2028, U+2029, U+202F, U+205F, U+3000).
     let may_be_blank = |lead: u8| matches!(lead, 0xC2 | 0xE1 | 0xE2 | 0xE3);
-    let b = s.as_bytes();
-    let mut start = 0;
-    while start < b.len() && blank(b[start]) {
+    let b = text.as_bytes();
+    while start < end && blank(b[start]) {
         start += 1;
     }
-    if b.get(start).is_some_and(|&c| may_be_blank(c)) {
-        start = b.len() - s.trim_start().len();
+    if start < end && may_be_blank(b[start]) {
+        start = end - text[start..end].trim_start().len();
     }
-    let mut end = b.len();
     while end > start && blank(b[end - 1]) {
         end -= 1;
     }
@@ -602,10 +609,10 @@ fn trim(s: &str) -> (usize, &str) {
             lead -= 1;
         }
         if may_be_blank(b[lead]) {
-            end = start + s[start..end].trim_end().len();
+            end = start + text[start..end].trim_end().len();
         }
     }
-    (start, &s[start..end])
+    (start, end)
 }
 
 /// Continuation bytes (`0b10xxxxxx`) among the 8 bytes `x`: each is not the first byte of a
@@ -641,7 +648,7 @@ fn find_newline<const COUNT: bool>(b: &[u8], mut i: usize) -> (usize, usize) {
             }
             return (i + lane, continuation);
         }
-        if COUNT {
+        if COUNT && w & HIGH != 0 {
             continuation += continuation_bytes(w);
         }
         i += 8;
@@ -696,23 +703,20 @@ fn split_units<const CHARS: bool>(
     let mut char_base = 0;
     while base <= bytes.len() {
         let (end, continuation) = find_newline::<CHARS>(bytes, base);
-        let line = &text[base..end];
         let line_base = base;
-        let line_chars = line.len() - continuation;
+        let line_chars = end - base - continuation;
         let line_char_base = char_base;
         base = end + 1;
         char_base += line_chars + 1; // the `\n` is one char
-        if line.is_empty() {
+        if end == line_base {
             continue; // the empty line between two paragraphs: nothing to trim
         }
-        let (lead, trimmed) = trim(line);
-        if trimmed.is_empty() {
+        let (s, e) = trim_range(text, line_base, end);
+        if s == e {
             continue;
         }
         if !bufs.candidates.get(cand).is_some_and(|&c| c < end) {
             // No glue point: the line is one unit (the blanks trimmed are rarely there).
-            let s = line_base + lead;
-            let e = s + trimmed.len();
             let (mut cs, mut ce) = (0, 0);
             if CHARS {
                 let chars = |from, to| {
@@ -728,6 +732,7 @@ fn split_units<const CHARS: bool>(
             f(s, e, cs, ce);
             continue;
         }
+        let line = &text[line_base..end];
         bufs.glue.clear();
         while cand < bufs.candidates.len() && bufs.candidates[cand] < end {
             let i = bufs.candidates[cand];
@@ -738,10 +743,8 @@ fn split_units<const CHARS: bool>(
         }
         let mut from = 0;
         for &cut in bufs.glue.iter().chain(std::iter::once(&line.len())) {
-            let (lead, trimmed) = trim(&line[from..cut]);
-            if !trimmed.is_empty() {
-                let s = line_base + from + lead;
-                let e = s + trimmed.len();
+            let (s, e) = trim_range(text, line_base + from, line_base + cut);
+            if s < e {
                 let (mut cs, mut ce) = (0, 0);
                 if CHARS {
                     cs = line_char_base + char_count(bytes, line_base, s);
@@ -918,6 +921,27 @@ mod tests {
             assert_eq!(k, key(s));
             assert!(sc.key_fits);
             assert_eq!(sc.words, word_count(s));
+        }
+        // Every piece at every offset of an 8-byte word, at the start, middle and end.
+        for k in 0..18 {
+            for piece in [
+                "é", "É", " b", " :", "  b", " ", " é", " É", "÷", "×", "\u{a0}", "’", "«", "\t",
+                "A", ":", "ß ",
+            ] {
+                for s in [
+                    format!("{}{piece}", "a".repeat(k)),
+                    format!("{}{piece}xyz", "B".repeat(k)),
+                    format!("{piece}{}", "c".repeat(k)),
+                ] {
+                    let mut got = String::new();
+                    let sc = scan(&s, 100, &mut got);
+                    assert_eq!(got, key(&s), "{s:?}");
+                    assert_eq!(sc.words, word_count(&s), "{s:?}");
+                    let mut normal = String::new();
+                    push_normalized(&s, &mut normal);
+                    assert!(!sc.plain || normal == s, "{s:?}");
+                }
+            }
         }
         let mut k = String::new();
         assert!(!scan("abcdef", 3, &mut k).key_fits);
