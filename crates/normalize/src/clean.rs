@@ -47,18 +47,18 @@ use crate::{Class, Error};
 /// chrome lines are short, and skipping long prose keeps cleaning fast.
 const MAX_RULE_KEY: usize = 600;
 /// A caption has at most this many words.
-const MAX_CAPTION_WORDS: usize = 60;
+const MAX_CAPTION_WORDS: u8 = 60;
 /// A teaser line between two chrome lines has at most this many words.
-const MAX_TEASER_WORDS: usize = 30;
+const MAX_TEASER_WORDS: u8 = 30;
 /// At most this many teaser lines in a row between two chrome lines.
 const MAX_TEASER_RUN: usize = 3;
 /// A menu item has at most this many words...
-const MAX_MENU_WORDS: usize = 3;
+const MAX_MENU_WORDS: u8 = 3;
 /// ... and a menu has at least this many items in a row.
 const MIN_MENU_RUN: usize = 5;
 /// The first line of a document (usually its title) is never removed as learned chrome when it
 /// has at least this many words.
-const PROTECTED_TITLE_WORDS: usize = 4;
+const PROTECTED_TITLE_WORDS: u8 = 4;
 
 /// Builds a [`Normalizer`]: rule packs, user rules, a learned chrome profile.
 #[derive(Clone, Debug)]
@@ -302,7 +302,7 @@ impl std::fmt::Debug for Removal {
 /// Why a unit was removed (resolved to a class and rule id at the end).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Why {
-    Rule(usize),
+    Rule(u32),
     Learned,
     Caption,
     Teaser,
@@ -318,8 +318,8 @@ struct Unit {
     /// Code-point range in the input.
     char_start: usize,
     char_end: usize,
-    /// Number of words, saturating at `text::WORDS_CAP`.
-    words: usize,
+    /// Number of words, saturating at `text::WORDS_CAP` (which fits a byte).
+    words: u8,
     /// The unit is already clean: no blank to collapse or change.
     plain: bool,
     /// Ends like a sentence (only computed for the lines kept by the rules).
@@ -383,7 +383,7 @@ impl Normalizer {
                         Known::Rule {
                             rule,
                             credit_with_name,
-                        } => (Why::Rule(rule as usize), credit_with_name),
+                        } => (Why::Rule(rule), credit_with_name),
                         Known::Learned => (Why::Learned, false),
                     };
                     units.push(Unit {
@@ -408,7 +408,7 @@ impl Normalizer {
                 end: e,
                 char_start,
                 char_end,
-                words: sc.words,
+                words: sc.words as u8,
                 plain: sc.plain,
                 sentence: false, // set below for the lines that are kept
                 why: None,
@@ -420,7 +420,7 @@ impl Normalizer {
                         rule,
                         credit_with_name,
                     }) => {
-                        u.why = Some(Why::Rule(rule as usize));
+                        u.why = Some(Why::Rule(rule));
                         u.credit_with_name = credit_with_name;
                     }
                     Some(Known::Learned) => {
@@ -446,7 +446,7 @@ impl Normalizer {
                 continue;
             }
             let next_is_credit = units.get(i + 1).is_some_and(|n| {
-                matches!(n.why, Some(Why::Rule(r)) if inner.rules.get(r).class == Class::Credit)
+                matches!(n.why, Some(Why::Rule(r)) if inner.rules.get(r as usize).class == Class::Credit)
             });
             if !next_is_credit {
                 continue;
@@ -537,7 +537,7 @@ impl Normalizer {
                 Some(why) => {
                     let (class, rule) = match why {
                         Why::Rule(r) => {
-                            let rule = inner.rules.get(r);
+                            let rule = inner.rules.get(r as usize);
                             (rule.class, rule.id.clone())
                         }
                         Why::Learned => (Class::Learned, RuleId::Static("learned")),
