@@ -50,8 +50,11 @@ impl PipelineBuilder {
             follow_links: false,
             language_hint: Some("fr".into()),
             jobs: 0,
-            batch_docs: 512,
-            batch_bytes: 32 << 20,
+            // Up to six batches are in flight (two read ahead, one on the workers, one done, one
+            // in the sink): 128 documents or 8 MB per batch keep them to a few tens of MB (512
+            // documents cost ~50 MB more peak RSS on OrangeSum, for no gain in speed).
+            batch_docs: 128,
+            batch_bytes: 8 << 20,
             normalize: Some(NormalizerBuilder::new()),
             learn_chrome: true,
             sentences: Some(Segmenter::french()),
