@@ -1,8 +1,12 @@
-//! A temporary file of article rows (JSON Lines) for the corpus passes that must see every article
-//! before the articles table can be written (dedup). It keeps memory flat whatever the corpus size.
+//! A temporary file of article rows for the corpus passes that must see every article before the
+//! articles table can be written (dedup). It keeps memory flat whatever the corpus size.
+//!
+//! Rows are stored with bincode (their serde fields in order, strings length-prefixed): the file is
+//! read back once by the same binary, and unlike JSON it needs no escaping or number formatting, so
+//! writing and reading it back costs little next to the rest of the run.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 
 use toolkit_export::ArticleRow;
@@ -13,6 +17,7 @@ use crate::error::Error;
 pub(crate) struct Spill {
     path: PathBuf,
     out: Option<BufWriter<File>>,
+    rows: u64,
 }
 
 impl Spill {
@@ -26,6 +31,7 @@ impl Spill {
         Ok(Spill {
             path,
             out: Some(BufWriter::with_capacity(1 << 20, file)),
+            rows: 0,
         })
     }
 
@@ -39,10 +45,9 @@ impl Spill {
     /// Appends a row.
     pub(crate) fn push(&mut self, row: &ArticleRow) -> Result<(), Error> {
         let out = self.out.as_mut().expect("spill written after being read");
-        let written = serde_json::to_writer(&mut *out, row)
-            .map_err(std::io::Error::other)
-            .and_then(|_| out.write_all(b"\n"));
-        written.map_err(|e| self.err(e))
+        bincode::serialize_into(out, row).map_err(|e| self.err(io_error(e)))?;
+        self.rows += 1;
+        Ok(())
     }
 
     /// Closes the file and reads the rows back in order.
@@ -54,11 +59,18 @@ impl Spill {
                 .map_err(|e| self.err(e))?;
         }
         let file = File::open(&self.path).map_err(|e| self.err(e))?;
-        let reader = BufReader::with_capacity(1 << 20, file);
         Ok(SpillRows {
-            lines: reader.lines(),
+            reader: BufReader::with_capacity(1 << 20, file),
+            left: self.rows,
             spill: self,
         })
+    }
+}
+
+fn io_error(e: bincode::Error) -> std::io::Error {
+    match *e {
+        bincode::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(other),
     }
 }
 
@@ -69,16 +81,21 @@ impl Drop for Spill {
 }
 
 struct SpillRows {
-    lines: std::io::Lines<BufReader<File>>,
+    reader: BufReader<File>,
+    left: u64,
     spill: Spill,
 }
 
 impl Iterator for SpillRows {
     type Item = Result<ArticleRow, Error>;
     fn next(&mut self) -> Option<Self::Item> {
-        let line = self.lines.next()?;
-        Some(line.map_err(|e| self.spill.err(e)).and_then(|l| {
-            serde_json::from_str(&l).map_err(|e| self.spill.err(std::io::Error::other(e)))
-        }))
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        Some(
+            bincode::deserialize_from(&mut self.reader)
+                .map_err(|e| self.spill.err(io_error(e))),
+        )
     }
 }
