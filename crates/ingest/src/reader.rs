@@ -583,6 +583,15 @@ fn read_line_capped(src: &mut dyn BufRead, buf: &mut Vec<u8>, cap: u64) -> io::R
     }
 }
 
+/// `String::from_utf8_lossy`, but checked with `str::from_utf8` first: the lossy decoder walks the
+/// bytes in chunks several times slower, and valid text, the usual case, needs only the check.
+fn utf8_lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// A JSON value as an optional string field: strings as is, numbers and booleans printed,
 /// null as absent, arrays and objects as compact JSON.
 fn field_string(v: Option<&serde_json::Value>) -> Option<String> {
@@ -624,7 +633,7 @@ impl JsonlStream {
     }
 
     fn parse(&self, index: u64) -> Result<Record, Error> {
-        let text = String::from_utf8_lossy(&self.line);
+        let text = utf8_lossy(&self.line);
         let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{FEFF}'))
             .map_err(|e| Error::new(ErrorKind::Json).with_cause(e))?;
         let serde_json::Value::Object(mut obj) = value else {
@@ -769,7 +778,7 @@ impl CsvStream {
                 let get = |i: usize| {
                     self.cols[i]
                         .and_then(|c| self.record.get(c))
-                        .map(|b| String::from_utf8_lossy(b).into_owned())
+                        .map(|b| utf8_lossy(b).into_owned())
                 };
                 let text = get(0).unwrap_or_default();
                 if text.len() as u64 > self.cap {
