@@ -7,7 +7,9 @@ use std::str::FromStr;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::hash::{FxHashMap, FxHashSet};
-use crate::text::{ends_like_sentence, for_each_unit, line_key, word_count, UnitBuffers};
+use crate::text::{
+    ends_like_sentence, for_each_unit, line_key, scan, word_count, UnitBuffers, WORDS_CAP,
+};
 use crate::Error;
 
 /// The site bucket used for documents without a site.
@@ -51,12 +53,17 @@ struct SiteCounts {
 /// keeps the frequent ones as a [`ChromeProfile`].
 ///
 /// Memory grows with the number of distinct short lines, not with the corpus text: long lines
-/// and prose sentences are not counted. Learners fed in parallel combine with [`merge`](Self::merge).
+/// and prose sentences are not counted. Documents read on several threads are counted with
+/// [`DocumentLines`] and [`add`](Self::add) (the cheapest way), or with learners fed in parallel
+/// and combined with [`merge`](Self::merge).
 #[derive(Clone, Debug)]
 pub struct ChromeLearner {
     config: LearnerConfig,
     sites: FxHashMap<String, SiteCounts>,
+    /// The hashes of the lines of the document being counted.
     seen: FxHashSet<u64>,
+    /// Buffers of [`observe`](Self::observe), kept between calls.
+    doc: DocumentLines,
     key: String,
     units: UnitBuffers,
 }
@@ -68,6 +75,7 @@ impl ChromeLearner {
             config,
             sites: FxHashMap::default(),
             seen: FxHashSet::default(),
+            doc: DocumentLines::default(),
             key: String::new(),
             units: UnitBuffers::default(),
         }
@@ -76,36 +84,49 @@ impl ChromeLearner {
     /// Counts the lines of one document of `site` (the host name; `None` puts it in a shared
     /// bucket). Give the same text that will later be cleaned.
     pub fn observe(&mut self, site: Option<&str>, text: &str) {
-        let site = site_name(site);
-        let counts = match self.sites.get_mut(site.as_ref()) {
+        let mut doc = std::mem::take(&mut self.doc);
+        doc.fill(&self.config, site, text, &mut self.key, &mut self.units);
+        self.count(&doc, true);
+        self.doc = doc;
+    }
+
+    /// Counts the lines of one document found by [`DocumentLines::new`] (with this learner's
+    /// settings): the same counts as [`observe`](Self::observe), but like [`merge`](Self::merge)
+    /// the learner keeps a line's text only from its second document on, which saves most of the
+    /// memory of a corpus pass.
+    pub fn add(&mut self, doc: &DocumentLines) {
+        self.count(doc, false);
+    }
+
+    /// Counts one more document of `doc`'s site holding `doc`'s lines; a new line keeps its text
+    /// only if `keep_new`.
+    fn count(&mut self, doc: &DocumentLines, keep_new: bool) {
+        use std::collections::hash_map::Entry;
+        let site = doc.site();
+        let counts = match self.sites.get_mut(site) {
             Some(c) => c,
-            None => self.sites.entry(site.into_owned()).or_default(),
+            None => self.sites.entry(site.to_string()).or_default(),
         };
         counts.docs += 1;
         self.seen.clear();
-        let cfg = &self.config;
-        let (seen, key) = (&mut self.seen, &mut self.key);
-        for_each_unit(text, &mut self.units, |s, e| {
-            let unit = &text[s..e];
-            if unit.len() > cfg.max_line_bytes {
-                return;
+        for &(h, start, end) in &doc.lines {
+            if !self.seen.insert(h) {
+                continue; // counted at its first occurrence in the document
             }
-            if ends_like_sentence(unit) && word_count(unit) > cfg.max_sentence_words {
-                return;
+            let key = &doc.buf[start..end];
+            match counts.lines.entry(h) {
+                Entry::Occupied(mut e) => {
+                    let (n, kept) = e.get_mut();
+                    *n += 1;
+                    if kept.is_none() {
+                        *kept = Some(key.into());
+                    }
+                }
+                Entry::Vacant(e) => {
+                    e.insert((1, keep_new.then(|| key.into())));
+                }
             }
-            line_key(unit, key);
-            if key.is_empty() {
-                return;
-            }
-            let h = xxh3_64(key.as_bytes());
-            if seen.insert(h) {
-                counts
-                    .lines
-                    .entry(h)
-                    .or_insert_with(|| (0, Some(key.as_str().into())))
-                    .0 += 1;
-            }
-        });
+        }
     }
 
     /// Adds the counts of another learner (fed with other documents by [`observe`](Self::observe))
@@ -175,6 +196,88 @@ impl ChromeLearner {
 impl Default for ChromeLearner {
     fn default() -> Self {
         ChromeLearner::new(LearnerConfig::default())
+    }
+}
+
+/// The distinct lines of one document that a [`ChromeLearner`] counts (in their normalized
+/// form, with the document's site), found apart from any learner so that documents can be read on
+/// many threads and counted on one: [`DocumentLines::new`] on each document, then
+/// [`ChromeLearner::add`] on one learner, gives the same profile as
+/// [`ChromeLearner::observe`] on each document. All the lines are kept in one buffer.
+#[derive(Clone, Debug, Default)]
+pub struct DocumentLines {
+    /// The site's name (see [`site_name`]) followed by the keys of the lines.
+    buf: String,
+    /// Length of the site's name at the start of `buf`.
+    site_len: usize,
+    /// Per line, in the order of the text (a line may occur several times): the hash of its key
+    /// and the key's byte range in `buf`.
+    lines: Vec<(u64, usize, usize)>,
+}
+
+impl DocumentLines {
+    /// The lines of one document of `site` (the host name; `None` puts it in a shared bucket)
+    /// that a learner with the settings `config` counts. Give the same text that will later be
+    /// cleaned.
+    pub fn new(config: &LearnerConfig, site: Option<&str>, text: &str) -> DocumentLines {
+        // Room for every line (keys are as long as their lines but for rare lowercase
+        // expansions), so that the buffers do not grow line by line.
+        let mut doc = DocumentLines {
+            buf: String::with_capacity(text.len() + 16),
+            site_len: 0,
+            lines: Vec::with_capacity(text.len() / 32 + 4),
+        };
+        let mut key = String::with_capacity(config.max_line_bytes.min(4096) + 8);
+        doc.fill(config, site, text, &mut key, &mut UnitBuffers::default());
+        doc
+    }
+
+    /// The site bucket of the document.
+    fn site(&self) -> &str {
+        &self.buf[..self.site_len]
+    }
+
+    /// Replaces the contents with the lines of `text`; `key` and `units` are scratch buffers.
+    fn fill(
+        &mut self,
+        config: &LearnerConfig,
+        site: Option<&str>,
+        text: &str,
+        key: &mut String,
+        units: &mut UnitBuffers,
+    ) {
+        self.buf.clear();
+        self.lines.clear();
+        self.buf.push_str(&site_name(site));
+        self.site_len = self.buf.len();
+        let (buf, lines) = (&mut self.buf, &mut self.lines);
+        for_each_unit(text, units, |s, e| {
+            let unit = &text[s..e];
+            if unit.len() > config.max_line_bytes {
+                return;
+            }
+            // `scan` builds the same key as `line_key` and counts the words on the way.
+            let sc = scan(unit, usize::MAX, key);
+            if key.is_empty() {
+                return;
+            }
+            if ends_like_sentence(unit) && words_over(unit, sc.words, config.max_sentence_words) {
+                return;
+            }
+            let start = buf.len();
+            buf.push_str(key);
+            lines.push((xxh3_64(key.as_bytes()), start, buf.len()));
+        });
+    }
+}
+
+/// True if `unit`, of which [`scan`] counted `words` words (saturating at [`WORDS_CAP`]), has
+/// more than `max` words.
+fn words_over(unit: &str, words: usize, max: usize) -> bool {
+    if max < WORDS_CAP {
+        words > max
+    } else {
+        word_count(unit) > max
     }
 }
 
@@ -416,5 +519,187 @@ mod tests {
             "a\tx\t3\tmenu\n".parse::<ChromeProfile>(),
             Err(Error::ProfileSyntax { .. })
         ));
+    }
+
+    /// The first implementation of [`ChromeLearner::observe`] (one `line_key` per unit, words
+    /// counted by `word_count`, every line's text kept): the model that the fast paths are
+    /// compared with.
+    fn observe_reference(l: &mut ChromeLearner, site: Option<&str>, text: &str) {
+        let site = site_name(site);
+        let counts = l.sites.entry(site.into_owned()).or_default();
+        counts.docs += 1;
+        let mut seen = FxHashSet::default();
+        let (cfg, mut key) = (&l.config, String::new());
+        for_each_unit(text, &mut UnitBuffers::default(), |s, e| {
+            let unit = &text[s..e];
+            if unit.len() > cfg.max_line_bytes {
+                return;
+            }
+            if ends_like_sentence(unit) && word_count(unit) > cfg.max_sentence_words {
+                return;
+            }
+            line_key(unit, &mut key);
+            if key.is_empty() {
+                return;
+            }
+            let h = xxh3_64(key.as_bytes());
+            if seen.insert(h) {
+                counts
+                    .lines
+                    .entry(h)
+                    .or_insert_with(|| (0, Some(key.as_str().into())))
+                    .0 += 1;
+            }
+        });
+    }
+
+    /// A site's documents and, per line hash, its count and kept text.
+    type Counts = (String, u64, Vec<(u64, u64, Option<String>)>);
+
+    /// The counts of a learner, sorted, to compare learners.
+    fn counts(l: &ChromeLearner) -> Vec<Counts> {
+        let mut v: Vec<_> = l
+            .sites
+            .iter()
+            .map(|(site, c)| {
+                let mut lines: Vec<_> = c
+                    .lines
+                    .iter()
+                    .map(|(h, (n, t))| (*h, *n, t.as_deref().map(str::to_string)))
+                    .collect();
+                lines.sort();
+                (site.clone(), c.docs, lines)
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Documents of chrome-like lines: repeated menu items written in several ways, sentences of
+    /// a few or many words, the characters that line keys treat specially, glued paragraphs.
+    fn docs() -> impl proptest::strategy::Strategy<Value = Vec<(Option<&'static str>, String)>> {
+        use proptest::prelude::*;
+        let piece = prop::sample::select(vec![
+            "Menu",
+            "MENU",
+            "menu",
+            "A la une",
+            "A  la une",
+            "À la une",
+            "À LA UNE",
+            "Publicité",
+            "PUBLICITÉ",
+            "l’info",
+            "L'INFO",
+            "l\u{2019}Info",
+            "«\u{a0}Citation\u{a0}»",
+            "Vrai ?",
+            "Vrai\u{a0}?",
+            "\u{200b}Tendance",
+            "Partager :",
+            "1/2",
+            "Ça",
+            "İstanbul",
+            "Straße",
+            "ΣΊΣΥΦΟΣ",
+            "😀",
+            " ",
+            "  ",
+            "\t",
+            "\u{a0}",
+            "\u{202f}",
+            "\u{3000}",
+            ".",
+            "...",
+            " …",
+            "!",
+            "jeudi.Le",
+            "mot",
+            "Mot",
+            "un",
+            "deux",
+            "trois",
+            "quatre",
+            "cinq",
+            "six",
+            "sept",
+            "huit",
+            "neuf",
+            "dix",
+            "le gouvernement a démissionné jeudi",
+        ]);
+        let line = prop::collection::vec(piece, 1..12).prop_map(|v| v.join(" "));
+        // A few long lines (up to ~90 words) that end like sentences.
+        let long = (
+            prop::collection::vec("[a-zA-Zé]{1,6}", 50..90),
+            any::<bool>(),
+        )
+            .prop_map(|(w, dot)| w.join(" ") + if dot { "." } else { "" });
+        let line = prop_oneof![6 => line, 1 => long];
+        let sep = prop::sample::select(vec!["\n", "\n\n", "\r\n", " \n", "\n \n"]);
+        let doc = prop::collection::vec((line, sep), 0..12)
+            .prop_map(|v| v.into_iter().map(|(l, s)| l + s).collect::<String>());
+        let site = prop::sample::select(vec![None, Some("a.fr"), Some("A.FR "), Some("b.fr")]);
+        prop::collection::vec((site, doc), 1..10)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn observe_and_add_count_like_the_first_implementation(
+            docs in docs(),
+            max_line_bytes in proptest::sample::select(vec![0usize, 8, 40, 400, 100_000]),
+            max_sentence_words in proptest::sample::select(vec![0usize, 2, 8, 63, 64, 70, 1000]),
+        ) {
+            let config = LearnerConfig {
+                min_docs: 2,
+                min_fraction: 0.0,
+                max_line_bytes,
+                max_sentence_words,
+            };
+            let mut reference = ChromeLearner::new(config.clone());
+            let mut observed = ChromeLearner::new(config.clone());
+            // The pipeline's old way (a learner per document, merged) and its new one.
+            let mut merged = ChromeLearner::new(config.clone());
+            let mut added = ChromeLearner::new(config.clone());
+            for (site, text) in &docs {
+                observe_reference(&mut reference, *site, text);
+                observed.observe(*site, text);
+                let mut one = ChromeLearner::new(config.clone());
+                observe_reference(&mut one, *site, text);
+                merged.merge(one);
+                added.add(&DocumentLines::new(&config, *site, text));
+            }
+            proptest::prop_assert_eq!(counts(&observed), counts(&reference));
+            proptest::prop_assert_eq!(counts(&added), counts(&merged));
+            let profile = reference.finish().to_string();
+            proptest::prop_assert_eq!(&observed.finish().to_string(), &profile);
+            proptest::prop_assert_eq!(&added.finish().to_string(), &profile);
+            proptest::prop_assert_eq!(&merged.finish().to_string(), &profile);
+        }
+    }
+
+    #[test]
+    fn added_documents_keep_a_line_text_from_its_second_document_on() {
+        let config = LearnerConfig {
+            min_docs: 2,
+            ..Default::default()
+        };
+        let mut l = ChromeLearner::new(config.clone());
+        for text in ["Menu\nUne fois\nMenu", "MENU\nAutre", "\n"] {
+            l.add(&DocumentLines::new(&config, Some("s"), text));
+        }
+        let mut c = counts(&l);
+        let (site, docs, lines) = c.pop().unwrap();
+        assert_eq!((site.as_str(), docs), ("s", 3));
+        let mut lines: Vec<_> = lines.into_iter().map(|(_, n, t)| (n, t)).collect();
+        lines.sort();
+        assert_eq!(
+            lines,
+            [(1, None), (1, None), (2, Some("menu".to_string()))],
+            "`une fois` and `autre` are counted without their text"
+        );
+        assert_eq!(l.finish().to_string().lines().last(), Some("s\t2\t3\tmenu"));
     }
 }

@@ -10,7 +10,8 @@
 //!   widgets, publication stubs, ads, consent notices, photo credits, image counters...;
 //! - lines learned from the corpus: a [`ChromeLearner`] counts the lines that recur across many
 //!   documents of one site, and the resulting [`ChromeProfile`] (a readable TSV file) is given to
-//!   the builder;
+//!   the builder. A corpus read on several threads finds the lines of each document there
+//!   ([`DocumentLines::new`]) and counts them on one learner ([`ChromeLearner::add`]);
 //! - captions (a short line right before a photo credit), teaser lines sandwiched between chrome,
 //!   runs of menu items;
 //! - paragraphs repeated later in the document, exactly or up to whitespace and punctuation, and
@@ -56,7 +57,7 @@ mod text;
 pub use crate::class::{Class, UnknownClass};
 pub use crate::clean::{Cleaned, Normalizer, NormalizerBuilder, Removal};
 pub use crate::error::Error;
-pub use crate::learn::{ChromeLearner, ChromeProfile, LearnerConfig};
+pub use crate::learn::{ChromeLearner, ChromeProfile, DocumentLines, LearnerConfig};
 pub use crate::rules::Pack;
 
 /// The README's example, compiled and run as a doctest.

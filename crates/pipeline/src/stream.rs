@@ -7,7 +7,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use toolkit_export::{ErrorRow, Shard};
 use toolkit_ingest::{Input, Record};
-use toolkit_normalize::{ChromeLearner, ChromeProfile, LearnerConfig, Normalizer};
+use toolkit_normalize::{ChromeLearner, ChromeProfile, DocumentLines, LearnerConfig, Normalizer};
 
 use crate::error::Error;
 use crate::pipeline::{article_key, error_row, Pipeline, Processed};
@@ -152,22 +152,22 @@ impl Pipeline {
     /// First corpus pass: reads and ingests every input and counts, per site, the lines that recur
     /// across documents. Bad inputs are skipped here (the main pass reports them).
     pub fn learn_chrome_profile(&self, inputs: Vec<Input>) -> Result<ChromeProfile, Error> {
-        let mut learner = ChromeLearner::new(LearnerConfig::default());
-        let new = || ChromeLearner::new(LearnerConfig::default());
+        let config = LearnerConfig::default();
+        let mut learner = ChromeLearner::new(config.clone());
         self.stream(
             inputs,
             None,
             &crate::progress::NoProgress,
             None,
+            // The lines of each document are found on the workers, counted in input order here.
             |item| {
-                let mut l = new();
-                if let Ok(doc) = item.and_then(|r| self.learning_ingester.ingest(r)) {
-                    l.observe(doc.site.as_deref(), &doc.text);
-                }
-                l
+                let doc = item.and_then(|r| self.learning_ingester.ingest(r)).ok()?;
+                Some(DocumentLines::new(&config, doc.site.as_deref(), &doc.text))
             },
-            |l, _| {
-                learner.merge(l);
+            |lines, _| {
+                if let Some(lines) = lines {
+                    learner.add(&lines);
+                }
                 Ok(())
             },
         )?;
