@@ -261,7 +261,8 @@ impl DocumentLines {
             if key.is_empty() {
                 return;
             }
-            if ends_like_sentence(unit) && words_over(unit, sc.words, config.max_sentence_words) {
+            // The word count first: most lines are short, and it is already known.
+            if words_over(unit, sc.words, config.max_sentence_words) && ends_like_sentence(unit) {
                 return;
             }
             let start = buf.len();
