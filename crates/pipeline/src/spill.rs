@@ -67,6 +67,8 @@ impl Spill {
     }
 }
 
+/// The I/O error inside a bincode error (a full disk stays a full disk), or the error itself.
+#[allow(clippy::boxed_local)] // bincode's error type is a Box
 fn io_error(e: bincode::Error) -> std::io::Error {
     match *e {
         bincode::ErrorKind::Io(e) => e,
@@ -93,9 +95,6 @@ impl Iterator for SpillRows {
             return None;
         }
         self.left -= 1;
-        Some(
-            bincode::deserialize_from(&mut self.reader)
-                .map_err(|e| self.spill.err(io_error(e))),
-        )
+        Some(bincode::deserialize_from(&mut self.reader).map_err(|e| self.spill.err(io_error(e))))
     }
 }
