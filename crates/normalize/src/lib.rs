@@ -20,8 +20,10 @@
 //!
 //! Each removal is a [`Removal`] with code-point offsets into the input, a [`Class`] and a rule
 //! id. A removal holds no copy of the removed text: [`Removal::text`] slices it out of the input
-//! (its byte range is [`Removal::byte_range`]), and [`Removal::rule_id`] borrows the rule's id. The clean text has paragraphs separated by exactly `"\n\n"`, runs of blanks collapsed,
-//! and one kind of no-break space, U+00A0, before `: ; ! ?`, inside `« »` and wherever the input
+//! (its byte range is [`Removal::byte_range`]), and [`Removal::rule_id`] borrows the rule's id.
+//!
+//! The clean text has paragraphs separated by exactly `"\n\n"`, runs of blanks collapsed, and one
+//! kind of no-break space, U+00A0, before `: ; ! ?`, inside `« »` and wherever the input
 //! had only no-break spaces (such as `4 248`). U+00A0 rather than the narrow U+202F because every
 //! font and tokenizer knows it. Cleaning twice changes nothing.
 //!
