@@ -386,20 +386,24 @@ fn agency_lines(t: &str, from: usize, m: &mut Meta) {
         if e - s > 200 || !t[s..e].contains(',') {
             continue;
         }
-        let line = t[s..e].trim();
-        let Some(c) = r.agency_line.captures(line) else {
-            continue;
-        };
-        let agency = c.name("agency").map_or("", |g| g.as_str()).trim();
-        let d = c.name("date").and_then(|g| date::parse(g.as_str()));
-        if d.is_none() || words(agency) > 6 || m.is_cut(s, e) {
-            continue;
+        if let Some(c) = r.agency_line.captures(t[s..e].trim()) {
+            agency_line(t, s, e, &c, m);
         }
-        let (cs, ce) = line_cut(t, s, e);
-        m.cut(cs, ce, "agency_line");
-        m.agency.get_or_insert_with(|| agency.to_string());
-        m.set_date(d, "agency_line");
     }
+}
+
+/// Records the agency line `[s, e)` of `t`, matched as `c`, unless its date does not parse, its
+/// agency is too long or the line is already cut.
+fn agency_line(t: &str, s: usize, e: usize, c: &regex::Captures<'_>, m: &mut Meta) {
+    let agency = c.name("agency").map_or("", |g| g.as_str()).trim();
+    let d = c.name("date").and_then(|g| date::parse(g.as_str()));
+    if d.is_none() || words(agency) > 6 || m.is_cut(s, e) {
+        return;
+    }
+    let (cs, ce) = line_cut(t, s, e);
+    m.cut(cs, ce, "agency_line");
+    m.agency.get_or_insert_with(|| agency.to_string());
+    m.set_date(d, "agency_line");
 }
 
 const AUTHOR_ROLES: &[&str] = &[
@@ -525,27 +529,33 @@ fn photo_credits(t: &str, m: &mut Meta) {
         done = end;
     }
     for (g_start, g_end) in matches {
-        let line_start = t[..g_start].rfind('\n').map_or(0, |i| i + 1);
-        let before = t[line_start..g_start].trim_end();
-        let credit = t[g_start..g_end].trim();
-        let lower = credit.to_lowercase();
-        if words(credit) > 12
-            || lower.contains("copyright")
-            || lower.contains("droits")
-            || m.is_cut(g_start, g_end)
-        {
-            continue;
-        }
-        if before.is_empty() {
-            let (cs, ce) = line_cut(t, line_start, g_end);
-            m.cut(cs, ce, "photo_credit");
-        } else if before.ends_with(['.', '!', '?', ')', '»', '”', '"']) {
-            m.cut(line_start + before.len(), g_end, "photo_credit");
-        } else {
-            continue;
-        }
-        m.photo_credits.push(credit.to_string());
+        photo_credit(t, g_start, g_end, m);
     }
+}
+
+/// Records the credit matched at `[g_start, g_end)` when it stands on its own line or after the end
+/// of a sentence, is short, and is not a copyright notice.
+fn photo_credit(t: &str, g_start: usize, g_end: usize, m: &mut Meta) {
+    let line_start = t[..g_start].rfind('\n').map_or(0, |i| i + 1);
+    let before = t[line_start..g_start].trim_end();
+    let credit = t[g_start..g_end].trim();
+    let lower = credit.to_lowercase();
+    if words(credit) > 12
+        || lower.contains("copyright")
+        || lower.contains("droits")
+        || m.is_cut(g_start, g_end)
+    {
+        return;
+    }
+    if before.is_empty() {
+        let (cs, ce) = line_cut(t, line_start, g_end);
+        m.cut(cs, ce, "photo_credit");
+    } else if before.ends_with(['.', '!', '?', ')', '»', '”', '"']) {
+        m.cut(line_start + before.len(), g_end, "photo_credit");
+    } else {
+        return;
+    }
+    m.photo_credits.push(credit.to_string());
 }
 
 #[cfg(test)]
@@ -594,7 +604,8 @@ mod tests {
         prop::collection::vec(piece, 0..12).prop_map(|p| p.concat())
     }
 
-    /// `agency_lines` as first written (every line tried), the reference for the one-search version.
+    /// `agency_lines` as first written (every line tried, then the same step per line), the
+    /// reference for the one-search version.
     fn agency_lines_reference(t: &str, from: usize, m: &mut Meta) {
         let r = rules();
         for (s, e) in lines_from(t, from) {
@@ -602,55 +613,23 @@ mod tests {
                 continue;
             }
             let line = t[s..e].trim();
-            let Some(c) = r
-                .agency_words
-                .is_match(line)
-                .then(|| r.agency_line.captures(line))
-                .flatten()
-            else {
-                continue;
-            };
-            let agency = c.name("agency").map_or("", |g| g.as_str()).trim();
-            let d = c.name("date").and_then(|g| date::parse(g.as_str()));
-            if d.is_none() || words(agency) > 6 || m.is_cut(s, e) {
-                continue;
+            if r.agency_words.is_match(line) {
+                if let Some(c) = r.agency_line.captures(line) {
+                    agency_line(t, s, e, &c, m);
+                }
             }
-            let (cs, ce) = line_cut(t, s, e);
-            m.cut(cs, ce, "agency_line");
-            m.agency.get_or_insert_with(|| agency.to_string());
-            m.set_date(d, "agency_line");
         }
     }
 
-    /// `photo_credits` as first written (the regex over the whole text), the reference for the
-    /// paragraph-by-paragraph version.
+    /// `photo_credits` as first written (the regex over the whole text, then the same step per
+    /// match), the reference for the paragraph-by-paragraph version.
     fn photo_credits_reference(t: &str, m: &mut Meta) {
         let r = rules();
         if !r.photo_words.is_match(t) {
             return;
         }
-        let matches = r.photo.find_iter(t).map(|g| (g.start(), g.end()));
-        for (g_start, g_end) in matches {
-            let line_start = t[..g_start].rfind('\n').map_or(0, |i| i + 1);
-            let before = t[line_start..g_start].trim_end();
-            let credit = t[g_start..g_end].trim();
-            let lower = credit.to_lowercase();
-            if words(credit) > 12
-                || lower.contains("copyright")
-                || lower.contains("droits")
-                || m.is_cut(g_start, g_end)
-            {
-                continue;
-            }
-            if before.is_empty() {
-                let (cs, ce) = line_cut(t, line_start, g_end);
-                m.cut(cs, ce, "photo_credit");
-            } else if before.ends_with(['.', '!', '?', ')', '»', '”', '"']) {
-                m.cut(line_start + before.len(), g_end, "photo_credit");
-            } else {
-                continue;
-            }
-            m.photo_credits.push(credit.to_string());
+        for g in r.photo.find_iter(t) {
+            photo_credit(t, g.start(), g.end(), m);
         }
     }
 
