@@ -292,6 +292,19 @@ static LATIN_LOWER: [u8; 256] = {
     t
 };
 
+/// Writes the non-zero images in `table` of the 8 bytes of `w` to `dst`, in order (every byte of
+/// `w` must index `table`); returns how many were written.
+#[inline]
+fn compact8<const N: usize>(w: [u8; 8], table: &[u8; N], dst: &mut [u8]) -> usize {
+    let mut k = 0;
+    for c in w {
+        let m = table[c as usize];
+        dst[k] = m;
+        k += usize::from(m != 0);
+    }
+    k
+}
+
 /// High bit of each byte of `x` that equals `c`.
 #[inline]
 fn eq_mask(x: u64, c: u8) -> u64 {
@@ -338,13 +351,7 @@ pub(crate) fn repeat_key(s: &str, out: &mut Vec<u8>) -> (usize, usize) {
             let high = x & HIGH;
             if let Some(lead) = (high != 0).then(|| latin_pairs_only(x, high)).flatten() {
                 // ASCII and Latin-1 letters only (French accents): one table for all bytes.
-                let dst = &mut out[j..j + 8];
-                let mut k = 0;
-                for c in w {
-                    let m = LATIN_LOWER[c as usize];
-                    dst[k] = m;
-                    k += usize::from(m != 0);
-                }
+                let k = compact8(w, &LATIN_LOWER, &mut out[j..j + 8]);
                 j += k;
                 // A pair is one char; every lead is kept (no × ÷ here).
                 chars += k - ((lead >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize;
@@ -362,13 +369,7 @@ pub(crate) fn repeat_key(s: &str, out: &mut Vec<u8>) -> (usize, usize) {
                 }
                 break;
             }
-            let dst = &mut out[j..j + 8];
-            let mut k = 0;
-            for c in w {
-                let m = ALNUM_LOWER[c as usize];
-                dst[k] = m;
-                k += usize::from(m != 0);
-            }
+            let k = compact8(w, &ALNUM_LOWER, &mut out[j..j + 8]);
             j += k;
             chars += k;
             i += 8;
