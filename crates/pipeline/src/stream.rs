@@ -56,7 +56,9 @@ impl Pipeline {
         let (batch_docs, batch_bytes) = (self.settings.batch_docs, self.settings.batch_bytes);
         let mut stats = std::thread::scope(|scope| -> Result<Stats, Error> {
             let (tx, rx) = sync_channel::<Vec<Item>>(2);
-            scope.spawn(move || {
+            // Named threads, so that profiles and `scripts/thread-cpu.sh` can tell them apart.
+            let named = |name: &str| std::thread::Builder::new().name(name.into());
+            let spawned = named("toolkit-reader").spawn_scoped(scope, move || {
                 let mut batch = Vec::with_capacity(batch_docs);
                 let mut bytes = 0;
                 for item in reader {
@@ -76,9 +78,10 @@ impl Pipeline {
                     let _ = tx.send(batch);
                 }
             });
+            spawned.expect("spawning the reader thread");
             let (done_tx, done_rx) = sync_channel::<(u64, Vec<T>)>(1);
             let work = &work;
-            scope.spawn(move || {
+            let spawned = named("toolkit-dispatch").spawn_scoped(scope, move || {
                 for batch in rx {
                     let bytes = batch.iter().map(record_bytes).sum::<usize>() as u64;
                     let done: Vec<T> = self
@@ -90,6 +93,7 @@ impl Pipeline {
                     }
                 }
             });
+            spawned.expect("spawning the dispatch thread");
             let mut stats = Stats::default();
             for (bytes, done) in done_rx {
                 stats.bytes += bytes;
