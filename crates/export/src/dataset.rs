@@ -9,7 +9,7 @@ use std::str::FromStr;
 use crate::error::Error;
 use crate::rows::{ArticleRow, Date, Row};
 use crate::schema::Table;
-use crate::writer::{Completed, TableWriter, WriterOptions};
+use crate::writer::{Completed, EncodedBatch, TableWriter, WriterOptions};
 
 /// The value hive-style readers (Spark, pyarrow, polars, DuckDB) take for a null partition key.
 pub const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
@@ -265,9 +265,9 @@ fn files_in(folder: &Path) -> Vec<(PathBuf, String)> {
 /// part file is complete and synced before [`DatasetWriter::complete`] returns, and renamed into place
 /// only by [`Completed::commit`].
 ///
-/// Memory stays bounded however many partitions there are: each writer flushes a row group at
-/// `row_group_bytes`, and when all of them together hold more than twice that, the largest buffer is
-/// flushed early. When more than `max_open` part files are open, the least recently used one is
+/// Memory stays bounded however many partitions there are: each writer writes a row group at
+/// `row_group_bytes` (uncompressed), and when all of them together hold more than `buffer_bytes`, the
+/// largest is written early. When more than `max_open` part files are open, the least recently used one is
 /// completed; rows of its partition that come later go to a new part file (`...-of-00003-2.parquet`).
 ///
 /// ```
@@ -351,6 +351,20 @@ impl<R: Row> DatasetWriter<R> {
 
     /// Adds a row to partition folder `partition` (`""` when the table is not partitioned).
     pub fn push(&mut self, partition: &str, row: R) -> Result<(), Error> {
+        self.with_writer(partition, |w| w.push(row))
+    }
+
+    /// Adds a batch of rows encoded elsewhere ([`crate::RowBatch::encode`]) to partition folder
+    /// `partition`.
+    pub fn push_batch(&mut self, partition: &str, batch: EncodedBatch<R>) -> Result<(), Error> {
+        self.with_writer(partition, |w| w.push_batch(batch))
+    }
+
+    fn with_writer(
+        &mut self,
+        partition: &str,
+        add: impl FnOnce(&mut TableWriter<R>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         self.clock += 1;
         let clock = self.clock;
         if !self.open.contains_key(partition) {
@@ -368,10 +382,10 @@ impl<R: Row> DatasetWriter<R> {
         let open = self.open.get_mut(partition).expect("inserted above");
         open.used = clock;
         let before = open.writer.buffered_bytes();
-        open.writer.push(row)?;
-        // `push` may have written a row group, so the buffer can also shrink.
+        add(&mut open.writer)?;
+        // Adding may have written a row group, so the buffer can also shrink.
         self.buffered = self.buffered + open.writer.buffered_bytes() - before;
-        while self.buffered > 2 * self.options.row_group_bytes {
+        while self.buffered > self.options.buffer_bytes {
             self.flush_largest()?;
         }
         Ok(())
@@ -495,10 +509,11 @@ mod tests {
     }
 
     #[test]
-    fn many_partitions_stay_within_twice_a_row_group() {
+    fn many_partitions_stay_within_the_buffer_budget() {
         let dir = tempfile::tempdir().unwrap();
         let options = WriterOptions {
             row_group_bytes: 4096,
+            buffer_bytes: 8192,
             ..WriterOptions::default()
         };
         let layout = Layout {
@@ -507,7 +522,7 @@ mod tests {
         };
         // Ten partitions that each stay below a row group: only the shared budget flushes them.
         let mut w = DatasetWriter::<ArticleRow>::new(dir.path(), layout, &options);
-        write_all(&mut w, layout, 100, 2 * options.row_group_bytes);
+        write_all(&mut w, layout, 100, options.buffer_bytes);
         let files = committed(w, dir.path());
         assert_eq!(files.len(), 10);
         assert_eq!(

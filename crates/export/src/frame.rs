@@ -2,8 +2,9 @@
 
 use polars::prelude::*;
 
+use crate::encode::{Codec, LocalDict};
 use crate::rows::{Row, Value};
-use crate::schema::{ColumnDef, ColumnType};
+use crate::schema::{ColumnDef, ColumnType, Table};
 
 /// How list columns are laid out: natively (Parquet) or as one JSON array per cell (CSV, which has no
 /// list type); `JsonSafe` is CSV whose text cells cannot start a spreadsheet formula.
@@ -51,18 +52,22 @@ fn dtype(ty: ColumnType, lists: ListLayout) -> DataType {
 pub(crate) struct Columns {
     defs: &'static [ColumnDef],
     lists: ListLayout,
+    /// The table whose columns are dictionary-encoded (Parquet only).
+    dictionary: Option<Table>,
     builders: Vec<Builder>,
     rows: usize,
     bytes: usize,
 }
 
-enum Builder {
+pub(crate) enum Builder {
     Str(StringChunkedBuilder),
     U32(PrimitiveChunkedBuilder<UInt32Type>),
     U64(PrimitiveChunkedBuilder<UInt64Type>),
     F32(PrimitiveChunkedBuilder<Float32Type>),
     Date(PrimitiveChunkedBuilder<Int32Type>),
     List(ListStringChunkedBuilder),
+    /// A dictionary-encoded column of a Parquet table.
+    Dict(LocalDict),
 }
 
 impl Columns {
@@ -71,15 +76,35 @@ impl Columns {
         Columns {
             defs,
             lists,
-            builders: Self::builders(defs, lists),
+            dictionary: None,
+            builders: Self::builders(defs, lists, None),
             rows: 0,
             bytes: 0,
         }
     }
 
-    fn builders(defs: &[ColumnDef], lists: ListLayout) -> Vec<Builder> {
+    /// Empty builders for the columns of Parquet table `table`, whose dictionary columns
+    /// ([`crate::encode::is_dictionary`]) gather a dictionary of their own.
+    pub(crate) fn for_parquet(table: Table) -> Columns {
+        let defs = table.columns();
+        Columns {
+            defs,
+            lists: ListLayout::Native,
+            dictionary: Some(table),
+            builders: Self::builders(defs, ListLayout::Native, Some(table)),
+            rows: 0,
+            bytes: 0,
+        }
+    }
+
+    fn builders(defs: &[ColumnDef], lists: ListLayout, dictionary: Option<Table>) -> Vec<Builder> {
+        let codec = dictionary.map(Codec::of);
         defs.iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
+                if codec.is_some_and(|c| c.is_dictionary(i)) {
+                    return Builder::Dict(LocalDict::default());
+                }
                 let name: PlSmallStr = c.name.into();
                 match (c.ty, lists) {
                     (ColumnType::Utf8, _)
@@ -122,6 +147,10 @@ impl Columns {
                         None => b.append_null(),
                     }
                 }
+                (Builder::Dict(d), Value::Str(s)) => {
+                    self.bytes += 4 + s.map_or(0, str::len);
+                    d.push(s);
+                }
                 (Builder::Str(b), Value::List(items)) => {
                     let json = json_array(items);
                     self.bytes += 16 + json.len();
@@ -157,11 +186,17 @@ impl Columns {
         self.rows += 1;
     }
 
-    /// The buffered rows as a frame; the builders start again empty.
-    pub(crate) fn take_frame(&mut self) -> PolarsResult<DataFrame> {
-        let builders = std::mem::replace(&mut self.builders, Self::builders(self.defs, self.lists));
-        let rows = std::mem::take(&mut self.rows);
+    /// The buffered rows' count and builders; the builders start again empty.
+    pub(crate) fn take_builders(&mut self) -> (usize, Vec<Builder>) {
+        let fresh = Self::builders(self.defs, self.lists, self.dictionary);
+        let builders = std::mem::replace(&mut self.builders, fresh);
         self.bytes = 0;
+        (std::mem::take(&mut self.rows), builders)
+    }
+
+    /// The buffered rows as a frame (not for Parquet builders); the builders start again empty.
+    pub(crate) fn take_frame(&mut self) -> PolarsResult<DataFrame> {
+        let (rows, builders) = self.take_builders();
         let columns = builders
             .into_iter()
             .map(|b| {
@@ -172,6 +207,7 @@ impl Columns {
                     Builder::F32(b) => b.finish().into_series(),
                     Builder::Date(b) => b.finish().into_date().into_series(),
                     Builder::List(mut b) => b.finish().into_series(),
+                    Builder::Dict(_) => unreachable!("dictionary builders are encoded, not framed"),
                 };
                 series.into_column()
             })

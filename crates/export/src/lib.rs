@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 
 mod dataset;
+mod encode;
 mod error;
 mod frame;
 mod read;
@@ -38,9 +39,10 @@ mod schema;
 mod writer;
 
 pub use dataset::{escape_value, DatasetWriter, Layout, PartitionBy, Shard, NULL_PARTITION};
+pub use encode::is_dictionary;
 pub use error::Error;
 pub use frame::csv_safe_cell;
 pub use read::{read_parquet, Cell, TableData};
 pub use rows::{ArticleRow, Date, ErrorRow, MentionRow, RemovedRow, Row, SentenceRow, Value};
 pub use schema::{schema_markdown, ColumnDef, ColumnType, Table, SCHEMA_VERSION};
-pub use writer::{Completed, Format, TableWriter, WriterOptions};
+pub use writer::{Completed, EncodedBatch, Format, RowBatch, TableWriter, WriterOptions};

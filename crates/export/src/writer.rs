@@ -6,10 +6,14 @@ use std::str::FromStr;
 
 use polars::prelude::*;
 
+use crate::encode::{encode_columns, ParquetBatch, RowGroupBuffer};
 use crate::error::Error;
 use crate::frame::{polars_schema, Columns, ListLayout};
 use crate::rows::Row;
 use crate::schema::SCHEMA_VERSION;
+
+/// Rows buffered by [`TableWriter::push`] are encoded into pages once they reach this many bytes.
+const PUSH_BATCH_BYTES: usize = 4 << 20;
 
 /// The file format of the tables.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -51,10 +55,15 @@ pub struct WriterOptions {
     /// carriage return, so that spreadsheets do not run scraped text as formulas. Parquet is never
     /// altered.
     pub csv_safe: bool,
-    /// Rows are buffered in columns until their uncompressed data reaches this many bytes (string
-    /// bytes plus a 16-byte view per string, 4 or 8 bytes per number), then written as one Parquet
-    /// row group (or one CSV chunk). This bounds memory whatever the corpus size.
+    /// Parquet: a row group is written once its columns reach this many bytes uncompressed (the row
+    /// group size Parquet readers report). Until then it is held as compressed pages plus 4 bytes per
+    /// row and dictionary column. CSV: rows are written in chunks of about this many bytes.
     pub row_group_bytes: usize,
+    /// The most memory the row groups being gathered may hold together (per [`DatasetWriter`] over
+    /// its partitions, and per export run over its tables): past it, the largest is written early.
+    ///
+    /// [`DatasetWriter`]: crate::DatasetWriter
+    pub buffer_bytes: usize,
 }
 
 impl Default for WriterOptions {
@@ -62,14 +71,107 @@ impl Default for WriterOptions {
         WriterOptions {
             format: Format::Parquet,
             csv_safe: false,
-            row_group_bytes: 64 << 20,
+            row_group_bytes: 112 << 20,
+            buffer_bytes: 96 << 20,
         }
     }
 }
 
 enum Sink {
-    Parquet(Box<polars::io::parquet::write::BatchedWriter<File>>),
+    Parquet(
+        Box<polars::io::parquet::write::BatchedWriter<File>>,
+        RowGroupBuffer,
+    ),
     Csv(polars::io::csv::write::BatchedWriter<File>),
+}
+
+/// Rows of table `R` gathered where they are made (a worker thread) and encoded there with
+/// [`RowBatch::encode`], so that the thread writing the table ([`TableWriter::push_batch`]) only
+/// gathers pages: Parquet columns become compressed pages (dictionary columns a small dictionary and
+/// keys), CSV rows a chunk of columns.
+pub struct RowBatch<R: Row> {
+    columns: Columns,
+    csv: bool,
+    row_type: std::marker::PhantomData<fn(R)>,
+}
+
+impl<R: Row> RowBatch<R> {
+    /// An empty batch for tables written with `options`.
+    pub fn new(options: &WriterOptions) -> RowBatch<R> {
+        let columns = match options.format {
+            Format::Parquet => Columns::for_parquet(R::TABLE),
+            Format::Csv if options.csv_safe => {
+                Columns::new(R::TABLE.columns(), ListLayout::JsonSafe)
+            }
+            Format::Csv => Columns::new(R::TABLE.columns(), ListLayout::Json),
+        };
+        RowBatch {
+            columns,
+            csv: options.format == Format::Csv,
+            row_type: std::marker::PhantomData,
+        }
+    }
+
+    /// Adds one row (copied into the columns at once).
+    pub fn push(&mut self, row: &R) {
+        self.columns.push(row);
+    }
+
+    /// Rows in the batch.
+    pub fn len(&self) -> usize {
+        self.columns.rows()
+    }
+
+    /// Whether the batch has no row.
+    pub fn is_empty(&self) -> bool {
+        self.columns.rows() == 0
+    }
+
+    /// Encodes (and for Parquet compresses) the batch.
+    pub fn encode(mut self) -> Result<EncodedBatch<R>, Error> {
+        let name = R::TABLE.name();
+        let encoded = if self.csv {
+            Encoded::Csv(
+                self.columns
+                    .take_frame()
+                    .map_err(|e| Error::polars(name, e))?,
+            )
+        } else {
+            Encoded::Parquet(
+                encode_columns(&mut self.columns, R::TABLE).map_err(|e| Error::polars(name, e))?,
+            )
+        };
+        Ok(EncodedBatch {
+            encoded,
+            row_type: std::marker::PhantomData,
+        })
+    }
+}
+
+/// A [`RowBatch`] encoded, ready for [`TableWriter::push_batch`] (of a writer with the same format).
+pub struct EncodedBatch<R: Row> {
+    encoded: Encoded,
+    row_type: std::marker::PhantomData<fn(R)>,
+}
+
+enum Encoded {
+    Parquet(ParquetBatch),
+    Csv(DataFrame),
+}
+
+impl<R: Row> EncodedBatch<R> {
+    /// Rows in the batch.
+    pub fn len(&self) -> usize {
+        match &self.encoded {
+            Encoded::Parquet(b) => b.rows,
+            Encoded::Csv(df) => df.height(),
+        }
+    }
+
+    /// Whether the batch has no row.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// Writes one table batch by batch to a temporary file in the output folder and renames it to its final
@@ -118,12 +220,14 @@ impl<R: Row> TableWriter<R> {
                     ("toolkit.table".into(), name.into()),
                     ("toolkit.schema_version".into(), SCHEMA_VERSION.to_string()),
                 ]);
+                // The pages are encoded by `encode` with the same options; polars writes them, the
+                // footer and the metadata.
                 ParquetWriter::new(file)
                     .with_compression(ParquetCompression::Zstd(None))
                     .with_statistics(StatisticsOptions::full())
                     .with_key_value_metadata(Some(kv))
                     .batched(&schema)
-                    .map(|w| Sink::Parquet(Box::new(w)))
+                    .map(|w| Sink::Parquet(Box::new(w), RowGroupBuffer::new(R::TABLE)))
             }
             Format::Csv => CsvWriter::new(file)
                 .include_header(true)
@@ -132,11 +236,15 @@ impl<R: Row> TableWriter<R> {
                 .map(Sink::Csv),
         }
         .map_err(|e| Error::polars(&tmp_path, e))?;
+        let buffer = match options.format {
+            Format::Parquet => Columns::for_parquet(R::TABLE),
+            Format::Csv => Columns::new(R::TABLE.columns(), layout),
+        };
         Ok(TableWriter {
             sink: Some(sink),
             final_path,
             tmp_path,
-            buffer: Columns::new(R::TABLE.columns(), layout),
+            buffer,
             row_group_bytes: options.row_group_bytes.max(1),
             rows: 0,
             row_type: std::marker::PhantomData,
@@ -147,15 +255,85 @@ impl<R: Row> TableWriter<R> {
     /// buffered.
     pub fn push(&mut self, row: R) -> Result<(), Error> {
         self.buffer.push(&row);
-        if self.buffer.bytes() >= self.row_group_bytes {
-            self.flush()?;
+        let limit = match self.sink {
+            Some(Sink::Parquet(..)) => PUSH_BATCH_BYTES.min(self.row_group_bytes),
+            _ => self.row_group_bytes,
+        };
+        if self.buffer.bytes() >= limit {
+            self.encode_buffer()?;
         }
         Ok(())
     }
 
-    /// Bytes of rows buffered for the next row group.
+    /// Adds a batch encoded elsewhere (after the rows pushed before it); writes a row group when
+    /// enough bytes are gathered.
+    pub fn push_batch(&mut self, batch: EncodedBatch<R>) -> Result<(), Error> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        self.encode_buffer()?;
+        self.rows += batch.len() as u64;
+        self.gather(batch.encoded)
+    }
+
+    /// Encodes the rows pushed one by one into the row group being gathered (Parquet) or writes them
+    /// (CSV).
+    fn encode_buffer(&mut self) -> Result<(), Error> {
+        if self.buffer.rows() == 0 {
+            return Ok(());
+        }
+        self.rows += self.buffer.rows() as u64;
+        let encoded = match self.sink {
+            Some(Sink::Parquet(..)) => Encoded::Parquet(
+                encode_columns(&mut self.buffer, R::TABLE)
+                    .map_err(|e| Error::polars(&self.tmp_path, e))?,
+            ),
+            _ => Encoded::Csv(
+                self.buffer
+                    .take_frame()
+                    .map_err(|e| Error::polars(&self.tmp_path, e))?,
+            ),
+        };
+        self.gather(encoded)
+    }
+
+    fn gather(&mut self, encoded: Encoded) -> Result<(), Error> {
+        match (self.sink.as_mut(), encoded) {
+            (Some(Sink::Parquet(_, group)), Encoded::Parquet(batch)) => {
+                group.append(batch);
+                if group.encoded_bytes() >= self.row_group_bytes {
+                    self.write_row_group()?;
+                }
+                Ok(())
+            }
+            (Some(Sink::Csv(w)), Encoded::Csv(df)) => w
+                .write_batch(&df)
+                .map_err(|e| Error::polars(&self.tmp_path, e)),
+            _ => unreachable!("a batch encoded for another format"),
+        }
+    }
+
+    fn write_row_group(&mut self) -> Result<(), Error> {
+        let Some(Sink::Parquet(w, group)) = self.sink.as_mut() else {
+            return Ok(());
+        };
+        if group.rows() == 0 {
+            return Ok(());
+        }
+        let (rows, pages) = group
+            .take_pages()
+            .map_err(|e| Error::polars(&self.tmp_path, e))?;
+        w.write_row_group(rows as u64, &pages)
+            .map_err(|e| Error::polars(&self.tmp_path, e))
+    }
+
+    /// Memory held for the next row group: rows pushed one by one, compressed pages, dictionary keys.
     pub fn buffered_bytes(&self) -> usize {
-        self.buffer.bytes()
+        let gathered = match &self.sink {
+            Some(Sink::Parquet(_, group)) => group.held_bytes(),
+            _ => 0,
+        };
+        self.buffer.bytes() + gathered
     }
 
     /// Rows pushed so far.
@@ -165,22 +343,8 @@ impl<R: Row> TableWriter<R> {
 
     /// Writes the buffered rows as one row group.
     pub fn flush(&mut self) -> Result<(), Error> {
-        if self.buffer.rows() == 0 {
-            return Ok(());
-        }
-        let rows = self.buffer.rows() as u64;
-        let df = self
-            .buffer
-            .take_frame()
-            .map_err(|e| Error::polars(&self.tmp_path, e))?;
-        match self.sink.as_mut() {
-            Some(Sink::Parquet(w)) => w.write_batch(&df),
-            Some(Sink::Csv(w)) => w.write_batch(&df),
-            None => unreachable!("writer used after finish"),
-        }
-        .map_err(|e| Error::polars(&self.tmp_path, e))?;
-        self.rows += rows;
-        Ok(())
+        self.encode_buffer()?;
+        self.write_row_group()
     }
 
     /// Writes what is left, completes the file, syncs it and renames it to its final name, which it
@@ -196,7 +360,7 @@ impl<R: Row> TableWriter<R> {
         self.flush()?;
         let tmp = self.tmp_path.clone();
         match self.sink.take() {
-            Some(Sink::Parquet(w)) => {
+            Some(Sink::Parquet(w, _)) => {
                 w.finish().map_err(|e| Error::polars(&tmp, e))?;
             }
             Some(Sink::Csv(mut w)) => {

@@ -2,19 +2,79 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use toolkit_export::{
-    ArticleRow, Completed, DatasetWriter, ErrorRow, Layout, MentionRow, RemovedRow, SentenceRow,
-    WriterOptions,
+    ArticleRow, Completed, DatasetWriter, EncodedBatch, ErrorRow, Layout, MentionRow, RemovedRow,
+    Row, RowBatch, SentenceRow, WriterOptions,
 };
 use toolkit_ingest::Input;
-use toolkit_normalize::ChromeProfile;
+use toolkit_normalize::{ChromeProfile, Normalizer};
 
-use toolkit_dedup::{Clusterer, DedupConfig};
+use toolkit_dedup::{Clusterer, DedupConfig, Signature};
 
 use crate::error::Error;
-use crate::pipeline::{article_key, format_article_id, Pipeline, Processed};
+use crate::pipeline::{article_key, format_article_id, Pipeline};
 use crate::progress::{Progress, Stats};
 use crate::spill::Spill;
+use crate::stream::Item;
+
+/// Rows of one table for each partition folder of a batch, in first-seen order.
+type Parts<R> = Vec<(String, EncodedBatch<R>)>;
+
+/// A batch of documents run through every stage and encoded on a worker: what the writing thread
+/// gets, so that it only gathers pages.
+struct EncodedDocs {
+    documents: u64,
+    sentence_rows: u64,
+    mention_rows: u64,
+    removed_rows: u64,
+    errors: Vec<ErrorRow>,
+    articles: ArticlesOut,
+    sentences: Parts<SentenceRow>,
+    mentions: Parts<MentionRow>,
+    removed: Parts<RemovedRow>,
+}
+
+enum ArticlesOut {
+    /// Encoded for the articles table.
+    Encoded(Parts<ArticleRow>),
+    /// With dedup: the rows, serialized for the spill file, and what the clustering needs of each.
+    Spill {
+        rows: Vec<u8>,
+        count: u64,
+        keys: Vec<(u64, Option<i32>, Option<Signature>)>,
+    },
+}
+
+/// Rows of one table split by partition folder, then encoded.
+struct Partitioned<R: Row> {
+    parts: Vec<(String, RowBatch<R>)>,
+}
+
+impl<R: Row> Partitioned<R> {
+    fn new() -> Self {
+        Partitioned { parts: Vec::new() }
+    }
+
+    fn push(&mut self, part: &str, row: &R, options: &WriterOptions) {
+        let batch = match self.parts.iter().position(|(p, _)| p == part) {
+            Some(i) => &mut self.parts[i].1,
+            None => {
+                self.parts.push((part.to_string(), RowBatch::new(options)));
+                &mut self.parts.last_mut().expect("pushed").1
+            }
+        };
+        batch.push(row);
+    }
+
+    fn encode(self) -> Result<Parts<R>, Error> {
+        self.parts
+            .into_iter()
+            .filter(|(_, b)| !b.is_empty())
+            .map(|(p, b)| Ok((p, b.encode()?)))
+            .collect()
+    }
+}
 
 /// Where and how the tables are written.
 #[derive(Clone, Debug)]
@@ -47,8 +107,9 @@ pub struct ExportSummary {
 
 struct Writers {
     layout: Layout,
-    /// The most bytes the tables together buffer for their next row groups; past it, the largest
-    /// buffer is written early. Each table alone cuts row groups at `row_group_bytes`.
+    /// The most memory the tables' row groups being gathered may hold together (compressed pages
+    /// and dictionary keys); past it, the largest is written early. Each table alone cuts row groups
+    /// at `row_group_bytes`, uncompressed.
     budget: usize,
     articles: ArticleSink,
     sentences: DatasetWriter<SentenceRow>,
@@ -97,9 +158,7 @@ impl Writers {
         };
         Ok(Writers {
             layout,
-            // 1.25 row groups: writing a row group briefly holds its encoded pages next to the
-            // buffers, and at 1.5 (96 MB) the peak RSS at 10x OrangeSum went over 500 MB.
-            budget: options.row_group_bytes * 5 / 4,
+            budget: options.buffer_bytes,
             articles,
             sentences: DatasetWriter::new(dir, layout, options),
             mentions: DatasetWriter::new(dir, layout, options),
@@ -115,46 +174,53 @@ impl Writers {
         })
     }
 
-    fn write(&mut self, item: Result<Processed, ErrorRow>, stats: &mut Stats) -> Result<(), Error> {
-        match item {
-            Ok(p) => {
-                stats.documents += 1;
-                stats.sentences += p.sentences.len() as u64;
-                stats.mentions += p.mentions.len() as u64;
-                stats.removed += p.removed.len() as u64;
-                let part = self.layout.partition(&p.article);
-                match &mut self.articles {
-                    ArticleSink::Direct(table) => table.push(&part, p.article)?,
-                    ArticleSink::Dedup {
-                        spill,
-                        keys,
-                        clusterer,
-                        ..
-                    } => {
-                        let a = &p.article;
-                        let order = keys.len() as u64;
-                        keys.push(article_key(&a.source_path, a.source_index));
-                        let published = a.published.and_then(|d| d.days_since_epoch());
-                        if let Some(sig) = p.signature {
-                            clusterer.add(order, published, sig);
-                        }
-                        spill.push(&p.article)?;
+    fn write(&mut self, docs: EncodedDocs, stats: &mut Stats) -> Result<(), Error> {
+        stats.documents += docs.documents;
+        stats.sentences += docs.sentence_rows;
+        stats.mentions += docs.mention_rows;
+        stats.removed += docs.removed_rows;
+        stats.errors += docs.errors.len() as u64;
+        match (&mut self.articles, docs.articles) {
+            (ArticleSink::Direct(table), ArticlesOut::Encoded(parts)) => {
+                for (part, batch) in parts {
+                    table.push_batch(&part, batch)?;
+                }
+            }
+            (
+                ArticleSink::Dedup {
+                    spill,
+                    keys,
+                    clusterer,
+                    ..
+                },
+                ArticlesOut::Spill {
+                    rows,
+                    count,
+                    keys: more,
+                },
+            ) => {
+                for (key, published, signature) in more {
+                    let order = keys.len() as u64;
+                    keys.push(key);
+                    if let Some(sig) = signature {
+                        clusterer.add(order, published, sig);
                     }
                 }
-                for r in p.sentences {
-                    self.sentences.push(&part, r)?;
-                }
-                for r in p.mentions {
-                    self.mentions.push(&part, r)?;
-                }
-                for r in p.removed {
-                    self.removed.push(&part, r)?;
-                }
+                spill.push_serialized(&rows, count)?;
             }
-            Err(e) => {
-                stats.errors += 1;
-                self.errors.push("", e)?;
-            }
+            _ => unreachable!("articles encoded for the other sink"),
+        }
+        for (part, batch) in docs.sentences {
+            self.sentences.push_batch(&part, batch)?;
+        }
+        for (part, batch) in docs.mentions {
+            self.mentions.push_batch(&part, batch)?;
+        }
+        for (part, batch) in docs.removed {
+            self.removed.push_batch(&part, batch)?;
+        }
+        for e in docs.errors {
+            self.errors.push("", e)?;
         }
         self.keep_within_budget()
     }
@@ -185,7 +251,11 @@ impl Writers {
     /// Completes every table; the files are renamed into place only once all are complete. The
     /// other tables are completed first, so that their buffers are gone before a dedup run writes the
     /// articles from the spill file.
-    fn finish(self) -> Result<Vec<Completed>, Error> {
+    fn finish(
+        self,
+        pool: &rayon::ThreadPool,
+        options: &WriterOptions,
+    ) -> Result<Vec<Completed>, Error> {
         let layout = self.layout;
         let mut others = self.sentences.complete()?;
         others.extend(self.mentions.complete()?);
@@ -201,16 +271,53 @@ impl Writers {
             } => {
                 let assignments = clusterer.finish();
                 let mut assigned = assignments.into_iter();
-                for row in spill.rows()? {
-                    let mut row = row?;
-                    if let Some(a) = assigned.next() {
-                        row.duplicate_of =
-                            a.duplicate_of.map(|o| format_article_id(keys[o as usize]));
-                        row.dup_cluster = Some(format_article_id(keys[a.cluster as usize]));
-                        row.dup_similarity = a.similarity;
+                let mut rows = spill.rows()?;
+                // Chunks of a fixed size, encoded on the workers a round at a time: the pages are
+                // the same whatever the number of workers.
+                const CHUNK: usize = 256;
+                let round = 2 * pool.current_num_threads();
+                loop {
+                    let mut chunks: Vec<Vec<ArticleRow>> = Vec::with_capacity(round);
+                    'read: while chunks.len() < round {
+                        let mut chunk = Vec::with_capacity(CHUNK);
+                        while chunk.len() < CHUNK {
+                            let Some(row) = rows.next() else {
+                                if !chunk.is_empty() {
+                                    chunks.push(chunk);
+                                }
+                                break 'read;
+                            };
+                            let mut row = row?;
+                            if let Some(a) = assigned.next() {
+                                row.duplicate_of =
+                                    a.duplicate_of.map(|o| format_article_id(keys[o as usize]));
+                                row.dup_cluster = Some(format_article_id(keys[a.cluster as usize]));
+                                row.dup_similarity = a.similarity;
+                            }
+                            chunk.push(row);
+                        }
+                        chunks.push(chunk);
                     }
-                    let part = layout.partition(&row);
-                    table.push(&part, row)?;
+                    if chunks.is_empty() {
+                        break;
+                    }
+                    let encoded: Vec<Result<Parts<ArticleRow>, Error>> = pool.install(|| {
+                        chunks
+                            .into_par_iter()
+                            .map(|chunk| {
+                                let mut parts = Partitioned::new();
+                                for row in &chunk {
+                                    parts.push(&layout.partition(row), row, options);
+                                }
+                                parts.encode()
+                            })
+                            .collect()
+                    });
+                    for parts in encoded {
+                        for (part, batch) in parts? {
+                            table.push_batch(&part, batch)?;
+                        }
+                    }
                 }
                 table.complete()?
             }
@@ -263,15 +370,15 @@ impl Pipeline {
         let dedup = self.signer.as_ref().map(|_| &self.settings.dedup);
         let mut writers =
             Writers::create(&options.out_dir, options.layout, &options.writer, dedup)?;
-        let mut stats = self.stream_processed(
+        let mut stats = self.stream(
             inputs,
             options.layout.shard,
-            normalizer.as_ref(),
             progress,
             total_bytes,
-            |item, stats| writers.write(item, stats),
+            |batch| self.encode_docs(batch, normalizer.as_ref(), options, dedup.is_some()),
+            |docs, stats| writers.write(docs?, stats),
         )?;
-        let completed = writers.finish()?;
+        let completed = writers.finish(&self.pool, &options.writer)?;
         // Every table is complete and synced: only now do they replace the old ones, together.
         let tables = completed
             .into_iter()
@@ -292,6 +399,85 @@ impl Pipeline {
         stats.elapsed = start.elapsed();
         progress.update(&stats, total_bytes);
         Ok(ExportSummary { stats, tables })
+    }
+}
+
+impl Pipeline {
+    /// Every stage on a batch of documents, then their rows encoded table by table and partition by
+    /// partition (on the worker that ran the batch).
+    fn encode_docs(
+        &self,
+        batch: Vec<Item>,
+        normalizer: Option<&Normalizer>,
+        options: &ExportOptions,
+        dedup: bool,
+    ) -> Result<EncodedDocs, Error> {
+        let w = &options.writer;
+        let mut docs = EncodedDocs {
+            documents: 0,
+            sentence_rows: 0,
+            mention_rows: 0,
+            removed_rows: 0,
+            errors: Vec::new(),
+            articles: ArticlesOut::Encoded(Vec::new()),
+            sentences: Vec::new(),
+            mentions: Vec::new(),
+            removed: Vec::new(),
+        };
+        let mut articles = Partitioned::new();
+        let (mut spilled, mut spilled_rows, mut keys) = (Vec::new(), 0, Vec::new());
+        let mut sentences = Partitioned::new();
+        let mut mentions = Partitioned::new();
+        let mut removed = Partitioned::new();
+        for item in self.process_batch(batch, normalizer) {
+            let p = match item {
+                Ok(p) => p,
+                Err(e) => {
+                    docs.errors.push(e);
+                    continue;
+                }
+            };
+            docs.documents += 1;
+            docs.sentence_rows += p.sentences.len() as u64;
+            docs.mention_rows += p.mentions.len() as u64;
+            docs.removed_rows += p.removed.len() as u64;
+            let part = options.layout.partition(&p.article);
+            if dedup {
+                let a = &p.article;
+                let published = a.published.and_then(|d| d.days_since_epoch());
+                keys.push((
+                    article_key(&a.source_path, a.source_index),
+                    published,
+                    p.signature,
+                ));
+                Spill::serialize_into(&mut spilled, a)?;
+                spilled_rows += 1;
+            } else {
+                articles.push(&part, &p.article, w);
+            }
+            for r in &p.sentences {
+                sentences.push(&part, r, w);
+            }
+            for r in &p.mentions {
+                mentions.push(&part, r, w);
+            }
+            for r in &p.removed {
+                removed.push(&part, r, w);
+            }
+        }
+        docs.articles = if dedup {
+            ArticlesOut::Spill {
+                rows: spilled,
+                count: spilled_rows,
+                keys,
+            }
+        } else {
+            ArticlesOut::Encoded(articles.encode()?)
+        };
+        docs.sentences = sentences.encode()?;
+        docs.mentions = mentions.encode()?;
+        docs.removed = removed.encode()?;
+        Ok(docs)
     }
 }
 

@@ -6,7 +6,7 @@
 //! writing and reading it back costs little next to the rest of the run.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter};
+use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use toolkit_export::ArticleRow;
@@ -42,11 +42,22 @@ impl Spill {
         }
     }
 
-    /// Appends a row.
-    pub(crate) fn push(&mut self, row: &ArticleRow) -> Result<(), Error> {
+    /// Serializes a row into `out` (on any thread), for [`Spill::push_serialized`].
+    pub(crate) fn serialize_into(out: &mut Vec<u8>, row: &ArticleRow) -> Result<(), Error> {
+        bincode::serialize_into(out, row).map_err(|e| Error::Spill {
+            path: PathBuf::new(),
+            source: io_error(e),
+        })
+    }
+
+    /// Appends `rows` rows serialized with [`Spill::serialize_into`].
+    pub(crate) fn push_serialized(&mut self, bytes: &[u8], rows: u64) -> Result<(), Error> {
         let out = self.out.as_mut().expect("spill written after being read");
-        bincode::serialize_into(out, row).map_err(|e| self.err(io_error(e)))?;
-        self.rows += 1;
+        out.write_all(bytes).map_err(|e| Error::Spill {
+            path: self.path.clone(),
+            source: e,
+        })?;
+        self.rows += rows;
         Ok(())
     }
 

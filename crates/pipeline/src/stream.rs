@@ -1,10 +1,10 @@
 //! The streaming core shared by every run over inputs: a reader thread, batches on the worker pool,
 //! results handed back in input order.
 
-use std::sync::mpsc::sync_channel;
+use std::collections::BTreeMap;
+use std::sync::mpsc::{channel, sync_channel};
 use std::time::Instant;
 
-use rayon::prelude::*;
 use toolkit_export::{ErrorRow, Shard};
 use toolkit_ingest::{Input, Record};
 use toolkit_normalize::{ChromeLearner, ChromeProfile, DocumentLines, LearnerConfig, Normalizer};
@@ -33,10 +33,12 @@ pub(crate) fn record_bytes(item: &Item) -> usize {
 
 impl Pipeline {
     /// Reads `inputs` on a reader thread in batches (at most `batch_docs` documents or `batch_bytes`
-    /// bytes; the reader runs ahead by at most two batches, so memory stays bounded), maps each batch
-    /// with `work` on the worker pool (driven from a thread of its own) and hands the results to
-    /// `sink` in input order on the calling thread: the workers go on with the next batch while the
-    /// sink writes this one.
+    /// bytes), maps each whole batch with `work` on one thread of the worker pool (several batches
+    /// are in flight, one per worker plus two) and hands the results to `sink` in input order on the
+    /// calling thread. Because a batch is always one unit of work, what `work` makes of it (rows, and
+    /// pages encoded from them) is the same whatever the number of workers. Memory stays bounded:
+    /// the reader runs ahead by at most two batches, and at most `jobs + 2` batches are being worked
+    /// on or wait for the sink.
     pub(crate) fn stream<T, W, S>(
         &self,
         inputs: Vec<Input>,
@@ -48,12 +50,13 @@ impl Pipeline {
     ) -> Result<Stats, Error>
     where
         T: Send,
-        W: Fn(Item) -> T + Sync,
+        W: Fn(Vec<Item>) -> T + Sync,
         S: FnMut(T, &mut Stats) -> Result<(), Error>,
     {
         let start = Instant::now();
         let reader = self.reader(inputs);
         let (batch_docs, batch_bytes) = (self.settings.batch_docs, self.settings.batch_bytes);
+        let in_flight = self.pool.current_num_threads() + 2;
         let mut stats = std::thread::scope(|scope| -> Result<Stats, Error> {
             let (tx, rx) = sync_channel::<Vec<Item>>(2);
             // Named threads, so that profiles and `scripts/thread-cpu.sh` can tell them apart.
@@ -79,29 +82,40 @@ impl Pipeline {
                 }
             });
             spawned.expect("spawning the reader thread");
-            let (done_tx, done_rx) = sync_channel::<(u64, Vec<T>)>(1);
+            // A batch takes a slot before it is handed to a worker and gives it back once the sink
+            // is done with it.
+            let (slot_tx, slot_rx) = sync_channel::<()>(in_flight);
+            let (done_tx, done_rx) = channel::<(u64, u64, T)>();
             let work = &work;
             let spawned = named("toolkit-dispatch").spawn_scoped(scope, move || {
-                for batch in rx {
-                    let bytes = batch.iter().map(record_bytes).sum::<usize>() as u64;
-                    let done: Vec<T> = self
-                        .pool
-                        .install(|| batch.into_par_iter().map(work).collect());
-                    if done_tx.send((bytes, done)).is_err() {
-                        // The sink stopped on an error: stop reading too.
-                        return;
+                self.pool.in_place_scope(|pool| {
+                    for (seq, batch) in rx.into_iter().enumerate() {
+                        if slot_tx.send(()).is_err() {
+                            // The sink stopped on an error: stop reading too.
+                            return;
+                        }
+                        let done_tx = done_tx.clone();
+                        pool.spawn(move |_| {
+                            let bytes = batch.iter().map(record_bytes).sum::<usize>() as u64;
+                            let _ = done_tx.send((seq as u64, bytes, work(batch)));
+                        });
                     }
-                }
+                });
             });
             spawned.expect("spawning the dispatch thread");
             let mut stats = Stats::default();
-            for (bytes, done) in done_rx {
-                stats.bytes += bytes;
-                for item in done {
-                    sink(item, &mut stats)?;
+            let mut waiting = BTreeMap::new();
+            let mut next = 0u64;
+            for (seq, bytes, done) in done_rx {
+                waiting.insert(seq, (bytes, done));
+                while let Some((bytes, done)) = waiting.remove(&next) {
+                    next += 1;
+                    stats.bytes += bytes;
+                    sink(done, &mut stats)?;
+                    let _ = slot_rx.recv();
+                    stats.elapsed = start.elapsed();
+                    progress.update(&stats, total_bytes);
                 }
-                stats.elapsed = start.elapsed();
-                progress.update(&stats, total_bytes);
             }
             Ok(stats)
         })?;
@@ -122,17 +136,35 @@ impl Pipeline {
     where
         S: FnMut(Result<Processed, ErrorRow>, &mut Stats) -> Result<(), Error>,
     {
+        let mut sink = sink;
         self.stream(
             inputs,
             shard,
             progress,
             total_bytes,
-            |item| match item {
+            |batch| self.process_batch(batch, normalizer),
+            |done: Vec<_>, stats| {
+                for item in done {
+                    sink(item, stats)?;
+                }
+                Ok(())
+            },
+        )
+    }
+
+    /// Every stage on each document of a batch: its rows, or an `errors` row.
+    pub(crate) fn process_batch(
+        &self,
+        batch: Vec<Item>,
+        normalizer: Option<&Normalizer>,
+    ) -> Vec<Result<Processed, ErrorRow>> {
+        batch
+            .into_iter()
+            .map(|item| match item {
                 Ok(record) => self.process_with(record, normalizer),
                 Err(e) => Err(error_row(&e)),
-            },
-            sink,
-        )
+            })
+            .collect()
     }
 
     /// The normalizer to clean this corpus with, and the profile learned for it if any: the
@@ -164,13 +196,18 @@ impl Pipeline {
             &crate::progress::NoProgress,
             None,
             // The lines of each document are found on the workers, counted in input order here.
-            |item| {
-                let doc = item.and_then(|r| self.learning_ingester.ingest(r)).ok()?;
-                Some(DocumentLines::new(&config, doc.site.as_deref(), &doc.text))
+            |batch| {
+                batch
+                    .into_iter()
+                    .filter_map(|item| {
+                        let doc = item.and_then(|r| self.learning_ingester.ingest(r)).ok()?;
+                        Some(DocumentLines::new(&config, doc.site.as_deref(), &doc.text))
+                    })
+                    .collect::<Vec<_>>()
             },
             |lines, _| {
-                if let Some(lines) = lines {
-                    learner.add(&lines);
+                for lines in &lines {
+                    learner.add(lines);
                 }
                 Ok(())
             },

@@ -1,0 +1,420 @@
+//! Parquet encoding split in two: rows are encoded and compressed into pages on the thread that made
+//! them ([`RowBatch::encode`], a worker), and a table writer only gathers the pages of a row group and
+//! writes them ([`RowGroupBuffer`]).
+//!
+//! A column chunk may hold one dictionary only, so the columns that are dictionary-encoded
+//! ([`is_dictionary`]: low-cardinality strings and the `article_id` foreign keys) are handled in two
+//! steps: a batch carries its own small dictionary and its rows' keys into it; the row group buffer
+//! merges each batch's dictionary into the row group's (one lookup per distinct value of the batch, not
+//! per row) and keeps 4 bytes per row; the dictionary page and the key pages are encoded when the row
+//! group is written. Every other column is plain-encoded and compressed per batch, so a row group
+//! waiting to be written holds compressed pages, not rows, and can be large (64–128 MB uncompressed)
+//! in little memory.
+
+use std::sync::OnceLock;
+
+use polars::prelude::*;
+use polars_arrow::array::{Array, DictionaryArray, PrimitiveArray, Utf8ViewArray};
+use polars_arrow::bitmap::Bitmap;
+use polars_arrow::datatypes::{ArrowDataType, IntegerType};
+use polars_parquet::write::{
+    array_to_columns, compress, to_parquet_type, CompressedPage, CompressionOptions, Encoding,
+    ParquetType, Version, WriteOptions,
+};
+
+use crate::frame::{polars_schema, Builder, Columns, ListLayout};
+use crate::schema::{ColumnType, Table};
+
+/// The key of a null in a dictionary column.
+const NULL_KEY: u32 = u32::MAX;
+
+/// Whether column `name` of `table` is dictionary-encoded: strings with few distinct values per row
+/// group (site, agency, entity type, removal class, ...) and the `article_id` of the tables whose rows
+/// belong to an article. Every other column is plain-encoded.
+pub fn is_dictionary(table: Table, name: &str) -> bool {
+    match table {
+        Table::Articles => matches!(
+            name,
+            "source_path"
+                | "site"
+                | "agency"
+                | "section"
+                | "published_precision"
+                | "published_source"
+                | "dateline_place"
+                | "language"
+                | "encoding"
+                | "encoding_decided_by"
+        ),
+        Table::Sentences => name == "article_id",
+        Table::Mentions => matches!(
+            name,
+            "article_id" | "surface" | "entity_id" | "canonical" | "entity_type" | "method"
+        ),
+        Table::Removed => matches!(name, "article_id" | "text" | "class" | "rule_id"),
+        Table::Errors => matches!(name, "source_path" | "kind"),
+    }
+}
+
+/// The write options of every Parquet table: zstd at its default level, full statistics, data
+/// pages v1 of at most 1 MiB.
+pub(crate) fn write_options() -> WriteOptions {
+    WriteOptions {
+        statistics: StatisticsOptions::full(),
+        compression: CompressionOptions::Zstd(None),
+        version: Version::V1,
+        data_page_size: None,
+    }
+}
+
+/// A table's Parquet column types and which columns are dictionary-encoded, computed once.
+pub(crate) struct Codec {
+    types: Vec<ParquetType>,
+    dictionary: Vec<bool>,
+}
+
+impl Codec {
+    pub(crate) fn of(table: Table) -> &'static Codec {
+        static CODECS: [OnceLock<Codec>; 5] = [const { OnceLock::new() }; 5];
+        let index = Table::ALL.iter().position(|t| *t == table).unwrap_or(0);
+        CODECS[index].get_or_init(|| {
+            let schema =
+                polars_schema(table.columns(), ListLayout::Native).to_arrow(CompatLevel::newest());
+            let types = schema
+                .iter_values()
+                .map(|f| to_parquet_type(f).expect("every column type has a Parquet type"))
+                .collect();
+            let dictionary = table
+                .columns()
+                .iter()
+                .map(|c| c.ty == ColumnType::Utf8 && is_dictionary(table, c.name))
+                .collect();
+            Codec { types, dictionary }
+        })
+    }
+
+    pub(crate) fn is_dictionary(&self, column: usize) -> bool {
+        self.dictionary[column]
+    }
+}
+
+/// One batch's dictionary column: its distinct values in first-seen order and each row's key.
+#[derive(Default)]
+pub(crate) struct LocalDict {
+    index: PlHashMap<Box<str>, u32>,
+    values: Vec<Box<str>>,
+    keys: Vec<u32>,
+}
+
+impl LocalDict {
+    pub(crate) fn push(&mut self, value: Option<&str>) {
+        let key = match value {
+            None => NULL_KEY,
+            Some(v) => match self.index.get(v) {
+                Some(&k) => k,
+                None => {
+                    let k = self.values.len() as u32;
+                    self.index.insert(v.into(), k);
+                    self.values.push(v.into());
+                    k
+                }
+            },
+        };
+        self.keys.push(key);
+    }
+}
+
+/// One column of an encoded batch.
+pub(crate) enum Part {
+    /// Plain-encoded, compressed pages, with their uncompressed size.
+    Pages(Vec<CompressedPage>, usize),
+    /// A dictionary column: the batch's distinct values and the rows' keys into them.
+    Dict(Vec<Box<str>>, Vec<u32>),
+}
+
+/// The rows of a batch, encoded column by column.
+pub(crate) struct ParquetBatch {
+    pub(crate) rows: usize,
+    pub(crate) parts: Vec<Part>,
+}
+
+/// Encodes buffered rows: plain columns to compressed pages, dictionary columns to a batch dictionary.
+pub(crate) fn encode_columns(columns: &mut Columns, table: Table) -> PolarsResult<ParquetBatch> {
+    let codec = Codec::of(table);
+    let (rows, builders) = columns.take_builders();
+    let options = write_options();
+    let parts = builders
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let series = match b {
+                Builder::Dict(d) => return Ok(Part::Dict(d.values, d.keys)),
+                Builder::Str(b) => b.finish().into_series(),
+                Builder::U32(b) => b.finish().into_series(),
+                Builder::U64(b) => b.finish().into_series(),
+                Builder::F32(b) => b.finish().into_series(),
+                Builder::Date(b) => b.finish().into_date().into_series(),
+                Builder::List(mut b) => b.finish().into_series(),
+            };
+            let array = series.to_arrow(0, CompatLevel::newest());
+            let pages =
+                compressed_pages(array.as_ref(), &codec.types[i], options, Encoding::Plain)?;
+            let size = pages.iter().map(|p| page_sizes(p).0).sum();
+            Ok(Part::Pages(pages, size))
+        })
+        .collect::<PolarsResult<Vec<Part>>>()?;
+    Ok(ParquetBatch { rows, parts })
+}
+
+/// A plain page's size, uncompressed and compressed.
+fn page_sizes(page: &CompressedPage) -> (usize, usize) {
+    match page {
+        CompressedPage::Data(p) => (p.uncompressed_size(), p.compressed_size()),
+        CompressedPage::Dict(_) => unreachable!("plain columns have no dictionary page"),
+    }
+}
+
+fn compressed_pages(
+    array: &dyn Array,
+    ty: &ParquetType,
+    options: WriteOptions,
+    encoding: Encoding,
+) -> PolarsResult<Vec<CompressedPage>> {
+    let mut out = Vec::new();
+    for column in array_to_columns(array, ty.clone(), options, &[encoding])? {
+        for page in column {
+            let mut page =
+                compress(page?, Vec::new(), options.compression).map_err(PolarsError::from)?;
+            // The compressor sized the buffer for the worst case (about the uncompressed size):
+            // a page waiting for its row group should hold its compressed bytes only.
+            if let CompressedPage::Data(p) = &mut page {
+                p.slice_mut().to_mut().shrink_to_fit();
+            }
+            out.push(page);
+        }
+    }
+    Ok(out)
+}
+
+/// A row group being gathered: compressed pages of the plain columns, the merged dictionary and keys of
+/// the dictionary columns.
+pub(crate) struct RowGroupBuffer {
+    table: Table,
+    rows: usize,
+    columns: Vec<Gathered>,
+    /// Uncompressed size of the plain pages gathered so far.
+    plain_bytes: usize,
+    /// Compressed size of the plain pages gathered so far.
+    held_bytes: usize,
+}
+
+enum Gathered {
+    Pages(Vec<CompressedPage>),
+    Dict(GlobalDict),
+}
+
+/// A row group's dictionary column: its distinct values and, per row, the value's id plus one (0 for
+/// a null), stored in 1, 2 or 4 bytes as the dictionary grows.
+#[derive(Default)]
+struct GlobalDict {
+    index: PlHashMap<Box<str>, u32>,
+    value_bytes: usize,
+    keys: Keys,
+    /// Scratch: the batch's keys to this row group's.
+    remap: Vec<u32>,
+}
+
+/// Keys plus one, as narrow as the dictionary allows.
+enum Keys {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+}
+
+impl Default for Keys {
+    fn default() -> Self {
+        Keys::U8(Vec::new())
+    }
+}
+
+impl Keys {
+    fn len(&self) -> usize {
+        match self {
+            Keys::U8(k) => k.len(),
+            Keys::U16(k) => k.len(),
+            Keys::U32(k) => k.len(),
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        match self {
+            Keys::U8(k) => k.len(),
+            Keys::U16(k) => 2 * k.len(),
+            Keys::U32(k) => 4 * k.len(),
+        }
+    }
+
+    /// Widens the keys so that `max` (a key plus one) fits.
+    fn fit(&mut self, max: u32) {
+        let widened = match self {
+            Keys::U8(k) if max > u32::from(u8::MAX) => match u16::try_from(max) {
+                Ok(_) => Keys::U16(k.iter().map(|&v| u16::from(v)).collect()),
+                Err(_) => Keys::U32(k.iter().map(|&v| u32::from(v)).collect()),
+            },
+            Keys::U16(k) if max > u32::from(u16::MAX) => {
+                Keys::U32(k.iter().map(|&v| u32::from(v)).collect())
+            }
+            _ => return,
+        };
+        *self = widened;
+    }
+
+    fn extend(&mut self, keys: impl Iterator<Item = u32>) {
+        // `fit` was called for the largest key: the narrowing casts cannot truncate.
+        match self {
+            Keys::U8(k) => k.extend(keys.map(|v| v as u8)),
+            Keys::U16(k) => k.extend(keys.map(|v| v as u16)),
+            Keys::U32(k) => k.extend(keys),
+        }
+    }
+
+    fn to_vec(&self) -> Vec<u32> {
+        match self {
+            Keys::U8(k) => k.iter().map(|&v| u32::from(v)).collect(),
+            Keys::U16(k) => k.iter().map(|&v| u32::from(v)).collect(),
+            Keys::U32(k) => k.clone(),
+        }
+    }
+}
+
+impl GlobalDict {
+    fn merge(&mut self, values: Vec<Box<str>>, keys: &[u32]) {
+        self.remap.clear();
+        for v in values {
+            let next = self.index.len() as u32;
+            let len = v.len();
+            let id = *self.index.entry(v).or_insert_with(|| next);
+            if id == next {
+                self.value_bytes += len;
+            }
+            self.remap.push(id + 1);
+        }
+        self.keys.fit(self.index.len() as u32);
+        let remap = &self.remap;
+        self.keys.extend(
+            keys.iter()
+                .map(|&k| if k == NULL_KEY { 0 } else { remap[k as usize] }),
+        );
+    }
+
+    /// The size of its dictionary page and key pages, uncompressed, as Parquet counts it (at most:
+    /// runs of one key take less).
+    fn encoded_bytes(&self) -> usize {
+        let bits = (usize::BITS - self.index.len().leading_zeros()).max(1) as usize;
+        self.value_bytes + 4 * self.index.len() + self.keys.len() * bits / 8
+    }
+
+    fn held_bytes(&self) -> usize {
+        // Keys, and each distinct value once with its map entry.
+        self.keys.bytes() + self.value_bytes + 32 * self.index.len()
+    }
+
+    fn into_array(self) -> PolarsResult<DictionaryArray<u32>> {
+        let mut values: Vec<&str> = vec![""; self.index.len()];
+        for (v, &id) in &self.index {
+            values[id as usize] = v;
+        }
+        let values = Utf8ViewArray::from_slice_values(&values);
+        let mut keys = self.keys.to_vec();
+        let validity = keys
+            .contains(&0)
+            .then(|| Bitmap::from_iter(keys.iter().map(|&k| k != 0)));
+        for k in &mut keys {
+            *k = k.saturating_sub(1);
+        }
+        let keys = PrimitiveArray::from_vec(keys).with_validity(validity);
+        DictionaryArray::try_new(
+            ArrowDataType::Dictionary(
+                IntegerType::UInt32,
+                Box::new(ArrowDataType::Utf8View),
+                false,
+            ),
+            keys,
+            values.boxed(),
+        )
+    }
+}
+
+impl RowGroupBuffer {
+    pub(crate) fn new(table: Table) -> RowGroupBuffer {
+        let codec = Codec::of(table);
+        RowGroupBuffer {
+            table,
+            rows: 0,
+            columns: (0..table.columns().len())
+                .map(|i| match codec.is_dictionary(i) {
+                    true => Gathered::Dict(GlobalDict::default()),
+                    false => Gathered::Pages(Vec::new()),
+                })
+                .collect(),
+            plain_bytes: 0,
+            held_bytes: 0,
+        }
+    }
+
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The row group's size once written, uncompressed (the size readers report for it).
+    pub(crate) fn encoded_bytes(&self) -> usize {
+        self.plain_bytes + self.dicts().map(GlobalDict::encoded_bytes).sum::<usize>()
+    }
+
+    /// The memory it holds: compressed pages, dictionary values and keys.
+    pub(crate) fn held_bytes(&self) -> usize {
+        self.held_bytes + self.dicts().map(GlobalDict::held_bytes).sum::<usize>()
+    }
+
+    fn dicts(&self) -> impl Iterator<Item = &GlobalDict> {
+        self.columns.iter().filter_map(|c| match c {
+            Gathered::Dict(d) => Some(d),
+            Gathered::Pages(_) => None,
+        })
+    }
+
+    pub(crate) fn append(&mut self, batch: ParquetBatch) {
+        self.rows += batch.rows;
+        for (column, part) in self.columns.iter_mut().zip(batch.parts) {
+            match (column, part) {
+                (Gathered::Pages(pages), Part::Pages(more, size)) => {
+                    self.plain_bytes += size;
+                    self.held_bytes += more.iter().map(|p| page_sizes(p).1).sum::<usize>();
+                    pages.extend(more);
+                }
+                (Gathered::Dict(d), Part::Dict(values, keys)) => d.merge(values, &keys),
+                _ => unreachable!("a batch of table {} encoded differently", self.table.name()),
+            }
+        }
+    }
+
+    /// The row group's pages, column by column, ready to be written; the buffer starts again empty.
+    pub(crate) fn take_pages(&mut self) -> PolarsResult<(usize, Vec<Vec<CompressedPage>>)> {
+        let codec = Codec::of(self.table);
+        let taken = std::mem::replace(self, RowGroupBuffer::new(self.table));
+        let options = write_options();
+        let columns = taken
+            .columns
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| match c {
+                Gathered::Pages(pages) => Ok(pages),
+                Gathered::Dict(d) => {
+                    let array = d.into_array()?;
+                    compressed_pages(&array, &codec.types[i], options, Encoding::RleDictionary)
+                }
+            })
+            .collect::<PolarsResult<Vec<_>>>()?;
+        Ok((taken.rows, columns))
+    }
+}
