@@ -418,3 +418,62 @@ impl RowGroupBuffer {
         Ok((taken.rows, columns))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs::File;
+
+    use crate::rows::SentenceRow;
+    use crate::writer::{RowBatch, TableWriter, WriterOptions};
+
+    fn sentence(i: u32) -> SentenceRow {
+        SentenceRow {
+            article_id: format!("{:016x}", i / 20),
+            sentence_index: i % 20,
+            paragraph_index: i % 5,
+            char_start: u64::from(i) * 200,
+            char_end: u64::from(i) * 200 + 199,
+            text: format!(
+                "Phrase {i} : les ministres se sont réunis à Bruxelles pour la {i}e fois, {}.",
+                "et ainsi de suite".repeat(8)
+            ),
+            n_tokens: 30,
+        }
+    }
+
+    /// Row groups are cut by their uncompressed size (what readers report), not by the memory held
+    /// while gathering them, which is far smaller: compressed pages and dictionary keys.
+    #[test]
+    fn row_groups_are_cut_at_their_uncompressed_size_and_held_compressed() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = WriterOptions {
+            row_group_bytes: 1 << 20,
+            ..WriterOptions::default()
+        };
+        let mut w = TableWriter::<SentenceRow>::create(dir.path(), &options).unwrap();
+        let mut max_held = 0;
+        for chunk in (0..40_000u32).collect::<Vec<_>>().chunks(500) {
+            let mut batch = RowBatch::new(&options);
+            for &i in chunk {
+                batch.push(&sentence(i));
+            }
+            w.push_batch(batch.encode().unwrap()).unwrap();
+            max_held = max_held.max(w.buffered_bytes());
+        }
+        let path = w.finish().unwrap();
+        let md = polars_parquet::read::read_metadata(&mut File::open(&path).unwrap()).unwrap();
+        let sizes: Vec<usize> = md.row_groups.iter().map(|g| g.total_byte_size()).collect();
+        assert!(sizes.len() >= 5, "{sizes:?}");
+        let batch_bytes = sizes[0] / 4;
+        for &size in &sizes[..sizes.len() - 1] {
+            // Each row group ends with the batch that took it over the limit.
+            assert!(
+                size >= 1 << 20 && size < (1 << 20) + batch_bytes,
+                "{sizes:?}"
+            );
+        }
+        assert!(max_held < (1 << 20) / 3, "held {max_held} bytes");
+        let rows: usize = md.row_groups.iter().map(|g| g.num_rows()).sum();
+        assert_eq!(rows, 40_000);
+    }
+}
