@@ -11,15 +11,19 @@
 //! waiting to be written holds compressed pages, not rows, and can be large (64–128 MB uncompressed)
 //! in little memory.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use polars::prelude::*;
 use polars_arrow::array::{Array, DictionaryArray, PrimitiveArray, Utf8ViewArray};
 use polars_arrow::bitmap::Bitmap;
 use polars_arrow::datatypes::{ArrowDataType, IntegerType};
+use polars_parquet::parquet::compression::Compression;
+use polars_parquet::parquet::page::{CompressedDataPage, DataPage};
+use polars_parquet::parquet::CowBuffer;
 use polars_parquet::write::{
     array_to_columns, compress, to_parquet_type, CompressedPage, CompressionOptions, Encoding,
-    ParquetType, Version, WriteOptions,
+    Page, ParquetType, Version, WriteOptions,
 };
 
 use crate::frame::{polars_schema, Builder, Columns, ListLayout};
@@ -110,6 +114,15 @@ impl LocalDict {
     pub(crate) fn push(&mut self, value: Option<&str>) {
         let key = match value {
             None => NULL_KEY,
+            // Rows of one article follow each other: the value is often the previous row's.
+            Some(v)
+                if self
+                    .keys
+                    .last()
+                    .is_some_and(|&k| k != NULL_KEY && *self.values[k as usize] == *v) =>
+            {
+                self.keys[self.keys.len() - 1]
+            }
             Some(v) => match self.index.get(v) {
                 Some(&k) => k,
                 None => {
@@ -183,17 +196,53 @@ fn compressed_pages(
     let mut out = Vec::new();
     for column in array_to_columns(array, ty.clone(), options, &[encoding])? {
         for page in column {
-            let mut page =
-                compress(page?, Vec::new(), options.compression).map_err(PolarsError::from)?;
-            // The compressor sized the buffer for the worst case (about the uncompressed size):
-            // a page waiting for its row group should hold its compressed bytes only.
-            if let CompressedPage::Data(p) = &mut page {
-                p.slice_mut().to_mut().shrink_to_fit();
-            }
-            out.push(page);
+            out.push(match page? {
+                Page::Data(page) => CompressedPage::Data(compress_data_page(page)?),
+                dict => {
+                    compress(dict, Vec::new(), options.compression).map_err(PolarsError::from)?
+                }
+            });
         }
     }
     Ok(out)
+}
+
+thread_local! {
+    /// This thread's zstd context and output buffer, reused from page to page: a new context per
+    /// page (what polars does) clears its tables each time, which costs more than compressing a
+    /// small page.
+    static ZSTD: RefCell<Option<(zstd::bulk::Compressor<'static>, Vec<u8>)>> =
+        const { RefCell::new(None) };
+}
+
+/// Compresses a data page (v1: the whole buffer) with zstd at its default level, as
+/// [`write_options`] says; the page holds exactly its compressed bytes.
+fn compress_data_page(page: DataPage) -> PolarsResult<CompressedDataPage> {
+    let num_rows = page
+        .num_rows
+        .expect("pages built for writing know their rows");
+    let input = page.buffer();
+    let compressed = ZSTD
+        .with(|cell| -> std::io::Result<Vec<u8>> {
+            let mut cell = cell.borrow_mut();
+            if cell.is_none() {
+                *cell = Some((zstd::bulk::Compressor::new(0)?, Vec::new()));
+            }
+            let (zstd, scratch) = cell.as_mut().expect("set above");
+            scratch.clear();
+            scratch.reserve(zstd::zstd_safe::compress_bound(input.len()));
+            zstd.compress_to_buffer(input, scratch)?;
+            Ok(scratch.to_vec())
+        })
+        .map_err(|e| PolarsError::ComputeError(format!("zstd: {e}").into()))?;
+    Ok(CompressedDataPage::new(
+        page.header().clone(),
+        CowBuffer::Owned(compressed),
+        Compression::Zstd,
+        input.len(),
+        page.descriptor.clone(),
+        num_rows,
+    ))
 }
 
 /// A row group being gathered: compressed pages of the plain columns, the merged dictionary and keys of
