@@ -102,38 +102,48 @@ impl Codec {
     }
 }
 
-/// One batch's dictionary column: its distinct values in first-seen order and each row's key.
+/// One batch's dictionary column: its distinct values (each stored once, as the map's key) and
+/// each row's key into them.
 #[derive(Default)]
 pub(crate) struct LocalDict {
     index: PlHashMap<Box<str>, u32>,
-    values: Vec<Box<str>>,
     keys: Vec<u32>,
+    /// The last row's value, to skip the lookup when a value repeats (rows of one article follow
+    /// each other).
+    last: String,
 }
 
 impl LocalDict {
     pub(crate) fn push(&mut self, value: Option<&str>) {
         let key = match value {
             None => NULL_KEY,
-            // Rows of one article follow each other: the value is often the previous row's.
-            Some(v)
-                if self
-                    .keys
-                    .last()
-                    .is_some_and(|&k| k != NULL_KEY && *self.values[k as usize] == *v) =>
-            {
-                self.keys[self.keys.len() - 1]
-            }
-            Some(v) => match self.index.get(v) {
-                Some(&k) => k,
-                None => {
-                    let k = self.values.len() as u32;
-                    self.index.insert(v.into(), k);
-                    self.values.push(v.into());
+            Some(v) => match self.keys.last() {
+                Some(&k) if k != NULL_KEY && self.last == v => k,
+                _ => {
+                    let next = self.index.len() as u32;
+                    let k = match self.index.get(v) {
+                        Some(&k) => k,
+                        None => {
+                            self.index.insert(v.into(), next);
+                            next
+                        }
+                    };
+                    self.last.clear();
+                    self.last.push_str(v);
                     k
                 }
             },
         };
         self.keys.push(key);
+    }
+
+    /// The distinct values in key order, and the keys.
+    fn into_parts(self) -> (Vec<Box<str>>, Vec<u32>) {
+        let mut values: Vec<Box<str>> = vec![Box::default(); self.index.len()];
+        for (v, k) in self.index {
+            values[k as usize] = v;
+        }
+        (values, self.keys)
     }
 }
 
@@ -161,7 +171,10 @@ pub(crate) fn encode_columns(columns: &mut Columns, table: Table) -> PolarsResul
         .enumerate()
         .map(|(i, b)| {
             let series = match b {
-                Builder::Dict(d) => return Ok(Part::Dict(d.values, d.keys)),
+                Builder::Dict(d) => {
+                    let (values, keys) = d.into_parts();
+                    return Ok(Part::Dict(values, keys));
+                }
                 Builder::Str(b) => b.finish().into_series(),
                 Builder::U32(b) => b.finish().into_series(),
                 Builder::U64(b) => b.finish().into_series(),
