@@ -2,8 +2,11 @@
 //!
 //! The five tables (`articles`, `sentences`, `mentions`, `removed`, `errors`) have explicit, versioned
 //! schemas ([`Table::columns`], [`SCHEMA_VERSION`]) that never depend on the data. Rows are plain Rust
-//! structs ([`ArticleRow`], ...); a [`TableWriter`] buffers them into row groups of bounded size and
-//! writes them to a temporary file that is renamed into place when the table is complete.
+//! structs ([`ArticleRow`], ...); a [`TableWriter`] gathers them into row groups of about 112 MiB
+//! (uncompressed) and writes them to a temporary file that is renamed into place when the table is
+//! complete. Rows can also be encoded and compressed where they are made ([`RowBatch::encode`], on any
+//! thread) and handed to the writer as pages ([`TableWriter::push_batch`]): the writing thread then only
+//! gathers pages, and a row group waiting to be written holds its compressed size.
 //!
 //! This is the only crate of the workspace that knows polars; no polars type appears in its API.
 //!

@@ -284,7 +284,8 @@ pub fn schema_markdown() -> String {
     s.push_str(&format!(
         "Schema version: **{SCHEMA_VERSION}**. Offsets are Unicode code point offsets into `articles.text`, end \
          exclusive, so Python slicing works. In CSV output, list columns hold a JSON array and dates are \
-         `YYYY-MM-DD`.\n"
+         `YYYY-MM-DD`. Parquet files are zstd-compressed, with statistics on every column, in row groups of \
+         about 112 MiB uncompressed (`WriterOptions::row_group_bytes`).\n"
     ));
     for table in Table::ALL {
         s.push_str(&format!(
@@ -302,6 +303,16 @@ pub fn schema_markdown() -> String {
                 c.doc
             ));
         }
+        let dictionary: Vec<String> = table
+            .columns()
+            .iter()
+            .filter(|c| crate::encode::is_dictionary(table, c.name))
+            .map(|c| format!("`{}`", c.name))
+            .collect();
+        s.push_str(&format!(
+            "\nIn Parquet, dictionary-encoded: {}; every other column is plain-encoded.\n",
+            dictionary.join(", ")
+        ));
     }
     s
 }

@@ -89,6 +89,41 @@ enum Sink {
 /// [`RowBatch::encode`], so that the thread writing the table ([`TableWriter::push_batch`]) only
 /// gathers pages: Parquet columns become compressed pages (dictionary columns a small dictionary and
 /// keys), CSV rows a chunk of columns.
+///
+/// ```
+/// use toolkit_export::{read_parquet, RowBatch, SentenceRow, TableWriter, WriterOptions};
+///
+/// let dir = tempfile::tempdir()?;
+/// let options = WriterOptions::default();
+/// // Encoded on another thread, in order of the batches' numbers.
+/// let batches: Vec<_> = std::thread::scope(|s| {
+///     let workers: Vec<_> = (0..2u32)
+///         .map(|b| {
+///             let options = &options;
+///             s.spawn(move || {
+///                 let mut batch = RowBatch::<SentenceRow>::new(options);
+///                 for i in 0..3 {
+///                     batch.push(&SentenceRow {
+///                         article_id: format!("{b:016x}"),
+///                         sentence_index: i,
+///                         text: format!("Phrase {i} de l'article {b}."),
+///                         ..Default::default()
+///                     });
+///                 }
+///                 batch.encode()
+///             })
+///         })
+///         .collect();
+///     workers.into_iter().map(|w| w.join().unwrap()).collect()
+/// });
+/// let mut sentences = TableWriter::<SentenceRow>::create(dir.path(), &options)?;
+/// for batch in batches {
+///     sentences.push_batch(batch?)?;
+/// }
+/// let table = read_parquet(&sentences.finish()?)?;
+/// assert_eq!(table.rows.len(), 6);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct RowBatch<R: Row> {
     columns: Columns,
     csv: bool,
