@@ -150,6 +150,17 @@ impl Layout {
         format!("part-{:05}-of-{:05}", s.index, s.count)
     }
 
+    /// The start of the names of the temporary files a run of this layout keeps in the output folder
+    /// itself (`.articles.<pid>.spill.tmp`, or `.part-00002-of-00003.articles.<pid>.spill.tmp` for a
+    /// shard, so that shards on several machines sharing the folder never use the same name).
+    pub fn temp_prefix(self) -> String {
+        if self.is_dataset() {
+            format!(".{}.articles.{}", self.part_stem(), std::process::id())
+        } else {
+            format!(".articles.{}", std::process::id())
+        }
+    }
+
     /// The partition folder of an article's rows: `""` without partitions.
     pub fn partition(self, article: &ArticleRow) -> String {
         self.partition_by
@@ -212,8 +223,9 @@ impl Layout {
     }
 
     /// Removes the hidden temporary files a killed run of this layout left in `dir`
-    /// (`.articles.parquet.<pid>.tmp`, `.articles.<pid>.spill.tmp`; with shards only this shard's
-    /// `.part-00002-of-00003.parquet.<pid>.tmp`), when their process is gone. Only on Linux, where
+    /// (`.articles.parquet.<pid>.tmp`, `.articles.<pid>.spill.tmp`, `.articles.<pid>.documents.tmp`;
+    /// with shards only this shard's `.part-00002-of-00003.parquet.<pid>.tmp` in the table folders
+    /// and `.part-00002-of-00003.articles.<pid>.*.tmp` beside them), when their process is gone. Only on Linux, where
     /// a process's liveness is known from `/proc`; with shards, never another shard's files, which
     /// may belong to a live run on another machine sharing the folder.
     pub fn remove_stale_temporaries(self, dir: &Path) {
@@ -228,7 +240,12 @@ impl Layout {
                 .map(|t| format!(".{}.", t.name()))
                 .collect()
         };
-        for folder in self.folders(dir) {
+        let mut folders = self.folders(dir);
+        if self.is_dataset() {
+            // The run's own temporary files (spills) beside the table folders.
+            folders.push(dir.to_path_buf());
+        }
+        for folder in folders {
             for (path, file) in files_in(&folder) {
                 if !file.ends_with(".tmp") || !prefixes.iter().any(|p| file.starts_with(p.as_str()))
                 {
@@ -548,6 +565,29 @@ mod tests {
         assert!(
             files.contains(&"articles/published_year=2003/part-00002-of-00003-2.parquet".into())
         );
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_shard_removes_only_its_own_stale_spills() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let layout = Layout {
+            partition_by: None,
+            shard: Some(Shard { index: 2, count: 3 }),
+        };
+        let ours = format!(".part-00002-of-00003.articles.{dead}.documents.tmp");
+        let theirs = format!(".part-00001-of-00003.articles.{dead}.spill.tmp");
+        let live = format!("{}.spill.tmp", layout.temp_prefix());
+        for name in [&ours, &theirs, &live] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        layout.remove_stale_temporaries(dir.path());
+        assert!(!dir.path().join(&ours).exists());
+        assert!(dir.path().join(&theirs).exists());
+        assert!(dir.path().join(&live).exists(), "this process's own spill");
     }
 
     #[test]

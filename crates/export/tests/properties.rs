@@ -165,6 +165,6 @@ fn dictionary_keys_widen_as_the_dictionary_grows() {
             rule_id: format!("rule-{}", i % 300),
         })
         .collect();
-    let runs: Vec<usize> = std::iter::repeat_n(10_000, 7).collect();
+    let runs = vec![10_000; 7];
     roundtrip_batched(&rows, usize::MAX, &runs).unwrap();
 }

@@ -5,7 +5,7 @@ use encoding_rs::{Encoding, ISO_8859_15, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252
 use crate::error::{Error, ErrorKind};
 
 /// How the encoding of a text was decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum DecidedBy {
     /// A byte order mark at the start of the bytes.

@@ -3,7 +3,7 @@
 use crate::decode::DecidedBy;
 
 /// How precise a publication date is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Precision {
     /// Year, month and day are known.
     Day,
@@ -25,7 +25,7 @@ impl Precision {
 }
 
 /// A publication date and where it was found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Published {
     /// Year.
     pub year: i32,
@@ -49,7 +49,7 @@ impl Published {
 }
 
 /// A piece of metadata removed from the text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Cut {
     /// Start, in code points of the repaired text before removal.
     pub start: usize,
@@ -62,8 +62,21 @@ pub struct Cut {
     pub rule: &'static str,
 }
 
-/// A decoded, repaired document with its metadata.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Every rule name a [`Cut`] can have.
+pub const CUT_RULES: &[&str] = &[
+    "header",
+    "title",
+    "section",
+    "byline",
+    "dateline",
+    "agency_line",
+    "credits",
+    "photo_credit",
+];
+
+/// A decoded, repaired document with its metadata. It can be serialized (serde), for instance to
+/// keep ingested documents on disk between two passes over a corpus.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Document {
     /// The path as given or walked (`-` for stdin), `/`-separated.
     pub source_path: String,
@@ -121,4 +134,159 @@ pub struct Document {
     /// HTML blocks dropped before the text existed: link lists, and blocks outside the main
     /// content (`itemprop="articleBody"`, `<article>`, `<main>`) when the page marks one.
     pub html_dropped_blocks: u32,
+}
+
+/// The owned twins of [`Cut`] and [`Document`] that serde reads (field for field, in the same order),
+/// turned into them by checking each `&'static str` name against the known set.
+mod serialized {
+
+    use super::{Cut, Precision, Published, CUT_RULES};
+    use crate::decode::DecidedBy;
+
+    impl<'de> serde::Deserialize<'de> for Cut {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Cut, D::Error> {
+            Cut::try_from(CutData::deserialize(d)?).map_err(serde::de::Error::custom)
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for super::Document {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<super::Document, D::Error> {
+            super::Document::try_from(DocumentData::deserialize(d)?)
+                .map_err(serde::de::Error::custom)
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    pub(super) struct CutData {
+        start: usize,
+        end: usize,
+        text: String,
+        rule: String,
+    }
+
+    impl TryFrom<CutData> for Cut {
+        type Error = String;
+        fn try_from(c: CutData) -> Result<Cut, String> {
+            let rule = CUT_RULES
+                .iter()
+                .find(|r| **r == c.rule)
+                .copied()
+                .ok_or_else(|| format!("unknown metadata rule {:?}", c.rule))?;
+            Ok(Cut {
+                start: c.start,
+                end: c.end,
+                text: c.text,
+                rule,
+            })
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    pub(super) struct DocumentData {
+        source_path: String,
+        source_index: Option<u64>,
+        source_id: Option<String>,
+        url: Option<String>,
+        site: Option<String>,
+        title: Option<String>,
+        section: Option<String>,
+        published: Option<Published>,
+        dateline_place: Option<String>,
+        agency: Option<String>,
+        authors: Vec<String>,
+        translators: Vec<String>,
+        photo_credits: Vec<String>,
+        language: Option<String>,
+        encoding: String,
+        decided_by: DecidedBy,
+        mojibake_repairs: u32,
+        text: String,
+        metadata_cuts: Vec<CutData>,
+        input_bytes: u64,
+        modified: Option<Published>,
+        canonical_url: Option<String>,
+        site_name: Option<String>,
+        publisher: Option<String>,
+        description: Option<String>,
+        html: bool,
+        html_dropped_blocks: u32,
+    }
+
+    fn encoding_name(name: &str) -> Result<&'static str, String> {
+        encoding_rs::Encoding::for_label(name.as_bytes())
+            .map(|e| e.name())
+            .filter(|n| *n == name)
+            .ok_or_else(|| format!("unknown encoding {name:?}"))
+    }
+
+    impl TryFrom<DocumentData> for super::Document {
+        type Error = String;
+        fn try_from(d: DocumentData) -> Result<super::Document, String> {
+            let DocumentData {
+                source_path,
+                source_index,
+                source_id,
+                url,
+                site,
+                title,
+                section,
+                published,
+                dateline_place,
+                agency,
+                authors,
+                translators,
+                photo_credits,
+                language,
+                encoding,
+                decided_by,
+                mojibake_repairs,
+                text,
+                metadata_cuts,
+                input_bytes,
+                modified,
+                canonical_url,
+                site_name,
+                publisher,
+                description,
+                html,
+                html_dropped_blocks,
+            } = d;
+            Ok(super::Document {
+                source_path,
+                source_index,
+                source_id,
+                url,
+                site,
+                title,
+                section,
+                published,
+                dateline_place,
+                agency,
+                authors,
+                translators,
+                photo_credits,
+                language,
+                encoding: encoding_name(&encoding)?,
+                decided_by,
+                mojibake_repairs,
+                text,
+                metadata_cuts: metadata_cuts
+                    .into_iter()
+                    .map(Cut::try_from)
+                    .collect::<Result<_, _>>()?,
+                input_bytes,
+                modified,
+                canonical_url,
+                site_name,
+                publisher,
+                description,
+                html,
+                html_dropped_blocks,
+            })
+        }
+    }
+
+    // Keeps the imports used whatever the field list.
+    #[allow(dead_code)]
+    fn _types(_: Precision, _: Published, _: DecidedBy) {}
 }

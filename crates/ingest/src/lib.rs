@@ -44,7 +44,7 @@ mod metadata;
 mod reader;
 
 pub use crate::decode::{DecidedBy, Decoded};
-pub use crate::document::{Cut, Document, Precision, Published};
+pub use crate::document::{Cut, Document, Precision, Published, CUT_RULES};
 pub use crate::error::{Error, ErrorKind};
 pub use crate::fix::Fixed;
 pub use crate::ingester::{Ingester, IngesterBuilder};

@@ -8,15 +8,14 @@ use toolkit_export::{
     Row, RowBatch, SentenceRow, WriterOptions,
 };
 use toolkit_ingest::Input;
-use toolkit_normalize::{ChromeProfile, Normalizer};
+use toolkit_normalize::ChromeProfile;
 
 use toolkit_dedup::{Clusterer, DedupConfig, Signature};
 
 use crate::error::Error;
-use crate::pipeline::{article_key, format_article_id, Pipeline};
+use crate::pipeline::{article_key, format_article_id, Pipeline, Processed};
 use crate::progress::{Progress, Stats};
 use crate::spill::Spill;
-use crate::stream::Item;
 
 /// Rows of one table for each partition folder of a batch, in first-seen order.
 type Parts<R> = Vec<(String, EncodedBatch<R>)>;
@@ -150,7 +149,7 @@ impl Writers {
         let articles = match dedup {
             Some(config) => ArticleSink::Dedup {
                 table,
-                spill: Spill::create(dir)?,
+                spill: Spill::create(dir, &layout.temp_prefix())?,
                 keys: Vec::new(),
                 clusterer: Clusterer::new(config)?,
             },
@@ -363,21 +362,55 @@ impl Pipeline {
         }
         options.layout.remove_stale_temporaries(&options.out_dir);
         let total_bytes = known_total_bytes(&inputs);
-        let (normalizer, learned) = self.corpus_normalizer(&inputs)?;
+        // With a chrome-learning pass, the documents it ingests are kept for the main pass, which
+        // then reads them back instead of reading and ingesting the inputs a second time.
+        let (normalizer, learned, kept) = if self.learns_chrome(&inputs) {
+            let (profile, kept) = self.learn_chrome_profile_keeping(
+                inputs.clone(),
+                options.layout,
+                &options.out_dir,
+            )?;
+            let normalizer = self.normalizer_with_profile(profile.clone())?;
+            (normalizer, Some(profile), Some(kept))
+        } else {
+            (self.normalizer.clone(), None, None)
+        };
         if let (Some(path), Some(profile)) = (&options.save_chrome_profile, &learned) {
             save_profile(path, profile)?;
         }
         let dedup = self.signer.as_ref().map(|_| &self.settings.dedup);
         let mut writers =
             Writers::create(&options.out_dir, options.layout, &options.writer, dedup)?;
-        let mut stats = self.stream(
-            inputs,
-            options.layout.shard,
-            progress,
-            total_bytes,
-            |batch| self.encode_docs(batch, normalizer.as_ref(), options, dedup.is_some()),
-            |docs, stats| writers.write(docs?, stats),
-        )?;
+        let normalizer = normalizer.as_ref();
+        let sink =
+            |docs: Result<EncodedDocs, Error>, stats: &mut Stats| writers.write(docs?, stats);
+        let mut stats = match kept {
+            Some(kept) => self.stream_items(
+                kept.frames()?,
+                |frame| frame.as_ref().map_or(0, |f| f.record_bytes),
+                progress,
+                total_bytes,
+                |frames| {
+                    let processed = frames
+                        .into_iter()
+                        .map(|frame| Ok(frame?.decode()?.map(|doc| self.rows(doc, normalizer))))
+                        .collect::<Result<Vec<_>, Error>>()?;
+                    self.encode_docs(processed, options, dedup.is_some())
+                },
+                sink,
+            )?,
+            None => self.stream(
+                inputs,
+                options.layout.shard,
+                progress,
+                total_bytes,
+                |batch| {
+                    let processed = self.process_batch(batch, normalizer);
+                    self.encode_docs(processed, options, dedup.is_some())
+                },
+                sink,
+            )?,
+        };
         let completed = writers.finish(&self.pool, &options.writer)?;
         // Every table is complete and synced: only now do they replace the old ones, together.
         let tables = completed
@@ -407,8 +440,7 @@ impl Pipeline {
     /// partition (on the worker that ran the batch).
     fn encode_docs(
         &self,
-        batch: Vec<Item>,
-        normalizer: Option<&Normalizer>,
+        processed: Vec<Result<Processed, ErrorRow>>,
         options: &ExportOptions,
         dedup: bool,
     ) -> Result<EncodedDocs, Error> {
@@ -429,7 +461,7 @@ impl Pipeline {
         let mut sentences = Partitioned::new();
         let mut mentions = Partitioned::new();
         let mut removed = Partitioned::new();
-        for item in self.process_batch(batch, normalizer) {
+        for item in processed {
             let p = match item {
                 Ok(p) => p,
                 Err(e) => {

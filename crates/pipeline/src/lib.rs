@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 
 mod clean;
+mod docspill;
 mod error;
 mod export;
 mod jsonl;

@@ -277,7 +277,7 @@ impl Pipeline {
         Ok(self.rows(doc, normalizer))
     }
 
-    fn rows(&self, doc: Document, normalizer: Option<&Normalizer>) -> Processed {
+    pub(crate) fn rows(&self, doc: Document, normalizer: Option<&Normalizer>) -> Processed {
         let article_id = article_id(&doc.source_path, doc.source_index);
         let mut removed: Vec<RemovedRow> = doc
             .metadata_cuts

@@ -22,8 +22,9 @@ pub(crate) struct Spill {
 
 impl Spill {
     /// A new spill file in `dir` (the output folder, so the data stays on the disk the user chose).
-    pub(crate) fn create(dir: &Path) -> Result<Spill, Error> {
-        let path = dir.join(format!(".articles.{}.spill.tmp", std::process::id()));
+    /// `prefix` starts the file name ([`toolkit_export::Layout::temp_prefix`]).
+    pub(crate) fn create(dir: &Path, prefix: &str) -> Result<Spill, Error> {
+        let path = dir.join(format!("{prefix}.spill.tmp"));
         let file = File::create(&path).map_err(|source| Error::Spill {
             path: path.clone(),
             source,

@@ -2,13 +2,15 @@
 //! results handed back in input order.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::mpsc::{channel, sync_channel};
 use std::time::Instant;
 
-use toolkit_export::{ErrorRow, Shard};
+use toolkit_export::{ErrorRow, Layout, Shard};
 use toolkit_ingest::{Input, Record};
 use toolkit_normalize::{ChromeLearner, ChromeProfile, DocumentLines, LearnerConfig, Normalizer};
 
+use crate::docspill::DocSpill;
 use crate::error::Error;
 use crate::pipeline::{article_key, error_row, Pipeline, Processed};
 use crate::progress::{Progress, Stats};
@@ -46,29 +48,48 @@ impl Pipeline {
         progress: &dyn Progress,
         total_bytes: Option<u64>,
         work: W,
-        mut sink: S,
+        sink: S,
     ) -> Result<Stats, Error>
     where
         T: Send,
         W: Fn(Vec<Item>) -> T + Sync,
         S: FnMut(T, &mut Stats) -> Result<(), Error>,
     {
+        let items = self
+            .reader(inputs)
+            .filter(move |item| shard.map_or(true, |s| s.owns(item_key(item))));
+        self.stream_items(items, record_bytes, progress, total_bytes, work, sink)
+    }
+
+    /// [`Pipeline::stream`] over any items (`bytes` gives an item's input size, for batching and
+    /// progress).
+    pub(crate) fn stream_items<I, T, W, S>(
+        &self,
+        items: impl Iterator<Item = I> + Send,
+        bytes_of: fn(&I) -> usize,
+        progress: &dyn Progress,
+        total_bytes: Option<u64>,
+        work: W,
+        mut sink: S,
+    ) -> Result<Stats, Error>
+    where
+        I: Send,
+        T: Send,
+        W: Fn(Vec<I>) -> T + Sync,
+        S: FnMut(T, &mut Stats) -> Result<(), Error>,
+    {
         let start = Instant::now();
-        let reader = self.reader(inputs);
         let (batch_docs, batch_bytes) = (self.settings.batch_docs, self.settings.batch_bytes);
         let in_flight = self.pool.current_num_threads() + 2;
         let mut stats = std::thread::scope(|scope| -> Result<Stats, Error> {
-            let (tx, rx) = sync_channel::<Vec<Item>>(2);
+            let (tx, rx) = sync_channel::<Vec<I>>(2);
             // Named threads, so that profiles and `scripts/thread-cpu.sh` can tell them apart.
             let named = |name: &str| std::thread::Builder::new().name(name.into());
             let spawned = named("toolkit-reader").spawn_scoped(scope, move || {
                 let mut batch = Vec::with_capacity(batch_docs);
                 let mut bytes = 0;
-                for item in reader {
-                    if shard.is_some_and(|s| !s.owns(item_key(&item))) {
-                        continue;
-                    }
-                    bytes += record_bytes(&item);
+                for item in items {
+                    bytes += bytes_of(&item);
                     batch.push(item);
                     if batch.len() >= batch_docs || bytes >= batch_bytes {
                         if tx.send(std::mem::take(&mut batch)).is_err() {
@@ -96,7 +117,7 @@ impl Pipeline {
                         }
                         let done_tx = done_tx.clone();
                         pool.spawn(move |_| {
-                            let bytes = batch.iter().map(record_bytes).sum::<usize>() as u64;
+                            let bytes = batch.iter().map(bytes_of).sum::<usize>() as u64;
                             let _ = done_tx.send((seq as u64, bytes, work(batch)));
                         });
                     }
@@ -174,8 +195,7 @@ impl Pipeline {
         &self,
         inputs: &[Input],
     ) -> Result<(Option<Normalizer>, Option<ChromeProfile>), Error> {
-        let rereadable = inputs.iter().all(|i| matches!(i, Input::Path(_)));
-        if self.normalizer.is_none() || !self.settings.learn_chrome || !rereadable {
+        if !self.learns_chrome(inputs) {
             return Ok((self.normalizer.clone(), None));
         }
         let profile = self.learn_chrome_profile(inputs.to_vec())?;
@@ -183,6 +203,61 @@ impl Pipeline {
             self.normalizer_with_profile(profile.clone())?,
             Some(profile),
         ))
+    }
+
+    /// The first corpus pass of an export ([`Pipeline::learn_chrome_profile`]) that also keeps every
+    /// document of this run's share (`layout.shard`), fully ingested, and the error row of every bad input,
+    /// in a temporary file in `dir`: the main pass reads them back instead of the inputs.
+    pub(crate) fn learn_chrome_profile_keeping(
+        &self,
+        inputs: Vec<Input>,
+        layout: Layout,
+        dir: &Path,
+    ) -> Result<(ChromeProfile, DocSpill), Error> {
+        let shard = layout.shard;
+        let config = LearnerConfig::default();
+        let mut learner = ChromeLearner::new(config.clone());
+        let mut spill = DocSpill::create(dir, &layout.temp_prefix())?;
+        self.stream(
+            inputs,
+            None,
+            &crate::progress::NoProgress,
+            None,
+            |batch| -> Result<(Vec<DocumentLines>, Vec<u8>, u64), Error> {
+                let (mut lines, mut frames, mut kept) = (Vec::new(), Vec::new(), 0);
+                for item in batch {
+                    let bytes = record_bytes(&item);
+                    let owned = shard.map_or(true, |s| s.owns(item_key(&item)));
+                    let doc = item.and_then(|r| self.ingester.ingest(r));
+                    if let Ok(doc) = &doc {
+                        lines.push(DocumentLines::new(&config, doc.site.as_deref(), &doc.text));
+                    }
+                    if owned {
+                        match &doc {
+                            Ok(doc) => DocSpill::encode(&mut frames, bytes, Ok(doc))?,
+                            Err(e) => DocSpill::encode(&mut frames, bytes, Err(&error_row(e)))?,
+                        }
+                        kept += 1;
+                    }
+                }
+                Ok((lines, frames, kept))
+            },
+            |out, _| {
+                let (lines, frames, kept) = out?;
+                for lines in &lines {
+                    learner.add(lines);
+                }
+                spill.push_frames(&frames, kept)
+            },
+        )?;
+        Ok((learner.finish(), spill))
+    }
+
+    /// Whether a run over `inputs` learns a chrome profile first: cleaning and learning are on and
+    /// every input can be read twice.
+    pub(crate) fn learns_chrome(&self, inputs: &[Input]) -> bool {
+        let rereadable = inputs.iter().all(|i| matches!(i, Input::Path(_)));
+        self.normalizer.is_some() && self.settings.learn_chrome && rereadable
     }
 
     /// First corpus pass: reads and ingests every input and counts, per site, the lines that recur

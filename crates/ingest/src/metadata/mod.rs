@@ -191,6 +191,10 @@ fn names(s: &str) -> Vec<String> {
 
 impl Meta {
     fn cut(&mut self, start: usize, end: usize, rule: &'static str) {
+        debug_assert!(
+            crate::document::CUT_RULES.contains(&rule),
+            "{rule} not in CUT_RULES"
+        );
         if start < end {
             self.cuts.push(RawCut { start, end, rule });
         }

@@ -1,0 +1,250 @@
+//! The documents the chrome-learning pass ingests, kept in a temporary file for the main pass, so that
+//! an export reads, decompresses, parses and ingests every input once instead of twice.
+//!
+//! Each item is one frame: the size of its input record (for batching and progress, exactly as when
+//! reading the inputs), the length of its body, and the body: a bincode [`Document`], or the `errors`
+//! row of an input that could not be read or ingested. Frames are written in input order by the
+//! learning pass and read back once, in the same order, by the main pass; the file is deleted on drop.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use toolkit_export::ErrorRow;
+use toolkit_ingest::Document;
+
+use crate::error::Error;
+
+/// What a frame holds.
+#[derive(serde::Serialize, serde::Deserialize)]
+enum Kept {
+    Document(Box<Document>),
+    Error {
+        source_path: String,
+        source_index: Option<u64>,
+        kind: String,
+        message: String,
+    },
+}
+
+/// The ingested documents (and error rows) of the learning pass, in input order.
+pub(crate) struct DocSpill {
+    path: PathBuf,
+    out: Option<BufWriter<File>>,
+    items: u64,
+}
+
+/// One item read back: its record's size and its serialized body.
+pub(crate) struct Frame {
+    pub(crate) record_bytes: usize,
+    body: Vec<u8>,
+}
+
+impl Frame {
+    /// The document, or the error row in its place.
+    pub(crate) fn decode(&self) -> Result<Result<Document, ErrorRow>, Error> {
+        let kept: Kept = bincode::deserialize(&self.body).map_err(|e| Error::Spill {
+            path: PathBuf::new(),
+            source: std::io::Error::other(e),
+        })?;
+        Ok(match kept {
+            Kept::Document(doc) => Ok(*doc),
+            Kept::Error {
+                source_path,
+                source_index,
+                kind,
+                message,
+            } => Err(ErrorRow {
+                source_path,
+                source_index,
+                kind,
+                message,
+            }),
+        })
+    }
+}
+
+impl DocSpill {
+    /// A new spill file in `dir` (the output folder, beside the tables being written); `prefix`
+    /// starts its name ([`toolkit_export::Layout::temp_prefix`]).
+    pub(crate) fn create(dir: &Path, prefix: &str) -> Result<DocSpill, Error> {
+        let path = dir.join(format!("{prefix}.documents.tmp"));
+        let file = File::create(&path).map_err(|source| Error::Spill {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(DocSpill {
+            path,
+            out: Some(BufWriter::with_capacity(1 << 20, file)),
+            items: 0,
+        })
+    }
+
+    fn err(&self, source: std::io::Error) -> Error {
+        Error::Spill {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Appends one item's frame to `out` (on any thread), for [`DocSpill::push_frames`].
+    pub(crate) fn encode(
+        out: &mut Vec<u8>,
+        record_bytes: usize,
+        item: Result<&Document, &ErrorRow>,
+    ) -> Result<(), Error> {
+        let start = out.len();
+        out.extend_from_slice(&(record_bytes as u64).to_le_bytes());
+        out.extend_from_slice(&0u64.to_le_bytes());
+        let result = match item {
+            // Serialized through a borrowed twin of `Kept`, without cloning the document.
+            Ok(doc) => bincode::serialize_into(&mut *out, &KeptRef::Document(doc)),
+            Err(e) => bincode::serialize_into(
+                &mut *out,
+                &KeptRef::Error {
+                    source_path: &e.source_path,
+                    source_index: e.source_index,
+                    kind: &e.kind,
+                    message: &e.message,
+                },
+            ),
+        };
+        result.map_err(|e| Error::Spill {
+            path: PathBuf::new(),
+            source: std::io::Error::other(e),
+        })?;
+        let len = (out.len() - start - 16) as u64;
+        out[start + 8..start + 16].copy_from_slice(&len.to_le_bytes());
+        Ok(())
+    }
+
+    /// Appends `items` frames made with [`DocSpill::encode`].
+    pub(crate) fn push_frames(&mut self, frames: &[u8], items: u64) -> Result<(), Error> {
+        let out = self.out.as_mut().expect("spill written after being read");
+        if let Err(e) = out.write_all(frames) {
+            return Err(self.err(e));
+        }
+        self.items += items;
+        Ok(())
+    }
+
+    /// Closes the file and reads the frames back in order.
+    pub(crate) fn frames(
+        mut self,
+    ) -> Result<impl Iterator<Item = Result<Frame, Error>> + Send, Error> {
+        if let Some(out) = self.out.take() {
+            out.into_inner()
+                .map_err(|e| e.into_error())
+                .and_then(|f| f.sync_data())
+                .map_err(|e| self.err(e))?;
+        }
+        let file = File::open(&self.path).map_err(|e| self.err(e))?;
+        Ok(Frames {
+            reader: BufReader::with_capacity(1 << 20, file),
+            left: self.items,
+            spill: self,
+        })
+    }
+}
+
+/// `Kept`, borrowing: serializes to the same bytes.
+#[derive(serde::Serialize)]
+enum KeptRef<'a> {
+    Document(&'a Document),
+    Error {
+        source_path: &'a str,
+        source_index: Option<u64>,
+        kind: &'a str,
+        message: &'a str,
+    },
+}
+
+impl Drop for DocSpill {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+struct Frames {
+    reader: BufReader<File>,
+    left: u64,
+    spill: DocSpill,
+}
+
+impl Iterator for Frames {
+    type Item = Result<Frame, Error>;
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let mut head = [0u8; 16];
+        let read = self.reader.read_exact(&mut head).and_then(|()| {
+            let record_bytes = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
+            let len = u64::from_le_bytes(head[8..].try_into().expect("8 bytes"));
+            let mut body = vec![0; len as usize];
+            self.reader.read_exact(&mut body)?;
+            Ok(Frame {
+                record_bytes: record_bytes as usize,
+                body,
+            })
+        });
+        Some(read.map_err(|e| {
+            self.left = 0;
+            self.spill.err(e)
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_and_errors_come_back_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let ingester = toolkit_ingest::IngesterBuilder::new().build();
+        let doc = ingester
+            .ingest(toolkit_ingest::Record::from_bytes(
+                "a.txt",
+                " date 2022-01 BRUXELLES, 7 janvier (Reuters) - Les ministres se sont réunis.\n\n\
+                 Par Jean Dupont"
+                    .as_bytes()
+                    .to_vec(),
+            ))
+            .unwrap();
+        assert!(!doc.metadata_cuts.is_empty());
+        let error = ErrorRow {
+            source_path: "b.bin".into(),
+            source_index: Some(3),
+            kind: "binary".into(),
+            message: "b.bin: binary content".into(),
+        };
+        let mut spill = DocSpill::create(dir.path(), ".articles.1").unwrap();
+        let mut frames = Vec::new();
+        DocSpill::encode(&mut frames, 120, Ok(&doc)).unwrap();
+        DocSpill::encode(&mut frames, 7, Err(&error)).unwrap();
+        spill.push_frames(&frames, 2).unwrap();
+        let back: Vec<Frame> = spill.frames().unwrap().map(Result::unwrap).collect();
+        assert_eq!(back.len(), 2);
+        assert_eq!(back[0].record_bytes, 120);
+        assert_eq!(back[0].decode().unwrap().unwrap(), doc);
+        assert_eq!(back[1].record_bytes, 7);
+        let Err(e) = back[1].decode().unwrap() else {
+            panic!("an error row")
+        };
+        assert_eq!(
+            (e.source_path, e.source_index, e.kind, e.message),
+            (
+                error.source_path,
+                error.source_index,
+                error.kind,
+                error.message
+            )
+        );
+        assert!(
+            std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+            "spill deleted"
+        );
+    }
+}
