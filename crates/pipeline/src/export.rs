@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use toolkit_export::{
     ArticleRow, Completed, DatasetWriter, EncodedBatch, ErrorRow, Layout, MentionRow, RemovedRow,
     Row, RowBatch, SentenceRow, WriterOptions,
@@ -248,82 +247,89 @@ impl Writers {
     }
 
     /// Completes every table; the files are renamed into place only once all are complete. The
-    /// other tables are completed first, so that their buffers are gone before a dedup run writes the
-    /// articles from the spill file.
-    fn finish(
-        self,
-        pool: &rayon::ThreadPool,
-        options: &WriterOptions,
-    ) -> Result<Vec<Completed>, Error> {
-        let layout = self.layout;
-        let mut others = self.sentences.complete()?;
-        others.extend(self.mentions.complete()?);
-        others.extend(self.removed.complete()?);
-        others.extend(self.errors.complete()?);
-        let mut completed = match self.articles {
-            ArticleSink::Direct(table) => table.complete()?,
-            ArticleSink::Dedup {
-                mut table,
-                spill,
-                keys,
-                clusterer,
-            } => {
-                let assignments = clusterer.finish();
-                let mut assigned = assignments.into_iter();
-                let mut rows = spill.rows()?;
-                // Chunks of a fixed size, encoded on the workers a round at a time: the pages are
-                // the same whatever the number of workers.
-                const CHUNK: usize = 256;
-                let round = 2 * pool.current_num_threads();
-                loop {
-                    let mut chunks: Vec<Vec<ArticleRow>> = Vec::with_capacity(round);
-                    'read: while chunks.len() < round {
-                        let mut chunk = Vec::with_capacity(CHUNK);
-                        while chunk.len() < CHUNK {
-                            let Some(row) = rows.next() else {
-                                if !chunk.is_empty() {
-                                    chunks.push(chunk);
-                                }
-                                break 'read;
-                            };
-                            let mut row = row?;
-                            if let Some(a) = assigned.next() {
-                                row.duplicate_of =
-                                    a.duplicate_of.map(|o| format_article_id(keys[o as usize]));
-                                row.dup_cluster = Some(format_article_id(keys[a.cluster as usize]));
-                                row.dup_similarity = a.similarity;
-                            }
-                            chunk.push(row);
-                        }
-                        chunks.push(chunk);
-                    }
-                    if chunks.is_empty() {
-                        break;
-                    }
-                    let encoded: Vec<Result<Parts<ArticleRow>, Error>> = pool.install(|| {
-                        chunks
-                            .into_par_iter()
-                            .map(|chunk| {
-                                let mut parts = Partitioned::new();
-                                for row in &chunk {
-                                    parts.push(&layout.partition(row), row, options);
-                                }
-                                parts.encode()
-                            })
-                            .collect()
-                    });
-                    for parts in encoded {
-                        for (part, batch) in parts? {
-                            table.push_batch(&part, batch)?;
-                        }
-                    }
-                }
-                table.complete()?
-            }
-        };
-        completed.extend(others);
-        Ok(completed)
+    /// other tables are completed on a thread of their own while a dedup run clusters the articles
+    /// and writes them from the spill file, streamed through the workers like the main pass.
+    fn finish(self, pipeline: &Pipeline, options: &WriterOptions) -> Result<Vec<Completed>, Error> {
+        let Writers {
+            layout,
+            articles,
+            sentences,
+            mentions,
+            removed,
+            errors,
+            ..
+        } = self;
+        std::thread::scope(|scope| {
+            let others = std::thread::Builder::new()
+                .name("toolkit-finish".into())
+                .spawn_scoped(scope, move || -> Result<Vec<Completed>, Error> {
+                    let mut others = sentences.complete()?;
+                    others.extend(mentions.complete()?);
+                    others.extend(removed.complete()?);
+                    others.extend(errors.complete()?);
+                    Ok(others)
+                })
+                .expect("spawning a thread");
+            let articles = finish_articles(articles, layout, pipeline, options);
+            let others = others.join().expect("the table-completing thread panicked");
+            let mut completed = articles?;
+            completed.extend(others?);
+            Ok(completed)
+        })
     }
+}
+
+/// Completes the articles table: at once, or, with dedup, once the clustering of the whole corpus
+/// gives each spilled row its duplicate columns.
+fn finish_articles(
+    articles: ArticleSink,
+    layout: Layout,
+    pipeline: &Pipeline,
+    options: &WriterOptions,
+) -> Result<Vec<Completed>, Error> {
+    let (mut table, spill, keys, clusterer) = match articles {
+        ArticleSink::Direct(table) => return Ok(table.complete()?),
+        ArticleSink::Dedup {
+            table,
+            spill,
+            keys,
+            clusterer,
+        } => (table, spill, keys, clusterer),
+    };
+    let mut assigned = clusterer.finish().into_iter();
+    let keys = &keys;
+    let rows = spill.rows()?.map(move |row| {
+        let mut row = row?;
+        if let Some(a) = assigned.next() {
+            row.duplicate_of = a.duplicate_of.map(|o| format_article_id(keys[o as usize]));
+            row.dup_cluster = Some(format_article_id(keys[a.cluster as usize]));
+            row.dup_similarity = a.similarity;
+        }
+        Ok(row)
+    });
+    // Batches as in the main pass (a fixed number of rows or bytes), so the pages are the same
+    // whatever the number of workers.
+    pipeline.stream_items(
+        rows,
+        |row: &Result<ArticleRow, Error>| row.as_ref().map_or(0, |r| r.text.len()),
+        &crate::progress::NoProgress,
+        None,
+        |batch| -> Result<Parts<ArticleRow>, Error> {
+            let mut parts = Partitioned::new();
+            for row in batch {
+                let row = row?;
+                parts.push(&layout.partition(&row), &row, options);
+            }
+            parts.encode()
+        },
+        |parts, _| {
+            for (part, batch) in parts? {
+                table.push_batch(&part, batch)?;
+            }
+            Ok(())
+        },
+    )?;
+    Ok(table.complete()?)
 }
 
 impl Pipeline {
@@ -411,7 +417,7 @@ impl Pipeline {
                 sink,
             )?,
         };
-        let completed = writers.finish(&self.pool, &options.writer)?;
+        let completed = writers.finish(self, &options.writer)?;
         // Every table is complete and synced: only now do they replace the old ones, together.
         let tables = completed
             .into_iter()
