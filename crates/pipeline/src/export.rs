@@ -307,10 +307,12 @@ fn finish_articles(
         }
         Ok(row)
     });
-    // Batches as in the main pass (a fixed number of rows or bytes), so the pages are the same
-    // whatever the number of workers.
+    // Batches of a fixed number of rows or text bytes, so the pages are the same whatever the number
+    // of workers; larger than the main pass's (an article row is a fraction of its raw input), for
+    // larger pages that compress better.
     pipeline.stream_items(
         rows,
+        (1024, 8 << 20),
         |row: &Result<ArticleRow, Error>| row.as_ref().map_or(0, |r| r.text.len()),
         &crate::progress::NoProgress,
         None,
@@ -393,6 +395,7 @@ impl Pipeline {
         let mut stats = match kept {
             Some(kept) => self.stream_items(
                 kept.frames()?,
+                (self.settings.batch_docs, self.settings.batch_bytes),
                 |frame| frame.as_ref().map_or(0, |f| f.record_bytes),
                 progress,
                 total_bytes,

@@ -58,14 +58,25 @@ impl Pipeline {
         let items = self
             .reader(inputs)
             .filter(move |item| shard.map_or(true, |s| s.owns(item_key(item))));
-        self.stream_items(items, record_bytes, progress, total_bytes, work, sink)
+        let batch = (self.settings.batch_docs, self.settings.batch_bytes);
+        self.stream_items(
+            items,
+            batch,
+            record_bytes,
+            progress,
+            total_bytes,
+            work,
+            sink,
+        )
     }
 
-    /// [`Pipeline::stream`] over any items (`bytes` gives an item's input size, for batching and
-    /// progress).
+    /// [`Pipeline::stream`] over any items, in batches of at most `batch.0` items or `batch.1`
+    /// bytes (`bytes_of` gives an item's input size, for batching and progress).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn stream_items<I, T, W, S>(
         &self,
         items: impl Iterator<Item = I> + Send,
+        (batch_docs, batch_bytes): (usize, usize),
         bytes_of: fn(&I) -> usize,
         progress: &dyn Progress,
         total_bytes: Option<u64>,
@@ -79,7 +90,6 @@ impl Pipeline {
         S: FnMut(T, &mut Stats) -> Result<(), Error>,
     {
         let start = Instant::now();
-        let (batch_docs, batch_bytes) = (self.settings.batch_docs, self.settings.batch_bytes);
         let in_flight = self.pool.current_num_threads() + 2;
         let mut stats = std::thread::scope(|scope| -> Result<Stats, Error> {
             let (tx, rx) = sync_channel::<Vec<I>>(2);
