@@ -65,10 +65,9 @@ impl Spill {
     /// Closes the file and reads the rows back in order.
     pub(crate) fn rows(mut self) -> Result<impl Iterator<Item = Result<ArticleRow, Error>>, Error> {
         if let Some(out) = self.out.take() {
-            out.into_inner()
-                .map_err(|e| e.into_error())
-                .and_then(|f| f.sync_data())
-                .map_err(|e| self.err(e))?;
+            // Flushed, not synced: the file is read back by this process (through the page
+            // cache) and deleted; durability would only add a wait for the disk.
+            out.into_inner().map_err(|e| self.err(e.into_error()))?;
         }
         let file = File::open(&self.path).map_err(|e| self.err(e))?;
         Ok(SpillRows {
