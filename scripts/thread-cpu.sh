@@ -2,8 +2,10 @@
 # Where the cores go during `toolkit export` on the flattened OrangeSum corpus: samples the CPU time of
 # every thread once a second (from /proc/PID/task/*/stat, Linux only) and prints, per thread, the median
 # share of one core over the seconds in which the workers ran (the learning and the main pass). The
-# calling thread ("toolkit") writes the tables; "toolkit-reader" reads and parses the input,
-# "toolkit-dispatch" hands batches to the workers ("toolkit-worker-N"); "polars-N" encode Parquet pages.
+# calling thread ("toolkit") gathers the Parquet pages and writes the tables; "toolkit-reader" reads
+# and parses the input (in the main pass: the documents the learning pass kept), "toolkit-dispatch"
+# hands batches to the workers ("toolkit-worker-N"), which run the stages and encode and compress the
+# pages; "toolkit-finish" completes the other tables while the articles are written at the end.
 # Linux cuts thread names to 15 bytes, so each thread is shown with its id.
 # Usage: scripts/thread-cpu.sh [JOBS] [extra export flags...]     (default: 2 jobs)
 set -euo pipefail
