@@ -26,7 +26,7 @@ use polars_parquet::write::{
     Page, ParquetType, Version, WriteOptions,
 };
 
-use crate::frame::{polars_schema, Builder, Columns, ListLayout};
+use crate::frame::{polars_schema, Columns, ListLayout};
 use crate::schema::{ColumnType, Table};
 
 /// The key of a null in a dictionary column.
@@ -170,17 +170,12 @@ pub(crate) fn encode_columns(columns: &mut Columns, table: Table) -> PolarsResul
         .into_iter()
         .enumerate()
         .map(|(i, b)| {
-            let series = match b {
-                Builder::Dict(d) => {
-                    let (values, keys) = d.into_parts();
+            let series = match b.into_series() {
+                Ok(series) => series,
+                Err(dict) => {
+                    let (values, keys) = dict.into_parts();
                     return Ok(Part::Dict(values, keys));
                 }
-                Builder::Str(b) => b.finish().into_series(),
-                Builder::U32(b) => b.finish().into_series(),
-                Builder::U64(b) => b.finish().into_series(),
-                Builder::F32(b) => b.finish().into_series(),
-                Builder::Date(b) => b.finish().into_date().into_series(),
-                Builder::List(mut b) => b.finish().into_series(),
             };
             let array = series.to_arrow(0, CompatLevel::newest());
             let pages =

@@ -70,6 +70,21 @@ pub(crate) enum Builder {
     Dict(LocalDict),
 }
 
+impl Builder {
+    /// The column built, or the batch dictionary of a dictionary column.
+    pub(crate) fn into_series(self) -> Result<Series, LocalDict> {
+        Ok(match self {
+            Builder::Str(b) => b.finish().into_series(),
+            Builder::U32(b) => b.finish().into_series(),
+            Builder::U64(b) => b.finish().into_series(),
+            Builder::F32(b) => b.finish().into_series(),
+            Builder::Date(b) => b.finish().into_date().into_series(),
+            Builder::List(mut b) => b.finish().into_series(),
+            Builder::Dict(d) => return Err(d),
+        })
+    }
+}
+
 impl Columns {
     /// Empty builders for the columns `defs`.
     pub(crate) fn new(defs: &'static [ColumnDef], lists: ListLayout) -> Columns {
@@ -199,17 +214,9 @@ impl Columns {
         let (rows, builders) = self.take_builders();
         let columns = builders
             .into_iter()
-            .map(|b| {
-                let series = match b {
-                    Builder::Str(b) => b.finish().into_series(),
-                    Builder::U32(b) => b.finish().into_series(),
-                    Builder::U64(b) => b.finish().into_series(),
-                    Builder::F32(b) => b.finish().into_series(),
-                    Builder::Date(b) => b.finish().into_date().into_series(),
-                    Builder::List(mut b) => b.finish().into_series(),
-                    Builder::Dict(_) => unreachable!("dictionary builders are encoded, not framed"),
-                };
-                series.into_column()
+            .map(|b| match b.into_series() {
+                Ok(series) => series.into_column(),
+                Err(_) => unreachable!("dictionary builders are encoded, not framed"),
             })
             .collect();
         DataFrame::new(rows, columns)

@@ -222,66 +222,38 @@ mod serialized {
     impl TryFrom<DocumentData> for super::Document {
         type Error = String;
         fn try_from(d: DocumentData) -> Result<super::Document, String> {
-            let DocumentData {
-                source_path,
-                source_index,
-                source_id,
-                url,
-                site,
-                title,
-                section,
-                published,
-                dateline_place,
-                agency,
-                authors,
-                translators,
-                photo_credits,
-                language,
-                encoding,
-                decided_by,
-                mojibake_repairs,
-                text,
-                metadata_cuts,
-                input_bytes,
-                modified,
-                canonical_url,
-                site_name,
-                publisher,
-                description,
-                html,
-                html_dropped_blocks,
-            } = d;
             Ok(super::Document {
-                source_path,
-                source_index,
-                source_id,
-                url,
-                site,
-                title,
-                section,
-                published,
-                dateline_place,
-                agency,
-                authors,
-                translators,
-                photo_credits,
-                language,
-                encoding: encoding_name(&encoding)?,
-                decided_by,
-                mojibake_repairs,
-                text,
-                metadata_cuts: metadata_cuts
+                source_path: d.source_path,
+                source_index: d.source_index,
+                source_id: d.source_id,
+                url: d.url,
+                site: d.site,
+                title: d.title,
+                section: d.section,
+                published: d.published,
+                dateline_place: d.dateline_place,
+                agency: d.agency,
+                authors: d.authors,
+                translators: d.translators,
+                photo_credits: d.photo_credits,
+                language: d.language,
+                encoding: encoding_name(&d.encoding)?,
+                decided_by: d.decided_by,
+                mojibake_repairs: d.mojibake_repairs,
+                text: d.text,
+                metadata_cuts: d
+                    .metadata_cuts
                     .into_iter()
                     .map(Cut::try_from)
                     .collect::<Result<_, _>>()?,
-                input_bytes,
-                modified,
-                canonical_url,
-                site_name,
-                publisher,
-                description,
-                html,
-                html_dropped_blocks,
+                input_bytes: d.input_bytes,
+                modified: d.modified,
+                canonical_url: d.canonical_url,
+                site_name: d.site_name,
+                publisher: d.publisher,
+                description: d.description,
+                html: d.html,
+                html_dropped_blocks: d.html_dropped_blocks,
             })
         }
     }
@@ -289,4 +261,34 @@ mod serialized {
     // Keeps the imports used whatever the field list.
     #[allow(dead_code)]
     fn _types(_: Precision, _: Published, _: DecidedBy) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Document, IngesterBuilder, Record};
+
+    #[test]
+    fn documents_round_trip_through_serde() {
+        let doc = IngesterBuilder::new()
+            .build()
+            .ingest(Record::from_bytes(
+                "a.txt",
+                " date 2022-01 BRUXELLES, 7 janvier (Reuters) - Les ministres se sont réunis.\n\n\
+                 Par Jean Dupont"
+                    .as_bytes()
+                    .to_vec(),
+            ))
+            .unwrap();
+        assert!(!doc.metadata_cuts.is_empty());
+        let json = serde_json::to_string(&doc).unwrap();
+        let back: Document = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, doc);
+        // The two `&'static str` fields only take known names.
+        let bad = json.replacen("\"UTF-8\"", "\"no-such-encoding\"", 1);
+        assert!(serde_json::from_str::<Document>(&bad).is_err());
+        let rule = format!("\"rule\":\"{}\"", doc.metadata_cuts[0].rule);
+        assert!(json.contains(&rule));
+        let bad = json.replacen(&rule, "\"rule\":\"no_such_rule\"", 1);
+        assert!(serde_json::from_str::<Document>(&bad).is_err());
+    }
 }

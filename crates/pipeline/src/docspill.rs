@@ -6,14 +6,14 @@
 //! row of an input that could not be read or ingested. Frames are written in input order by the
 //! learning pass and read back once, in the same order, by the main pass; the file is deleted on drop.
 
-use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use toolkit_export::ErrorRow;
 use toolkit_ingest::Document;
 
 use crate::error::Error;
+use crate::spill::TempFile;
 
 /// What a frame holds.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -29,9 +29,7 @@ enum Kept {
 
 /// The ingested documents (and error rows) of the learning pass, in input order.
 pub(crate) struct DocSpill {
-    path: PathBuf,
-    out: Option<BufWriter<File>>,
-    items: u64,
+    file: TempFile,
 }
 
 /// One item read back: its record's size and its serialized body.
@@ -68,23 +66,9 @@ impl DocSpill {
     /// A new spill file in `dir` (the output folder, beside the tables being written); `prefix`
     /// starts its name ([`toolkit_export::Layout::temp_prefix`]).
     pub(crate) fn create(dir: &Path, prefix: &str) -> Result<DocSpill, Error> {
-        let path = dir.join(format!("{prefix}.documents.tmp"));
-        let file = File::create(&path).map_err(|source| Error::Spill {
-            path: path.clone(),
-            source,
-        })?;
         Ok(DocSpill {
-            path,
-            out: Some(BufWriter::with_capacity(1 << 20, file)),
-            items: 0,
+            file: TempFile::create(dir, &format!("{prefix}.documents.tmp"))?,
         })
-    }
-
-    fn err(&self, source: std::io::Error) -> Error {
-        Error::Spill {
-            path: self.path.clone(),
-            source,
-        }
     }
 
     /// Appends one item's frame to `out` (on any thread), for [`DocSpill::push_frames`].
@@ -120,28 +104,22 @@ impl DocSpill {
 
     /// Appends `items` frames made with [`DocSpill::encode`].
     pub(crate) fn push_frames(&mut self, frames: &[u8], items: u64) -> Result<(), Error> {
-        let out = self.out.as_mut().expect("spill written after being read");
-        if let Err(e) = out.write_all(frames) {
-            return Err(self.err(e));
-        }
-        self.items += items;
-        Ok(())
+        self.file.write_items(frames, items)
     }
 
     /// Closes the file and reads the frames back in order.
-    pub(crate) fn frames(
-        mut self,
-    ) -> Result<impl Iterator<Item = Result<Frame, Error>> + Send, Error> {
-        if let Some(out) = self.out.take() {
-            // Flushed, not synced: the file is read back by this process (through the page
-            // cache) and deleted; durability would only add a wait for the disk.
-            out.into_inner().map_err(|e| self.err(e.into_error()))?;
-        }
-        let file = File::open(&self.path).map_err(|e| self.err(e))?;
-        Ok(Frames {
-            reader: BufReader::with_capacity(1 << 20, file),
-            left: self.items,
-            spill: self,
+    pub(crate) fn frames(self) -> Result<impl Iterator<Item = Result<Frame, Error>> + Send, Error> {
+        self.file.into_items(|reader| {
+            let mut head = [0u8; 16];
+            reader.read_exact(&mut head)?;
+            let record_bytes = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
+            let len = u64::from_le_bytes(head[8..].try_into().expect("8 bytes"));
+            let mut body = vec![0; len as usize];
+            reader.read_exact(&mut body)?;
+            Ok(Frame {
+                record_bytes: record_bytes as usize,
+                body,
+            })
         })
     }
 }
@@ -156,43 +134,6 @@ enum KeptRef<'a> {
         kind: &'a str,
         message: &'a str,
     },
-}
-
-impl Drop for DocSpill {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-struct Frames {
-    reader: BufReader<File>,
-    left: u64,
-    spill: DocSpill,
-}
-
-impl Iterator for Frames {
-    type Item = Result<Frame, Error>;
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.left == 0 {
-            return None;
-        }
-        self.left -= 1;
-        let mut head = [0u8; 16];
-        let read = self.reader.read_exact(&mut head).and_then(|()| {
-            let record_bytes = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
-            let len = u64::from_le_bytes(head[8..].try_into().expect("8 bytes"));
-            let mut body = vec![0; len as usize];
-            self.reader.read_exact(&mut body)?;
-            Ok(Frame {
-                record_bytes: record_bytes as usize,
-                body,
-            })
-        });
-        Some(read.map_err(|e| {
-            self.left = 0;
-            self.spill.err(e)
-        }))
-    }
 }
 
 #[cfg(test)]

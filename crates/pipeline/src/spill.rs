@@ -1,5 +1,6 @@
-//! A temporary file of article rows for the corpus passes that must see every article before the
-//! articles table can be written (dedup). It keeps memory flat whatever the corpus size.
+//! Temporary files written once and read back once, in order, by the same run: the article rows
+//! that wait for dedup ([`Spill`]) and the documents the chrome-learning pass keeps
+//! ([`crate::docspill::DocSpill`]). They keep memory flat whatever the corpus size.
 //!
 //! Rows are stored with bincode (their serde fields in order, strings length-prefixed): the file is
 //! read back once by the same binary, and unlike JSON it needs no escaping or number formatting, so
@@ -13,34 +14,96 @@ use toolkit_export::ArticleRow;
 
 use crate::error::Error;
 
-/// Article rows written once, read back once in the same order, deleted on drop.
-pub(crate) struct Spill {
+/// A temporary file of items in the output folder (so the data stays on the disk the user chose):
+/// appended to, then read back from the start, item by item; deleted on drop.
+pub(crate) struct TempFile {
     path: PathBuf,
     out: Option<BufWriter<File>>,
-    rows: u64,
+    items: u64,
 }
 
-impl Spill {
-    /// A new spill file in `dir` (the output folder, so the data stays on the disk the user chose).
-    /// `prefix` starts the file name ([`toolkit_export::Layout::temp_prefix`]).
-    pub(crate) fn create(dir: &Path, prefix: &str) -> Result<Spill, Error> {
-        let path = dir.join(format!("{prefix}.spill.tmp"));
+impl TempFile {
+    /// Creates `dir/name`.
+    pub(crate) fn create(dir: &Path, name: &str) -> Result<TempFile, Error> {
+        let path = dir.join(name);
         let file = File::create(&path).map_err(|source| Error::Spill {
             path: path.clone(),
             source,
         })?;
-        Ok(Spill {
+        Ok(TempFile {
             path,
             out: Some(BufWriter::with_capacity(1 << 20, file)),
-            rows: 0,
+            items: 0,
         })
     }
 
+    /// The error for this file.
     fn err(&self, source: std::io::Error) -> Error {
         Error::Spill {
             path: self.path.clone(),
             source,
         }
+    }
+
+    /// Appends `items` items, already serialized.
+    pub(crate) fn write_items(&mut self, bytes: &[u8], items: u64) -> Result<(), Error> {
+        let out = self
+            .out
+            .as_mut()
+            .expect("temporary file written after being read");
+        out.write_all(bytes).map_err(|e| Error::Spill {
+            path: self.path.clone(),
+            source: e,
+        })?;
+        self.items += items;
+        Ok(())
+    }
+
+    /// Closes the file for writing and reads the items back in order, each with `read`; the file is
+    /// deleted once the iterator is dropped.
+    pub(crate) fn into_items<T>(
+        mut self,
+        mut read: impl FnMut(&mut BufReader<File>) -> std::io::Result<T> + Send,
+    ) -> Result<impl Iterator<Item = Result<T, Error>> + Send, Error> {
+        if let Some(out) = self.out.take() {
+            // Flushed, not synced: the file is read back by this process (through the page
+            // cache) and deleted; durability would only add a wait for the disk.
+            out.into_inner().map_err(|e| self.err(e.into_error()))?;
+        }
+        let file = File::open(&self.path).map_err(|e| self.err(e))?;
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        Ok(std::iter::from_fn(move || {
+            if self.items == 0 {
+                return None;
+            }
+            self.items -= 1;
+            Some(read(&mut reader).map_err(|e| {
+                self.items = 0;
+                self.err(e)
+            }))
+        }))
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        self.out = None;
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Article rows written once, read back once in the same order, deleted on drop.
+pub(crate) struct Spill {
+    file: TempFile,
+}
+
+impl Spill {
+    /// A new spill file in `dir`; `prefix` starts its name
+    /// ([`toolkit_export::Layout::temp_prefix`]).
+    pub(crate) fn create(dir: &Path, prefix: &str) -> Result<Spill, Error> {
+        Ok(Spill {
+            file: TempFile::create(dir, &format!("{prefix}.spill.tmp"))?,
+        })
     }
 
     /// Serializes a row into `out` (on any thread), for [`Spill::push_serialized`].
@@ -53,59 +116,23 @@ impl Spill {
 
     /// Appends `rows` rows serialized with [`Spill::serialize_into`].
     pub(crate) fn push_serialized(&mut self, bytes: &[u8], rows: u64) -> Result<(), Error> {
-        let out = self.out.as_mut().expect("spill written after being read");
-        out.write_all(bytes).map_err(|e| Error::Spill {
-            path: self.path.clone(),
-            source: e,
-        })?;
-        self.rows += rows;
-        Ok(())
+        self.file.write_items(bytes, rows)
     }
 
     /// Closes the file and reads the rows back in order.
-    pub(crate) fn rows(mut self) -> Result<impl Iterator<Item = Result<ArticleRow, Error>>, Error> {
-        if let Some(out) = self.out.take() {
-            // Flushed, not synced: the file is read back by this process (through the page
-            // cache) and deleted; durability would only add a wait for the disk.
-            out.into_inner().map_err(|e| self.err(e.into_error()))?;
-        }
-        let file = File::open(&self.path).map_err(|e| self.err(e))?;
-        Ok(SpillRows {
-            reader: BufReader::with_capacity(1 << 20, file),
-            left: self.rows,
-            spill: self,
-        })
+    pub(crate) fn rows(
+        self,
+    ) -> Result<impl Iterator<Item = Result<ArticleRow, Error>> + Send, Error> {
+        self.file
+            .into_items(|reader| bincode::deserialize_from(reader).map_err(io_error))
     }
 }
 
 /// The I/O error inside a bincode error (a full disk stays a full disk), or the error itself.
 #[allow(clippy::boxed_local)] // bincode's error type is a Box
-fn io_error(e: bincode::Error) -> std::io::Error {
+pub(crate) fn io_error(e: bincode::Error) -> std::io::Error {
     match *e {
         bincode::ErrorKind::Io(e) => e,
         other => std::io::Error::other(other),
-    }
-}
-
-impl Drop for Spill {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-struct SpillRows {
-    reader: BufReader<File>,
-    left: u64,
-    spill: Spill,
-}
-
-impl Iterator for SpillRows {
-    type Item = Result<ArticleRow, Error>;
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.left == 0 {
-            return None;
-        }
-        self.left -= 1;
-        Some(bincode::deserialize_from(&mut self.reader).map_err(|e| self.spill.err(io_error(e))))
     }
 }
