@@ -38,6 +38,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Status> {
         writer: WriterOptions {
             format,
             csv_safe: args.csv_safe,
+            zstd_level: args.zstd_level,
             ..WriterOptions::default()
         },
         save_chrome_profile: args.clean.save_chrome_profile.clone(),

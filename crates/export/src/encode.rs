@@ -18,7 +18,7 @@ use polars::prelude::*;
 use polars_arrow::array::{Array, DictionaryArray, PrimitiveArray, Utf8ViewArray};
 use polars_arrow::bitmap::Bitmap;
 use polars_arrow::datatypes::{ArrowDataType, IntegerType};
-use polars_parquet::parquet::compression::Compression;
+use polars_parquet::parquet::compression::{Compression, ZstdLevel};
 use polars_parquet::parquet::page::{CompressedDataPage, DataPage};
 use polars_parquet::parquet::CowBuffer;
 use polars_parquet::write::{
@@ -60,12 +60,12 @@ pub fn is_dictionary(table: Table, name: &str) -> bool {
     }
 }
 
-/// The write options of every Parquet table: zstd at its default level, full statistics, data
-/// pages v1 of at most 1 MiB.
-pub(crate) fn write_options() -> WriteOptions {
+/// The write options of every Parquet table: zstd at `level` (1 to 22, clamped), full statistics,
+/// data pages v1 of at most 1 MiB.
+pub(crate) fn write_options(level: i32) -> WriteOptions {
     WriteOptions {
         statistics: StatisticsOptions::full(),
-        compression: CompressionOptions::Zstd(None),
+        compression: CompressionOptions::Zstd(ZstdLevel::try_new(level.clamp(1, 22)).ok()),
         version: Version::V1,
         data_page_size: None,
     }
@@ -162,10 +162,14 @@ pub(crate) struct ParquetBatch {
 }
 
 /// Encodes buffered rows: plain columns to compressed pages, dictionary columns to a batch dictionary.
-pub(crate) fn encode_columns(columns: &mut Columns, table: Table) -> PolarsResult<ParquetBatch> {
+pub(crate) fn encode_columns(
+    columns: &mut Columns,
+    table: Table,
+    zstd_level: i32,
+) -> PolarsResult<ParquetBatch> {
     let codec = Codec::of(table);
     let (rows, builders) = columns.take_builders();
-    let options = write_options();
+    let options = write_options(zstd_level);
     let parts = builders
         .into_iter()
         .enumerate()
@@ -205,7 +209,7 @@ fn compressed_pages(
     for column in array_to_columns(array, ty.clone(), options, &[encoding])? {
         for page in column {
             out.push(match page? {
-                Page::Data(page) => CompressedPage::Data(compress_data_page(page)?),
+                Page::Data(page) => CompressedPage::Data(compress_data_page(page, options)?),
                 dict => {
                     compress(dict, Vec::new(), options.compression).map_err(PolarsError::from)?
                 }
@@ -219,13 +223,17 @@ thread_local! {
     /// This thread's zstd context and output buffer, reused from page to page: a new context per
     /// page (what polars does) clears its tables each time, which costs more than compressing a
     /// small page.
-    static ZSTD: RefCell<Option<(zstd::bulk::Compressor<'static>, Vec<u8>)>> =
+    static ZSTD: RefCell<Option<(i32, zstd::bulk::Compressor<'static>, Vec<u8>)>> =
         const { RefCell::new(None) };
 }
 
-/// Compresses a data page (v1: the whole buffer) with zstd at its default level, as
-/// [`write_options`] says; the page holds exactly its compressed bytes.
-fn compress_data_page(page: DataPage) -> PolarsResult<CompressedDataPage> {
+/// Compresses a data page (v1: the whole buffer) with zstd at the level of `options`; the page holds
+/// exactly its compressed bytes.
+fn compress_data_page(page: DataPage, options: WriteOptions) -> PolarsResult<CompressedDataPage> {
+    let level = match options.compression {
+        CompressionOptions::Zstd(level) => level.map_or(0, |l| l.compression_level()),
+        _ => 0,
+    };
     let num_rows = page
         .num_rows
         .expect("pages built for writing know their rows");
@@ -233,10 +241,10 @@ fn compress_data_page(page: DataPage) -> PolarsResult<CompressedDataPage> {
     let compressed = ZSTD
         .with(|cell| -> std::io::Result<Vec<u8>> {
             let mut cell = cell.borrow_mut();
-            if cell.is_none() {
-                *cell = Some((zstd::bulk::Compressor::new(0)?, Vec::new()));
+            if cell.as_ref().map_or(true, |(l, ..)| *l != level) {
+                *cell = Some((level, zstd::bulk::Compressor::new(level)?, Vec::new()));
             }
-            let (zstd, scratch) = cell.as_mut().expect("set above");
+            let (_, zstd, scratch) = cell.as_mut().expect("set above");
             scratch.clear();
             scratch.reserve(zstd::zstd_safe::compress_bound(input.len()));
             zstd.compress_to_buffer(input, scratch)?;
@@ -257,6 +265,7 @@ fn compress_data_page(page: DataPage) -> PolarsResult<CompressedDataPage> {
 /// the dictionary columns.
 pub(crate) struct RowGroupBuffer {
     table: Table,
+    zstd_level: i32,
     rows: usize,
     columns: Vec<Gathered>,
     /// Uncompressed size of the plain pages gathered so far.
@@ -403,10 +412,11 @@ impl GlobalDict {
 }
 
 impl RowGroupBuffer {
-    pub(crate) fn new(table: Table) -> RowGroupBuffer {
+    pub(crate) fn new(table: Table, zstd_level: i32) -> RowGroupBuffer {
         let codec = Codec::of(table);
         RowGroupBuffer {
             table,
+            zstd_level,
             rows: 0,
             columns: (0..table.columns().len())
                 .map(|i| match codec.is_dictionary(i) {
@@ -421,6 +431,10 @@ impl RowGroupBuffer {
 
     pub(crate) fn rows(&self) -> usize {
         self.rows
+    }
+
+    pub(crate) fn zstd_level(&self) -> i32 {
+        self.zstd_level
     }
 
     /// The row group's size once written, uncompressed (the size readers report for it).
@@ -458,8 +472,8 @@ impl RowGroupBuffer {
     /// The row group's pages, column by column, ready to be written; the buffer starts again empty.
     pub(crate) fn take_pages(&mut self) -> PolarsResult<(usize, Vec<Vec<CompressedPage>>)> {
         let codec = Codec::of(self.table);
-        let taken = std::mem::replace(self, RowGroupBuffer::new(self.table));
-        let options = write_options();
+        let taken = std::mem::replace(self, RowGroupBuffer::new(self.table, self.zstd_level));
+        let options = write_options(self.zstd_level);
         let columns = taken
             .columns
             .into_iter()

@@ -59,6 +59,9 @@ pub struct WriterOptions {
     /// group size Parquet readers report). Until then it is held as compressed pages plus 4 bytes per
     /// row and dictionary column. CSV: rows are written in chunks of about this many bytes.
     pub row_group_bytes: usize,
+    /// Parquet: the zstd compression level, 1 (fastest) to 22 (smallest); 3, zstd's own default,
+    /// unless set.
+    pub zstd_level: i32,
     /// The most memory the row groups being gathered may hold together (per [`DatasetWriter`] over
     /// its partitions, and per export run over its tables): past it, the largest is written early.
     ///
@@ -72,6 +75,7 @@ impl Default for WriterOptions {
             format: Format::Parquet,
             csv_safe: false,
             row_group_bytes: 112 << 20,
+            zstd_level: 3,
             buffer_bytes: 96 << 20,
         }
     }
@@ -127,6 +131,7 @@ enum Sink {
 pub struct RowBatch<R: Row> {
     columns: Columns,
     csv: bool,
+    zstd_level: i32,
     row_type: std::marker::PhantomData<fn(R)>,
 }
 
@@ -143,6 +148,7 @@ impl<R: Row> RowBatch<R> {
         RowBatch {
             columns,
             csv: options.format == Format::Csv,
+            zstd_level: options.zstd_level,
             row_type: std::marker::PhantomData,
         }
     }
@@ -173,7 +179,8 @@ impl<R: Row> RowBatch<R> {
             )
         } else {
             Encoded::Parquet(
-                encode_columns(&mut self.columns, R::TABLE).map_err(|e| Error::polars(name, e))?,
+                encode_columns(&mut self.columns, R::TABLE, self.zstd_level)
+                    .map_err(|e| Error::polars(name, e))?,
             )
         };
         Ok(EncodedBatch {
@@ -262,7 +269,12 @@ impl<R: Row> TableWriter<R> {
                     .with_statistics(StatisticsOptions::full())
                     .with_key_value_metadata(Some(kv))
                     .batched(&schema)
-                    .map(|w| Sink::Parquet(Box::new(w), RowGroupBuffer::new(R::TABLE)))
+                    .map(|w| {
+                        Sink::Parquet(
+                            Box::new(w),
+                            RowGroupBuffer::new(R::TABLE, options.zstd_level),
+                        )
+                    })
             }
             Format::Csv => CsvWriter::new(file)
                 .include_header(true)
@@ -318,9 +330,9 @@ impl<R: Row> TableWriter<R> {
             return Ok(());
         }
         self.rows += self.buffer.rows() as u64;
-        let encoded = match self.sink {
-            Some(Sink::Parquet(..)) => Encoded::Parquet(
-                encode_columns(&mut self.buffer, R::TABLE)
+        let encoded = match &self.sink {
+            Some(Sink::Parquet(_, group)) => Encoded::Parquet(
+                encode_columns(&mut self.buffer, R::TABLE, group.zstd_level())
                     .map_err(|e| Error::polars(&self.tmp_path, e))?,
             ),
             _ => Encoded::Csv(

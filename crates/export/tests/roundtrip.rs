@@ -136,3 +136,72 @@ fn schema_doc_is_up_to_date() {
          (or `cargo run --release -p toolkit-export --example schema_doc > docs/schema.md`)"
     );
 }
+
+/// The zstd level changes the file size, never the rows.
+#[test]
+fn zstd_levels_trade_size_only() {
+    // Text of words drawn from a small vocabulary by a fixed pseudo-random sequence.
+    let words = [
+        "les",
+        "ministres",
+        "de",
+        "la",
+        "Défense",
+        "Otan",
+        "ont",
+        "réaffirmé",
+        "leur",
+        "unité",
+        "face",
+        "à",
+        "Russie",
+        "jeudi",
+        "Bruxelles",
+        "selon",
+        "un",
+        "communiqué",
+        "publié",
+        "après",
+        "réunion",
+        "des",
+        "alliés",
+        "sur",
+        "Ukraine",
+        "et",
+        "sécurité",
+        "européenne",
+    ];
+    let mut sizes = Vec::new();
+    let mut tables = Vec::new();
+    for zstd_level in [1, 19] {
+        let dir = tempfile::tempdir().unwrap();
+        let options = WriterOptions {
+            zstd_level,
+            ..WriterOptions::default()
+        };
+        let mut w = TableWriter::<ArticleRow>::create(dir.path(), &options).unwrap();
+        let mut seed = 12345u64;
+        for i in 0..2_000 {
+            let mut row = article(i);
+            for _ in 0..60 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                row.text.push(' ');
+                row.text
+                    .push_str(words[(seed >> 33) as usize % words.len()]);
+            }
+            w.push(row).unwrap();
+        }
+        let path = w.finish().unwrap();
+        sizes.push(std::fs::metadata(&path).unwrap().len());
+        tables.push(read_parquet(&path).unwrap().rows);
+    }
+    assert_eq!(tables[0], tables[1]);
+    assert!(
+        sizes[1] < sizes[0],
+        "level 19: {} bytes, level 1: {}",
+        sizes[1],
+        sizes[0]
+    );
+}
