@@ -6,10 +6,11 @@
 //! ([`is_dictionary`]: low-cardinality strings and the `article_id` foreign keys) are handled in two
 //! steps: a batch carries its own small dictionary and its rows' keys into it; the row group buffer
 //! merges each batch's dictionary into the row group's (one lookup per distinct value of the batch, not
-//! per row) and keeps 4 bytes per row; the dictionary page and the key pages are encoded when the row
-//! group is written. Every other column is plain-encoded and compressed per batch, so a row group
-//! waiting to be written holds compressed pages, not rows, and can be large (64–128 MB uncompressed)
-//! in little memory.
+//! per row) and keeps 1, 2 or 4 bytes per row; the dictionary page and the key pages are encoded when
+//! the row group is written. Every other column is plain-encoded and compressed per batch (zstd, with a
+//! context reused per thread), so a row group waiting to be written holds compressed pages, not rows,
+//! and can be large (64–128 MB uncompressed) in little memory. Page boundaries follow the batches, so
+//! the bytes written depend on how rows are batched (fixed by the caller), never on thread timing.
 
 use std::cell::RefCell;
 use std::sync::OnceLock;
