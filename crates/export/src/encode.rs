@@ -18,6 +18,8 @@ use std::sync::OnceLock;
 use polars::prelude::*;
 use polars_arrow::array::{Array, DictionaryArray, PrimitiveArray, Utf8ViewArray};
 use polars_arrow::bitmap::Bitmap;
+use polars_arrow::compute::aggregate::estimated_bytes_size;
+use polars_arrow::compute::concatenate::concatenate;
 use polars_arrow::datatypes::{ArrowDataType, IntegerType};
 use polars_parquet::parquet::compression::{Compression, ZstdLevel};
 use polars_parquet::parquet::page::{CompressedDataPage, DataPage};
@@ -148,10 +150,20 @@ impl LocalDict {
     }
 }
 
+/// A batch's plain column smaller than this is sent as values, which the row group buffer gathers
+/// into pages of about [`RAW_PAGE_BYTES`]: a page per column and batch would make many tiny pages,
+/// which compress less well and whose metadata the file writer keeps until the file is complete.
+const RAW_BATCH_BYTES: usize = 256 << 10;
+
+/// Gathered values of a plain column are encoded into a page once they reach this size.
+const RAW_PAGE_BYTES: usize = 1 << 20;
+
 /// One column of an encoded batch.
 pub(crate) enum Part {
     /// Plain-encoded, compressed pages, with their uncompressed size.
     Pages(Vec<CompressedPage>, usize),
+    /// A small plain column's values, with their size in memory.
+    Values(Box<dyn Array>, usize),
     /// A dictionary column: the batch's distinct values and the rows' keys into them.
     Dict(Vec<Box<str>>, Vec<u32>),
 }
@@ -183,6 +195,10 @@ pub(crate) fn encode_columns(
                 }
             };
             let array = series.to_arrow(0, CompatLevel::newest());
+            let bytes = estimated_bytes_size(array.as_ref());
+            if bytes < RAW_BATCH_BYTES {
+                return Ok(Part::Values(array, bytes));
+            }
             let pages =
                 compressed_pages(array.as_ref(), &codec.types[i], options, Encoding::Plain)?;
             let size = pages.iter().map(|p| page_sizes(p).0).sum();
@@ -276,7 +292,12 @@ pub(crate) struct RowGroupBuffer {
 }
 
 enum Gathered {
-    Pages(Vec<CompressedPage>),
+    /// A plain column: its pages, and values gathered for the next page.
+    Plain {
+        pages: Vec<CompressedPage>,
+        values: Vec<Box<dyn Array>>,
+        value_bytes: usize,
+    },
     Dict(GlobalDict),
 }
 
@@ -422,7 +443,11 @@ impl RowGroupBuffer {
             columns: (0..table.columns().len())
                 .map(|i| match codec.is_dictionary(i) {
                     true => Gathered::Dict(GlobalDict::default()),
-                    false => Gathered::Pages(Vec::new()),
+                    false => Gathered::Plain {
+                        pages: Vec::new(),
+                        values: Vec::new(),
+                        value_bytes: 0,
+                    },
                 })
                 .collect(),
             plain_bytes: 0,
@@ -440,38 +465,109 @@ impl RowGroupBuffer {
 
     /// The row group's size once written, uncompressed (the size readers report for it).
     pub(crate) fn encoded_bytes(&self) -> usize {
-        self.plain_bytes + self.dicts().map(GlobalDict::encoded_bytes).sum::<usize>()
+        self.plain_bytes
+            + self.pending_bytes()
+            + self.dicts().map(GlobalDict::encoded_bytes).sum::<usize>()
     }
 
-    /// The memory it holds: compressed pages, dictionary values and keys.
+    /// The memory it holds: compressed pages, values waiting for a page, dictionary values and keys.
     pub(crate) fn held_bytes(&self) -> usize {
-        self.held_bytes + self.dicts().map(GlobalDict::held_bytes).sum::<usize>()
+        self.held_bytes
+            + self.pending_bytes()
+            + self.dicts().map(GlobalDict::held_bytes).sum::<usize>()
+    }
+
+    fn pending_bytes(&self) -> usize {
+        self.columns
+            .iter()
+            .map(|c| match c {
+                Gathered::Plain { value_bytes, .. } => *value_bytes,
+                Gathered::Dict(_) => 0,
+            })
+            .sum()
+    }
+
+    /// Encodes the values gathered for column `i` into pages.
+    fn flush_values(&mut self, i: usize) -> PolarsResult<()> {
+        let Gathered::Plain {
+            pages,
+            values,
+            value_bytes,
+        } = &mut self.columns[i]
+        else {
+            return Ok(());
+        };
+        if values.is_empty() {
+            return Ok(());
+        }
+        let parts: Vec<&dyn Array> = values.iter().map(|a| a.as_ref()).collect();
+        let array = concatenate(&parts)?;
+        let codec = Codec::of(self.table);
+        let options = write_options(self.zstd_level);
+        let more = compressed_pages(array.as_ref(), &codec.types[i], options, Encoding::Plain)?;
+        for page in &more {
+            let (uncompressed, compressed) = page_sizes(page);
+            self.plain_bytes += uncompressed;
+            self.held_bytes += compressed;
+        }
+        pages.extend(more);
+        values.clear();
+        *value_bytes = 0;
+        Ok(())
     }
 
     fn dicts(&self) -> impl Iterator<Item = &GlobalDict> {
         self.columns.iter().filter_map(|c| match c {
             Gathered::Dict(d) => Some(d),
-            Gathered::Pages(_) => None,
+            Gathered::Plain { .. } => None,
         })
     }
 
-    pub(crate) fn append(&mut self, batch: ParquetBatch) {
+    pub(crate) fn append(&mut self, batch: ParquetBatch) -> PolarsResult<()> {
         self.rows += batch.rows;
-        for (column, part) in self.columns.iter_mut().zip(batch.parts) {
-            match (column, part) {
-                (Gathered::Pages(pages), Part::Pages(more, size)) => {
+        for (i, part) in batch.parts.into_iter().enumerate() {
+            match part {
+                Part::Pages(more, size) => {
+                    // Values gathered before these rows go first.
+                    self.flush_values(i)?;
+                    let Gathered::Plain { pages, .. } = &mut self.columns[i] else {
+                        unreachable!("a dictionary column of {} sent pages", self.table.name())
+                    };
                     self.plain_bytes += size;
                     self.held_bytes += more.iter().map(|p| page_sizes(p).1).sum::<usize>();
                     pages.extend(more);
                 }
-                (Gathered::Dict(d), Part::Dict(values, keys)) => d.merge(values, &keys),
-                _ => unreachable!("a batch of table {} encoded differently", self.table.name()),
+                Part::Values(array, bytes) => {
+                    let Gathered::Plain {
+                        values,
+                        value_bytes,
+                        ..
+                    } = &mut self.columns[i]
+                    else {
+                        unreachable!("a dictionary column of {} sent values", self.table.name())
+                    };
+                    values.push(array);
+                    *value_bytes += bytes;
+                    if *value_bytes >= RAW_PAGE_BYTES {
+                        self.flush_values(i)?;
+                    }
+                }
+                Part::Dict(values, keys) => match &mut self.columns[i] {
+                    Gathered::Dict(d) => d.merge(values, &keys),
+                    Gathered::Plain { .. } => {
+                        unreachable!("a plain column of {} sent a dictionary", self.table.name())
+                    }
+                },
             }
         }
+        Ok(())
     }
 
     /// The row group's pages, column by column, ready to be written; the buffer starts again empty.
     pub(crate) fn take_pages(&mut self) -> PolarsResult<(usize, Vec<Vec<CompressedPage>>)> {
+        for i in 0..self.columns.len() {
+            self.flush_values(i)?;
+        }
         let codec = Codec::of(self.table);
         let taken = std::mem::replace(self, RowGroupBuffer::new(self.table, self.zstd_level));
         let options = write_options(self.zstd_level);
@@ -480,7 +576,7 @@ impl RowGroupBuffer {
             .into_iter()
             .enumerate()
             .map(|(i, c)| match c {
-                Gathered::Pages(pages) => Ok(pages),
+                Gathered::Plain { pages, .. } => Ok(pages),
                 Gathered::Dict(d) => {
                     let array = d.into_array()?;
                     compressed_pages(&array, &codec.types[i], options, Encoding::RleDictionary)
@@ -514,17 +610,20 @@ mod tests {
     }
 
     /// Row groups are cut by their uncompressed size (what readers report), not by the memory held
-    /// while gathering them, which is far smaller: compressed pages and dictionary keys.
+    /// while gathering them, which is far smaller: compressed pages, dictionary keys, and at most
+    /// [`RAW_PAGE_BYTES`] of values per small plain column.
     #[test]
     fn row_groups_are_cut_at_their_uncompressed_size_and_held_compressed() {
         let dir = tempfile::tempdir().unwrap();
+        let limit = 24 << 20;
         let options = WriterOptions {
-            row_group_bytes: 1 << 20,
+            row_group_bytes: limit,
             ..WriterOptions::default()
         };
         let mut w = TableWriter::<SentenceRow>::create(dir.path(), &options).unwrap();
         let mut max_held = 0;
-        for chunk in (0..40_000u32).collect::<Vec<_>>().chunks(500) {
+        let total = 400_000u32;
+        for chunk in (0..total).collect::<Vec<_>>().chunks(2_000) {
             let mut batch = RowBatch::new(&options);
             for &i in chunk {
                 batch.push(&sentence(i));
@@ -535,17 +634,17 @@ mod tests {
         let path = w.finish().unwrap();
         let md = polars_parquet::read::read_metadata(&mut File::open(&path).unwrap()).unwrap();
         let sizes: Vec<usize> = md.row_groups.iter().map(|g| g.total_byte_size()).collect();
-        assert!(sizes.len() >= 5, "{sizes:?}");
-        let batch_bytes = sizes[0] / 4;
+        assert!(sizes.len() >= 3, "{sizes:?}");
         for &size in &sizes[..sizes.len() - 1] {
-            // Each row group ends with the batch that took it over the limit.
+            // Each row group ends with the batch that took it over the limit (a batch is well under
+            // 1 MiB here), give or take the page headers and the dictionary's runs.
             assert!(
-                size >= 1 << 20 && size < (1 << 20) + batch_bytes,
+                size >= limit * 9 / 10 && size < limit + (2 << 20),
                 "{sizes:?}"
             );
         }
-        assert!(max_held < (1 << 20) / 3, "held {max_held} bytes");
+        assert!(max_held < limit / 2, "held {max_held} bytes");
         let rows: usize = md.row_groups.iter().map(|g| g.num_rows()).sum();
-        assert_eq!(rows, 40_000);
+        assert_eq!(rows, total as usize);
     }
 }

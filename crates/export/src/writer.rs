@@ -347,7 +347,9 @@ impl<R: Row> TableWriter<R> {
     fn gather(&mut self, encoded: Encoded) -> Result<(), Error> {
         match (self.sink.as_mut(), encoded) {
             (Some(Sink::Parquet(_, group)), Encoded::Parquet(batch)) => {
-                group.append(batch);
+                group
+                    .append(batch)
+                    .map_err(|e| Error::polars(&self.tmp_path, e))?;
                 if group.encoded_bytes() >= self.row_group_bytes {
                     self.write_row_group()?;
                 }

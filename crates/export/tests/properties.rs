@@ -168,3 +168,22 @@ fn dictionary_keys_widen_as_the_dictionary_grows() {
     let runs = vec![10_000; 7];
     roundtrip_batched(&rows, usize::MAX, &runs).unwrap();
 }
+
+/// A column's small batches are gathered into pages on the writing thread while large batches arrive
+/// as pages already made: mixed, they keep the rows in order.
+#[test]
+fn small_and_large_batches_mix_in_order() {
+    let rows: Vec<RemovedRow> = (0..130_160u64)
+        .map(|i| RemovedRow {
+            article_id: format!("{:016x}", i / 50),
+            char_start: i * 3,
+            char_end: i * 3 + 2,
+            text: format!("bloc {}", i % 997),
+            class: "chrome".into(),
+            rule_id: format!("r{}", i % 5),
+        })
+        .collect();
+    // Odd runs are encoded batches: 100 and 50 rows (values), 40,000 rows (pages: 320 KB of offsets).
+    let runs = [0, 100, 0, 40_000, 0, 50, 0, 40_000, 10, 40_000];
+    roundtrip_batched(&rows, usize::MAX, &runs).unwrap();
+}
