@@ -9,7 +9,9 @@
 //! per row) and keeps 1, 2 or 4 bytes per row; the dictionary page and the key pages are encoded when
 //! the row group is written. Every other column is plain-encoded and compressed per batch (zstd, with a
 //! context reused per thread), so a row group waiting to be written holds compressed pages, not rows,
-//! and can be large (64–128 MB uncompressed) in little memory. Page boundaries follow the batches, so
+//! and can be large (64–128 MB uncompressed) in little memory. A batch's small plain columns (under
+//! 256 KiB: numbers, titles, URLs) are sent as values instead and encoded into ~1 MiB pages by the row
+//! group buffer, so that the file does not fill with tiny pages. Page boundaries follow the batches, so
 //! the bytes written depend on how rows are batched (fixed by the caller), never on thread timing.
 
 use std::cell::RefCell;
