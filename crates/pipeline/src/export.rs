@@ -54,15 +54,30 @@ impl<R: Row> Partitioned<R> {
         Partitioned { parts: Vec::new() }
     }
 
-    fn push(&mut self, part: &str, row: &R, options: &WriterOptions) {
-        let batch = match self.parts.iter().position(|(p, _)| p == part) {
+    /// The batch of partition folder `part`.
+    fn batch(&mut self, part: &str, options: &WriterOptions) -> &mut RowBatch<R> {
+        match self.parts.iter().position(|(p, _)| p == part) {
             Some(i) => &mut self.parts[i].1,
             None => {
                 self.parts.push((part.to_string(), RowBatch::new(options)));
                 &mut self.parts.last_mut().expect("pushed").1
             }
-        };
-        batch.push(row);
+        }
+    }
+
+    fn push(&mut self, part: &str, row: &R, options: &WriterOptions) {
+        self.batch(part, options).push(row);
+    }
+
+    /// Adds rows of one partition folder (the partition is looked up once).
+    fn push_all(&mut self, part: &str, rows: &[R], options: &WriterOptions) {
+        if rows.is_empty() {
+            return;
+        }
+        let batch = self.batch(part, options);
+        for row in rows {
+            batch.push(row);
+        }
     }
 
     fn encode(self) -> Result<Parts<R>, Error> {
@@ -496,15 +511,9 @@ impl Pipeline {
             } else {
                 articles.push(&part, &p.article, w);
             }
-            for r in &p.sentences {
-                sentences.push(&part, r, w);
-            }
-            for r in &p.mentions {
-                mentions.push(&part, r, w);
-            }
-            for r in &p.removed {
-                removed.push(&part, r, w);
-            }
+            sentences.push_all(&part, &p.sentences, w);
+            mentions.push_all(&part, &p.mentions, w);
+            removed.push_all(&part, &p.removed, w);
         }
         docs.articles = if dedup {
             ArticlesOut::Spill {
