@@ -140,7 +140,7 @@ pub struct Document {
 /// turned into them by checking each `&'static str` name against the known set.
 mod serialized {
 
-    use super::{Cut, Precision, Published, CUT_RULES};
+    use super::{Cut, Published, CUT_RULES};
     use crate::decode::DecidedBy;
 
     impl<'de> serde::Deserialize<'de> for Cut {
@@ -257,10 +257,6 @@ mod serialized {
             })
         }
     }
-
-    // Keeps the imports used whatever the field list.
-    #[allow(dead_code)]
-    fn _types(_: Precision, _: Published, _: DecidedBy) {}
 }
 
 #[cfg(test)]

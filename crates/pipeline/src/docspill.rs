@@ -7,7 +7,8 @@
 //! learning pass and read back once, in the same order, by the main pass; the file is deleted on drop.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 use toolkit_export::ErrorRow;
 use toolkit_ingest::Document;
@@ -32,17 +33,18 @@ pub(crate) struct DocSpill {
     file: TempFile,
 }
 
-/// One item read back: its record's size and its serialized body.
+/// One item read back: its record's size and its serialized body, from `file`.
 pub(crate) struct Frame {
     pub(crate) record_bytes: usize,
     body: Vec<u8>,
+    file: Arc<Path>,
 }
 
 impl Frame {
     /// The document, or the error row in its place.
     pub(crate) fn decode(&self) -> Result<Result<Document, ErrorRow>, Error> {
         let kept: Kept = bincode::deserialize(&self.body).map_err(|e| Error::Spill {
-            path: PathBuf::new(),
+            path: self.file.to_path_buf(),
             source: std::io::Error::other(e),
         })?;
         Ok(match kept {
@@ -76,7 +78,7 @@ impl DocSpill {
         out: &mut Vec<u8>,
         record_bytes: usize,
         item: Result<&Document, &ErrorRow>,
-    ) -> Result<(), Error> {
+    ) {
         let start = out.len();
         out.extend_from_slice(&(record_bytes as u64).to_le_bytes());
         out.extend_from_slice(&0u64.to_le_bytes());
@@ -93,13 +95,10 @@ impl DocSpill {
                 },
             ),
         };
-        result.map_err(|e| Error::Spill {
-            path: PathBuf::new(),
-            source: std::io::Error::other(e),
-        })?;
+        // Strings, numbers, options and lists into memory: bincode has nothing to refuse.
+        result.expect("a document serializes into memory");
         let len = (out.len() - start - 16) as u64;
         out[start + 8..start + 16].copy_from_slice(&len.to_le_bytes());
-        Ok(())
     }
 
     /// Appends `items` frames made with [`DocSpill::encode`].
@@ -109,7 +108,8 @@ impl DocSpill {
 
     /// Closes the file and reads the frames back in order.
     pub(crate) fn frames(self) -> Result<impl Iterator<Item = Result<Frame, Error>> + Send, Error> {
-        self.file.into_items(|reader| {
+        let file: Arc<Path> = self.file.path().into();
+        self.file.into_items(move |reader| {
             let mut head = [0u8; 16];
             reader.read_exact(&mut head)?;
             let record_bytes = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
@@ -119,6 +119,7 @@ impl DocSpill {
             Ok(Frame {
                 record_bytes: record_bytes as usize,
                 body,
+                file: Arc::clone(&file),
             })
         })
     }
@@ -160,8 +161,8 @@ mod tests {
         };
         let mut spill = DocSpill::create(dir.path(), ".articles.1").unwrap();
         let mut frames = Vec::new();
-        DocSpill::encode(&mut frames, 120, Ok(&doc)).unwrap();
-        DocSpill::encode(&mut frames, 7, Err(&error)).unwrap();
+        DocSpill::encode(&mut frames, 120, Ok(&doc));
+        DocSpill::encode(&mut frames, 7, Err(&error));
         spill.push_frames(&frames, 2).unwrap();
         let back: Vec<Frame> = spill.frames().unwrap().map(Result::unwrap).collect();
         assert_eq!(back.len(), 2);

@@ -506,7 +506,7 @@ impl Pipeline {
                     published,
                     p.signature,
                 ));
-                Spill::serialize_into(&mut spilled, a)?;
+                Spill::serialize_into(&mut spilled, a);
                 spilled_rows += 1;
             } else {
                 articles.push(&part, &p.article, w);

@@ -59,6 +59,11 @@ impl TempFile {
         Ok(())
     }
 
+    /// The file.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Closes the file for writing and reads the items back in order, each with `read`; the file is
     /// deleted once the iterator is dropped.
     pub(crate) fn into_items<T>(
@@ -107,11 +112,9 @@ impl Spill {
     }
 
     /// Serializes a row into `out` (on any thread), for [`Spill::push_serialized`].
-    pub(crate) fn serialize_into(out: &mut Vec<u8>, row: &ArticleRow) -> Result<(), Error> {
-        bincode::serialize_into(out, row).map_err(|e| Error::Spill {
-            path: PathBuf::new(),
-            source: io_error(e),
-        })
+    pub(crate) fn serialize_into(out: &mut Vec<u8>, row: &ArticleRow) {
+        // Strings, numbers, options and lists into memory: bincode has nothing to refuse.
+        bincode::serialize_into(out, row).expect("an article row serializes into memory");
     }
 
     /// Appends `rows` rows serialized with [`Spill::serialize_into`].
@@ -130,7 +133,7 @@ impl Spill {
 
 /// The I/O error inside a bincode error (a full disk stays a full disk), or the error itself.
 #[allow(clippy::boxed_local)] // bincode's error type is a Box
-pub(crate) fn io_error(e: bincode::Error) -> std::io::Error {
+fn io_error(e: bincode::Error) -> std::io::Error {
     match *e {
         bincode::ErrorKind::Io(e) => e,
         other => std::io::Error::other(other),

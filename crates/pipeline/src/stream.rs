@@ -233,8 +233,8 @@ impl Pipeline {
             None,
             &crate::progress::NoProgress,
             None,
-            |batch| -> Result<(Vec<DocumentLines>, Vec<u8>, u64), Error> {
-                let (mut lines, mut frames, mut kept) = (Vec::new(), Vec::new(), 0);
+            |batch| {
+                let (mut lines, mut frames, mut kept) = (Vec::new(), Vec::new(), 0u64);
                 for item in batch {
                     let bytes = record_bytes(&item);
                     let owned = shard.map_or(true, |s| s.owns(item_key(&item)));
@@ -244,16 +244,15 @@ impl Pipeline {
                     }
                     if owned {
                         match &doc {
-                            Ok(doc) => DocSpill::encode(&mut frames, bytes, Ok(doc))?,
-                            Err(e) => DocSpill::encode(&mut frames, bytes, Err(&error_row(e)))?,
+                            Ok(doc) => DocSpill::encode(&mut frames, bytes, Ok(doc)),
+                            Err(e) => DocSpill::encode(&mut frames, bytes, Err(&error_row(e))),
                         }
                         kept += 1;
                     }
                 }
-                Ok((lines, frames, kept))
+                (lines, frames, kept)
             },
-            |out, _| {
-                let (lines, frames, kept) = out?;
+            |(lines, frames, kept), _| {
                 for lines in &lines {
                     learner.add(lines);
                 }
