@@ -153,8 +153,11 @@ impl<R: Row> RowBatch<R> {
         }
     }
 
-    /// Adds one row (copied into the columns at once).
-    pub fn push(&mut self, row: &R) {
+    /// Adds one row (copied into the columns at once). The row may be any [`Row`] type of the same
+    /// table, such as one that borrows its cells instead of owning a `String` per cell; a row of
+    /// another table does not compile.
+    pub fn push<T: Row>(&mut self, row: &T) {
+        const { assert!(T::TABLE as u8 == R::TABLE as u8, "a row of another table") };
         self.columns.push(row);
     }
 

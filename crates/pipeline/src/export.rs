@@ -12,8 +12,9 @@ use toolkit_normalize::ChromeProfile;
 use toolkit_dedup::{Clusterer, DedupConfig, Signature};
 
 use crate::error::Error;
-use crate::pipeline::{article_key, format_article_id, Pipeline, Processed};
+use crate::pipeline::{article_key, format_article_id, Pipeline};
 use crate::progress::{Progress, Stats};
+use crate::rows::DocRows;
 use crate::spill::Spill;
 
 /// Rows of one table for each partition folder of a batch, in first-seen order.
@@ -69,14 +70,21 @@ impl<R: Row> Partitioned<R> {
         self.batch(part, options).push(row);
     }
 
-    /// Adds rows of one partition folder (the partition is looked up once).
-    fn push_all(&mut self, part: &str, rows: &[R], options: &WriterOptions) {
-        if rows.is_empty() {
+    /// Adds rows of this table (owned or borrowing their cells) of one partition folder (the
+    /// partition is looked up once).
+    fn push_all<T: Row>(
+        &mut self,
+        part: &str,
+        rows: impl Iterator<Item = T>,
+        options: &WriterOptions,
+    ) {
+        let mut rows = rows.peekable();
+        if rows.peek().is_none() {
             return;
         }
         let batch = self.batch(part, options);
         for row in rows {
-            batch.push(row);
+            batch.push(&row);
         }
     }
 
@@ -417,7 +425,7 @@ impl Pipeline {
                 |frames| {
                     let processed = frames
                         .into_iter()
-                        .map(|frame| Ok(frame?.decode()?.map(|doc| self.rows(doc, normalizer))))
+                        .map(|frame| Ok(frame?.decode()?.map(|doc| self.doc_rows(doc, normalizer))))
                         .collect::<Result<Vec<_>, Error>>()?;
                     self.encode_docs(processed, options, dedup.is_some())
                 },
@@ -429,7 +437,7 @@ impl Pipeline {
                 progress,
                 total_bytes,
                 |batch| {
-                    let processed = self.process_batch(batch, normalizer);
+                    let processed = self.process_batch_spans(batch, normalizer);
                     self.encode_docs(processed, options, dedup.is_some())
                 },
                 sink,
@@ -464,7 +472,7 @@ impl Pipeline {
     /// partition (on the worker that ran the batch).
     fn encode_docs(
         &self,
-        processed: Vec<Result<Processed, ErrorRow>>,
+        processed: Vec<Result<DocRows, ErrorRow>>,
         options: &ExportOptions,
         dedup: bool,
     ) -> Result<EncodedDocs, Error> {
@@ -486,7 +494,7 @@ impl Pipeline {
         let mut mentions = Partitioned::new();
         let mut removed = Partitioned::new();
         for item in processed {
-            let p = match item {
+            let mut p = match item {
                 Ok(p) => p,
                 Err(e) => {
                     docs.errors.push(e);
@@ -496,7 +504,7 @@ impl Pipeline {
             docs.documents += 1;
             docs.sentence_rows += p.sentences.len() as u64;
             docs.mention_rows += p.mentions.len() as u64;
-            docs.removed_rows += p.removed.len() as u64;
+            docs.removed_rows += p.removed_len() as u64;
             let part = options.layout.partition(&p.article);
             if dedup {
                 let a = &p.article;
@@ -504,16 +512,16 @@ impl Pipeline {
                 keys.push((
                     article_key(&a.source_path, a.source_index),
                     published,
-                    p.signature,
+                    p.signature.take(),
                 ));
                 Spill::serialize_into(&mut spilled, a);
                 spilled_rows += 1;
             } else {
                 articles.push(&part, &p.article, w);
             }
-            sentences.push_all(&part, &p.sentences, w);
-            mentions.push_all(&part, &p.mentions, w);
-            removed.push_all(&part, &p.removed, w);
+            sentences.push_all(&part, p.sentences(), w);
+            mentions.push_all(&part, p.mentions(), w);
+            removed.push_all(&part, p.removed(), w);
         }
         docs.articles = if dedup {
             ArticlesOut::Spill {

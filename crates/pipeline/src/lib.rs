@@ -35,6 +35,7 @@ mod export;
 mod jsonl;
 mod pipeline;
 mod progress;
+mod rows;
 mod spill;
 mod stream;
 

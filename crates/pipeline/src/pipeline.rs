@@ -11,6 +11,7 @@ use toolkit_normalize::{ChromeProfile, Normalizer, NormalizerBuilder};
 use toolkit_sentences::{CharOffsets, Segmenter};
 
 use crate::error::Error;
+use crate::rows::{mention_cells, sentence_cells, DocRows, MentionSpan, SentenceSpan};
 
 /// Builds a [`Pipeline`].
 #[derive(Clone, Debug)]
@@ -278,36 +279,31 @@ impl Pipeline {
     }
 
     pub(crate) fn rows(&self, doc: Document, normalizer: Option<&Normalizer>) -> Processed {
+        let rows = self.doc_rows(doc, normalizer);
+        let removed = rows.removed().map(RemovedRow::from).collect();
+        let sentences = rows.sentences().map(SentenceRow::from).collect();
+        let mentions = rows.mentions().map(MentionRow::from).collect();
+        Processed {
+            article: rows.article,
+            sentences,
+            mentions,
+            removed,
+            signature: rows.signature,
+        }
+    }
+
+    /// Every stage on one ingested document: its article row, and its other rows as spans.
+    pub(crate) fn doc_rows(&self, doc: Document, normalizer: Option<&Normalizer>) -> DocRows {
         let article_id = article_id(&doc.source_path, doc.source_index);
-        let mut removed: Vec<RemovedRow> = doc
-            .metadata_cuts
-            .iter()
-            .map(|c| RemovedRow {
-                article_id: article_id.clone(),
-                char_start: c.start as u64,
-                char_end: c.end as u64,
-                text: c.text.clone(),
-                class: "metadata".into(),
-                rule_id: c.rule.to_string(),
-            })
-            .collect();
-        let (text, removed_chars) = match normalizer {
+        let (text, raw, removals, removed_chars) = match normalizer {
             Some(n) => {
                 let cleaned = n.clean(&doc.text, doc.site.as_deref());
                 let chars = cleaned.removed_chars() as u64;
-                removed.extend(cleaned.removed.into_iter().map(|r| RemovedRow {
-                    article_id: article_id.clone(),
-                    char_start: r.start as u64,
-                    char_end: r.end as u64,
-                    text: r.text(&doc.text).to_string(),
-                    class: r.class.as_str().to_string(),
-                    rule_id: r.rule_id().to_string(),
-                }));
-                (cleaned.text, Some(chars))
+                (cleaned.text, doc.text, cleaned.removed, Some(chars))
             }
-            None => (doc.text, None),
+            None => (doc.text, String::new(), Vec::new(), None),
         };
-        let (sentences, mentions) = self.annotate(&article_id, &text);
+        let (sentences, mentions) = self.spans(&text);
         let signature = self.signer.as_ref().map(|s| s.sign(&text));
         let n_chars = text.chars().count() as u64;
         let n_paragraphs = count_paragraphs(&text);
@@ -355,12 +351,14 @@ impl Pipeline {
             dup_cluster: None,
             dup_similarity: None,
         };
-        Processed {
+        DocRows {
             article,
+            signature,
+            raw,
+            cuts: doc.metadata_cuts,
+            removals,
             sentences,
             mentions,
-            removed,
-            signature,
         }
     }
 
@@ -376,25 +374,35 @@ impl Pipeline {
         article_id: &str,
         text: &str,
     ) -> (Vec<SentenceRow>, Vec<MentionRow>) {
+        let (sentences, mentions) = self.spans(text);
+        (
+            sentence_cells(article_id, text, &sentences)
+                .map(SentenceRow::from)
+                .collect(),
+            mention_cells(article_id, text, &mentions)
+                .map(MentionRow::from)
+                .collect(),
+        )
+    }
+
+    /// The sentences and mentions of a clean text (none when those stages are off).
+    fn spans(&self, text: &str) -> (Vec<SentenceSpan>, Vec<MentionSpan>) {
         let Some(segmenter) = &self.settings.sentences else {
             return (Vec::new(), Vec::new());
         };
         let spans = segmenter.split(text);
         let mut offsets = CharOffsets::new(text);
-        let sentences: Vec<SentenceRow> = spans
+        let sentences: Vec<SentenceSpan> = spans
             .iter()
-            .enumerate()
-            .map(|(i, s)| {
+            .map(|s| {
                 let (start, end) = offsets.span(s);
-                let sentence = &text[s.start..s.end];
-                SentenceRow {
-                    article_id: article_id.to_string(),
-                    sentence_index: i as u32,
-                    paragraph_index: s.paragraph as u32,
+                SentenceSpan {
+                    start: s.start,
+                    end: s.end,
                     char_start: start as u64,
                     char_end: end as u64,
-                    text: sentence.to_string(),
-                    n_tokens: toolkit_sentences::count_tokens(sentence) as u32,
+                    paragraph: s.paragraph as u32,
+                    n_tokens: toolkit_sentences::count_tokens(&text[s.start..s.end]) as u32,
                 }
             })
             .collect();
@@ -406,21 +414,10 @@ impl Pipeline {
         let mentions = recognizer
             .find(text, &byte_spans)
             .into_iter()
-            .map(|m| {
-                let start = offsets.char_offset(m.start);
-                let end = offsets.char_offset(m.end);
-                MentionRow {
-                    article_id: article_id.to_string(),
-                    sentence_index: m.sentence_index as u32,
-                    char_start: start as u64,
-                    char_end: end as u64,
-                    surface: text[m.start..m.end].to_string(),
-                    entity_id: m.entity_id,
-                    canonical: m.canonical,
-                    entity_type: m.entity_type.as_str().to_string(),
-                    method: m.method.as_str().to_string(),
-                    confidence: m.confidence,
-                }
+            .map(|mention| MentionSpan {
+                char_start: offsets.char_offset(mention.start) as u64,
+                char_end: offsets.char_offset(mention.end) as u64,
+                mention,
             })
             .collect();
         (sentences, mentions)

@@ -14,6 +14,7 @@ use crate::docspill::DocSpill;
 use crate::error::Error;
 use crate::pipeline::{article_key, error_row, Pipeline, Processed};
 use crate::progress::{Progress, Stats};
+use crate::rows::DocRows;
 
 pub(crate) type Item = Result<Record, toolkit_ingest::Error>;
 
@@ -181,6 +182,21 @@ impl Pipeline {
                 Ok(())
             },
         )
+    }
+
+    /// Every stage on each document of a batch: its rows as spans, or an `errors` row.
+    pub(crate) fn process_batch_spans(
+        &self,
+        batch: Vec<Item>,
+        normalizer: Option<&Normalizer>,
+    ) -> Vec<Result<DocRows, ErrorRow>> {
+        batch
+            .into_iter()
+            .map(|item| {
+                let doc = item.and_then(|record| self.ingester.ingest(record));
+                Ok(self.doc_rows(doc.map_err(|e| error_row(&e))?, normalizer))
+            })
+            .collect()
     }
 
     /// Every stage on each document of a batch: its rows, or an `errors` row.
