@@ -114,8 +114,11 @@ impl DocSpill {
             reader.read_exact(&mut head)?;
             let record_bytes = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
             let len = u64::from_le_bytes(head[8..].try_into().expect("8 bytes"));
-            let mut body = vec![0; len as usize];
-            reader.read_exact(&mut body)?;
+            let mut body = Vec::with_capacity(len as usize);
+            reader.by_ref().take(len).read_to_end(&mut body)?;
+            if body.len() as u64 != len {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
             Ok(Frame {
                 record_bytes: record_bytes as usize,
                 body,

@@ -250,7 +250,11 @@ impl Pipeline {
             &crate::progress::NoProgress,
             None,
             |batch| {
-                let (mut lines, mut frames, mut kept) = (Vec::new(), Vec::new(), 0u64);
+                // A document's frame is about its record's size: room for all of them at once
+                // spares growing (and copying) the buffer batch after batch.
+                let room: usize = batch.iter().map(record_bytes).sum();
+                let mut frames = Vec::with_capacity(room + room / 8 + 4096);
+                let (mut lines, mut kept) = (Vec::with_capacity(batch.len()), 0u64);
                 for item in batch {
                     let bytes = record_bytes(&item);
                     let owned = shard.map_or(true, |s| s.owns(item_key(&item)));
