@@ -2,13 +2,16 @@
 //! crate give the same mentions.
 //!
 //! ```text
-//! find-corpus [--dump] [--mode all|rules|gazetteer] [--passes N] [FILE]
+//! find-corpus [--dump] [--mode all|rules|gazetteer] [--passes N] [--spans SPANS] [FILE]
 //! ```
 //! FILE holds documents separated by the byte 0x1E (record separator); without it, the five seed
-//! articles of `data/samples` repeated to 1 MB (the input of the criterion bench). Sentences: split
-//! after `.`/`!`/`?` + whitespace and at line breaks. `--dump` prints every mention as TSV
+//! articles of `data/samples` repeated to 1 MB (the input of the criterion bench). Sentences: the
+//! byte spans of SPANS, one line per document (`start end start end ...`, as written by
+//! `split-corpus --spans` in toolkit-sentences); without it, split after `.`/`!`/`?` + whitespace
+//! and at line breaks. `--dump` prints every mention as TSV
 //! (`doc start end sentence type method entity_id canonical confidence`); otherwise one summary line
-//! with the throughput in CPU time of the thread (`--passes 100` for a stable figure).
+//! with a digest of the mentions (FNV-1a over every field, the confidence's bits: equal digests,
+//! equal output) and the throughput in CPU time of the thread (`--passes 100` for a stable figure).
 //! Instruction counts of the `find` calls alone (the automaton build excluded):
 //! `valgrind --tool=callgrind --toggle-collect='*Recognizer*find_in*' target/release/examples/find-corpus`
 //! (`find_in`: `find` minus the lookup of its per-thread buffers).
@@ -52,12 +55,14 @@ fn thread_cpu_seconds() -> Option<f64> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut dump, mut mode, mut passes, mut path) = (false, "all".to_string(), 1usize, None);
+    let mut spans_file = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--dump" => dump = true,
             "--mode" => mode = args.next().ok_or("--mode needs a value")?,
             "--passes" => passes = args.next().ok_or("--passes needs a value")?.parse()?,
+            "--spans" => spans_file = Some(args.next().ok_or("--spans needs a file")?),
             _ => path = Some(a),
         }
     }
@@ -71,8 +76,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             t
         }
     };
-    let docs: Vec<(&str, Vec<(usize, usize)>)> =
-        corpus.split('\u{1e}').map(|d| (d, sentences(d))).collect();
+    let mut docs: Vec<(&str, Vec<(usize, usize)>)> =
+        corpus.split('\u{1e}').map(|d| (d, Vec::new())).collect();
+    match &spans_file {
+        Some(file) => {
+            let spans = std::fs::read_to_string(file)?;
+            let lines: Vec<&str> = spans.lines().collect();
+            if lines.len() != docs.len() {
+                return Err(
+                    format!("{file}: {} lines for {} documents", lines.len(), docs.len()).into(),
+                );
+            }
+            for ((_, s), line) in docs.iter_mut().zip(lines) {
+                let offsets: Vec<usize> = line
+                    .split_ascii_whitespace()
+                    .map(str::parse)
+                    .collect::<Result<_, _>>()?;
+                *s = offsets.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+            }
+        }
+        None => docs.iter_mut().for_each(|(d, s)| *s = sentences(d)),
+    }
     let (rules, coref) = match mode.as_str() {
         "all" => (true, true),
         "rules" => (true, false),
@@ -82,11 +106,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rec = RecognizerBuilder::new().rules(rules).coref(coref).build()?;
     let mut out = BufWriter::new(io::stdout().lock());
     let mut count = 0usize;
+    let mut digest = Fnv::default();
     let cpu0 = thread_cpu_seconds();
     for _ in 0..passes {
         for (n, (doc, spans)) in docs.iter().enumerate() {
             let mentions = rec.find(doc, spans);
             count += mentions.len();
+            for m in &mentions {
+                for x in [n, m.start, m.end, m.sentence_index] {
+                    digest.add(&(x as u64).to_le_bytes());
+                }
+                for s in [&m.entity_id, &m.canonical] {
+                    digest.add(s.as_bytes());
+                    digest.add(&[0xFF]);
+                }
+                digest.add(m.entity_type.as_str().as_bytes());
+                digest.add(m.method.as_str().as_bytes());
+                digest.add(&m.confidence.to_bits().to_le_bytes());
+            }
             if dump {
                 for m in &mentions {
                     writeln!(
@@ -113,11 +150,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map_or("n/a".to_string(), |c| format!("{:.1}", mb / c));
         writeln!(
             out,
-            "{} documents, {} bytes, {count} mentions; {passes} passes: {rate} MB/s per core (CPU time of find)",
+            "{} documents, {} bytes, {count} mentions, digest {:016x}; {passes} passes: {rate} MB/s per core (CPU time of find)",
             docs.len(),
-            corpus.len()
+            corpus.len(),
+            digest.0
         )?;
     }
     out.flush()?;
     Ok(())
+}
+
+/// FNV-1a.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn add(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }

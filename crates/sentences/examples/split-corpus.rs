@@ -3,12 +3,16 @@
 //! the crate give the same output.
 //!
 //! ```text
-//! split-corpus [--dump] [--split-only] [--passes N] [FILE]
+//! split-corpus [--dump] [--split-only] [--passes N] [--spans OUT] [FILE]
 //! ```
 //! FILE holds documents separated by the byte 0x1E (record separator); without it, the five seed
 //! articles of `data/samples` repeated to 1 MB (the input of the criterion bench). `--dump` prints
 //! `doc paragraph char_start char_end n_tokens` for every sentence; otherwise one summary line with
-//! the throughput in CPU time of the thread (`--passes 200` for a stable figure).
+//! a digest of the output (FNV-1a over every sentence's byte span, paragraph, code point span and
+//! token count: equal digests, equal output) and the throughput in CPU time of the thread
+//! (`--passes 200` for a stable figure). `--spans OUT` writes the byte spans of the sentences, one
+//! line per document (`start end start end ...`), the input of `find-corpus --spans` in
+//! toolkit-mentions.
 //! Instruction counts: `valgrind --tool=callgrind target/release/examples/split-corpus`.
 
 use std::io::{self, BufWriter, Write};
@@ -35,12 +39,14 @@ fn thread_cpu_seconds() -> Option<f64> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut dump, mut split_only, mut passes, mut path) = (false, false, 1usize, None);
+    let mut spans_out = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--dump" => dump = true,
             "--split-only" => split_only = true,
             "--passes" => passes = args.next().ok_or("--passes needs a value")?.parse()?,
+            "--spans" => spans_out = Some(args.next().ok_or("--spans needs a file")?),
             _ => path = Some(a),
         }
     }
@@ -61,7 +67,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seg = Segmenter::french();
     let mut sentences = Vec::new();
     let mut out = BufWriter::new(io::stdout().lock());
-    let (mut n_sentences, mut checksum) = (0usize, 0usize);
+    let mut n_sentences = 0usize;
+    let mut digest = Fnv::default();
     let cpu0 = thread_cpu_seconds();
     for _ in 0..passes {
         for (n, doc) in docs.iter().enumerate() {
@@ -74,7 +81,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for s in &sentences {
                 let (start, end) = chars.span(s);
                 let tokens = count_tokens(s.text(doc));
-                checksum = checksum.wrapping_add(end + tokens);
+                for x in [n, s.start, s.end, s.paragraph, start, end, tokens] {
+                    digest.add(x as u64);
+                }
                 if dump {
                     writeln!(out, "{n}\t{}\t{start}\t{end}\t{tokens}", s.paragraph)?;
                 }
@@ -89,11 +98,41 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map_or("n/a".to_string(), |c| format!("{:.1}", mb / c));
         writeln!(
             out,
-            "{} documents, {} bytes, {n_sentences} sentences, checksum {checksum}; {passes} passes: {rate} MB/s per core (CPU time)",
+            "{} documents, {} bytes, {n_sentences} sentences, digest {:016x}; {passes} passes: {rate} MB/s per core (CPU time)",
             docs.len(),
-            corpus.len()
+            corpus.len(),
+            digest.0
         )?;
     }
     out.flush()?;
+    if let Some(file) = spans_out {
+        let mut w = BufWriter::new(std::fs::File::create(file)?);
+        for doc in &docs {
+            seg.split_into(doc, &mut sentences);
+            let line: Vec<String> = sentences
+                .iter()
+                .map(|s| format!("{} {}", s.start, s.end))
+                .collect();
+            writeln!(w, "{}", line.join(" "))?;
+        }
+        w.flush()?;
+    }
     Ok(())
+}
+
+/// FNV-1a over the bytes of the numbers added.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn add(&mut self, x: u64) {
+        for b in x.to_le_bytes() {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
