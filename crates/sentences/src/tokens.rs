@@ -19,8 +19,10 @@
 /// assert_eq!(count_tokens("Il gagne 3,5 % aujourd'hui..."), 6);
 /// ```
 pub fn count_tokens(sentence: &str) -> usize {
-    // One pass over the bytes: runs of ASCII letters and digits are skipped in a tight loop; other
-    // characters are decoded one at a time.
+    // Eight bytes at a time: the leading bytes that are ASCII letters, digits or whitespace, or
+    // Latin-1 letters (most of French prose), are classified by a table and counted with bit
+    // operations; the character that stops them (punctuation, apostrophes, other scripts) is
+    // decoded and handled on its own.
     let bytes = sentence.as_bytes();
     let len = bytes.len();
     let mut count = 0;
@@ -30,42 +32,28 @@ pub fn count_tokens(sentence: &str) -> usize {
     let (mut prev_digit, mut prev_final) = (false, false);
     let mut i = 0;
     while i < len {
-        let b = bytes[i];
-        let class = CLASS[usize::from(b)];
-        if class == ALNUM {
-            if !in_word {
-                count += 1;
-                in_word = true;
-                word_start = i;
+        let classes = classes_at(bytes, i);
+        let n = plain_len(classes);
+        if n > 0 {
+            let word = classes << 1 & HIGH >> (64 - 8 * n);
+            let starts = word & !(word << 8 | u64::from(in_word) << 7);
+            count += ((starts >> 7).wrapping_mul(LSB) >> 56) as usize;
+            if starts != 0 {
+                word_start = i + (63 - starts.leading_zeros() as usize) / 8;
             }
-            i += 1 + ascii_alnum_run(&bytes[i + 1..]);
-            prev_digit = bytes[i - 1].is_ascii_digit();
+            let last = 8 * n - 8;
+            in_word = classes >> last & u64::from(WORD) != 0;
+            prev_digit = classes >> last & u64::from(DIGIT) != 0;
             prev_final = false;
-            continue;
-        }
-        if class == SPACE {
-            in_word = false;
-            (prev_digit, prev_final) = (false, false);
-            i += 1;
-            continue;
-        }
-        if b == 0xC3
-            && bytes
-                .get(i + 1)
-                .is_some_and(|&n| n >= 0x80 && n != 0x97 && n != 0xB7)
-        {
-            // À..ÿ but × and ÷: letters.
-            if !in_word {
-                count += 1;
-                in_word = true;
-                word_start = i;
+            i += n;
+            if n == 8 || i >= len {
+                continue;
             }
-            (prev_digit, prev_final) = (false, false);
-            i += 2;
-            continue;
         }
+        // One character that is neither ASCII alphanumeric, ASCII whitespace nor a Latin-1 letter
+        // (or a Latin-1 letter cut by the end of the block).
         let (c, width) = char_at(sentence, i);
-        if b >= 0x80 && is_alnum(c) {
+        if is_alnum(c) {
             if !in_word {
                 count += 1;
                 in_word = true;
@@ -97,59 +85,79 @@ pub fn count_tokens(sentence: &str) -> usize {
                 in_word = false;
             }
         }
-        prev_digit = false; // an ASCII digit took the fast path above
+        prev_digit = c.is_ascii_digit();
         prev_final = is_final_punct(c);
         i += width;
     }
     count
 }
 
-/// Byte classes of the fast paths of [`count_tokens`].
-const ALNUM: u8 = 1; // ASCII letters and digits
-const SPACE: u8 = 2; // ASCII whitespace (as `char::is_whitespace` says)
-const OTHER: u8 = 0; // everything else
+const LSB: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Bits of [`CLASS`]. Plain: ASCII letters, digits and whitespace, 0xC3 and continuation bytes but
+/// 0x97 and 0xB7. From a char boundary of valid UTF-8, a continuation byte among plain bytes
+/// follows a 0xC3 (the other lead bytes are not plain): `À`..`ÿ`, all letters but `×` (0xC3 0x97)
+/// and `÷` (0xC3 0xB7), whose second byte is not plain.
+const PLAIN: u8 = 0x80;
+/// Letters and digits, both bytes of a Latin-1 letter.
+const WORD: u8 = 0x40;
+/// ASCII digits.
+const DIGIT: u8 = 0x20;
+/// 0xC3.
+const LEAD: u8 = 0x10;
 
 static CLASS: [u8; 256] = {
-    let mut t = [OTHER; 256];
+    let mut t = [0; 256];
     let mut b = 0;
     while b < 256 {
         t[b] = match b as u8 {
-            b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z' => ALNUM,
-            b' ' | b'\t'..=b'\r' => SPACE,
-            _ => OTHER,
+            b'0'..=b'9' => PLAIN | WORD | DIGIT,
+            b'A'..=b'Z' | b'a'..=b'z' => PLAIN | WORD,
+            b' ' | b'\t'..=b'\r' => PLAIN,
+            0xC3 => PLAIN | WORD | LEAD,
+            0x97 | 0xB7 => 0,
+            0x80..=0xBF => PLAIN | WORD,
+            _ => 0,
         };
         b += 1;
     }
     t
 };
 
-/// The number of ASCII letters and digits at the start of `bytes`, eight bytes at a time.
-#[inline]
-fn ascii_alnum_run(bytes: &[u8]) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const fn splat(b: u8) -> u64 {
-        0x0101_0101_0101_0101 * b as u64
+/// How many leading bytes of a block of [`classes_at`] are plain, whole chars only (a 0xC3 whose
+/// second byte is not plain is left out).
+#[inline(always)]
+fn plain_len(classes: u64) -> usize {
+    let n = ((!classes & HIGH).trailing_zeros() / 8) as usize;
+    if n > 0 && classes >> (8 * n - 8) & u64::from(LEAD) != 0 {
+        n - 1
+    } else {
+        n
     }
-    // For a byte b < 0x80, b + (0x80 - lo) has its high bit set iff b >= lo; no carry crosses bytes.
-    let in_range = |x: u64, lo: u8, hi: u8| (x + splat(0x80 - lo)) & !(x + splat(0x80 - hi - 1));
-    let mut n = 0;
-    while let Some(chunk) = bytes.get(n..n + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        let low7 = x & !HIGH;
-        let letter = in_range(low7 | splat(0x20), b'a', b'z');
-        let digit = in_range(low7, b'0', b'9');
-        let alnum = (letter | digit) & !x & HIGH;
-        if alnum != HIGH {
-            return n + ((!alnum & HIGH).trailing_zeros() / 8) as usize;
+}
+
+/// The classes of `bytes[i..i + 8]`, one a byte (little-endian); 0 (not plain) past the end.
+#[inline(always)]
+fn classes_at(bytes: &[u8], i: usize) -> u64 {
+    let class = |b: u8| u64::from(CLASS[usize::from(b)]);
+    match bytes.get(i..i + 8) {
+        Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) => {
+            class(b0)
+                | class(b1) << 8
+                | class(b2) << 16
+                | class(b3) << 24
+                | class(b4) << 32
+                | class(b5) << 40
+                | class(b6) << 48
+                | class(b7) << 56
         }
-        n += 8;
+        _ => bytes[i..]
+            .iter()
+            .take(8)
+            .enumerate()
+            .fold(0, |v, (k, &b)| v | class(b) << (8 * k)),
     }
-    n + bytes[n..]
-        .iter()
-        .take_while(|b| b.is_ascii_alphanumeric())
-        .count()
 }
 
 /// `char::is_alphanumeric` with fast answers for the characters of French text: ASCII, Latin-1 and
@@ -193,7 +201,24 @@ fn is_elision(word: &str) -> bool {
         return false;
     }
     if word.is_ascii() {
-        return ELIDED.iter().any(|e| e.eq_ignore_ascii_case(word));
+        let mut lower = [0u8; 6];
+        lower[..word.len()].copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        return matches!(
+            &lower[..word.len()],
+            b"c" | b"d"
+                | b"j"
+                | b"l"
+                | b"m"
+                | b"n"
+                | b"s"
+                | b"t"
+                | b"qu"
+                | b"jusqu"
+                | b"lorsqu"
+                | b"puisqu"
+                | b"quoiqu"
+        );
     }
     ELIDED
         .iter()
@@ -267,7 +292,7 @@ mod reference {
 
 #[cfg(test)]
 mod tests {
-    use super::{ascii_alnum_run, count_tokens, is_alnum, reference};
+    use super::{classes_at, count_tokens, is_alnum, plain_len, reference, DIGIT, WORD};
 
     #[test]
     fn french_words() {
@@ -320,16 +345,43 @@ mod tests {
         }
     }
 
+    /// `plain_len` and the bits of `classes_at` against a char-by-char model, for every char up to
+    /// U+3000 at every offset of the block, between plain bytes and not.
     #[test]
-    fn ascii_alnum_runs() {
-        for b in 0..=255u8 {
-            for at in 0..10 {
-                let mut s = *b"aZ09zA9bcdefgh";
-                s[at] = b;
-                let want = s.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
-                assert_eq!(ascii_alnum_run(&s), want, "{b} at {at}");
+    fn blocks() {
+        let model = |s: &str, i: usize| {
+            let (mut plain, mut word, mut digit) = (0, 0u64, 0u64);
+            for (k, c) in s[i..].char_indices() {
+                let w = c.len_utf8();
+                let is_word =
+                    c.is_ascii_alphanumeric() || ('À'..='ÿ').contains(&c) && !"×÷".contains(c);
+                if k + w > 8 || !(is_word || matches!(c, ' ' | '\t'..='\r')) {
+                    break;
+                }
+                for b in k..k + w {
+                    word |= u64::from(is_word) << (8 * b);
+                    digit |= u64::from(c.is_ascii_digit()) << (8 * b);
+                }
+                plain = k + w;
+            }
+            (plain, word, digit)
+        };
+        for c in ('\0'..='\u{3000}').chain(['😀']) {
+            for pad in ["", "a", "é", " Z9", "\t\n\r\u{b}\u{c}ü", "9999999", "ÿééé"] {
+                for tail in ["", "x", "é", "éééé", "\u{0}"] {
+                    let s = format!("{pad}{c}{tail}{pad}");
+                    for i in (0..s.len()).filter(|&i| s.is_char_boundary(i)) {
+                        let classes = classes_at(s.as_bytes(), i);
+                        let n = plain_len(classes);
+                        let bits = |class: u8| {
+                            (0..n).fold(0, |m, k| {
+                                m | u64::from(classes >> (8 * k) & u64::from(class) != 0) << (8 * k)
+                            })
+                        };
+                        assert_eq!((n, bits(WORD), bits(DIGIT)), model(&s, i), "{s:?} at {i}");
+                    }
+                }
             }
         }
-        assert_eq!(ascii_alnum_run(b""), 0);
     }
 }
