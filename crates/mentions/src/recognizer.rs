@@ -200,9 +200,7 @@ impl Recognizer {
         for (si, &(s, e)) in sentences.iter().enumerate() {
             let Some(sent) = text.get(s..e) else { continue };
             let first_found = found.len();
-            scan::tokenize(sent, s, sentence_tokens, |rest| {
-                inner.prefixes.may_match(rest)
-            });
+            scan::tokenize(sent, s, sentence_tokens, &inner.prefixes);
             let tokens = &sentence_tokens.list;
             // Gazetteer: an anchored, leftmost-longest match at each word start that can begin an alias
             // (`starts` only holds those that pass the prefix filter).
@@ -477,6 +475,13 @@ impl Default for PrefixFilter {
     }
 }
 
+impl scan::KeepStart for PrefixFilter {
+    #[inline(always)]
+    fn keep(&self, rest: &[u8]) -> bool {
+        self.may_match(rest)
+    }
+}
+
 impl PrefixFilter {
     #[inline]
     fn short_key(b: &[u8]) -> usize {
@@ -511,7 +516,7 @@ impl PrefixFilter {
     }
 
     /// Whether a pattern may start at the beginning of `rest`.
-    #[inline]
+    #[inline(always)]
     fn may_match(&self, rest: &[u8]) -> bool {
         if let Some(eight) = rest.get(..8) {
             // The usual case, without branches: the answer depends on the text, and a branch on
@@ -721,7 +726,7 @@ mod tests {
     fn shouting_sentences() {
         let shouts = |s: &str| {
             let mut t = Tokens::default();
-            scan::tokenize(s, 0, &mut t, |_| true);
+            scan::tokenize(s, 0, &mut t, &|_: &[u8]| true);
             shouting(&t)
         };
         assert!(shouts("LA RUSSIE MENACE L'UKRAINE"));

@@ -256,7 +256,7 @@ mod tests {
     fn find(s: &str) -> Vec<(&str, EntityType, bool)> {
         let lex = Lexicon::default_fr();
         let mut toks = Tokens::default();
-        tokenize(s, 0, &mut toks, |_| true);
+        tokenize(s, 0, &mut toks, &|_: &[u8]| true);
         let mut out = Vec::new();
         runs(s, &toks.list, |_| false, &toks.caps, &lex, &mut out);
         out.iter()

@@ -125,20 +125,29 @@ pub(crate) struct Tokens {
     pub other: usize,
 }
 
+/// Which word starts [`tokenize`] records (see `PrefixFilter` in the recognizer): a trait rather
+/// than a closure so that the test is inlined into the tokenizer's loop.
+pub(crate) trait KeepStart {
+    /// Whether to record a word start where `rest` (the rest of the sentence) begins.
+    fn keep(&self, rest: &[u8]) -> bool;
+}
+
+impl<F: Fn(&[u8]) -> bool> KeepStart for F {
+    #[inline(always)]
+    fn keep(&self, rest: &[u8]) -> bool {
+        self(rest)
+    }
+}
+
 /// Splits `sent` (which starts at byte `base` of the text) into word tokens (`out.list`), and
 /// records in `out.starts` every absolute offset where a word starts (token starts, and the parts
-/// of `Otan-Russie`) for which `keep_start(rest of the sentence from there)` holds.
+/// of `Otan-Russie`) for which `keep_start.keep(rest of the sentence from there)` holds.
 ///
 /// A word is a run of alphanumeric characters, kept whole across `-` and `'`/`’` followed by an
 /// alphanumeric character (except after an elided word: `l'`, `qu’`), and across the period of an
 /// initial (`J.-P.`, `W.`). One pass; ASCII and the lowercase accented letters of French take
 /// table-driven fast paths, everything else is decoded.
-pub(crate) fn tokenize(
-    sent: &str,
-    base: usize,
-    out: &mut Tokens,
-    keep_start: impl Fn(&[u8]) -> bool,
-) {
+pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Tokens, keep_start: &impl KeepStart) {
     let Tokens {
         list,
         starts,
@@ -177,7 +186,7 @@ pub(crate) fn tokenize(
                 // Pushed, then kept or not without a branch (see `PrefixFilter::may_match`).
                 let n = starts.len();
                 starts.push(base + i);
-                starts.truncate(n + usize::from(keep_start(&bytes[i..])));
+                starts.truncate(n + usize::from(keep_start.keep(&bytes[i..])));
                 // The same for the list of capitalised tokens.
                 let n = caps.len();
                 caps.push(list.len());
@@ -249,7 +258,7 @@ pub(crate) fn tokenize(
         });
         let word = match fast {
             Some(word) => {
-                if keep_start(&bytes[start..]) {
+                if keep_start.keep(&bytes[start..]) {
                     starts.push(base + start);
                 }
                 word
@@ -260,7 +269,7 @@ pub(crate) fn tokenize(
                 char_at(sent, start).0,
                 base,
                 starts,
-                &keep_start,
+                keep_start,
             ),
         };
         i = word.end;
@@ -378,11 +387,11 @@ fn general_word(
     c: char,
     base: usize,
     starts: &mut Vec<usize>,
-    keep_start: &impl Fn(&[u8]) -> bool,
+    keep_start: &impl KeepStart,
 ) -> Word {
     let bytes = sent.as_bytes();
     let mut i = start + c.len_utf8();
-    if keep_start(&bytes[start..]) {
+    if keep_start.keep(&bytes[start..]) {
         starts.push(base + start);
     }
     let mut seg_len = 1usize; // chars in the current segment (since start, '-', '.' or an apostrophe)
@@ -453,7 +462,7 @@ fn general_word(
             i += dl;
             seg_len = 0;
             hyphen = true;
-            if keep_start(&bytes[i..]) {
+            if keep_start.keep(&bytes[i..]) {
                 starts.push(base + i);
             }
             continue;
@@ -466,7 +475,7 @@ fn general_word(
                 break;
             }
             seg_len = 0;
-            if keep_start(&bytes[i..]) {
+            if keep_start.keep(&bytes[i..]) {
                 starts.push(base + i);
             }
             continue;
@@ -767,7 +776,7 @@ mod tests {
 
     fn words(s: &str) -> Vec<&str> {
         let mut t = Tokens::default();
-        tokenize(s, 0, &mut t, |_| true);
+        tokenize(s, 0, &mut t, &|_: &[u8]| true);
         t.list.iter().map(|t| t.text(s)).collect()
     }
 
@@ -815,7 +824,7 @@ mod tests {
         ]), 0..30)) {
             let s: String = parts.concat();
             let (mut a, mut b, mut sb) = (Tokens::default(), Vec::new(), Vec::new());
-            tokenize(&s, 7, &mut a, |_| true);
+            tokenize(&s, 7, &mut a, &|_: &[u8]| true);
             reference::tokenize(&s, 7, &mut b, &mut sb);
             proptest::prop_assert_eq!(&a.list, &b, "{:?}", s);
             proptest::prop_assert_eq!(&a.starts, &sb, "{:?}", s);
@@ -833,7 +842,7 @@ mod tests {
             include_str!("../../../data/samples/004_d14b38b1f95176d0.txt"),
         ] {
             let (mut a, mut b, mut sb) = (Tokens::default(), Vec::new(), Vec::new());
-            tokenize(s, 0, &mut a, |_| true);
+            tokenize(s, 0, &mut a, &|_: &[u8]| true);
             reference::tokenize(s, 0, &mut b, &mut sb);
             assert_eq!(a.list, b);
             assert_eq!(a.starts, sb);
@@ -917,7 +926,7 @@ mod tests {
     fn token_flags() {
         let s = "Les chefs : « Moscou » et l'OTAN, Bachar al-Assad";
         let mut tokens = Tokens::default();
-        tokenize(s, 10, &mut tokens, |_| true);
+        tokenize(s, 10, &mut tokens, &|_: &[u8]| true);
         let (t, starts) = (&tokens.list, &tokens.starts);
         assert_eq!(starts.len(), t.len() + 1, "al-Assad has two word starts");
         assert!(t[0].initial && t[0].cap && !t[0].joined);
