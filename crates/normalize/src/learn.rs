@@ -8,7 +8,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::hash::{FxHashMap, FxHashSet};
 use crate::text::{
-    ends_like_sentence, for_each_unit, line_key, scan, word_count, UnitBuffers, WORDS_CAP,
+    ends_like_sentence, for_each_unit, line_key, more_words_than, scan, UnitBuffers,
 };
 use crate::Error;
 
@@ -256,29 +256,25 @@ impl DocumentLines {
             if unit.len() > config.max_line_bytes {
                 return;
             }
-            // `scan` builds the same key as `line_key` and counts the words on the way.
-            let sc = scan(unit, usize::MAX, key);
-            if key.is_empty() {
+            // Prose is told apart before any key is built (a third of the bytes of the short
+            // lines): a line of more than `max` words has more than `2 * max` bytes, and the
+            // words are only counted up to `max + 1`.
+            let max_words = config.max_sentence_words;
+            if unit.len() > max_words.saturating_mul(2)
+                && ends_like_sentence(unit)
+                && more_words_than(unit, max_words)
+            {
                 return;
             }
-            // The word count first: most lines are short, and it is already known.
-            if words_over(unit, sc.words, config.max_sentence_words) && ends_like_sentence(unit) {
+            // `scan` builds the same key as `line_key`.
+            scan(unit, usize::MAX, key);
+            if key.is_empty() {
                 return;
             }
             let start = buf.len();
             buf.push_str(key);
             lines.push((xxh3_64(key.as_bytes()), start, buf.len()));
         });
-    }
-}
-
-/// True if `unit`, of which [`scan`] counted `words` words (saturating at [`WORDS_CAP`]), has
-/// more than `max` words.
-fn words_over(unit: &str, words: usize, max: usize) -> bool {
-    if max < WORDS_CAP {
-        words > max
-    } else {
-        word_count(unit) > max
     }
 }
 
@@ -423,6 +419,7 @@ impl FromStr for ChromeProfile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::word_count;
 
     fn learner() -> ChromeLearner {
         ChromeLearner::new(LearnerConfig {

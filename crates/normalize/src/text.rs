@@ -759,8 +759,62 @@ fn split_units<const CHARS: bool>(
 }
 
 /// Number of blank-separated words in `s`.
+#[cfg(test)]
 pub(crate) fn word_count(s: &str) -> usize {
     s.split_whitespace().count()
+}
+
+/// True if `s` has more than `max` blank-separated words (`word_count(s) > max`); looks no
+/// further than the start of word `max + 1`. Chunks of eight bytes of printable ASCII and spaces
+/// (most of French prose) are counted at once.
+pub(crate) fn more_words_than(s: &str, max: usize) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let b = s.as_bytes();
+    let (mut words, mut in_word, mut i) = (0, false, 0);
+    loop {
+        while let Some(chunk) = b.get(i..i + 8) {
+            let mut w = [0; 8];
+            w.copy_from_slice(chunk);
+            let x = u64::from_le_bytes(w);
+            let space = eq_mask(x, b' ');
+            if non_graphic_mask(x) != space {
+                break; // another blank, a control or a non-ASCII byte
+            }
+            // Word starts: a byte that is not a space after one (or after a blank before the
+            // chunk).
+            let word = !space & HIGH;
+            let starts = word & (space << 8 | u64::from(!in_word) << 7);
+            words += ((starts >> 7).wrapping_mul(ONES) >> 56) as usize;
+            if words > max {
+                return true;
+            }
+            in_word = word >> 63 != 0;
+            i += 8;
+        }
+        // One char by the general rules (`i` is a char boundary).
+        let Some(&c) = b.get(i) else {
+            return false;
+        };
+        let blank = if c < 0x80 {
+            i += 1;
+            matches!(c, b' ' | b'\t'..=b'\r')
+        } else {
+            let Some(ch) = s[i..].chars().next() else {
+                return false;
+            };
+            i += ch.len_utf8();
+            // Only these lead bytes start a non-ASCII blank.
+            matches!(c, 0xC2 | 0xE1 | 0xE2 | 0xE3) && ch.is_whitespace()
+        };
+        if !blank && !in_word {
+            words += 1;
+            if words > max {
+                return true;
+            }
+        }
+        in_word = !blank;
+    }
 }
 
 /// True if the line ends like a sentence (`.`, `!`, `?`, a closing quote...), but not like a
@@ -1013,6 +1067,9 @@ mod tests {
                 proptest::prop_assert_eq!(&k, &key(s), "key {:?}", s);
                 proptest::prop_assert!(sc.key_fits);
                 proptest::prop_assert_eq!(sc.words, word_count(s).min(WORDS_CAP));
+                for max in [0, 1, 2, 8, 100] {
+                    proptest::prop_assert_eq!(more_words_than(s, max), word_count(s) > max, "{:?}", s);
+                }
                 if sc.plain {
                     proptest::prop_assert_eq!(&slow, s, "plain {:?}", s);
                 }
