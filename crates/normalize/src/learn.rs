@@ -1,5 +1,6 @@
 //! Corpus-learned chrome: lines that recur across many documents of the same site.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::io::{BufRead, Write};
 use std::str::FromStr;
@@ -53,7 +54,8 @@ struct SiteCounts {
 /// keeps the frequent ones as a [`ChromeProfile`].
 ///
 /// Memory grows with the number of distinct short lines, not with the corpus text: long lines
-/// and prose sentences are not counted. Documents read on several threads are counted with
+/// and prose sentences are not counted (besides, the keys of the lines seen lately are cached,
+/// up to 2 MiB, because most lines recur). Documents read on several threads are counted with
 /// [`DocumentLines`] and [`add`](Self::add) (the cheapest way), or with learners fed in parallel
 /// and combined with [`merge`](Self::merge).
 #[derive(Clone, Debug)]
@@ -64,8 +66,7 @@ pub struct ChromeLearner {
     seen: FxHashSet<u64>,
     /// Buffers of [`observe`](Self::observe), kept between calls.
     doc: DocumentLines,
-    key: String,
-    units: UnitBuffers,
+    scratch: LineScratch,
 }
 
 impl ChromeLearner {
@@ -76,8 +77,7 @@ impl ChromeLearner {
             sites: FxHashMap::default(),
             seen: FxHashSet::default(),
             doc: DocumentLines::default(),
-            key: String::new(),
-            units: UnitBuffers::default(),
+            scratch: LineScratch::default(),
         }
     }
 
@@ -85,7 +85,7 @@ impl ChromeLearner {
     /// bucket). Give the same text that will later be cleaned.
     pub fn observe(&mut self, site: Option<&str>, text: &str) {
         let mut doc = std::mem::take(&mut self.doc);
-        doc.fill(&self.config, site, text, &mut self.key, &mut self.units);
+        doc.fill(&self.config, site, text, &mut self.scratch);
         self.count(&doc, true);
         self.doc = doc;
     }
@@ -218,7 +218,8 @@ pub struct DocumentLines {
 impl DocumentLines {
     /// The lines of one document of `site` (the host name; `None` puts it in a shared bucket)
     /// that a learner with the settings `config` counts. Give the same text that will later be
-    /// cleaned.
+    /// cleaned. Each thread keeps the keys of the lines it saw lately (up to 2 MiB), since most
+    /// lines recur from page to page.
     pub fn new(config: &LearnerConfig, site: Option<&str>, text: &str) -> DocumentLines {
         // Room for every line (keys are as long as their lines but for rare lowercase
         // expansions), so that the buffers do not grow line by line.
@@ -227,8 +228,19 @@ impl DocumentLines {
             site_len: 0,
             lines: Vec::with_capacity(text.len() / 32 + 4),
         };
-        let mut key = String::with_capacity(config.max_line_bytes.min(4096) + 8);
-        doc.fill(config, site, text, &mut key, &mut UnitBuffers::default());
+        let mut fill = |scratch: &mut LineScratch| {
+            doc.fill(config, site, text, scratch);
+            // A key grown on a huge line (with a huge `max_line_bytes`) is not kept.
+            if scratch.key.capacity() > 1 << 16 {
+                scratch.key = String::new();
+            }
+        };
+        SCRATCH
+            .try_with(|cell| match cell.try_borrow_mut() {
+                Ok(mut scratch) => fill(&mut scratch),
+                Err(_) => fill(&mut LineScratch::default()),
+            })
+            .unwrap_or_else(|_| fill(&mut LineScratch::default()));
         doc
     }
 
@@ -237,44 +249,124 @@ impl DocumentLines {
         &self.buf[..self.site_len]
     }
 
-    /// Replaces the contents with the lines of `text`; `key` and `units` are scratch buffers.
+    /// Replaces the contents with the lines of `text`.
     fn fill(
         &mut self,
         config: &LearnerConfig,
         site: Option<&str>,
         text: &str,
-        key: &mut String,
-        units: &mut UnitBuffers,
+        scratch: &mut LineScratch,
     ) {
         self.buf.clear();
         self.lines.clear();
         self.buf.push_str(&site_name(site));
         self.site_len = self.buf.len();
         let (buf, lines) = (&mut self.buf, &mut self.lines);
+        let LineScratch { key, units, cache } = scratch;
+        cache.prepare(config.max_sentence_words);
         for_each_unit(text, units, |s, e| {
             let unit = &text[s..e];
             if unit.len() > config.max_line_bytes {
                 return;
             }
-            // Prose is told apart before any key is built (a third of the bytes of the short
-            // lines): a line of more than `max` words has more than `2 * max` bytes, and the
-            // words are only counted up to `max + 1`.
-            let max_words = config.max_sentence_words;
-            if unit.len() > max_words.saturating_mul(2)
-                && ends_like_sentence(unit)
-                && more_words_than(unit, max_words)
-            {
-                return;
-            }
-            // `scan` builds the same key as `line_key`.
-            scan(unit, usize::MAX, key);
-            if key.is_empty() {
-                return;
-            }
+            let (hash, key) = match cache.map.get(unit) {
+                Some((hash, key)) => (*hash, &**key),
+                None => match Self::line(config, unit, key) {
+                    Some(hash) => {
+                        cache.insert(unit, hash, key);
+                        (hash, key.as_str())
+                    }
+                    None => return,
+                },
+            };
             let start = buf.len();
             buf.push_str(key);
-            lines.push((xxh3_64(key.as_bytes()), start, buf.len()));
+            lines.push((hash, start, buf.len()));
         });
+    }
+
+    /// The hash of the key of `unit` (written into `key`), or `None` if the unit is not counted
+    /// (prose, or an empty key).
+    fn line(config: &LearnerConfig, unit: &str, key: &mut String) -> Option<u64> {
+        // Prose is told apart before any key is built (a third of the bytes of the short
+        // lines): a line of more than `max` words has more than `2 * max` bytes, and the
+        // words are only counted up to `max + 1`.
+        let max_words = config.max_sentence_words;
+        if unit.len() > max_words.saturating_mul(2)
+            && ends_like_sentence(unit)
+            && more_words_than(unit, max_words)
+        {
+            return None;
+        }
+        // `scan` builds the same key as `line_key`.
+        scan(unit, usize::MAX, key);
+        if key.is_empty() {
+            return None;
+        }
+        Some(xxh3_64(key.as_bytes()))
+    }
+}
+
+thread_local! {
+    /// Buffers reused by the calls of [`DocumentLines::new`] on one thread.
+    static SCRATCH: RefCell<LineScratch> = RefCell::new(LineScratch::default());
+}
+
+/// Buffers of [`DocumentLines::fill`], kept between documents.
+#[derive(Clone, Debug, Default)]
+struct LineScratch {
+    key: String,
+    units: UnitBuffers,
+    cache: KeyCache,
+}
+
+/// Most bytes (units and keys, plus [`CACHE_ENTRY_BYTES`] per entry) a [`KeyCache`] holds
+/// before it is emptied.
+const CACHE_BYTES: usize = 1 << 21;
+/// The bytes counted for each entry of a [`KeyCache`] besides its text.
+const CACHE_ENTRY_BYTES: usize = 64;
+
+/// The lines the learner counted lately, by their raw text: the hash of the key and the key.
+/// Most lines of a site recur from page to page (menus, feeds, teasers: the 351k counted units
+/// of 3,000 OrangeSum pages are 13.5k distinct lines), and a look-up costs much less than
+/// building the key again. Whether a unit is counted depends on the unit and on
+/// `max_sentence_words` only (the length limit is checked before), and its key on the unit only.
+/// Units that are not counted (mostly prose, which seldom recurs) are not kept. Bounded: emptied
+/// when it holds [`CACHE_BYTES`].
+#[derive(Clone, Debug, Default)]
+struct KeyCache {
+    map: FxHashMap<Box<str>, (u64, Box<str>)>,
+    bytes: usize,
+    /// The `max_sentence_words` of the entries.
+    max_words: usize,
+}
+
+impl KeyCache {
+    /// Empties the cache if it was filled with other settings.
+    fn prepare(&mut self, max_words: usize) {
+        if max_words != self.max_words {
+            self.clear();
+            self.max_words = max_words;
+        }
+    }
+
+    fn clear(&mut self) {
+        self.map.clear();
+        self.bytes = 0;
+    }
+
+    /// Remembers the hash of the key of `unit` and the key.
+    fn insert(&mut self, unit: &str, hash: u64, key: &str) {
+        let size = unit.len() + key.len() + CACHE_ENTRY_BYTES;
+        if self.bytes + size > CACHE_BYTES {
+            // Dropped rather than cleared: a thread keeps no more than the bound.
+            *self = KeyCache {
+                max_words: self.max_words,
+                ..KeyCache::default()
+            };
+        }
+        self.bytes += size;
+        self.map.insert(unit.into(), (hash, key.into()));
     }
 }
 
@@ -676,6 +768,19 @@ mod tests {
             proptest::prop_assert_eq!(&added.finish().to_string(), &profile);
             proptest::prop_assert_eq!(&merged.finish().to_string(), &profile);
         }
+    }
+
+    #[test]
+    fn the_key_cache_stays_within_its_bound() {
+        let mut c = KeyCache::default();
+        let unit = "x".repeat(1000);
+        for i in 0..2 * CACHE_BYTES / 1000 {
+            let unit = format!("{i} {unit}");
+            c.insert(&unit, i as u64, "k");
+            assert!(c.bytes <= CACHE_BYTES);
+            assert_eq!(c.map.get(unit.as_str()), Some(&(i as u64, "k".into())));
+        }
+        assert!(c.map.len() < CACHE_BYTES / 1000);
     }
 
     #[test]
