@@ -431,7 +431,11 @@ pub(crate) fn push_normalized(s: &str, out: &mut String) {
     let mut seg = 0; // start of the span not yet copied
     let mut i = 0;
     while i < n {
-        let c = b[i];
+        // Printable ASCII, eight bytes at a time.
+        i = skip_graphic(b, i);
+        let Some(&c) = b.get(i) else {
+            break;
+        };
         if c != b' ' && !(0x09..=0x0D).contains(&c) && !matches!(c, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
             // Not blank, and not the first byte of a possibly blank character.
             i += 1;
