@@ -707,15 +707,18 @@ fn split_units<const CHARS: bool>(
     // Chars before `base` (only counted when CHARS).
     let mut char_base = 0;
     while base <= bytes.len() {
+        if bytes.get(base) == Some(&b'\n') {
+            // The empty line between two paragraphs (one char).
+            base += 1;
+            char_base += 1;
+            continue;
+        }
         let (end, continuation) = find_newline::<CHARS>(bytes, base);
         let line_base = base;
         let line_chars = end - base - continuation;
         let line_char_base = char_base;
         base = end + 1;
         char_base += line_chars + 1; // the `\n` is one char
-        if end == line_base {
-            continue; // the empty line between two paragraphs: nothing to trim
-        }
         let (s, e) = trim_range(text, line_base, end);
         if s == e {
             continue;
