@@ -592,7 +592,7 @@ fn trim(s: &str) -> (usize, &str) {
 /// The byte range of `text[start..end]` (char boundaries) without its leading and trailing
 /// blanks, like `str::trim`, with a shortcut when the ends are ASCII or chars that cannot be
 /// blank. Works on byte offsets: no `&str` is sliced unless a non-ASCII blank may be there.
-#[inline]
+#[inline(always)]
 fn trim_range(text: &str, mut start: usize, mut end: usize) -> (usize, usize) {
     let blank = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
     // The lead bytes of the non-ASCII blanks (U+0085, U+00A0, U+1680, U+2000..U+200A,
