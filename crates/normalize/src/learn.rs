@@ -63,7 +63,7 @@ pub struct ChromeLearner {
     config: LearnerConfig,
     sites: FxHashMap<String, SiteCounts>,
     /// The hashes of the lines of the document being counted.
-    seen: FxHashSet<u64>,
+    seen: SeenSet,
     /// Buffers of [`observe`](Self::observe), kept between calls.
     doc: DocumentLines,
     scratch: LineScratch,
@@ -75,7 +75,7 @@ impl ChromeLearner {
         ChromeLearner {
             config,
             sites: FxHashMap::default(),
-            seen: FxHashSet::default(),
+            seen: SeenSet::default(),
             doc: DocumentLines::default(),
             scratch: LineScratch::default(),
         }
@@ -108,7 +108,7 @@ impl ChromeLearner {
             None => self.sites.entry(site.to_string()).or_default(),
         };
         counts.docs += 1;
-        self.seen.clear();
+        self.seen.start(doc.lines.len());
         for &(h, start, end) in &doc.lines {
             if !self.seen.insert(h) {
                 continue; // counted at its first occurrence in the document
@@ -304,6 +304,49 @@ impl DocumentLines {
             return None;
         }
         Some(xxh3_64(key.as_bytes()))
+    }
+}
+
+/// The line hashes of one document, to count each line once per document: an open-addressing
+/// table of xxh3 hashes (already well mixed) whose slots belong to the document that stamped
+/// them, so that starting a document clears nothing.
+#[derive(Clone, Debug, Default)]
+struct SeenSet {
+    /// (hash, stamp); a slot is taken in the current document if its stamp is `stamp`.
+    slots: Vec<(u64, u32)>,
+    stamp: u32,
+}
+
+impl SeenSet {
+    /// Forgets the hashes of the previous document; room for `n` more.
+    fn start(&mut self, n: usize) {
+        self.stamp = self.stamp.wrapping_add(1);
+        let size = (2 * n).next_power_of_two().max(16);
+        if self.stamp == 0 || self.slots.len() < size {
+            // Every slot free (stamp 1 is the first in use).
+            self.slots.clear();
+            self.slots.resize(size.max(self.slots.capacity()), (0, 0));
+            self.stamp = 1;
+        }
+    }
+
+    /// Adds a hash; false if it was there already. At most the `n` hashes given to
+    /// [`start`](Self::start) are added.
+    #[inline]
+    fn insert(&mut self, h: u64) -> bool {
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.1 != self.stamp {
+                *slot = (h, self.stamp);
+                return true;
+            }
+            if slot.0 == h {
+                return false;
+            }
+            i = (i + 1) & mask;
+        }
     }
 }
 
@@ -767,6 +810,25 @@ mod tests {
             proptest::prop_assert_eq!(&observed.finish().to_string(), &profile);
             proptest::prop_assert_eq!(&added.finish().to_string(), &profile);
             proptest::prop_assert_eq!(&merged.finish().to_string(), &profile);
+        }
+    }
+
+    #[test]
+    fn the_seen_set_forgets_each_document() {
+        let mut seen = SeenSet::default();
+        let mut reference = FxHashSet::default();
+        for doc in 0..300u64 {
+            if doc == 200 {
+                seen.stamp = u32::MAX - 1; // the stamp wraps around
+            }
+            let n = (doc % 40) as usize;
+            seen.start(n);
+            reference.clear();
+            for i in 0..n as u64 {
+                // Repeats inside a document, and hashes that share their low bits.
+                let h = (i % 7 + doc % 3) << 32 | (i % 5);
+                assert_eq!(seen.insert(h), reference.insert(h), "doc {doc}, {i}");
+            }
         }
     }
 
