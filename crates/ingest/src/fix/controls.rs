@@ -11,29 +11,32 @@ fn is_removed_byte(x: u8) -> bool {
     (x < 0x20 && x != b'\n' && x != b'\t') || x == 0x7F
 }
 
-/// Whether `b` holds a C0 control other than tab and newline, or DEL. Eight bytes at a time: a word
-/// with no byte below 0x20 and no 0x7F (the usual case between two newlines) is skipped whole.
-fn has_removed_byte(b: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = b.chunks_exact(8);
-    for chunk in &mut chunks {
-        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
-        let d = w ^ (ONES * 0x7F);
-        let del = d.wrapping_sub(ONES) & !d & HIGHS;
-        if (below_space | del) != 0 && chunk.iter().any(|&x| is_removed_byte(x)) {
+/// Whether the byte `b[i]` starts something [`clean`] removes: a C0 control other than tab and
+/// newline, DEL, or a C1 control (0xC2 then 0x80..=0x9F).
+fn removed_at(b: &[u8], i: usize) -> bool {
+    is_removed_byte(b[i]) || (b[i] == 0xC2 && b.get(i + 1).is_some_and(|&n| n < 0xA0))
+}
+
+/// Whether [`removed_at`] holds anywhere in `b`. Whole 32-byte blocks with no C0 control but tab
+/// and newline, no DEL and no 0xC2 (the usual case: `«`, `»` and NBSP are the only 0xC2 of French
+/// text) are skipped in one test each, which compiles to a few vector instructions.
+fn has_removed(b: &[u8]) -> bool {
+    let suspect = |x: u8| ((x < 0x20) & (x != b'\n') & (x != b'\t')) | (x == 0x7F) | (x == 0xC2);
+    let mut blocks = b.chunks_exact(32);
+    let mut start = 0;
+    for block in &mut blocks {
+        if block.iter().fold(false, |m, &x| m | suspect(x))
+            && (start..start + 32).any(|i| removed_at(b, i))
+        {
             return true;
         }
+        start += 32;
     }
-    chunks.remainder().iter().any(|&x| is_removed_byte(x))
+    (start..b.len()).any(|i| removed_at(b, i))
 }
 
 fn needs_pass(s: &str) -> bool {
-    let b = s.as_bytes();
-    s.starts_with('\u{FEFF}')
-        || has_removed_byte(b)
-        || memchr::memchr_iter(0xC2, b).any(|i| b.get(i + 1).is_some_and(|&n| n < 0xA0))
+    s.starts_with('\u{FEFF}') || has_removed(s.as_bytes())
 }
 
 /// Returns the cleaned text and the number of removed controls (newline conversions not counted).
@@ -71,16 +74,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_word_scan_finds_every_removed_byte() {
+    fn the_block_scan_finds_every_removed_byte() {
+        let naive = |b: &[u8]| {
+            b.iter().any(|&y| is_removed_byte(y))
+                || b.windows(2).any(|w| w[0] == 0xC2 && w[1] < 0xA0)
+        };
         for x in 0..=255u8 {
-            for pos in 0..19 {
-                let mut b = vec![b'a'; 19];
-                b[pos] = x;
-                let naive = b.iter().any(|&y| is_removed_byte(y));
-                assert_eq!(has_removed_byte(&b), naive, "byte {x:#x} at {pos}");
+            for next in [b'a', 0x80, 0x9F, 0xA0, 0xBB] {
+                for pos in 0..70 {
+                    let mut b = vec![b'a'; 70];
+                    b[pos] = x;
+                    if let Some(n) = b.get_mut(pos + 1) {
+                        *n = next;
+                    }
+                    assert_eq!(
+                        has_removed(&b),
+                        naive(&b),
+                        "byte {x:#x} then {next:#x} at {pos}"
+                    );
+                }
             }
         }
-        assert!(!has_removed_byte("déjà\tvu\n« ok » \u{7E}".as_bytes()));
+        assert!(!has_removed("déjà\tvu\n« ok » \u{7E}\u{A0}".as_bytes()));
+        assert!(has_removed("déjà vu\u{85}".as_bytes()));
     }
 
     #[test]
