@@ -77,68 +77,145 @@ fn table() -> &'static Table {
     })
 }
 
-/// The non-empty runs of alphabetic characters of `text`, as `text.split(|c: char|
-/// !c.is_alphabetic())` gives them, with ASCII bytes tested without decoding.
-fn alphabetic_runs(text: &str) -> impl Iterator<Item = &str> {
+/// Whether the character at byte `i` of `text` (a char boundary) is alphabetic, and its length in
+/// bytes. ASCII and the Latin-1 range (lead bytes 0xC2 and 0xC3: `é`, `À`, `«`) are told from their
+/// bytes; other characters are decoded.
+#[inline]
+fn alphabetic_at(text: &str, i: usize) -> (bool, usize) {
+    let b = text.as_bytes();
+    match b[i] {
+        x @ 0..=0x7F => (x.is_ascii_alphabetic(), 1),
+        // U+00C0..=U+00FF: letters, except × (U+00D7) and ÷ (U+00F7).
+        0xC3 => (!matches!(b[i + 1], 0x97 | 0xB7), 2),
+        // U+0080..=U+00BF: only ª (U+00AA), µ (U+00B5) and º (U+00BA) are letters.
+        0xC2 => (matches!(b[i + 1], 0xAA | 0xB5 | 0xBA), 2),
+        _ => {
+            let c = text[i..].chars().next().expect("i is on a char boundary");
+            (c.is_alphabetic(), c.len_utf8())
+        }
+    }
+}
+
+/// Calls `f` with the byte range of each non-empty run of alphabetic characters of `text`, in order,
+/// as `text.split(|c: char| !c.is_alphabetic())` gives them, and whether the run is all ASCII.
+/// ASCII and Latin-1 characters are tested without decoding.
+fn alphabetic_runs(text: &str, mut f: impl FnMut(usize, usize, bool)) {
     let b = text.as_bytes();
     let mut i = 0;
-    std::iter::from_fn(move || {
-        let mut start = None;
-        while i < b.len() {
-            let (alpha, len) = if b[i] < 0x80 {
-                (b[i].is_ascii_alphabetic(), 1)
-            } else {
-                let c = text[i..].chars().next().expect("i is on a char boundary");
-                (c.is_alphabetic(), c.len_utf8())
-            };
-            match (alpha, start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    let word = &text[s..i];
-                    i += len;
-                    return Some(word);
-                }
-                _ => {}
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            if !x.is_ascii_alphabetic() {
+                i += 1;
+                continue;
             }
-            i += len;
+        } else {
+            let (alpha, len) = alphabetic_at(text, i);
+            if !alpha {
+                i += len;
+                continue;
+            }
         }
-        start.map(|s| &text[s..])
-    })
+        let start = i;
+        let mut ascii = true;
+        while i < b.len() {
+            let x = b[i];
+            if x < 0x80 {
+                if !x.is_ascii_alphabetic() {
+                    break;
+                }
+                i += 1;
+            } else {
+                let (alpha, len) = alphabetic_at(text, i);
+                if !alpha {
+                    break;
+                }
+                ascii = false;
+                i += len;
+            }
+        }
+        f(start, i, ascii);
+    }
+}
+
+/// The key of the ASCII word of `len` (at most 8) letters at `b[start..]`: its bytes lowercased
+/// (`| 0x20` lowercases an ASCII letter) and packed like [`pack`].
+fn ascii_key(b: &[u8], start: usize, len: usize) -> u64 {
+    let raw = match b.get(start..start + 8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().expect("8 bytes")),
+        None => {
+            let mut w = [0u8; 8];
+            w[..len].copy_from_slice(&b[start..start + len]);
+            u64::from_le_bytes(w)
+        }
+    };
+    let mask = if len >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * len)) - 1
+    };
+    (raw | 0x2020_2020_2020_2020) & mask
+}
+
+/// The table key of a word of at most 8 bytes, lowercased as `str::to_lowercase` does: `None` when
+/// the lowercased word is longer than 8 bytes. Words of ASCII and Latin-1 characters (`État`) are
+/// lowercased byte by byte (the capitals U+00C0..=U+00DE, × aside, lowercase to the letter 0x20
+/// above, of the same length); others go through `to_lowercase` when they hold an upper-case letter.
+fn key(word: &str) -> Option<u64> {
+    let w = word.as_bytes();
+    let mut b = [0u8; 8];
+    let mut i = 0;
+    while i < w.len() {
+        match w[i] {
+            x @ 0..=0x7F => b[i] = x.to_ascii_lowercase(),
+            lead @ (0xC2 | 0xC3) => {
+                let y = w[i + 1];
+                let upper = lead == 0xC3 && y <= 0x9E && y != 0x97;
+                b[i] = lead;
+                b[i + 1] = if upper { y + 0x20 } else { y };
+                i += 1;
+            }
+            _ if word.chars().any(char::is_uppercase) => {
+                return pack(word.to_lowercase().as_bytes())
+            }
+            _ => return pack(w),
+        }
+        i += 1;
+    }
+    Some(u64::from_le_bytes(b))
 }
 
 /// The language whose function words are most frequent, when the evidence is clear
 /// (at least 5 hits and 1.5 times the runner-up).
 pub(crate) fn guess(text: &str) -> Option<&'static str> {
     let t = table();
-    let mut counts = vec![0u32; t.langs.len()];
+    let n = t.langs.len();
+    let mut counts = [0u32; 32];
     let mut end = text.len().min(2000);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    for word in alphabetic_runs(&text[..end]) {
-        if word.len() > 8 {
-            continue;
+    let text = &text[..end];
+    alphabetic_runs(text, |start, end, ascii| {
+        if end - start > 8 {
+            return;
         }
-        // Lowercased as `str::to_lowercase` does; a word longer than 8 bytes once lowercased
-        // cannot be a function word.
-        let key = if word.is_ascii() {
-            let mut b = [0u8; 8];
-            for (d, s) in b.iter_mut().zip(word.bytes()) {
-                *d = s.to_ascii_lowercase();
-            }
-            Some(u64::from_le_bytes(b))
-        } else if word.chars().any(char::is_uppercase) {
-            pack(word.to_lowercase().as_bytes())
+        let key = if ascii {
+            Some(ascii_key(text.as_bytes(), start, end - start))
         } else {
-            pack(word.as_bytes())
+            key(&text[start..end])
         };
         let mut mask = key.map_or(0, |k| t.get(k));
         while mask != 0 {
             counts[mask.trailing_zeros() as usize] += 1;
             mask &= mask - 1;
         }
+    });
+    let mut order = [0usize; 32];
+    for (i, o) in order.iter_mut().enumerate() {
+        *o = i;
     }
-    let mut order: Vec<usize> = (0..t.langs.len()).collect();
+    let order = &mut order[..n];
     order.sort_by_key(|&i| std::cmp::Reverse(counts[i]));
     let best = counts[*order.first()?];
     let second = order.get(1).map_or(0, |&i| counts[i]);
@@ -223,7 +300,33 @@ mod tests {
         #[test]
         fn alphabetic_runs_split_like_str_split(text in "[a-zA-Zé É,.'\\n0-9ßΣ漢\u{300}-]{0,40}") {
             let expected: Vec<&str> = text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).collect();
-            prop_assert_eq!(super::alphabetic_runs(&text).collect::<Vec<_>>(), expected);
+            let mut runs = Vec::new();
+            super::alphabetic_runs(&text, |s, e, ascii| {
+                assert_eq!(ascii, text[s..e].is_ascii());
+                runs.push(&text[s..e])
+            });
+            prop_assert_eq!(runs, expected);
+        }
+    }
+
+    #[test]
+    fn byte_classes_agree_with_char_methods() {
+        for c in (0..0x800).filter_map(char::from_u32) {
+            let s = format!("{c}x");
+            assert_eq!(
+                super::alphabetic_at(&s, 0),
+                (c.is_alphabetic(), c.len_utf8()),
+                "{c:?}"
+            );
+            if c.is_alphabetic() {
+                let w = c.to_string();
+                let lower = if c.is_uppercase() {
+                    w.to_lowercase()
+                } else {
+                    w.clone()
+                };
+                assert_eq!(super::key(&w), super::pack(lower.as_bytes()), "{c:?}");
+            }
         }
     }
 
