@@ -130,6 +130,8 @@ pub struct Signer {
 }
 
 const BIN_BITS: u32 = NUM_HASHES.trailing_zeros();
+// `Signer::sign` indexes its ring of word hashes modulo `MAX_SHINGLE_WORDS`.
+const _: () = assert!(MAX_SHINGLE_WORDS.is_power_of_two());
 const _: () = assert!(1 << BIN_BITS == NUM_HASHES);
 
 impl Signer {
@@ -147,7 +149,17 @@ impl Signer {
     pub fn sign(&self, text: &str) -> Signature {
         let near = self.mode == Mode::Near;
         let w = self.shingle_words;
+        // The last word hashes, word `i` (from 0) in `ring[i % MAX_SHINGLE_WORDS]`: when word `n`
+        // joins the shingle, word `n - w` leaves it, read from `(n - w) % MAX_SHINGLE_WORDS` (a
+        // power of two, so wrapping below zero lands on a slot not written yet, which holds zero).
+        // Until `w` words have been seen, they are `ring[..n]`.
         let mut ring = [0u64; MAX_SHINGLE_WORDS];
+        // The xor of the shingle's words, each rotated by its position in it (see `shingle_hash`),
+        // updated per word: xoring out the leaving word (position 0, not rotated) and rotating right
+        // by `ROTATION_STEP` moves every other word down one position, then the new word comes in at
+        // position `w - 1`.
+        let mut rotated = 0u64;
+        let newest_rotation = ROTATIONS[w - 1];
         let mut bins = [u64::MAX; NUM_HASHES];
         let mut exact = 0x6465_6475_7021_u64;
         let mut n: usize = 0;
@@ -160,14 +172,17 @@ impl Signer {
         };
         for_each_word(text, |h| {
             exact = mix64(exact ^ h);
-            ring[n % w] = h;
+            let oldest = ring[n.wrapping_sub(w) % MAX_SHINGLE_WORDS];
+            rotated =
+                (rotated ^ oldest).rotate_right(ROTATION_STEP) ^ h.rotate_left(newest_rotation);
+            ring[n % MAX_SHINGLE_WORDS] = h;
             n += 1;
             if near && n >= w {
-                add(&mut bins, shingle_hash(&ring, n, w, w));
+                add(&mut bins, mix64(w as u64 ^ rotated));
             }
         });
         if near && n > 0 && n < w {
-            add(&mut bins, shingle_hash(&ring, n, n, w));
+            add(&mut bins, shingle_hash(&ring[..n]));
         }
         let kind = match (n, near) {
             (0, _) => Kind::Empty,
@@ -227,13 +242,28 @@ fn densify(bins: &mut [u64; NUM_HASHES]) {
     }
 }
 
-/// Hash of the last `len` words seen (`n` so far), read from the ring of the last `w` words: the
-/// word hashes, rotated by their position in the shingle, xored, then mixed once.
+/// Each word of a shingle is rotated left by this many bits more than the one before it.
+const ROTATION_STEP: u32 = 23;
+
+/// Rotation of the `k`-th word of a shingle: `23 k mod 64`.
+const ROTATIONS: [u32; MAX_SHINGLE_WORDS] = {
+    let mut r = [0u32; MAX_SHINGLE_WORDS];
+    let mut k = 0;
+    while k < MAX_SHINGLE_WORDS {
+        r[k] = (k as u32 * ROTATION_STEP) % 64;
+        k += 1;
+    }
+    r
+};
+
+/// Hash of a shingle, its word hashes oldest first: each rotated by its position in the shingle,
+/// xored with the others and the length, then mixed once. [`Signer::sign`] keeps the xor of the
+/// rotated words up to date as the shingle slides instead of calling this for every word.
 #[inline]
-fn shingle_hash(ring: &[u64; MAX_SHINGLE_WORDS], n: usize, len: usize, w: usize) -> u64 {
-    let mut h = len as u64;
-    for (k, pos) in (n - len..n).enumerate() {
-        h ^= ring[pos % w].rotate_left((k as u32 * 23) % 64);
+fn shingle_hash(words: &[u64]) -> u64 {
+    let mut h = words.len() as u64;
+    for (word, &rot) in words.iter().zip(&ROTATIONS) {
+        h ^= word.rotate_left(rot);
     }
     mix64(h)
 }
@@ -250,6 +280,79 @@ mod tests {
 
     fn signer(mode: Mode) -> Signer {
         Signer::new(&DedupConfig::with_mode(mode)).unwrap()
+    }
+
+    /// The first implementation of [`Signer::sign`]'s word loop: a ring of the last `w` word hashes
+    /// indexed modulo `w`, shingles hashed from it.
+    fn sign_reference(s: &Signer, text: &str) -> Signature {
+        fn ring_hash(ring: &[u64; MAX_SHINGLE_WORDS], n: usize, len: usize, w: usize) -> u64 {
+            let mut h = len as u64;
+            for (k, pos) in (n - len..n).enumerate() {
+                h ^= ring[pos % w].rotate_left((k as u32 * 23) % 64);
+            }
+            mix64(h)
+        }
+        let near = s.mode == Mode::Near;
+        let w = s.shingle_words;
+        let mut ring = [0u64; MAX_SHINGLE_WORDS];
+        let mut bins = [u64::MAX; NUM_HASHES];
+        let mut exact = 0x6465_6475_7021_u64;
+        let mut n: usize = 0;
+        let add = |bins: &mut [u64; NUM_HASHES], x: u64| {
+            let bin = (x >> (64 - BIN_BITS)) as usize;
+            bins[bin] = bins[bin].min(x << BIN_BITS);
+        };
+        for_each_word(text, |h| {
+            exact = mix64(exact ^ h);
+            ring[n % w] = h;
+            n += 1;
+            if near && n >= w {
+                add(&mut bins, ring_hash(&ring, n, w, w));
+            }
+        });
+        if near && n > 0 && n < w {
+            add(&mut bins, ring_hash(&ring, n, n, w));
+        }
+        let kind = match (n, near) {
+            (0, _) => Kind::Empty,
+            (_, true) => Kind::Near,
+            (_, false) => Kind::Exact,
+        };
+        let mut mins = [0u8; NUM_HASHES];
+        if kind == Kind::Near {
+            densify(&mut bins);
+            for (m, b) in mins.iter_mut().zip(bins) {
+                *m = (mix64(b) >> 56) as u8;
+            }
+        }
+        Signature {
+            exact: if n == 0 { 0 } else { exact },
+            words: u32::try_from(n).unwrap_or(u32::MAX),
+            kind,
+            mins,
+        }
+    }
+
+    #[test]
+    fn every_shingle_length_agrees_with_the_ring_implementation() {
+        let words: Vec<&str> = STORY.split(' ').collect();
+        for w in 1..=MAX_SHINGLE_WORDS {
+            for mode in [Mode::Exact, Mode::Near] {
+                let s = Signer::new(&DedupConfig {
+                    shingle_words: w,
+                    ..DedupConfig::with_mode(mode)
+                })
+                .unwrap();
+                for len in [0, 1, 2, w - 1, w, w + 1, 2 * w + 3, words.len()] {
+                    let text = words[..len.min(words.len())].join(" ");
+                    assert_eq!(
+                        s.sign(&text),
+                        sign_reference(&s, &text),
+                        "w {w}, {len} words"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

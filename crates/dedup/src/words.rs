@@ -17,31 +17,140 @@ pub(crate) fn mix64(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// Calls `f` with the hash of each lowercased word of `text`, in order.
-pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
-    let mut h = FNV_OFFSET;
-    let mut in_word = false;
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                h = (h ^ u64::from(c.to_ascii_lowercase() as u8)).wrapping_mul(FNV_PRIME);
-                in_word = true;
-                continue;
+/// Byte classes: an ASCII letter or digit maps to itself lowercased (1..=0x7F), any other ASCII
+/// byte to 0 (a separator), and a byte from 0x80 up to [`NON_ASCII`] (a character to decode).
+const CLASS: [u8; 256] = {
+    let mut t = [NON_ASCII; 256];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+const NON_ASCII: u8 = 0x80;
+
+/// The character at byte `i` of `text` (a char boundary, not ASCII) when it is alphanumeric: its
+/// lowercase as one character, or `None` when that takes several (`İ`); `Err` with its length in
+/// bytes when it separates words. The Latin-1 range (lead bytes 0xC2 and 0xC3: `é`, `À`, `«`, NBSP)
+/// is told from its bytes, other characters are decoded.
+#[inline]
+fn non_ascii_at(text: &str, i: usize) -> Result<(Option<char>, usize), usize> {
+    let b = text.as_bytes();
+    match b[i] {
+        0xC3 => {
+            // U+00C0..=U+00FF: letters but × (U+00D7) and ÷ (U+00F7); the capitals (up to U+00DE)
+            // lowercase to the letter 0x20 above.
+            let c = 0xC0 | u32::from(b[i + 1] & 0x3F);
+            match c {
+                0xD7 | 0xF7 => Err(2),
+                0xC0..=0xDE => Ok((char::from_u32(c + 0x20), 2)),
+                _ => Ok((char::from_u32(c), 2)),
             }
-        } else if c.is_alphanumeric() {
+        }
+        // U+0080..=U+00BF: ª µ º are letters and ² ³ ¹ ¼ ½ ¾ numbers, all their own lowercase.
+        0xC2 => match b[i + 1] {
+            y @ (0xAA | 0xB2 | 0xB3 | 0xB5 | 0xB9 | 0xBA | 0xBC | 0xBD | 0xBE) => {
+                Ok((char::from_u32(u32::from(y)), 2))
+            }
+            _ => Err(2),
+        },
+        _ => {
+            let c = text[i..].chars().next().expect("i is on a char boundary");
+            if !c.is_alphanumeric() {
+                return Err(c.len_utf8());
+            }
+            let mut lower = c.to_lowercase();
+            let single = match (lower.next(), lower.next()) {
+                (Some(l), None) => Some(l),
+                _ => None,
+            };
+            Ok((single, c.len_utf8()))
+        }
+    }
+}
+
+/// Adds the lowercase of the alphanumeric character `lower` stands for (see [`non_ascii_at`]) to
+/// the word hash `h`.
+#[inline]
+fn hash_char(mut h: u64, lower: Option<char>, text: &str, i: usize) -> u64 {
+    match lower {
+        Some(lc) => (h ^ u64::from(u32::from(lc))).wrapping_mul(FNV_PRIME),
+        None => {
+            let c = text[i..].chars().next().expect("i is on a char boundary");
             for lc in c.to_lowercase() {
                 h = (h ^ u64::from(u32::from(lc))).wrapping_mul(FNV_PRIME);
             }
-            in_word = true;
-            continue;
-        }
-        if in_word {
-            f(mix64(h));
-            h = FNV_OFFSET;
-            in_word = false;
+            h
         }
     }
-    if in_word {
+}
+
+/// Calls `f` with the hash of each lowercased word of `text`, in order.
+///
+/// Bytes are read through [`CLASS`]: an ASCII letter or digit costs a table load, a xor and a
+/// multiplication; only non-ASCII characters are decoded. `f` is called from one place, so that
+/// the compiler can inline it.
+#[inline(always)]
+pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    loop {
+        // Between words: find the first character of the next one.
+        let mut h = FNV_OFFSET;
+        loop {
+            if i >= n {
+                return;
+            }
+            let c = CLASS[usize::from(b[i])];
+            if c == 0 {
+                i += 1;
+                continue;
+            }
+            if c != NON_ASCII {
+                h = (h ^ u64::from(c)).wrapping_mul(FNV_PRIME);
+                i += 1;
+                break;
+            }
+            match non_ascii_at(text, i) {
+                Ok((lower, len)) => {
+                    h = hash_char(h, lower, text, i);
+                    i += len;
+                    break;
+                }
+                Err(len) => i += len,
+            }
+        }
+        // In a word: up to the next separator or the end of the text.
+        while i < n {
+            let c = CLASS[usize::from(b[i])];
+            // 1..=0x7F: a letter or digit, one test.
+            if (c as i8) > 0 {
+                h = (h ^ u64::from(c)).wrapping_mul(FNV_PRIME);
+                i += 1;
+                continue;
+            }
+            if c == 0 {
+                i += 1;
+                break;
+            }
+            match non_ascii_at(text, i) {
+                Ok((lower, len)) => {
+                    h = hash_char(h, lower, text, i);
+                    i += len;
+                }
+                Err(len) => {
+                    i += len;
+                    break;
+                }
+            }
+        }
         f(mix64(h));
     }
 }
@@ -62,6 +171,45 @@ mod tests {
         assert_eq!(hashes("L'Élysée a réagi.").len(), 4);
         assert_ne!(hashes("réagi"), hashes("reagi"));
         assert_ne!(hashes("ab"), hashes("ba"));
+    }
+
+    /// The first implementation: `char` by `char`, `char::is_alphanumeric` and `to_lowercase`.
+    fn reference(text: &str) -> Vec<u64> {
+        let mut v = Vec::new();
+        let mut h = FNV_OFFSET;
+        let mut in_word = false;
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                for lc in c.to_lowercase() {
+                    h = (h ^ u64::from(u32::from(lc))).wrapping_mul(FNV_PRIME);
+                }
+                in_word = true;
+            } else if in_word {
+                v.push(mix64(h));
+                h = FNV_OFFSET;
+                in_word = false;
+            }
+        }
+        if in_word {
+            v.push(mix64(h));
+        }
+        v
+    }
+
+    #[test]
+    fn every_character_below_u_10000_agrees_with_the_reference() {
+        for c in (0..0x1_0000).filter_map(char::from_u32) {
+            for text in [format!("{c}"), format!("a{c}b"), format!("{c}{c} {c}")] {
+                assert_eq!(hashes(&text), reference(&text), "{c:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_the_reference(text in "\\PC{0,80}") {
+            proptest::prop_assert_eq!(hashes(&text), reference(&text));
+        }
     }
 
     #[test]
