@@ -79,6 +79,17 @@ mod gate {
         line.chars().next().is_some_and(char::is_uppercase) && line.contains('(')
     }
 
+    /// `^\p{Lu}[^,\n]{1,60}?,\s+(?i:publié|mis à jour|modifié)`: the first comma (the agency holds
+    /// none) followed by white space and `p` or `m` in either case.
+    pub(super) fn agency_line(line: &str) -> bool {
+        line.split_once(',').is_some_and(|(_, after)| {
+            matches!(
+                after.trim_start().as_bytes().first(),
+                Some(b'p' | b'P' | b'm' | b'M')
+            )
+        })
+    }
+
     /// `...\(body\)\s*$` on a line without trailing white space.
     pub(super) fn credits(line: &str) -> bool {
         line.ends_with(')')
@@ -373,26 +384,26 @@ fn dateline(t: &str, from: usize, m: &mut Meta) {
 
 /// `AFP, publié le mardi 30 juin 2020 à 21h01` as a line of its own.
 ///
-/// Only lines holding one of the words (`publié`, `mis à jour`, `modifié`) can match, so the words
-/// are searched once in the whole text and only their lines are looked at, in text order, each once
-/// (the words hold no line break, so a line holds one exactly when the search finds one in it).
+/// Only lines of at most 200 bytes with a comma are looked at, each once, in text order: the commas
+/// are found with memchr, and the regex runs only on the lines that pass [`gate::agency_line`].
 fn agency_lines(t: &str, from: usize, m: &mut Meta) {
     let r = rules();
-    let mut next_line = from;
-    for hit in r.agency_words.find_iter(&t[from..]) {
-        let at = from + hit.start();
-        if at < next_line {
-            continue;
+    let b = t.as_bytes();
+    let mut pos = from;
+    while let Some(off) = memchr::memchr(b',', &b[pos..]) {
+        let comma = pos + off;
+        let s = memchr::memrchr(b'\n', &b[pos..comma]).map_or(pos, |i| pos + i + 1);
+        let e = memchr::memchr(b'\n', &b[comma..]).map_or(t.len(), |i| comma + i);
+        let line = t[s..e].trim();
+        if e - s <= 200 && gate::agency_line(line) {
+            if let Some(c) = r.agency_line.captures(line) {
+                agency_line(t, s, e, &c, m);
+            }
         }
-        let s = memchr::memrchr(b'\n', &t.as_bytes()[from..at]).map_or(from, |i| from + i + 1);
-        let e = memchr::memchr(b'\n', &t.as_bytes()[at..]).map_or(t.len(), |i| at + i);
-        next_line = e + 1;
-        if e - s > 200 || !t[s..e].contains(',') {
-            continue;
+        if e == t.len() {
+            break;
         }
-        if let Some(c) = r.agency_line.captures(t[s..e].trim()) {
-            agency_line(t, s, e, &c, m);
-        }
+        pos = e + 1;
     }
 }
 
@@ -609,7 +620,7 @@ mod tests {
     }
 
     /// `agency_lines` as first written (every line tried, then the same step per line), the
-    /// reference for the one-search version.
+    /// reference for the comma-search version.
     fn agency_lines_reference(t: &str, from: usize, m: &mut Meta) {
         let r = rules();
         for (s, e) in lines_from(t, from) {
@@ -734,6 +745,7 @@ mod tests {
             }
             if r.agency_line.is_match(&l) {
                 prop_assert!(r.agency_words.is_match(&l));
+                prop_assert!(gate::agency_line(&l));
             }
             let trimmed = l.trim_end();
             if r.credits.is_match(trimmed) {
