@@ -88,14 +88,47 @@ fn plausibility(lead: u8, second: u8, fixed: char, prev: Option<char>) -> Option
     })
 }
 
+/// Whether a candidate can start at `b[i]`: a lead character (every one, U+00C2..=U+00F4, is
+/// 0xC3 0x82..=0xB4 in UTF-8) followed by a character that starts like a continuation one (0xC2,
+/// 0xC5, 0xC6, 0xCB or 0xE2), or `â` (0xC3 0xA2), which may have lost its last byte. The cheap
+/// reject of [`repair_layer`] lets through no other position.
+fn may_start(b: &[u8], i: usize) -> bool {
+    b[i] == 0xC3
+        && (b.get(i + 1) == Some(&0xA2)
+            || matches!(b.get(i + 2), Some(0xC2 | 0xC5 | 0xC6 | 0xCB | 0xE2)))
+}
+
+/// The first position from `from` on where [`may_start`] holds. Whole 32-byte blocks where it
+/// cannot (the usual case: `é`, `à` and the other 0xC3 letters of French text are followed by ASCII)
+/// are skipped in one test each, which compiles to a few vector instructions.
+fn next_candidate(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(window) = b.get(i..i + 34) {
+        let w: &[u8; 34] = window.try_into().expect("34 bytes");
+        let any = (0..32).fold(false, |m, j| {
+            let next = w[j + 2];
+            m | ((w[j] == 0xC3)
+                & ((w[j + 1] == 0xA2)
+                    | (next == 0xC2)
+                    | (next == 0xC5)
+                    | (next == 0xC6)
+                    | (next == 0xCB)
+                    | (next == 0xE2)))
+        });
+        if any {
+            return (i..i + 32).find(|&k| may_start(b, k));
+        }
+        i += 32;
+    }
+    (i..b.len()).find(|&k| may_start(b, k))
+}
+
 /// One layer of repair. `None` when nothing was repaired.
 fn repair_layer(s: &str) -> Option<(String, u32)> {
     let bytes = s.as_bytes();
     let mut cands: Vec<Candidate> = Vec::new();
     let mut pos = 0;
-    // Every lead character (U+00C2..=U+00F4) is encoded as 0xC3 0x82..=0xB4 in UTF-8.
-    while let Some(off) = memchr::memchr(0xC3, &bytes[pos..]) {
-        let i = pos + off;
+    while let Some(i) = next_candidate(bytes, pos) {
         pos = i + 1;
         let Some(&b2) = bytes.get(i + 1) else { break };
         let lead = 0xC0 | (b2 & 0x3F);
@@ -245,6 +278,34 @@ mod tests {
         assert_eq!(repair(&two).0, text);
         let latin = as_latin1("déjà l’été");
         assert_eq!(repair(&latin).0, "déjà l’été");
+    }
+
+    #[test]
+    fn the_block_scan_finds_every_start() {
+        let starts = [
+            &[0xC3, 0xA2][..],
+            &[0xC3, 0x83, 0xC2],
+            &[0xC3, 0xA9, 0xE2],
+            &[0xC3, 0x85, 0xCB],
+        ];
+        for start in starts {
+            for pos in 0..80 {
+                for len in [pos + start.len(), pos + start.len() + 1, 100] {
+                    let mut b = vec![b'a'; len.max(pos + start.len())];
+                    b[pos..pos + start.len()].copy_from_slice(start);
+                    for from in [0, pos, pos + 1] {
+                        let naive = (from..b.len()).find(|&k| may_start(&b, k));
+                        assert_eq!(
+                            next_candidate(&b, from),
+                            naive,
+                            "{start:x?} at {pos} of {len}"
+                        );
+                    }
+                }
+            }
+        }
+        let plain = "déjà l’été, à Genève « ok »".repeat(5);
+        assert_eq!(next_candidate(plain.as_bytes(), 0), None);
     }
 
     #[test]
