@@ -9,13 +9,13 @@ use toolkit_export::{
 use toolkit_ingest::Input;
 use toolkit_normalize::ChromeProfile;
 
-use toolkit_dedup::{Clusterer, DedupConfig, Signature};
+use toolkit_dedup::{Assignment, Clusterer, DedupConfig, Signature};
 
 use crate::error::Error;
 use crate::pipeline::{article_key, format_article_id, Pipeline};
 use crate::progress::{Progress, Stats};
 use crate::rows::DocRows;
-use crate::spill::Spill;
+use crate::spill::{RowFrame, Spill};
 
 /// Rows of one table for each partition folder of a batch, in first-seen order.
 type Parts<R> = Vec<(String, EncodedBatch<R>)>;
@@ -320,29 +320,31 @@ fn finish_articles(
         } => (table, spill, keys, clusterer),
     };
     let mut assigned = clusterer.finish().into_iter();
-    let keys = &keys;
-    let rows = spill.rows()?.map(move |row| {
-        let mut row = row?;
-        if let Some(a) = assigned.next() {
-            row.duplicate_of = a.duplicate_of.map(|o| format_article_id(keys[o as usize]));
-            row.dup_cluster = Some(format_article_id(keys[a.cluster as usize]));
-            row.dup_similarity = a.similarity;
-        }
-        Ok(row)
-    });
+    // The reading thread pairs each row's frame with its cluster; the workers decode it.
+    let rows = spill
+        .frames()?
+        .map(move |frame| Ok((frame?, assigned.next())));
     // Batches of a fixed number of rows or text bytes, so the pages are the same whatever the number
     // of workers; larger than the main pass's (an article row is a fraction of its raw input), for
     // larger pages that compress better.
     pipeline.stream_items(
         rows,
         (1024, 8 << 20),
-        |row: &Result<ArticleRow, Error>| row.as_ref().map_or(0, |r| r.text.len()),
+        |row: &Result<(RowFrame, Option<Assignment>), Error>| {
+            row.as_ref().map_or(0, |(frame, _)| frame.text_bytes)
+        },
         &crate::progress::NoProgress,
         None,
         |batch| -> Result<Parts<ArticleRow>, Error> {
             let mut parts = Partitioned::new();
             for row in batch {
-                let row = row?;
+                let (frame, assigned) = row?;
+                let mut row = frame.decode()?;
+                if let Some(a) = assigned {
+                    row.duplicate_of = a.duplicate_of.map(|o| format_article_id(keys[o as usize]));
+                    row.dup_cluster = Some(format_article_id(keys[a.cluster as usize]));
+                    row.dup_similarity = a.similarity;
+                }
                 parts.push(&layout.partition(&row), &row, options);
             }
             parts.encode()

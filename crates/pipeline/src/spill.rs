@@ -7,8 +7,9 @@
 //! writing and reading it back costs little next to the rest of the run.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use toolkit_export::ArticleRow;
 
@@ -111,10 +112,16 @@ impl Spill {
         })
     }
 
-    /// Serializes a row into `out` (on any thread), for [`Spill::push_serialized`].
+    /// Appends a row's frame to `out` (on any thread), for [`Spill::push_serialized`]: the length of
+    /// its body, the length of its text (what the rows are batched by when read back) and the body.
     pub(crate) fn serialize_into(out: &mut Vec<u8>, row: &ArticleRow) {
+        let start = out.len();
+        out.extend_from_slice(&[0; 16]);
         // Strings, numbers, options and lists into memory: bincode has nothing to refuse.
-        bincode::serialize_into(out, row).expect("an article row serializes into memory");
+        bincode::serialize_into(&mut *out, row).expect("an article row serializes into memory");
+        let len = (out.len() - start - 16) as u64;
+        out[start..start + 8].copy_from_slice(&len.to_le_bytes());
+        out[start + 8..start + 16].copy_from_slice(&(row.text.len() as u64).to_le_bytes());
     }
 
     /// Appends `rows` rows serialized with [`Spill::serialize_into`].
@@ -122,12 +129,46 @@ impl Spill {
         self.file.write_items(bytes, rows)
     }
 
-    /// Closes the file and reads the rows back in order.
-    pub(crate) fn rows(
+    /// Closes the file and reads the rows' frames back in order, to be decoded with
+    /// [`RowFrame::decode`] (on any thread: the reading thread only copies bytes).
+    pub(crate) fn frames(
         self,
-    ) -> Result<impl Iterator<Item = Result<ArticleRow, Error>> + Send, Error> {
-        self.file
-            .into_items(|reader| bincode::deserialize_from(reader).map_err(io_error))
+    ) -> Result<impl Iterator<Item = Result<RowFrame, Error>> + Send, Error> {
+        let file: Arc<Path> = self.file.path().into();
+        self.file.into_items(move |reader| {
+            let mut head = [0u8; 16];
+            reader.read_exact(&mut head)?;
+            let len = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
+            let text_bytes = u64::from_le_bytes(head[8..].try_into().expect("8 bytes"));
+            let mut body = Vec::with_capacity(len as usize);
+            reader.by_ref().take(len).read_to_end(&mut body)?;
+            if body.len() as u64 != len {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            Ok(RowFrame {
+                text_bytes: text_bytes as usize,
+                body,
+                file: Arc::clone(&file),
+            })
+        })
+    }
+}
+
+/// One article row read back from a [`Spill`], not yet decoded.
+pub(crate) struct RowFrame {
+    /// The length of the row's text.
+    pub(crate) text_bytes: usize,
+    body: Vec<u8>,
+    file: Arc<Path>,
+}
+
+impl RowFrame {
+    /// The row.
+    pub(crate) fn decode(&self) -> Result<ArticleRow, Error> {
+        bincode::deserialize(&self.body).map_err(|e| Error::Spill {
+            path: self.file.to_path_buf(),
+            source: io_error(e),
+        })
     }
 }
 
@@ -137,5 +178,44 @@ fn io_error(e: bincode::Error) -> std::io::Error {
     match *e {
         bincode::ErrorKind::Io(e) => e,
         other => std::io::Error::other(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_come_back_in_order_with_their_text_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows: Vec<ArticleRow> = ["Premier article.", "", "Le troisième, accentué."]
+            .iter()
+            .enumerate()
+            .map(|(i, text)| ArticleRow {
+                article_id: format!("{i:016x}"),
+                source_index: Some(i as u64),
+                authors: vec!["A. Auteur".into()],
+                text: text.to_string(),
+                ..ArticleRow::default()
+            })
+            .collect();
+        let mut spill = Spill::create(dir.path(), ".articles.1").unwrap();
+        let mut bytes = Vec::new();
+        Spill::serialize_into(&mut bytes, &rows[0]);
+        spill.push_serialized(&bytes, 1).unwrap();
+        bytes.clear();
+        Spill::serialize_into(&mut bytes, &rows[1]);
+        Spill::serialize_into(&mut bytes, &rows[2]);
+        spill.push_serialized(&bytes, 2).unwrap();
+        let frames: Vec<RowFrame> = spill.frames().unwrap().map(Result::unwrap).collect();
+        let lengths: Vec<usize> = frames.iter().map(|f| f.text_bytes).collect();
+        assert_eq!(lengths, [16, 0, 25]);
+        let back: Vec<ArticleRow> = frames.iter().map(|f| f.decode().unwrap()).collect();
+        assert_eq!(back, rows);
+        drop(frames);
+        assert!(
+            std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+            "spill deleted"
+        );
     }
 }
