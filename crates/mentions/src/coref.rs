@@ -1,19 +1,24 @@
 //! In-document coreference: a one-word mention that is the surname of a fuller person mention of the
 //! same text (`Jens Stoltenberg` … `M. Stoltenberg` … `Stoltenberg`) takes that person's id.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::hash::FastHash;
-use crate::recognizer::{Found, Kind};
-use crate::{EntityType, Gazetteer};
+use crate::recognizer::{Found, Kind, Known};
+use crate::EntityType;
+
+/// `(entity_id, canonical)`.
+type Names = (Arc<str>, Arc<str>);
 
 /// The result of [`link`]: the persons found, and for each mention the person it refers to.
 #[derive(Debug, Default)]
 pub(crate) struct Links {
     /// For each person that short forms may be linked to: the index in `found` of its fullest
     /// mention, and its `(entity_id, canonical)`, computed when first asked for.
-    persons: Vec<(usize, OnceCell<(String, String)>)>,
+    persons: Vec<(usize, OnceCell<Names>)>,
     /// For each index of `found`, the index in `persons` of the person it refers to, if relinked.
     of: Vec<Option<u32>>,
 }
@@ -21,25 +26,21 @@ pub(crate) struct Links {
 impl Links {
     /// The `(entity_id, canonical)` that mention `i` of `found` (the slice given to [`link`]) is
     /// relinked to, if any.
-    pub fn get(
-        &self,
-        i: usize,
-        text: &str,
-        found: &[Found],
-        gazetteer: &Gazetteer,
-    ) -> Option<&(String, String)> {
+    pub fn get(&self, i: usize, text: &str, found: &[Found], entities: &[Known]) -> Option<&Names> {
         let p = (*self.of.get(i)?)?;
         let (at, strings) = self.persons.get(p as usize)?;
         Some(strings.get_or_init(|| {
             let f = &found[*at];
             match f.kind {
                 Kind::Gazetteer(ei) => {
-                    let e = &gazetteer.entities()[ei as usize];
-                    (e.id.clone(), e.canonical.clone())
+                    let e = &entities[ei as usize];
+                    (Arc::clone(&e.id), Arc::clone(&e.canonical))
                 }
                 Kind::Rule { .. } => {
                     let canonical = canonical_name(&text[f.start..f.end]);
-                    (rule_id(EntityType::Per, &canonical), canonical)
+                    let mut id = String::new();
+                    rule_id(EntityType::Per, &canonical, &mut id);
+                    (Arc::from(id), Arc::from(canonical))
                 }
             }
         }))
@@ -48,13 +49,13 @@ impl Links {
 
 /// Finds, for each one-word mention of `found`, the person mention of two or more words whose
 /// surname it is (the first such mention of the text).
-pub(crate) fn link(text: &str, found: &[Found], gazetteer: &Gazetteer) -> Links {
+pub(crate) fn link(text: &str, found: &[Found], entities: &[Known]) -> Links {
     // Surname → the first person mention of two or more words carrying it.
     let mut by_surname = Surnames::default();
     let mut links = Links::default();
     for (at, f) in found.iter().enumerate() {
         let is_person = match f.kind {
-            Kind::Gazetteer(ei) => gazetteer.entities()[ei as usize].entity_type == EntityType::Per,
+            Kind::Gazetteer(ei) => entities[ei as usize].entity_type == EntityType::Per,
             Kind::Rule { entity_type, .. } => entity_type == EntityType::Per,
         };
         if !is_person {
@@ -80,7 +81,7 @@ pub(crate) fn link(text: &str, found: &[Found], gazetteer: &Gazetteer) -> Links 
             let one_word = match f.kind {
                 Kind::Rule { words, .. } => words == 1,
                 Kind::Gazetteer(ei) => {
-                    gazetteer.entities()[ei as usize].entity_type != EntityType::Per
+                    entities[ei as usize].entity_type != EntityType::Per
                         && !surface.contains(char::is_whitespace)
                 }
             };
@@ -136,8 +137,9 @@ fn surname(surface: &str) -> Option<&str> {
     (last != first && last.chars().next().is_some_and(char::is_uppercase)).then_some(last)
 }
 
-/// The canonical form of a name found by the rules: whitespace runs collapsed, typographic apostrophes straightened.
-pub(crate) fn canonical_name(surface: &str) -> String {
+/// The canonical form of a name found by the rules: whitespace runs collapsed, typographic apostrophes
+/// straightened (most often `surface` itself, borrowed).
+pub(crate) fn canonical_name(surface: &str) -> Cow<'_, str> {
     // Most names are words separated by single spaces: nothing to change.
     // Lead byte 0xC3 starts a Latin-1 letter (U+00C0..U+00FF, never whitespace); other
     // multi-byte characters may be whitespace or `’`. A continuation byte belongs to the lead
@@ -156,7 +158,7 @@ pub(crate) fn canonical_name(surface: &str) -> String {
         prev_space = space;
     }
     if plain {
-        return surface.to_string();
+        return Cow::Borrowed(surface);
     }
     let mut out = String::with_capacity(surface.len());
     for word in surface.split_whitespace() {
@@ -169,12 +171,12 @@ pub(crate) fn canonical_name(surface: &str) -> String {
             out.push_str(word);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
-/// The id of a name found by the rules: `per:jens-stoltenberg`.
-pub(crate) fn rule_id(entity_type: EntityType, canonical: &str) -> String {
-    let mut id = String::with_capacity(canonical.len() + 5);
+/// Writes into `id` (cleared first) the id of a name found by the rules: `per:jens-stoltenberg`.
+pub(crate) fn rule_id(entity_type: EntityType, canonical: &str, id: &mut String) {
+    id.clear();
     id.push_str(match entity_type {
         EntityType::Per => "per:",
         EntityType::Org => "org:",
@@ -216,12 +218,17 @@ pub(crate) fn rule_id(entity_type: EntityType, canonical: &str) -> String {
         id.push(lower);
         (dash, any) = (false, true);
     }
-    id
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rule_id(entity_type: EntityType, canonical: &str) -> String {
+        let mut id = String::from("left over");
+        super::rule_id(entity_type, canonical, &mut id);
+        id
+    }
 
     #[test]
     fn ids_and_surnames() {

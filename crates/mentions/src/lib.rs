@@ -24,7 +24,7 @@
 //! let split = text.find(" M.").unwrap();
 //! let mentions = rec.find(text, &[(0, split), (split + 1, text.len())]);
 //! let shown: Vec<(&str, &str, &str)> =
-//!     mentions.iter().map(|m| (m.surface(text), m.entity_id.as_str(), m.method.as_str())).collect();
+//!     mentions.iter().map(|m| (m.surface(text), &*m.entity_id, m.method.as_str())).collect();
 //! assert_eq!(shown, [
 //!     ("Otan", "org:nato", "gazetteer"),
 //!     ("Jens Stoltenberg", "per:jens-stoltenberg", "gazetteer"),

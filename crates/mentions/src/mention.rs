@@ -1,6 +1,7 @@
 //! The output types: [`Mention`], [`EntityType`], [`Method`].
 
 use std::fmt;
+use std::sync::Arc;
 
 /// The coarse type of an entity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -84,10 +85,12 @@ pub struct Mention {
     /// Index, in the `sentences` slice given to [`crate::Recognizer::find`], of the sentence holding the mention.
     pub sentence_index: usize,
     /// Stable id: the gazetteer id (`org:nato`, `country:ua`) or, for names no gazetteer knows,
-    /// `<type>:<lowercased name>` (`per:jens-stoltenberg`).
-    pub entity_id: String,
-    /// Canonical name of the entity (`Otan` for `OTAN`, `l'Alliance atlantique`...).
-    pub canonical: String,
+    /// `<type>:<lowercased name>` (`per:jens-stoltenberg`). Shared with the recognizer for
+    /// gazetteer entities, so a mention costs no allocation for it; `&m.entity_id` derefs to `&str`.
+    pub entity_id: Arc<str>,
+    /// Canonical name of the entity (`Otan` for `OTAN`, `l'Alliance atlantique`...); shared like
+    /// `entity_id`.
+    pub canonical: Arc<str>,
     /// Coarse type.
     pub entity_type: EntityType,
     /// How it was found.

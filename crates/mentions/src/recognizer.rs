@@ -111,6 +111,15 @@ impl RecognizerBuilder {
             .build(&patterns)
             .or_else(|_| builder.build(&patterns))
             .map_err(Error::Automaton)?;
+        let entities = gazetteer
+            .entities()
+            .iter()
+            .map(|e| Known {
+                id: e.id.as_str().into(),
+                canonical: e.canonical.as_str().into(),
+                entity_type: e.entity_type,
+            })
+            .collect();
         let mut prefixes = PrefixFilter::default();
         for p in &patterns {
             prefixes.add(p.as_bytes());
@@ -120,13 +129,21 @@ impl RecognizerBuilder {
                 automaton,
                 prefixes,
                 targets,
-                gazetteer,
+                entities,
                 lexicon,
                 rules: self.rules,
                 coref: self.coref,
             }),
         })
     }
+}
+
+/// What a mention of a gazetteer entity needs: its strings, shared by every mention of it.
+#[derive(Debug)]
+pub(crate) struct Known {
+    pub id: Arc<str>,
+    pub canonical: Arc<str>,
+    pub entity_type: EntityType,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -148,7 +165,8 @@ struct Inner {
     /// Which word starts may begin a pattern.
     prefixes: PrefixFilter,
     targets: Vec<Target>,
-    gazetteer: Gazetteer,
+    /// The entities of the gazetteer, in its order (`Target::entity` indexes them).
+    entities: Vec<Known>,
     lexicon: Lexicon,
     rules: bool,
     coref: bool,
@@ -191,6 +209,7 @@ impl Recognizer {
             caps,
             runs,
             inside,
+            id: id_buf,
         } = scratch;
         // Sized for the text (a mention every ~60 bytes) so that they rarely grow.
         found.clear();
@@ -296,8 +315,7 @@ impl Recognizer {
                         .map(|i| first_found + i)
                         .filter(|&i| match found[i].kind {
                             Kind::Gazetteer(ei) => {
-                                inner.gazetteer.entities()[ei as usize].entity_type
-                                    == EntityType::Loc
+                                inner.entities[ei as usize].entity_type == EntityType::Loc
                             }
                             Kind::Rule { .. } => false,
                         });
@@ -347,32 +365,32 @@ impl Recognizer {
             HashSet::default()
         };
         let links = if inner.coref {
-            coref::link(text, found, &inner.gazetteer)
+            coref::link(text, found, &inner.entities)
         } else {
             coref::Links::default()
         };
         let mut out = Vec::with_capacity(found.len());
         for (i, f) in found.iter().enumerate() {
             let surface = &text[f.start..f.end];
-            let mention = match (f.kind, links.get(i, text, found, &inner.gazetteer)) {
+            let mention = match (f.kind, links.get(i, text, found, &inner.entities)) {
                 (_, Some((id, canonical))) => Mention {
                     start: f.start,
                     end: f.end,
                     sentence_index: f.sentence,
-                    entity_id: id.clone(),
-                    canonical: canonical.clone(),
+                    entity_id: Arc::clone(id),
+                    canonical: Arc::clone(canonical),
                     entity_type: EntityType::Per,
                     method: Method::Coref,
                     confidence: 0.8,
                 },
                 (Kind::Gazetteer(ei), None) => {
-                    let e = &inner.gazetteer.entities()[ei as usize];
+                    let e = &inner.entities[ei as usize];
                     Mention {
                         start: f.start,
                         end: f.end,
                         sentence_index: f.sentence,
-                        entity_id: e.id.clone(),
-                        canonical: e.canonical.clone(),
+                        entity_id: Arc::clone(&e.id),
+                        canonical: Arc::clone(&e.canonical),
                         entity_type: e.entity_type,
                         method: Method::Gazetteer,
                         confidence: f.confidence,
@@ -390,12 +408,13 @@ impl Recognizer {
                         continue;
                     }
                     let canonical = coref::canonical_name(surface);
+                    coref::rule_id(entity_type, &canonical, id_buf);
                     Mention {
                         start: f.start,
                         end: f.end,
                         sentence_index: f.sentence,
-                        entity_id: coref::rule_id(entity_type, &canonical),
-                        canonical,
+                        entity_id: Arc::from(id_buf.as_str()),
+                        canonical: Arc::from(canonical),
                         entity_type,
                         method: Method::Rule,
                         confidence: f.confidence,
@@ -418,6 +437,8 @@ struct Scratch {
     runs: Vec<Run>,
     /// Capitalised words seen inside a sentence: they confirm the same word at a sentence start.
     inside: Vec<(usize, usize)>,
+    /// The id of a rule mention, built here then copied into its `Arc<str>`.
+    id: String,
 }
 
 impl Scratch {
