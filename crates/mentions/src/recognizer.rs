@@ -122,7 +122,7 @@ impl RecognizerBuilder {
             .collect();
         let mut prefixes = PrefixFilter::default();
         for p in &patterns {
-            prefixes.add(p.as_bytes());
+            prefixes.add(p);
         }
         Ok(Recognizer {
             inner: Arc::new(Inner {
@@ -473,6 +473,12 @@ thread_local! {
 /// and `Le gouvernement` share four): a word start passes if one key of the text there is set for
 /// its length class, and the first two bytes begin some pattern. No pattern is ever missed (every
 /// pattern has at least two bytes); a false positive only costs a search.
+///
+/// Where the tokenizer knows the whole word at the start (`KeepStart::keep_word`: a run of
+/// alphanumeric characters, then something that is not), that word is probed first: a match at
+/// word boundaries there begins with the whole word, so it must be the first word of some pattern
+/// (those are keyed by a hash of their length and first eight bytes). Most words fail that probe;
+/// the others (`de`, `pays`, `Jean`) go through the probes above.
 #[derive(Clone, Debug)]
 struct PrefixFilter {
     /// The first two bytes of every pattern: most word starts fail this probe.
@@ -480,7 +486,12 @@ struct PrefixFilter {
     short: Box<Bits16>,
     mid: Box<Bits16>,
     long: Box<Bits16>,
+    /// The first words of the patterns (up to the first character that is not alphanumeric).
+    words: Box<WordBits>,
 }
+
+/// One bit per [`PrefixFilter::word_key`].
+type WordBits = [u64; (1 << PrefixFilter::WORD_KEY_BITS) / 64];
 
 /// One bit per 16-bit key (a fixed size, so that probes need no bounds check).
 type Bits16 = [u64; (1 << 16) / 64];
@@ -492,6 +503,7 @@ impl Default for PrefixFilter {
             short: Box::new([0; (1 << 16) / 64]),
             mid: Box::new([0; (1 << 16) / 64]),
             long: Box::new([0; (1 << 16) / 64]),
+            words: Box::new([0; (1 << PrefixFilter::WORD_KEY_BITS) / 64]),
         }
     }
 }
@@ -501,9 +513,34 @@ impl scan::KeepStart for PrefixFilter {
     fn keep(&self, rest: &[u8]) -> bool {
         self.may_match(rest)
     }
+
+    #[inline(always)]
+    fn keep_word(&self, rest: &[u8], word_len: usize) -> bool {
+        // The word probe rejects most words; frequent first words of patterns (`de`, `pays`)
+        // are then probed as any word start.
+        let k = Self::word_key(rest, word_len);
+        self.words[k >> 6] & (1 << (k & 63)) != 0 && self.may_match(rest)
+    }
 }
 
 impl PrefixFilter {
+    /// 2^18 bits (32 KiB): a few thousand first words leave most bits clear.
+    const WORD_KEY_BITS: u32 = 18;
+
+    /// A hash of the length of the word `b[..len]` (`1 <= len <= b.len()`) and of its first
+    /// (at most) eight bytes, below `2^WORD_KEY_BITS`.
+    #[inline(always)]
+    fn word_key(b: &[u8], len: usize) -> usize {
+        let x = match b.get(..8) {
+            Some(eight) => Self::head(eight, 8),
+            None => Self::head(b, b.len()),
+        };
+        // Keep the first `min(len, 8)` bytes.
+        let x = x & (u64::MAX >> (8 * 8usize.saturating_sub(len)));
+        let x = x ^ (len as u64).rotate_right(8);
+        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::WORD_KEY_BITS)) as usize
+    }
+
     #[inline]
     fn short_key(b: &[u8]) -> usize {
         usize::from(b[0]) << 8 | usize::from(b[1])
@@ -524,7 +561,15 @@ impl PrefixFilter {
         u64::from_le_bytes(w)
     }
 
-    fn add(&mut self, pattern: &[u8]) {
+    fn add(&mut self, pattern: &str) {
+        // The first word: up to the first character that is not alphanumeric (a pattern that
+        // starts with one never matches at a word start).
+        let word_len = first_word_len(pattern);
+        if word_len > 0 {
+            let k = Self::word_key(pattern.as_bytes(), word_len);
+            self.words[k >> 6] |= 1 << (k & 63);
+        }
+        let pattern = pattern.as_bytes();
         if pattern.len() >= 2 {
             set_bit(&mut self.first_two, Self::short_key(pattern));
         }
@@ -559,6 +604,13 @@ impl PrefixFilter {
                     || n >= 6 && get_bit(&self.long, Self::hash_key(Self::head(rest, 6), 6)))
         }
     }
+}
+
+/// The length in bytes of the first word of `s`: up to its first character that is not alphanumeric.
+fn first_word_len(s: &str) -> usize {
+    s.char_indices()
+        .find(|&(_, c)| !scan::is_alnum(c))
+        .map_or(s.len(), |(k, _)| k)
 }
 
 fn set_bit(bits: &mut Bits16, k: usize) {
@@ -698,7 +750,7 @@ mod tests {
             "talibans",
         ];
         for w in words {
-            filter.add(w.as_bytes());
+            filter.add(w);
         }
         for w in words {
             for tail in ["", " ", " et la suite", "s"] {
@@ -716,11 +768,21 @@ mod tests {
                         assert!(rec.inner.prefixes.may_match(v.as_bytes()), "{v:?}");
                         let longer = format!("{v} suite");
                         assert!(rec.inner.prefixes.may_match(longer.as_bytes()), "{v:?}");
+                        // The same where the tokenizer knows the first word.
+                        let n = first_word_len(&v);
+                        if n > 0 {
+                            assert!(rec.inner.prefixes.keep_word(v.as_bytes(), n), "{v:?}");
+                            assert!(rec.inner.prefixes.keep_word(longer.as_bytes(), n), "{v:?}");
+                        }
                     }
                 }
             }
         }
         assert!(!filter.may_match(b"gouvernement"));
+        use scan::KeepStart;
+        assert!(filter.keep_word(b"Otan, et", 4) && filter.keep_word(b"Le Monde", 2));
+        assert!(filter.keep_word(b"Jens Stoltenberg a dit", 4) && filter.keep_word(b"UE", 2));
+        assert!(!filter.keep_word(b"Jens Stoltenberg", 3) && !filter.keep_word(b"Otans", 5));
         assert!(!filter.may_match(b"x"));
     }
 

@@ -130,6 +130,15 @@ pub(crate) struct Tokens {
 pub(crate) trait KeepStart {
     /// Whether to record a word start where `rest` (the rest of the sentence) begins.
     fn keep(&self, rest: &[u8]) -> bool;
+
+    /// The same question where more is known: `rest` starts with a word of `word_len` bytes, all
+    /// alphanumeric characters, followed by the end of `rest` or by a character that is not
+    /// alphanumeric (so a match at a word boundary starts with that whole word).
+    #[inline(always)]
+    fn keep_word(&self, rest: &[u8], word_len: usize) -> bool {
+        let _ = word_len;
+        self.keep(rest)
+    }
 }
 
 impl<F: Fn(&[u8]) -> bool> KeepStart for F {
@@ -141,7 +150,8 @@ impl<F: Fn(&[u8]) -> bool> KeepStart for F {
 
 /// Splits `sent` (which starts at byte `base` of the text) into word tokens (`out.list`), and
 /// records in `out.starts` every absolute offset where a word starts (token starts, and the parts
-/// of `Otan-Russie`) for which `keep_start.keep(rest of the sentence from there)` holds.
+/// of `Otan-Russie`) for which `keep_start.keep(rest of the sentence from there)` holds (or
+/// `keep_start.keep_word`, for a word that ends before a character that is not alphanumeric).
 ///
 /// A word is a run of alphanumeric characters, kept whole across `-` and `'`/`’` followed by an
 /// alphanumeric character (except after an elided word: `l'`, `qu’`), and across the period of an
@@ -186,7 +196,7 @@ pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Tokens, keep_start: &i
                 // Pushed, then kept or not without a branch (see `PrefixFilter::may_match`).
                 let n = starts.len();
                 starts.push(base + i);
-                starts.truncate(n + usize::from(keep_start.keep(&bytes[i..])));
+                starts.truncate(n + usize::from(keep_start.keep_word(&bytes[i..], end - i)));
                 // The same for the list of capitalised tokens.
                 let n = caps.len();
                 caps.push(list.len());
@@ -247,6 +257,15 @@ pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Tokens, keep_start: &i
         let start = i;
         let fast = first.and_then(|(first_len, digit, upper)| {
             let (end, elision) = fast_word(sent, i, first_len, digit, upper)?;
+            let keep = if elision {
+                keep_start.keep(&bytes[start..])
+            } else {
+                // Not an elision: the word is followed by a character that is not alphanumeric.
+                keep_start.keep_word(&bytes[start..], end - start)
+            };
+            if keep {
+                starts.push(base + start);
+            }
             Some(Word {
                 end,
                 elision,
@@ -257,12 +276,7 @@ pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Tokens, keep_start: &i
             })
         });
         let word = match fast {
-            Some(word) => {
-                if keep_start.keep(&bytes[start..]) {
-                    starts.push(base + start);
-                }
-                word
-            }
+            Some(word) => word,
             None => general_word(
                 sent,
                 start,
