@@ -158,13 +158,10 @@ impl<F: Fn(&[u8]) -> bool> KeepStart for F {
 /// initial (`J.-P.`, `W.`). One pass; ASCII and the lowercase accented letters of French take
 /// table-driven fast paths, everything else is decoded.
 pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Tokens, keep_start: &impl KeepStart) {
-    let Tokens {
-        list,
-        starts,
-        caps,
-        upper: n_upper,
-        other: n_other,
-    } = out;
+    // Moved out of `out` for the loop, so that their lengths can stay in registers.
+    let mut list = std::mem::take(&mut out.list);
+    let mut starts = std::mem::take(&mut out.starts);
+    let mut caps = std::mem::take(&mut out.caps);
     list.clear();
     starts.clear();
     caps.clear();
@@ -193,14 +190,12 @@ pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Tokens, keep_start: &i
                 Some(n) => ENDS_WORD[usize::from(n)],
             };
             if plain {
-                // Pushed, then kept or not without a branch (see `PrefixFilter::may_match`).
-                let n = starts.len();
-                starts.push(base + i);
-                starts.truncate(n + usize::from(keep_start.keep_word(&bytes[i..], end - i)));
-                // The same for the list of capitalised tokens.
-                let n = caps.len();
-                caps.push(list.len());
-                caps.truncate(n + usize::from(class == UPPER));
+                if keep_start.keep_word(&bytes[i..], end - i) {
+                    starts.push(base + i);
+                }
+                if class == UPPER {
+                    caps.push(list.len());
+                }
                 other_count += 1;
                 list.push(Token {
                     start: base + i,
@@ -282,7 +277,7 @@ pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Tokens, keep_start: &i
                 start,
                 char_at(sent, start).0,
                 base,
-                starts,
+                &mut starts,
                 keep_start,
             ),
         };
@@ -304,7 +299,8 @@ pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Tokens, keep_start: &i
         });
         (gap_space, gap_joins, gap_initial) = (true, word.elision, false);
     }
-    (*n_upper, *n_other) = (upper_count, other_count);
+    (out.list, out.starts, out.caps) = (list, starts, caps);
+    (out.upper, out.other) = (upper_count, other_count);
 }
 
 /// For a Latin-1 letter at `i` (`à`..`ÿ` but `÷`, `À`..`Þ` but `×`, two bytes in UTF-8): whether it
