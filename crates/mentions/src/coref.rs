@@ -137,6 +137,27 @@ fn surname(surface: &str) -> Option<&str> {
     (last != first && last.chars().next().is_some_and(char::is_uppercase)).then_some(last)
 }
 
+/// Classes of the bytes of a name for [`canonical_name`]: a space, a byte that may need a change
+/// (other ASCII whitespace, a lead byte other than 0xC3), anything else.
+const SPACE: u8 = 1;
+const NOT_PLAIN: u8 = 2;
+const OTHER: u8 = 4;
+
+static CANONICAL_CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b' ' => SPACE,
+            b'\t'..=b'\r' => NOT_PLAIN,
+            0xC0..=0xC2 | 0xC4..=0xFF => NOT_PLAIN,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    t
+};
+
 /// The canonical form of a name found by the rules: whitespace runs collapsed, typographic apostrophes
 /// straightened (most often `surface` itself, borrowed).
 pub(crate) fn canonical_name(surface: &str) -> Cow<'_, str> {
@@ -146,16 +167,12 @@ pub(crate) fn canonical_name(surface: &str) -> Cow<'_, str> {
     // byte before it.
     let bytes = surface.as_bytes();
     let mut plain = bytes.first() != Some(&b' ') && bytes.last() != Some(&b' ');
-    let mut prev_space = false;
+    // One table probe a byte: a byte of `NOT_PLAIN`, or a space after a space, needs the slow path.
+    let mut prev = 0u8;
     for &b in bytes {
-        let space = b == b' ';
-        let ok = match b {
-            0..=0x7F => !(space && prev_space) && (space || !char::from(b).is_whitespace()),
-            0x80..=0xBF | 0xC3 => true,
-            _ => false,
-        };
-        plain &= ok;
-        prev_space = space;
+        let class = CANONICAL_CLASS[usize::from(b)];
+        plain &= class != NOT_PLAIN && class & prev != SPACE;
+        prev = class;
     }
     if plain {
         return Cow::Borrowed(surface);
