@@ -4,7 +4,7 @@
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::hash::{FxHashMap, FxHashSet};
-use crate::text::repeat_key;
+use crate::text::{repeat_key, repeat_key_upto};
 
 /// Window (in characters of the repeat key) used to find where an earlier paragraph starts
 /// inside a later one.
@@ -28,31 +28,65 @@ pub(crate) enum Repeat {
     Concat,
 }
 
-/// A kept paragraph: the byte range of its key in `keys`, the key's length in chars, and the
-/// next kept paragraph whose key starts with the same window.
+/// Marks a repeat key not built yet (`Kept::key_end`, `Kept::chars`).
+const UNKNOWN: usize = usize::MAX;
+
+/// A kept paragraph (with at least [`WINDOW`] key chars): its text in `raw`, its repeat key in
+/// `keys` once built (most keys are never needed) and the key's length in chars, the next kept
+/// paragraph whose key starts with the same window, and the next one of them whose key hash is
+/// not in `exact` yet.
 #[derive(Clone, Copy, Debug)]
 struct Kept {
-    start: usize,
-    end: usize,
+    raw_start: usize,
+    raw_end: usize,
+    key_start: usize,
+    /// [`UNKNOWN`] until the key is built.
+    key_end: usize,
+    /// [`UNKNOWN`] until the key is built.
     chars: usize,
     next: u32,
+    unhashed: u32,
+    /// Index in the `firsts` bit set of the first two bytes of the key.
+    first: u16,
+}
+
+/// The kept paragraphs whose key starts with one window.
+#[derive(Clone, Copy, Debug)]
+struct Starts {
+    /// First and last of the chain by `Kept::next`.
+    first: u32,
+    last: u32,
+    /// Last of the chain by `Kept::unhashed` (or [`NONE`]).
+    unhashed: u32,
 }
 
 /// Detects repeats in a sequence of paragraphs fed in order. Only paragraphs that were kept are
 /// remembered as sources. [`clear`](Self::clear) it to reuse its buffers for another document.
+///
+/// Most paragraphs repeat nothing, and most of their repeat key is not needed to know it: an
+/// exact repeat starts with the same window of [`WINDOW`] chars as an earlier paragraph, and a
+/// paragraph made of earlier ones has one of them starting in its first tenth. So only the start
+/// of the key is built at first; the whole key, and those of the earlier paragraphs, only when
+/// an earlier paragraph starts there.
 #[derive(Debug, Default)]
 pub(crate) struct RepeatDetector {
+    /// The text of the kept paragraphs, one after the other.
+    raw: String,
     keys: Vec<u8>,
     kept: Vec<Kept>,
+    /// Hashes of the keys of kept paragraphs (those whose window started a later paragraph,
+    /// or that were built whole).
     exact: FxHashSet<u64>,
-    /// Window hash -> (first, last) kept paragraph starting with it, chained by `Kept::next`.
-    starts: FxHashMap<u64, (u32, u32)>,
+    /// Window hash -> the kept paragraphs whose key starts with it.
+    starts: FxHashMap<u64, Starts>,
     /// Bit set of the first two bytes of every key in `starts` (65,536 bits once used): most
     /// positions of a paragraph start no earlier paragraph, and are skipped without hashing.
     firsts: Vec<u64>,
-    /// Scratch buffer of [`repeat_key`]: the current key is `key[..key_len]`.
+    /// Scratch buffer of [`repeat_key`]: the current key (or its start) is `key[..key_len]`.
     key: Vec<u8>,
     key_len: usize,
+    /// Scratch buffer for the kept keys built while `key` holds the current one.
+    scratch: Vec<u8>,
 }
 
 /// Byte offset after `n` chars of `key` from byte `at` (or the end of `key`).
@@ -86,18 +120,32 @@ fn window_hash(w: &[u8]) -> u64 {
     xxh3_64(w)
 }
 
+/// The number of chars of a paragraph's key that earlier paragraphs must cover.
+fn needed(nchars: usize) -> usize {
+    (nchars as f64 * MIN_COVER).ceil() as usize
+}
+
+/// The byte range in `keys` of the repeat key of the kept paragraph `k`, built on first use.
+fn kept_key(raw: &str, keys: &mut Vec<u8>, scratch: &mut Vec<u8>, k: &mut Kept) -> (usize, usize) {
+    if k.key_end == UNKNOWN {
+        let (len, chars) = repeat_key(&raw[k.raw_start..k.raw_end], scratch);
+        k.key_start = keys.len();
+        keys.extend_from_slice(&scratch[..len]);
+        k.key_end = keys.len();
+        k.chars = chars;
+    }
+    (k.key_start, k.key_end)
+}
+
 impl RepeatDetector {
     /// Forgets every paragraph, keeps the allocations.
     pub(crate) fn clear(&mut self) {
-        if !self.starts.is_empty() {
-            // Only the words of the bit set that the window starts went to (a few per
-            // document), not all 1,024.
-            for k in &self.kept {
-                if k.chars >= WINDOW {
-                    self.firsts[first_two(&self.keys, k.start) >> 6] = 0;
-                }
-            }
+        // Only the words of the bit set that the window starts went to (a few per document),
+        // not all 1,024.
+        for k in &self.kept {
+            self.firsts[usize::from(k.first) >> 6] = 0;
         }
+        self.raw.clear();
         self.keys.clear();
         self.kept.clear();
         self.exact.clear();
@@ -107,62 +155,155 @@ impl RepeatDetector {
     /// True if the buffers grew large (a huge document): better dropped than kept.
     pub(crate) fn heavy(&self) -> bool {
         self.keys.capacity() > 1 << 22
+            || self.raw.capacity() > 1 << 22
             || self.kept.capacity() > 1 << 16
             || self.key.capacity() > 1 << 22
+            || self.scratch.capacity() > 1 << 22
     }
 
     /// Checks `para` against the paragraphs kept so far; if it is not a repeat, remembers it.
     pub(crate) fn check(&mut self, para: &str) -> Option<Repeat> {
-        let (key_len, nchars) = repeat_key(para, &mut self.key);
-        self.key_len = key_len;
-        let key = &self.key[..key_len];
-        if key.is_empty() {
+        // The key has at most one char per byte of `para`, so a cover starts at a position
+        // `p <= nchars - needed(nchars) <= reach` (see `covered`); an exact repeat at 0.
+        let reach = para.len() / 10 + 1;
+        let (len, chars) = repeat_key_upto(para, &mut self.key, reach + WINDOW);
+        self.key_len = len;
+        let whole = chars < reach + WINDOW;
+        if whole && chars < WINDOW {
+            // Never removed (too short for an exact repeat or a cover), never the start of a
+            // cover: not remembered.
             return None;
         }
-        let h = xxh3_64(key);
-        if self.exact.contains(&h) {
-            if nchars >= MIN_EXACT {
-                return Some(Repeat::Exact);
+        let key = &self.key[..len];
+        let w = window_hash(&key[..advance(key, 0, WINDOW)]);
+        let mut hash = None;
+        let mut nchars = chars; // the chars of the whole key, once built
+        if self.may_start_early(chars, reach) {
+            // The whole key decides, as it is.
+            if !whole {
+                (self.key_len, nchars) = repeat_key(para, &mut self.key);
             }
-        } else if nchars >= WINDOW && !self.starts.is_empty() && self.covered(nchars) {
-            return Some(Repeat::Concat);
+            let h = xxh3_64(&self.key[..self.key_len]);
+            hash = Some(h);
+            if self.is_exact(w, h) {
+                if nchars >= MIN_EXACT {
+                    return Some(Repeat::Exact);
+                }
+            } else if self.covered(nchars) {
+                return Some(Repeat::Concat);
+            }
         }
         // Remember it.
-        let start = self.keys.len();
-        self.keys.extend_from_slice(key);
+        let raw_start = self.raw.len();
+        self.raw.push_str(para);
         let idx = self.kept.len() as u32;
-        self.kept.push(Kept {
-            start,
-            end: self.keys.len(),
-            chars: nchars,
+        let key = &self.key[..self.key_len];
+        let f = first_two(key, 0);
+        let mut kept = Kept {
+            raw_start,
+            raw_end: self.raw.len(),
+            key_start: 0,
+            key_end: UNKNOWN,
+            chars: UNKNOWN,
             next: NONE,
+            unhashed: NONE,
+            first: f as u16,
+        };
+        if self.firsts.is_empty() {
+            self.firsts.resize(1 << 10, 0);
+        }
+        self.firsts[f >> 6] |= 1 << (f & 63);
+        let group = self.starts.entry(w).or_insert(Starts {
+            first: idx,
+            last: idx,
+            unhashed: NONE,
         });
-        self.exact.insert(h);
-        if nchars >= WINDOW {
-            let key = &self.key[..key_len];
-            let w = window_hash(&key[..advance(key, 0, WINDOW)]);
-            if self.firsts.is_empty() {
-                self.firsts.resize(1 << 10, 0);
+        if group.last != idx {
+            self.kept[group.last as usize].next = idx;
+            group.last = idx;
+        }
+        match hash {
+            Some(h) => {
+                self.exact.insert(h);
+                kept.key_start = self.keys.len();
+                self.keys.extend_from_slice(key);
+                kept.key_end = self.keys.len();
+                kept.chars = nchars;
             }
-            let f = first_two(key, 0);
-            self.firsts[f >> 6] |= 1 << (f & 63);
-            match self.starts.get_mut(&w) {
-                Some((_, last)) => {
-                    self.kept[*last as usize].next = idx;
-                    *last = idx;
-                }
-                None => {
-                    self.starts.insert(w, (idx, idx));
-                }
+            None => {
+                kept.unhashed = group.unhashed;
+                group.unhashed = idx;
             }
         }
+        self.kept.push(kept);
         None
     }
 
-    /// Greedy cover of the current key by earlier kept keys.
-    fn covered(&self, nchars: usize) -> bool {
+    /// True if some kept key may start at one of the first `reach + 1` positions of the
+    /// current key (of which `chars` are built) with a window left: whether its first two
+    /// bytes and its window hash are those of a kept key's start.
+    fn may_start_early(&self, chars: usize, reach: usize) -> bool {
+        if self.starts.is_empty() {
+            return false;
+        }
         let key = &self.key[..self.key_len];
-        let need = (nchars as f64 * MIN_COVER).ceil() as usize;
+        let stop = reach.min(chars - WINDOW);
+        let (mut p, mut at) = (0, 0);
+        while p <= stop {
+            if self.may_start(key, at)
+                && self
+                    .starts
+                    .contains_key(&window_hash(&key[at..advance(key, at, WINDOW)]))
+            {
+                return true;
+            }
+            p += 1;
+            at = next_char(key, at);
+        }
+        false
+    }
+
+    /// True if a kept key, whole, hashes to `h`: only those starting with the window whose
+    /// hash is `w` can.
+    fn is_exact(&mut self, w: u64, h: u64) -> bool {
+        let RepeatDetector {
+            raw,
+            keys,
+            kept,
+            exact,
+            starts,
+            scratch,
+            ..
+        } = self;
+        let Some(group) = starts.get_mut(&w) else {
+            return false;
+        };
+        let mut j = group.unhashed;
+        while j != NONE {
+            let k = &mut kept[j as usize];
+            let (a, b) = kept_key(raw, keys, scratch, k);
+            exact.insert(xxh3_64(&keys[a..b]));
+            j = k.unhashed;
+        }
+        group.unhashed = NONE;
+        exact.contains(&h)
+    }
+
+    /// Greedy cover of the current key (whole) by earlier kept keys.
+    fn covered(&mut self, nchars: usize) -> bool {
+        let RepeatDetector {
+            raw,
+            keys,
+            kept,
+            starts,
+            firsts,
+            key,
+            key_len,
+            scratch,
+            ..
+        } = self;
+        let key = &key[..*key_len];
+        let need = needed(nchars);
         let mut covered = 0;
         let (mut p, mut at) = (0, 0); // position in chars and in bytes
                                       // A window must fit: p + WINDOW <= nchars.
@@ -178,7 +319,7 @@ impl RepeatDetector {
             // Skip the positions whose first two bytes start no kept key (most of them): they
             // cannot start one. At least WINDOW chars (so bytes) are left at each.
             let stop = last.min(hope);
-            while p <= stop && !self.may_start(key, at) {
+            while p <= stop && !may_start(firsts, key, at) {
                 p += 1;
                 at = next_char(key, at);
             }
@@ -190,14 +331,15 @@ impl RepeatDetector {
             }
             let (mut best, mut best_bytes) = (0, 0);
             let w = window_hash(&key[at..advance(key, at, WINDOW)]);
-            if let Some(&(first, _)) = self.starts.get(&w) {
-                let mut j = first;
+            if let Some(group) = starts.get(&w) {
+                let mut j = group.first;
                 let mut tries = 0;
                 while j != NONE && tries < MAX_TRIES {
-                    let k = self.kept[j as usize];
-                    if k.chars > best && key[at..].starts_with(&self.keys[k.start..k.end]) {
+                    let k = &mut kept[j as usize];
+                    let (a, b) = kept_key(raw, keys, scratch, k);
+                    if k.chars > best && key[at..].starts_with(&keys[a..b]) {
                         best = k.chars;
-                        best_bytes = k.end - k.start;
+                        best_bytes = b - a;
                     }
                     j = k.next;
                     tries += 1;
@@ -217,9 +359,15 @@ impl RepeatDetector {
     /// True if some kept key starts with the two bytes of `key` at `at`.
     #[inline]
     fn may_start(&self, key: &[u8], at: usize) -> bool {
-        let f = first_two(key, at);
-        self.firsts[f >> 6] & (1 << (f & 63)) != 0
+        may_start(&self.firsts, key, at)
     }
+}
+
+/// True if some kept key starts with the two bytes of `key` at `at` (`firsts`: their bit set).
+#[inline]
+fn may_start(firsts: &[u64], key: &[u8], at: usize) -> bool {
+    let f = first_two(key, at);
+    firsts[f >> 6] & (1 << (f & 63)) != 0
 }
 
 /// Byte offset of the char after the one at byte `at` of `key` (or the end of `key`).
@@ -246,6 +394,102 @@ mod tests {
         );
         assert_eq!(d.check("Non."), None);
         assert_eq!(d.check("Non."), None, "short repeats stay");
+    }
+
+    /// The detector written plainly, every key whole: the keys of the kept paragraphs, and
+    /// for each paragraph, the verdict.
+    fn reference(paras: &[String]) -> Vec<Option<Repeat>> {
+        let key_of = |s: &str| -> Vec<char> {
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        let mut kept: Vec<Vec<char>> = Vec::new();
+        let mut out = Vec::new();
+        for p in paras {
+            let key = key_of(p);
+            let n = key.len();
+            let verdict = if key.is_empty() {
+                out.push(None);
+                continue;
+            } else if kept.contains(&key) {
+                (n >= MIN_EXACT).then_some(Repeat::Exact)
+            } else if n >= WINDOW && kept.iter().any(|k| k.len() >= WINDOW) {
+                // Greedy cover: at each position, the longest of the first MAX_TRIES kept keys
+                // (of at least WINDOW chars) starting with the window there that fits.
+                let need = needed(n);
+                let (mut p, mut covered) = (0, 0);
+                loop {
+                    if p + WINDOW > n || p + need > n + covered {
+                        break;
+                    }
+                    let best = kept
+                        .iter()
+                        .filter(|k| k.len() >= WINDOW && k[..WINDOW] == key[p..p + WINDOW])
+                        .take(MAX_TRIES)
+                        .filter(|k| key[p..].starts_with(k))
+                        .map(|k| k.len())
+                        .max()
+                        .unwrap_or(0);
+                    if best > 0 {
+                        covered += best;
+                        p += best;
+                    } else {
+                        p += 1;
+                    }
+                }
+                (covered >= need).then_some(Repeat::Concat)
+            } else {
+                None
+            };
+            if verdict.is_none() {
+                kept.push(key);
+            }
+            out.push(verdict);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn agrees_with_the_plain_detector(
+            picks in proptest::collection::vec(proptest::collection::vec(0..12usize, 1..6), 1..16),
+        ) {
+            // Paragraphs glued from a few sentences, so that repeats and covers are common.
+            const PIECES: &[&str] = &[
+                "Le gouvernement a démissionné jeudi.",
+                "Un autre paragraphe, un peu plus long que le premier.",
+                "Non.",
+                "« Élysée » : réunion à l’hôpital",
+                "LE GOUVERNEMENT A DÉMISSIONNÉ",
+                "x",
+                "Premier paragraphe assez long pour compter",
+                "Troisième paragraphe qui termine l'article",
+                "İstanbul ΣΊΣΥΦΟΣ straße",
+                "1234567890 12",
+                " ; ",
+                "abcdefghijkl",
+            ];
+            let paras: Vec<String> = picks
+                .iter()
+                .map(|p| p.iter().map(|&i| PIECES[i]).collect::<Vec<_>>().join(" "))
+                .collect();
+            let mut d = RepeatDetector::default();
+            let got: Vec<Option<Repeat>> = paras.iter().map(|p| d.check(p)).collect();
+            proptest::prop_assert_eq!(got, reference(&paras), "{:?}", paras);
+        }
+    }
+
+    #[test]
+    fn a_cover_starts_within_a_tenth_of_the_bytes() {
+        // `check` looks for the start of a cover no further than `len / 10 + 1` chars into a
+        // key of at most `len` chars.
+        for nchars in 0..200_000 {
+            assert!(nchars - needed(nchars) <= nchars / 10 + 1, "{nchars}");
+        }
     }
 
     #[test]

@@ -334,6 +334,14 @@ fn latin_pairs_only(x: u64, high: u64) -> Option<u64> {
 /// `out` is a scratch buffer: it is only grown (never cleared nor shrunk, so that its bytes are
 /// not zeroed again for every paragraph), and the bytes after the key are left over.
 pub(crate) fn repeat_key(s: &str, out: &mut Vec<u8>) -> (usize, usize) {
+    repeat_key_upto(s, out, usize::MAX)
+}
+
+/// [`repeat_key`] that may stop once the key has `limit` chars: the key written is then a
+/// prefix of the whole key with at least `limit` chars (a few more, up to eight), and the
+/// counts returned are those of that prefix. With `limit` at least the number of chars of the
+/// key, the key is whole.
+pub(crate) fn repeat_key_upto(s: &str, out: &mut Vec<u8>, limit: usize) -> (usize, usize) {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let b = s.as_bytes();
     // Written by index into a buffer at least as long as the input plus 8: ASCII and Latin-1
@@ -342,9 +350,9 @@ pub(crate) fn repeat_key(s: &str, out: &mut Vec<u8>) -> (usize, usize) {
         out.resize(b.len() + 8, 0);
     }
     let (mut i, mut j, mut chars) = (0, 0, 0);
-    loop {
+    while chars < limit {
         // Eight bytes at a time, up to the first non-ASCII one.
-        while let Some(chunk) = b.get(i..i + 8) {
+        while let Some(chunk) = b.get(i..i + 8).filter(|_| chars < limit) {
             let mut w = [0; 8];
             w.copy_from_slice(chunk);
             let x = u64::from_le_bytes(w);
@@ -1097,6 +1105,13 @@ mod tests {
                 let mut fresh = Vec::new();
                 proptest::prop_assert_eq!(repeat_key(s, &mut fresh), (len, chars));
                 proptest::prop_assert_eq!(&fresh[..len], &rk[..len]);
+                proptest::prop_assert!(chars <= s.len(), "{:?}", s);
+                for limit in [0, 1, 5, 12, 13, 40] {
+                    let (plen, pchars) = repeat_key_upto(s, &mut fresh, limit);
+                    proptest::prop_assert!(pchars >= limit.min(chars), "{:?}", s);
+                    proptest::prop_assert_eq!(&fresh[..plen], &rk[..plen]);
+                    proptest::prop_assert_eq!(std::str::from_utf8(&rk[..plen]).unwrap().chars().count(), pchars);
+                }
             }
         }
     }
