@@ -152,15 +152,110 @@ fn plain_after_space(next: u8) -> bool {
         || (0xC3..=0xDF).contains(&next)
 }
 
+/// True if the byte `p` followed by `q` (in a `str`) breaks a [`plain_latin_spaces`] text: `p`
+/// is a control or DEL, or a space before a blank or `: ; ! ?`, or `q` is a continuation byte
+/// that is not the second byte of a letter from U+00DF (`0xC3` then at least `0x9F`). Lead bytes
+/// need no test: a continuation byte follows each. (Written without branches, so that a block
+/// of pairs is checked with vector instructions.)
+#[inline(always)]
+fn breaks_plain_latin(p: u8, q: u8) -> bool {
+    let control = (p < 0x20) | (p == 0x7F);
+    let space_bad = (p == b' ') & ((q == b' ') | (q == b'!') | (q | 1 == b';') | (q == b'?'));
+    let cont_bad = ((q as i8) < -0x40) & ((p != 0xC3) | (q < 0x9F));
+    control | space_bad | cont_bad
+}
+
+/// Pairs of bytes checked at once by [`plain_latin_spaces`].
+const PLAIN_BLOCK: usize = 32;
+
+/// Checks the pairs `(ps[k], qs[k])` with [`breaks_plain_latin`] and counts the spaces
+/// `ps[k]` from `k = from` on.
+#[inline(always)]
+fn plain_latin_block(ps: &[u8; PLAIN_BLOCK], qs: &[u8; PLAIN_BLOCK], from: usize) -> (bool, u8) {
+    let mut bad = false;
+    let mut spaces = 0;
+    for k in 0..PLAIN_BLOCK {
+        bad |= breaks_plain_latin(ps[k], qs[k]);
+        spaces += u8::from(ps[k] == b' ') & u8::from(k >= from);
+    }
+    (bad, spaces)
+}
+
+/// For a non-empty `b` (a `str`) made only of printable ASCII, lowercase Latin-1 letters
+/// (U+00DF..U+00FF, `÷` too) and single spaces before any of them but `: ; ! ?`, not ending
+/// with a space: its number of spaces. If it does not start with a space either, its line key
+/// is itself with its ASCII lowercased, it has one word more than spaces, and
+/// [`push_normalized`] copies it unchanged. `None` for any other text.
+///
+/// Most prose is such text. Blocks of 32 byte pairs are checked at once, without branches (the
+/// compiler vectorizes them), the last block overlapping the one before; the first bad block
+/// ends the check.
+fn plain_latin_spaces(b: &[u8]) -> Option<usize> {
+    let &last = b.last()?;
+    // Each byte is the first of a pair but the last one, checked alone.
+    if last == b' ' || breaks_plain_latin(last, b'a') {
+        return None;
+    }
+    let pairs = b.len() - 1;
+    if pairs < PLAIN_BLOCK {
+        let mut bad = false;
+        let mut spaces = 0;
+        for (&p, &q) in b.iter().zip(&b[1..]) {
+            bad |= breaks_plain_latin(p, q);
+            spaces += usize::from(p == b' ');
+        }
+        return (!bad).then_some(spaces);
+    }
+    let block = |at: usize, from: usize| {
+        let mut ps = [0; PLAIN_BLOCK];
+        let mut qs = [0; PLAIN_BLOCK];
+        ps.copy_from_slice(&b[at..at + PLAIN_BLOCK]);
+        qs.copy_from_slice(&b[at + 1..at + 1 + PLAIN_BLOCK]);
+        plain_latin_block(&ps, &qs, from)
+    };
+    let mut spaces = 0;
+    let mut k = 0;
+    while k + PLAIN_BLOCK <= pairs {
+        let (bad, n) = block(k, 0);
+        if bad {
+            return None;
+        }
+        spaces += usize::from(n);
+        k += PLAIN_BLOCK;
+    }
+    if k < pairs {
+        // The last pairs, in a block that ends with them (its first pairs were counted).
+        let at = pairs - PLAIN_BLOCK;
+        let (bad, n) = block(at, k - at);
+        if bad {
+            return None;
+        }
+        spaces += usize::from(n);
+    }
+    Some(spaces)
+}
+
 /// One pass over `s` computing a [`Scan`]; writes the key into `key` when it fits.
 ///
-/// Same result as [`line_key`] and [`word_count`], much faster: runs of printable ASCII,
+/// Same result as [`line_key`] and [`word_count`], much faster: plain prose
+/// ([`plain_latin_spaces`]) is copied whole and lowercased; otherwise runs of printable ASCII,
 /// lowercase Latin-1 letters and single spaces are copied in bulk and lowercased in place; only
 /// the other characters go through the character-by-character rules.
 pub(crate) fn scan(s: &str, max_key: usize, key: &mut String) -> Scan {
     key.clear();
     let bytes = s.as_bytes();
     let n = bytes.len();
+    if n <= max_key && bytes.first() != Some(&b' ') {
+        if let Some(spaces) = plain_latin_spaces(bytes) {
+            key.push_str(s);
+            key.make_ascii_lowercase();
+            return Scan {
+                words: (spaces + 1).min(WORDS_CAP),
+                key_fits: true,
+                plain: true,
+            };
+        }
+    }
     let mut out = Scan {
         key_fits: true,
         plain: true,
@@ -1112,6 +1207,41 @@ mod tests {
                     proptest::prop_assert_eq!(&fresh[..plen], &rk[..plen]);
                     proptest::prop_assert_eq!(std::str::from_utf8(&rk[..plen]).unwrap().chars().count(), pchars);
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Prose that is plain but for at most one piece, at any offset of the blocks.
+        #[test]
+        fn scan_of_almost_plain_prose(
+            words in proptest::collection::vec("[a-zA-Z0-9,.'éàçùÿß÷-]{1,9}", 1..40),
+            odd in proptest::sample::select(vec![
+                "", " :", " ;", " !", " ?", "  ", "\u{a0}", "É", "×", "’", "«", "\t", "\u{7f}",
+                "\u{1f}", "œ", " é", "!", ":", "ÿ ",
+            ]),
+            at in 0..400usize,
+        ) {
+            let mut s = words.join(" ");
+            let mut cut = at.min(s.len());
+            while !s.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            s.insert_str(cut, odd);
+            for s in [s.as_str(), s.trim()] {
+                let mut k = String::new();
+                let sc = scan(s, 1000, &mut k);
+                proptest::prop_assert_eq!(&k, &key(s), "key {:?}", s);
+                proptest::prop_assert_eq!(sc.words, word_count(s).min(WORDS_CAP), "{:?}", s);
+                if sc.plain {
+                    proptest::prop_assert_eq!(&norm(s), s, "plain {:?}", s);
+                }
+                let mut normal = String::new();
+                push_normalized_reference(s, &mut normal);
+                let simple = plain_latin_spaces(s.as_bytes()).is_some();
+                proptest::prop_assert!(!simple || normal == s || s.starts_with(' '), "{:?}", s);
             }
         }
     }
