@@ -246,11 +246,23 @@ impl RepeatDetector {
         if self.starts.is_empty() {
             return false;
         }
+        let Ok(firsts) = <&[u64; 1 << 10]>::try_from(&self.firsts[..]) else {
+            return true; // (never: the bit set is made with the first start)
+        };
         let key = &self.key[..self.key_len];
         let stop = reach.min(chars - WINDOW);
-        let (mut p, mut at) = (0, 0);
-        while p <= stop {
-            if self.may_start(key, at)
+        // The char starts of the key with the byte after each (at least WINDOW chars are left
+        // at every position tested).
+        let mut p = 0;
+        for (at, (&a, &b)) in key.iter().zip(&key[1..]).enumerate() {
+            if (a as i8) < -0x40 {
+                continue; // a continuation byte
+            }
+            if p > stop {
+                break;
+            }
+            let f = usize::from(a) << 8 | usize::from(b);
+            if firsts[f >> 6] & (1 << (f & 63)) != 0
                 && self
                     .starts
                     .contains_key(&window_hash(&key[at..advance(key, at, WINDOW)]))
@@ -258,7 +270,6 @@ impl RepeatDetector {
                 return true;
             }
             p += 1;
-            at = next_char(key, at);
         }
         false
     }
@@ -354,12 +365,6 @@ impl RepeatDetector {
                 at = next_char(key, at);
             }
         }
-    }
-
-    /// True if some kept key starts with the two bytes of `key` at `at`.
-    #[inline]
-    fn may_start(&self, key: &[u8], at: usize) -> bool {
-        may_start(&self.firsts, key, at)
     }
 }
 
