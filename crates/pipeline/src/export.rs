@@ -491,7 +491,15 @@ impl Pipeline {
             removed: Vec::new(),
         };
         let mut articles = Partitioned::new();
-        let (mut spilled, mut spilled_rows, mut keys) = (Vec::new(), 0, Vec::new());
+        // The spilled rows are mostly their texts: room for all of them at once.
+        let room = match dedup {
+            true => processed
+                .iter()
+                .map(|p| p.as_ref().map_or(0, |p| p.article.text.len() + 1024))
+                .sum(),
+            false => 0,
+        };
+        let (mut spilled, mut spilled_rows, mut keys) = (Vec::with_capacity(room), 0, Vec::new());
         let mut sentences = Partitioned::new();
         let mut mentions = Partitioned::new();
         let mut removed = Partitioned::new();
