@@ -329,6 +329,22 @@ struct Unit {
 }
 
 impl Normalizer {
+    /// A normalizer with this one's rules and `profile` as its chrome profile: what its builder with
+    /// [`NormalizerBuilder::profile`] would build, without parsing and compiling the rules again
+    /// (for a profile learned from a corpus after the rules were checked).
+    pub fn with_profile(&self, profile: &ChromeProfile) -> Normalizer {
+        let rules = self.inner.rules.clone();
+        let learned = LearnedSite::build_all(profile, &rules);
+        let known = known_lines(&rules, None, std::iter::empty());
+        Normalizer {
+            inner: Arc::new(Inner {
+                rules,
+                learned,
+                known,
+            }),
+        }
+    }
+
     /// Cleans one document text. `site` is its host name (for learned chrome), if known.
     ///
     /// Never fails and never panics; removals are disjoint code-point spans of `text`.
@@ -701,6 +717,48 @@ mod tests {
         assert_eq!(c.removed[0].class, Class::Learned);
         let other = n.clean("Mes favoris du jour\nArticle 99.", Some("other.fr"));
         assert_eq!(other.n_paragraphs, 2, "profiles are per site");
+    }
+
+    #[test]
+    fn a_profile_added_later_cleans_like_one_given_to_the_builder() {
+        let mut l = ChromeLearner::default();
+        for i in 0..10 {
+            l.observe(
+                Some("ex.fr"),
+                &format!("Menu du site\nPublicité\nMes favoris du jour\nArticle {i}."),
+            );
+        }
+        let profile = l.finish();
+        let builder = NormalizerBuilder::new()
+            .rules_from_str("my.rule\tad\texact\tAchetez maintenant\n")
+            .unwrap();
+        let built = builder.clone().profile(profile.clone()).build().unwrap();
+        let later = builder.build().unwrap().with_profile(&profile);
+        for (text, site) in [
+            (
+                "Menu du site\nMes favoris du jour\nAchetez maintenant\nArticle 99.",
+                Some("ex.fr"),
+            ),
+            (
+                "Publicité\nMes favoris du jour\nArticle 99.",
+                Some("other.fr"),
+            ),
+            ("Menu du site\nArticle.", None),
+        ] {
+            let (a, b) = (built.clean(text, site), later.clean(text, site));
+            assert_eq!(a.text, b.text);
+            assert_eq!(a.removed, b.removed);
+        }
+        assert!(
+            later
+                .clean(
+                    "Menu du site\nMes favoris du jour\nArticle 1.",
+                    Some("ex.fr")
+                )
+                .removed
+                .len()
+                >= 2
+        );
     }
 
     #[test]

@@ -261,10 +261,8 @@ impl Pipeline {
         &self,
         profile: ChromeProfile,
     ) -> Result<Option<Normalizer>, Error> {
-        match self.settings.normalize.clone() {
-            Some(builder) => Ok(Some(builder.profile(profile).build()?)),
-            None => Ok(None),
-        }
+        // The rules were compiled when the pipeline was built: only the profile is new.
+        Ok(self.normalizer.as_ref().map(|n| n.with_profile(&profile)))
     }
 
     /// Runs every stage on one record, cleaning with `normalizer` instead of the pipeline's own (used
