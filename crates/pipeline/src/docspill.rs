@@ -6,7 +6,6 @@
 //! row of an input that could not be read or ingested. Frames are written in input order by the
 //! learning pass and read back once, in the same order, by the main pass; the file is deleted on drop.
 
-use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -14,7 +13,7 @@ use toolkit_export::ErrorRow;
 use toolkit_ingest::Document;
 
 use crate::error::Error;
-use crate::spill::TempFile;
+use crate::spill::{begin_frame, end_frame, read_frame, TempFile};
 
 /// What a frame holds.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -79,9 +78,7 @@ impl DocSpill {
         record_bytes: usize,
         item: Result<&Document, &ErrorRow>,
     ) {
-        let start = out.len();
-        out.extend_from_slice(&(record_bytes as u64).to_le_bytes());
-        out.extend_from_slice(&0u64.to_le_bytes());
+        let start = begin_frame(out, record_bytes as u64);
         let result = match item {
             // Serialized through a borrowed twin of `Kept`, without cloning the document.
             Ok(doc) => bincode::serialize_into(&mut *out, &KeptRef::Document(doc)),
@@ -97,8 +94,7 @@ impl DocSpill {
         };
         // Strings, numbers, options and lists into memory: bincode has nothing to refuse.
         result.expect("a document serializes into memory");
-        let len = (out.len() - start - 16) as u64;
-        out[start + 8..start + 16].copy_from_slice(&len.to_le_bytes());
+        end_frame(out, start);
     }
 
     /// Appends `items` frames made with [`DocSpill::encode`].
@@ -110,15 +106,7 @@ impl DocSpill {
     pub(crate) fn frames(self) -> Result<impl Iterator<Item = Result<Frame, Error>> + Send, Error> {
         let file: Arc<Path> = self.file.path().into();
         self.file.into_items(move |reader| {
-            let mut head = [0u8; 16];
-            reader.read_exact(&mut head)?;
-            let record_bytes = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
-            let len = u64::from_le_bytes(head[8..].try_into().expect("8 bytes"));
-            let mut body = Vec::with_capacity(len as usize);
-            reader.by_ref().take(len).read_to_end(&mut body)?;
-            if body.len() as u64 != len {
-                return Err(std::io::ErrorKind::UnexpectedEof.into());
-            }
+            let (record_bytes, body) = read_frame(reader)?;
             Ok(Frame {
                 record_bytes: record_bytes as usize,
                 body,

@@ -2,9 +2,11 @@
 //! that wait for dedup ([`Spill`]) and the documents the chrome-learning pass keeps
 //! ([`crate::docspill::DocSpill`]). They keep memory flat whatever the corpus size.
 //!
-//! Rows are stored with bincode (their serde fields in order, strings length-prefixed): the file is
+//! Items are stored with bincode (their serde fields in order, strings length-prefixed): the file is
 //! read back once by the same binary, and unlike JSON it needs no escaping or number formatting, so
-//! writing and reading it back costs little next to the rest of the run.
+//! writing and reading it back costs little next to the rest of the run. Each item is a frame (a size
+//! to batch by, the body's length, the body), so that the reading thread only copies bytes and the
+//! workers decode them.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -98,6 +100,34 @@ impl Drop for TempFile {
     }
 }
 
+/// Starts a frame in `out`: a number the reader needs before decoding the body (a size to batch
+/// by), then room for the body's length; the body follows, and [`end_frame`] writes its length.
+pub(crate) fn begin_frame(out: &mut Vec<u8>, meta: u64) -> usize {
+    out.extend_from_slice(&meta.to_le_bytes());
+    out.extend_from_slice(&[0; 8]);
+    out.len()
+}
+
+/// Ends the frame whose body started at `body_start` ([`begin_frame`]'s result).
+pub(crate) fn end_frame(out: &mut [u8], body_start: usize) {
+    let len = (out.len() - body_start) as u64;
+    out[body_start - 8..body_start].copy_from_slice(&len.to_le_bytes());
+}
+
+/// Reads one frame: its number and its body.
+pub(crate) fn read_frame(reader: &mut impl Read) -> std::io::Result<(u64, Vec<u8>)> {
+    let mut head = [0u8; 16];
+    reader.read_exact(&mut head)?;
+    let meta = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
+    let len = u64::from_le_bytes(head[8..].try_into().expect("8 bytes"));
+    let mut body = Vec::with_capacity(len as usize);
+    reader.by_ref().take(len).read_to_end(&mut body)?;
+    if body.len() as u64 != len {
+        return Err(std::io::ErrorKind::UnexpectedEof.into());
+    }
+    Ok((meta, body))
+}
+
 /// Article rows written once, read back once in the same order, deleted on drop.
 pub(crate) struct Spill {
     file: TempFile,
@@ -113,15 +143,12 @@ impl Spill {
     }
 
     /// Appends a row's frame to `out` (on any thread), for [`Spill::push_serialized`]: the length of
-    /// its body, the length of its text (what the rows are batched by when read back) and the body.
+    /// its text (what the rows are batched by when read back), the length of its body and the body.
     pub(crate) fn serialize_into(out: &mut Vec<u8>, row: &ArticleRow) {
-        let start = out.len();
-        out.extend_from_slice(&[0; 16]);
+        let start = begin_frame(out, row.text.len() as u64);
         // Strings, numbers, options and lists into memory: bincode has nothing to refuse.
         bincode::serialize_into(&mut *out, row).expect("an article row serializes into memory");
-        let len = (out.len() - start - 16) as u64;
-        out[start..start + 8].copy_from_slice(&len.to_le_bytes());
-        out[start + 8..start + 16].copy_from_slice(&(row.text.len() as u64).to_le_bytes());
+        end_frame(out, start);
     }
 
     /// Appends `rows` rows serialized with [`Spill::serialize_into`].
@@ -136,15 +163,7 @@ impl Spill {
     ) -> Result<impl Iterator<Item = Result<RowFrame, Error>> + Send, Error> {
         let file: Arc<Path> = self.file.path().into();
         self.file.into_items(move |reader| {
-            let mut head = [0u8; 16];
-            reader.read_exact(&mut head)?;
-            let len = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
-            let text_bytes = u64::from_le_bytes(head[8..].try_into().expect("8 bytes"));
-            let mut body = Vec::with_capacity(len as usize);
-            reader.by_ref().take(len).read_to_end(&mut body)?;
-            if body.len() as u64 != len {
-                return Err(std::io::ErrorKind::UnexpectedEof.into());
-            }
+            let (text_bytes, body) = read_frame(reader)?;
             Ok(RowFrame {
                 text_bytes: text_bytes as usize,
                 body,
