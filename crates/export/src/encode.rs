@@ -111,7 +111,7 @@ impl Codec {
 /// each row's key into them.
 #[derive(Default)]
 pub(crate) struct LocalDict {
-    index: PlHashMap<Box<str>, u32>,
+    index: PlHashMap<String, u32>,
     keys: Vec<u32>,
     /// The last row's value, to skip the lookup when a value repeats (rows of one article follow
     /// each other).
@@ -126,13 +126,8 @@ impl LocalDict {
                 Some(&k) if k != NULL_KEY && self.last == v => k,
                 _ => {
                     let next = self.index.len() as u32;
-                    let k = match self.index.get(v) {
-                        Some(&k) => k,
-                        None => {
-                            self.index.insert(v.into(), next);
-                            next
-                        }
-                    };
+                    // One hash of the value, whether it is found or added.
+                    let k = *self.index.entry_ref(v).or_insert(next);
                     self.last.clear();
                     self.last.push_str(v);
                     k
@@ -146,7 +141,7 @@ impl LocalDict {
     fn into_parts(self) -> (Vec<Box<str>>, Vec<u32>) {
         let mut values: Vec<Box<str>> = vec![Box::default(); self.index.len()];
         for (v, k) in self.index {
-            values[k as usize] = v;
+            values[k as usize] = v.into_boxed_str();
         }
         (values, self.keys)
     }
