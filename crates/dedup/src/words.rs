@@ -18,9 +18,11 @@ pub(crate) fn mix64(mut x: u64) -> u64 {
 }
 
 /// Byte classes: an ASCII letter or digit maps to itself lowercased (1..=0x7F), any other ASCII
-/// byte to 0 (a separator), and a byte from 0x80 up to [`NON_ASCII`] (a character to decode).
+/// byte to 0 (a separator), 0xC3 to [`LATIN1`] (`À`..`ÿ`, told from the next byte) and any other
+/// byte from 0x80 up to [`NON_ASCII`] (a character to decode).
 const CLASS: [u8; 256] = {
     let mut t = [NON_ASCII; 256];
+    t[0xC3] = LATIN1;
     let mut i = 0;
     while i < 128 {
         let c = i as u8;
@@ -34,6 +36,19 @@ const CLASS: [u8; 256] = {
     t
 };
 const NON_ASCII: u8 = 0x80;
+const LATIN1: u8 = 0x81;
+
+/// The lowercase of the character 0xC3 `y` (U+00C0..=U+00FF) when it is a letter (all but × U+00D7
+/// and ÷ U+00F7; the capitals, up to U+00DE, lowercase to the letter 0x20 above).
+#[inline(always)]
+fn latin1_lower(y: u8) -> Option<u64> {
+    let c = 0xC0 | u64::from(y & 0x3F);
+    match c {
+        0xD7 | 0xF7 => None,
+        0xC0..=0xDE => Some(c + 0x20),
+        _ => Some(c),
+    }
+}
 
 /// The character at byte `i` of `text` (a char boundary, not ASCII) when it is alphanumeric: its
 /// lowercase as one character, or `None` when that takes several (`İ`); `Err` with its length in
@@ -43,16 +58,10 @@ const NON_ASCII: u8 = 0x80;
 fn non_ascii_at(text: &str, i: usize) -> Result<(Option<char>, usize), usize> {
     let b = text.as_bytes();
     match b[i] {
-        0xC3 => {
-            // U+00C0..=U+00FF: letters but × (U+00D7) and ÷ (U+00F7); the capitals (up to U+00DE)
-            // lowercase to the letter 0x20 above.
-            let c = 0xC0 | u32::from(b[i + 1] & 0x3F);
-            match c {
-                0xD7 | 0xF7 => Err(2),
-                0xC0..=0xDE => Ok((char::from_u32(c + 0x20), 2)),
-                _ => Ok((char::from_u32(c), 2)),
-            }
-        }
+        0xC3 => match latin1_lower(b[i + 1]) {
+            Some(lc) => Ok((char::from_u32(lc as u32), 2)),
+            None => Err(2),
+        },
         // U+0080..=U+00BF: ª µ º are letters and ² ³ ¹ ¼ ½ ¾ numbers, all their own lowercase.
         0xC2 => match b[i + 1] {
             y @ (0xAA | 0xB2 | 0xB3 | 0xB5 | 0xB9 | 0xBA | 0xBC | 0xBD | 0xBE) => {
@@ -94,7 +103,8 @@ fn hash_char(mut h: u64, lower: Option<char>, text: &str, i: usize) -> u64 {
 /// Calls `f` with the hash of each lowercased word of `text`, in order.
 ///
 /// Bytes are read through [`CLASS`]: an ASCII letter or digit costs a table load, a xor and a
-/// multiplication; only non-ASCII characters are decoded. `f` is called from one place, so that
+/// multiplication, a Latin-1 letter a few more operations; only other non-ASCII characters are
+/// decoded. `f` is called from one place, so that
 /// the compiler can inline it.
 #[inline(always)]
 pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
@@ -113,10 +123,20 @@ pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
                 i += 1;
                 continue;
             }
-            if c != NON_ASCII {
+            if c < NON_ASCII {
                 h = (h ^ u64::from(c)).wrapping_mul(FNV_PRIME);
                 i += 1;
                 break;
+            }
+            if c == LATIN1 {
+                i += 2;
+                match latin1_lower(b[i - 1]) {
+                    Some(lc) => {
+                        h = (h ^ lc).wrapping_mul(FNV_PRIME);
+                        break;
+                    }
+                    None => continue,
+                }
             }
             match non_ascii_at(text, i) {
                 Ok((lower, len)) => {
@@ -128,17 +148,30 @@ pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
             }
         }
         // In a word: up to the next separator or the end of the text.
-        while i < n {
-            let c = CLASS[usize::from(b[i])];
-            // 1..=0x7F: a letter or digit, one test.
-            if (c as i8) > 0 {
+        'word: while i < n {
+            // ASCII letters and digits (1..=0x7F, one test), in a loop of their own.
+            let mut c = CLASS[usize::from(b[i])];
+            while (c as i8) > 0 {
                 h = (h ^ u64::from(c)).wrapping_mul(FNV_PRIME);
                 i += 1;
-                continue;
+                if i >= n {
+                    break 'word;
+                }
+                c = CLASS[usize::from(b[i])];
             }
             if c == 0 {
                 i += 1;
                 break;
+            }
+            if c == LATIN1 {
+                i += 2;
+                match latin1_lower(b[i - 1]) {
+                    Some(lc) => {
+                        h = (h ^ lc).wrapping_mul(FNV_PRIME);
+                        continue;
+                    }
+                    None => break,
+                }
             }
             match non_ascii_at(text, i) {
                 Ok((lower, len)) => {
