@@ -149,17 +149,6 @@ impl Signer {
     pub fn sign(&self, text: &str) -> Signature {
         let near = self.mode == Mode::Near;
         let w = self.shingle_words;
-        // The last word hashes, word `i` (from 0) in `ring[i % MAX_SHINGLE_WORDS]`: when word `n`
-        // joins the shingle, word `n - w` leaves it, read from `(n - w) % MAX_SHINGLE_WORDS` (a
-        // power of two, so wrapping below zero lands on a slot not written yet, which holds zero).
-        // Until `w` words have been seen, they are `ring[..n]`.
-        let mut ring = [0u64; MAX_SHINGLE_WORDS];
-        // The xor of the shingle's words, each rotated by its position in it (see `shingle_hash`),
-        // updated per word: xoring out the leaving word (position 0, not rotated) and rotating right
-        // by `ROTATION_STEP` moves every other word down one position, then the new word comes in at
-        // position `w - 1`.
-        let mut rotated = 0u64;
-        let newest_rotation = ROTATIONS[w - 1];
         let mut bins = [u64::MAX; NUM_HASHES];
         let mut exact = 0x6465_6475_7021_u64;
         let mut n: usize = 0;
@@ -170,19 +159,52 @@ impl Signer {
                 bins[bin] = value;
             }
         };
-        for_each_word(text, |h| {
-            exact = mix64(exact ^ h);
-            let oldest = ring[n.wrapping_sub(w) % MAX_SHINGLE_WORDS];
-            rotated =
-                (rotated ^ oldest).rotate_right(ROTATION_STEP) ^ h.rotate_left(newest_rotation);
-            ring[n % MAX_SHINGLE_WORDS] = h;
-            n += 1;
-            if near && n >= w {
-                add(&mut bins, mix64(w as u64 ^ rotated));
+        if !near {
+            for_each_word(text, |h| {
+                exact = mix64(exact ^ h);
+                n += 1;
+            });
+        } else if w == 2 {
+            // The default: the shingle of the words before and `h` is `prev ^ h` rotated by its
+            // position (see `shingle_hash`), with no ring to keep.
+            let mut prev = 0;
+            for_each_word(text, |h| {
+                exact = mix64(exact ^ h);
+                if n != 0 {
+                    add(&mut bins, mix64(2 ^ prev ^ h.rotate_left(ROTATIONS[1])));
+                }
+                prev = h;
+                n += 1;
+            });
+            if n == 1 {
+                add(&mut bins, shingle_hash(&[prev]));
             }
-        });
-        if near && n > 0 && n < w {
-            add(&mut bins, shingle_hash(&ring[..n]));
+        } else {
+            // The last word hashes, word `i` (from 0) in `ring[i % MAX_SHINGLE_WORDS]`: when word
+            // `n` joins the shingle, word `n - w` leaves it, read from `(n - w) % MAX_SHINGLE_WORDS`
+            // (a power of two, so wrapping below zero lands on a slot not written yet, which holds
+            // zero). Until `w` words have been seen, they are `ring[..n]`.
+            let mut ring = [0u64; MAX_SHINGLE_WORDS];
+            // The xor of the shingle's words, each rotated by its position in it (see
+            // `shingle_hash`), updated per word: xoring out the leaving word (position 0, not
+            // rotated) and rotating right by `ROTATION_STEP` moves every other word down one
+            // position, then the new word comes in at position `w - 1`.
+            let mut rotated = 0u64;
+            let newest_rotation = ROTATIONS[w - 1];
+            for_each_word(text, |h| {
+                exact = mix64(exact ^ h);
+                let oldest = ring[n.wrapping_sub(w) % MAX_SHINGLE_WORDS];
+                rotated =
+                    (rotated ^ oldest).rotate_right(ROTATION_STEP) ^ h.rotate_left(newest_rotation);
+                ring[n % MAX_SHINGLE_WORDS] = h;
+                n += 1;
+                if n >= w {
+                    add(&mut bins, mix64(w as u64 ^ rotated));
+                }
+            });
+            if n > 0 && n < w {
+                add(&mut bins, shingle_hash(&ring[..n]));
+            }
         }
         let kind = match (n, near) {
             (0, _) => Kind::Empty,
