@@ -165,6 +165,18 @@ impl Segmenter {
         };
         split::split(text, &rules, out);
     }
+
+    /// [`split_into`](Self::split_into) with the byte-by-byte search of candidates.
+    #[cfg(test)]
+    pub(crate) fn split_bytewise(&self, text: &str, out: &mut Vec<Sentence>) {
+        out.clear();
+        let rules = Rules {
+            abbreviations: &self.abbreviations,
+            join_wrapped_lines: self.join_wrapped_lines,
+            starters: self.starters.as_deref(),
+        };
+        split::split_bytewise(text, &rules, out);
+    }
 }
 
 impl Default for Segmenter {

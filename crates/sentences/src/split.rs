@@ -1,8 +1,9 @@
 //! The boundary rules: one pass over the bytes, stopping only at candidate characters.
 //!
 //! Candidates are `.` `!` `?` `…` and line breaks (`\n`, a lone `\r`, U+2028, U+2029), and
-//! capitals after a space (glued sentences). Everything else is skipped: blocks of 16 bytes without
-//! a candidate by vector compares, the rest by a table lookup per byte. At a candidate the rules look at most a bounded number
+//! capitals after a space (glued sentences). Everything else is skipped: candidates are found 16
+//! bytes at a time by vector compares (by a table lookup per byte only within 16 bytes of the ends of
+//! the text). At a candidate the rules look at most a bounded number
 //! of characters around it (the word before, the closing quotes after, the first letter of the next
 //! word), so the whole split is linear in the length of the text.
 
@@ -86,6 +87,34 @@ impl Cutter<'_, '_> {
 }
 
 pub(crate) fn split(text: &str, rules: &Rules<'_>, out: &mut Vec<Sentence>) {
+    match rules.starters {
+        Some(starters) if !starters.is_empty() => {
+            split_with::<true, true>(text, rules, Some(starters), out);
+        }
+        _ => split_with::<false, true>(text, rules, None, out),
+    }
+}
+
+/// [`split`] with candidates found by the table of its loop, byte by byte: the model that the
+/// search by blocks must agree with.
+#[cfg(test)]
+pub(crate) fn split_bytewise(text: &str, rules: &Rules<'_>, out: &mut Vec<Sentence>) {
+    match rules.starters {
+        Some(starters) if !starters.is_empty() => {
+            split_with::<true, false>(text, rules, Some(starters), out);
+        }
+        _ => split_with::<false, false>(text, rules, None, out),
+    }
+}
+
+/// [`split`], with the glued-sentence rule (`CAPITALS`, `starters` set) or without; without
+/// `BLOCKS` (tests only), candidates are found by the table of the loop, byte by byte.
+fn split_with<const CAPITALS: bool, const BLOCKS: bool>(
+    text: &str,
+    rules: &Rules<'_>,
+    starters: Option<&Starters>,
+    out: &mut Vec<Sentence>,
+) {
     let bytes = text.as_bytes();
     let mut cutter = Cutter {
         text,
@@ -94,26 +123,19 @@ pub(crate) fn split(text: &str, rules: &Rules<'_>, out: &mut Vec<Sentence>) {
         paragraph: 0,
         paragraph_has_text: false,
     };
-    let (table, starters) = match rules.starters {
-        Some(starters) if !starters.is_empty() => (&CANDIDATE_WITH_CAPITALS, Some(starters)),
-        _ => (&CANDIDATE, None),
+    let table = if CAPITALS {
+        &CANDIDATE_WITH_CAPITALS
+    } else {
+        &CANDIDATE
+    };
+    let mut candidates = Candidates {
+        base: 0,
+        lanes: 0,
+        scanned: 0,
     };
     let mut i = 0;
-    // The end of the last block that `skip_quiet` found to hold a candidate: until then, the
-    // search below will stop at it.
-    let mut block_end = 0;
-    while i < bytes.len() {
-        if i >= block_end {
-            i = match starters {
-                Some(_) => skip_quiet::<true>(bytes, i),
-                None => skip_quiet::<false>(bytes, i),
-            };
-            block_end = i + 16;
-        }
-        match bytes[i..].iter().position(|&b| table[b as usize]) {
-            Some(k) => i += k,
-            None => break,
-        }
+    while let Some(at) = candidates.next::<CAPITALS, BLOCKS>(bytes, table, i) {
+        i = at;
         let b = bytes[i];
         i = match b {
             b'\n' => line_break(&mut cutter, rules, i, i + 1, false),
@@ -153,7 +175,7 @@ pub(crate) fn split(text: &str, rules: &Rules<'_>, out: &mut Vec<Sentence>) {
 /// acts on: a byte of [`CANDIDATE`] (or `\u{b}`, `\u{c}`) or, with `CAPITALS`, a capital (`A`..=`Z`,
 /// or 0xC3 before 0x80..=0x87, `À`..`Ç`) after a space, a tab, `"` or a non-ASCII byte (a superset of
 /// the test of the loop, in fewer operations). Written with `|` and no branch so that
-/// [`skip_quiet`] compiles to vector compares.
+/// [`block`] compiles to vector compares.
 #[inline(always)]
 fn is_candidate<const CAPITALS: bool>(prev: u8, b: u8, next: u8) -> bool {
     let terminator =
@@ -166,30 +188,75 @@ fn is_candidate<const CAPITALS: bool>(prev: u8, b: u8, next: u8) -> bool {
     terminator | (after_space & capital)
 }
 
-/// Skips, from `i`, the blocks of 16 bytes that hold no [`is_candidate`] byte (most of them: a
-/// candidate every ~30 bytes of French news), and returns where the byte-at-a-time search of
-/// [`split`] resumes. The bytes skipped would all have been passed over by that search or left
-/// unchanged by the loop (a capital inside a word, an accented lowercase letter).
-#[inline]
-fn skip_quiet<const CAPITALS: bool>(bytes: &[u8], mut i: usize) -> usize {
-    // A block needs the byte before it and the byte after it.
-    while i >= 1 {
-        let Some(window) = bytes
-            .get(i - 1..i + 17)
-            .and_then(|w| <&[u8; 18]>::try_from(w).ok())
-        else {
-            break;
-        };
-        let mut any = false;
-        for k in 0..16 {
-            any |= is_candidate::<CAPITALS>(window[k], window[k + 1], window[k + 2]);
-        }
-        if any {
-            break;
-        }
-        i += 16;
+/// The [`is_candidate`] bytes of the 16-byte block from `i`, one byte a lane (1: a candidate, 0:
+/// not; lane `k` for byte `i + k`), or `None` when the block has no byte before it or after it.
+#[inline(always)]
+fn block<const CAPITALS: bool>(bytes: &[u8], i: usize) -> Option<u128> {
+    let window: &[u8; 18] = bytes.get(i.checked_sub(1)?..i + 17)?.try_into().ok()?;
+    let mut lanes = [0u8; 16];
+    for (k, lane) in lanes.iter_mut().enumerate() {
+        *lane = u8::from(is_candidate::<CAPITALS>(
+            window[k],
+            window[k + 1],
+            window[k + 2],
+        ));
     }
-    i
+    Some(u128::from_le_bytes(lanes))
+}
+
+/// The positions that the loop of [`split`] looks at, in order: the [`is_candidate`] bytes of blocks
+/// of 16 bytes (most blocks have none: a candidate every ~30 bytes of French news), and near the
+/// ends of the text, where a block has no byte before or after it, the bytes of the table of the
+/// loop. The bytes passed over would all have been left unchanged by the loop (a capital inside a
+/// word, an accented lowercase letter).
+struct Candidates {
+    /// Start of the last block.
+    base: usize,
+    /// Its candidates not returned yet, one byte a lane (see [`block`]).
+    lanes: u128,
+    /// Every candidate before this position is in `lanes` or was returned.
+    scanned: usize,
+}
+
+impl Candidates {
+    /// The first candidate at or after `from` (without `BLOCKS`, by the table only).
+    #[inline(always)]
+    fn next<const CAPITALS: bool, const BLOCKS: bool>(
+        &mut self,
+        bytes: &[u8],
+        table: &[bool; 256],
+        from: usize,
+    ) -> Option<usize> {
+        loop {
+            while self.lanes != 0 {
+                let at = self.base + (self.lanes.trailing_zeros() / 8) as usize;
+                self.lanes &= self.lanes - 1;
+                if at >= from {
+                    return Some(at);
+                }
+            }
+            let start = from.max(self.scanned);
+            let &b = bytes.get(start)?;
+            let lanes = if BLOCKS {
+                block::<CAPITALS>(bytes, start)
+            } else {
+                None
+            };
+            match lanes {
+                Some(lanes) => {
+                    self.base = start;
+                    self.lanes = lanes;
+                    self.scanned = start + 16;
+                }
+                None => {
+                    self.scanned = start + 1;
+                    if table[usize::from(b)] {
+                        return Some(start);
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn is_line_break(c: char) -> bool {
@@ -573,6 +640,29 @@ fn period(cutter: &Cutter<'_, '_>, rules: &Rules<'_>, at: usize, next: Next) -> 
 #[cfg(test)]
 mod tests {
     use crate::{Segmenter, SegmenterBuilder};
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// Finding candidates 16 bytes at a time gives the sentences of the byte-by-byte search.
+        #[test]
+        fn blocks_agree_with_the_table(parts in proptest::collection::vec(proptest::sample::select(vec![
+            "a", "Z", "é", "É", "À", "Ça", "Ç", " ", "  ", "\n", "\n\n", "\r\n", "\r", "\t", "\u{b}",
+            "\u{a0}", "\u{202f}", ".", "!", "?", "…", "...", "\u{2028}", "\u{2029}", "\"", "«", "»",
+            "(", ")", "M.", "Le ", "La ", "le ", "Dupont", "J.", "1.", "3,5", "l'", "’", "fin.Le",
+            "Il ", "vote", "—", "- ", "× ", "www.afp.com",
+        ]), 0..40)) {
+            let text: String = parts.concat();
+            for seg in [
+                Segmenter::french(),
+                SegmenterBuilder::new().glued_sentences(false).build().unwrap(),
+                SegmenterBuilder::new().join_wrapped_lines(true).build().unwrap(),
+            ] {
+                let mut bytewise = Vec::new();
+                seg.split_bytewise(&text, &mut bytewise);
+                proptest::prop_assert_eq!(seg.split(&text), bytewise, "{:?}", text);
+            }
+        }
+    }
 
     fn split(text: &str) -> Vec<&str> {
         Segmenter::french()
