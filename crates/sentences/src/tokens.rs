@@ -37,6 +37,8 @@ pub fn count_tokens(sentence: &str) -> usize {
         let stops = special | (u64::MAX << end) as u32;
         // `off`: a char boundary in the window, where the next run starts.
         let mut off = 0;
+        // The word starts of the runs so far, counted once at the end of the window.
+        let mut all_starts = 0u32;
         loop {
             let mut p = (stops & (u32::MAX << off)).trailing_zeros() as usize;
             // `×` and `÷`: their second byte is special, their first (0xC3) a word byte.
@@ -48,7 +50,7 @@ pub fn count_tokens(sentence: &str) -> usize {
                 let run = word & (u32::MAX << off) & ((1u64 << p) - 1) as u32;
                 let before = (word << 1 & !(1 << off)) | u32::from(in_word) << off;
                 let starts = run & !before;
-                count += starts.count_ones() as usize;
+                all_starts |= starts;
                 if starts != 0 {
                     word_start = i + (31 - starts.leading_zeros() as usize);
                 }
@@ -101,6 +103,7 @@ pub fn count_tokens(sentence: &str) -> usize {
                 break;
             }
         }
+        count += all_starts.count_ones() as usize;
         i += off;
     }
     count
