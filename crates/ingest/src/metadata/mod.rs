@@ -6,6 +6,7 @@
 //! Only the first lines, the last line and caption-like line ends are looked at, with linear-time
 //! regexes and hand-written matchers, so the cost does not depend on what the body says.
 
+mod agency;
 pub(crate) mod date;
 mod language;
 mod photo;
@@ -51,8 +52,6 @@ struct Rules {
     agency_line: Regex,
     byline: Regex,
     credits: Regex,
-    /// The literal part of `agency_line`, a fast gate for it.
-    agency_words: Regex,
 }
 
 /// Cheap necessary conditions checked before a metadata regex runs. The regexes have counted
@@ -77,17 +76,6 @@ mod gate {
         line.chars().next().is_some_and(char::is_uppercase) && line.contains('(')
     }
 
-    /// `^\p{Lu}[^,\n]{1,60}?,\s+(?i:publié|mis à jour|modifié)`: the first comma (the agency holds
-    /// none) followed by white space and `p` or `m` in either case.
-    pub(super) fn agency_line(line: &str) -> bool {
-        line.split_once(',').is_some_and(|(_, after)| {
-            matches!(
-                after.trim_start().as_bytes().first(),
-                Some(b'p' | b'P' | b'm' | b'M')
-            )
-        })
-    }
-
     /// `...\(body\)\s*$` on a line without trailing white space.
     pub(super) fn credits(line: &str) -> bool {
         line.ends_with(')')
@@ -104,7 +92,6 @@ fn rules() -> &'static Rules {
             agency_line: re(r"^(?P<agency>\p{Lu}[^,\n]{1,60}?),\s+(?i:publié|mis à jour|modifié)\s+le\s+(?P<date>[^\n]{6,80}?)\s*$"),
             byline: re(r"^(?:Par|By)\s+(?P<names>\p{Lu}[\p{L}\p{M}'’.\- ,&]{1,80}?)\s*$"),
             credits: re(r"\s*\((?P<body>[^()\n]{3,300})\)\s*$"),
-            agency_words: re(r"(?i:publié|mis à jour|modifié)"),
         }
     })
 }
@@ -300,7 +287,7 @@ fn leading_block(t: &str, from: usize, hints: &Hints<'_>, m: &mut Meta) {
                 && starts_upper(l)
                 && !l.ends_with(['.', ':', ',', ';'])
                 && !(gate::byline(l) && r.byline.is_match(l))
-                && !(r.agency_words.is_match(l) && r.agency_line.is_match(l))
+                && agency::groups(l, &r.agency_line).is_none()
                 && !(gate::dateline(l) && r.dateline.is_match(l))
                 && date::parse(l).is_none()
                 && has_more(i)
@@ -381,19 +368,21 @@ fn dateline(t: &str, from: usize, m: &mut Meta) {
 /// `AFP, publié le mardi 30 juin 2020 à 21h01` as a line of its own.
 ///
 /// Only lines of at most 200 bytes with a comma are looked at, each once, in text order: the commas
-/// are found with memchr, and the regex runs only on the lines that pass [`gate::agency_line`].
+/// are found with memchr, and the matcher runs only on the lines where white space and one of its
+/// words follow the first comma ([`agency::after_comma`]).
 fn agency_lines(t: &str, from: usize, m: &mut Meta) {
     let r = rules();
     let b = t.as_bytes();
     let mut pos = from;
     while let Some(off) = memchr::memchr(b',', &b[pos..]) {
         let comma = pos + off;
-        let s = memchr::memrchr(b'\n', &b[pos..comma]).map_or(pos, |i| pos + i + 1);
         let e = memchr::memchr(b'\n', &b[comma..]).map_or(t.len(), |i| comma + i);
-        let line = t[s..e].trim();
-        if e - s <= 200 && gate::agency_line(line) {
-            if let Some(c) = r.agency_line.captures(line) {
-                agency_line(t, s, e, &c, m);
+        if agency::after_comma(&t[comma + 1..e]) {
+            let s = memchr::memrchr(b'\n', &b[pos..comma]).map_or(pos, |i| pos + i + 1);
+            if e - s <= 200 {
+                if let Some((agency, date)) = agency::groups(t[s..e].trim(), &r.agency_line) {
+                    agency_line(t, s, e, agency, date, m);
+                }
             }
         }
         if e == t.len() {
@@ -403,11 +392,11 @@ fn agency_lines(t: &str, from: usize, m: &mut Meta) {
     }
 }
 
-/// Records the agency line `[s, e)` of `t`, matched as `c`, unless its date does not parse, its
-/// agency is too long or the line is already cut.
-fn agency_line(t: &str, s: usize, e: usize, c: &regex::Captures<'_>, m: &mut Meta) {
-    let agency = c.name("agency").map_or("", |g| g.as_str()).trim();
-    let d = c.name("date").and_then(|g| date::parse(g.as_str()));
+/// Records the agency line `[s, e)` of `t`, with the `agency` and `date` groups of `agency_line`,
+/// unless its date does not parse, its agency is too long or the line is already cut.
+fn agency_line(t: &str, s: usize, e: usize, agency: &str, date: &str, m: &mut Meta) {
+    let agency = agency.trim();
+    let d = date::parse(date);
     if d.is_none() || words(agency) > 6 || m.is_cut(s, e) {
         return;
     }
@@ -601,10 +590,9 @@ mod tests {
                 continue;
             }
             let line = t[s..e].trim();
-            if r.agency_words.is_match(line) {
-                if let Some(c) = r.agency_line.captures(line) {
-                    agency_line(t, s, e, &c, m);
-                }
+            if let Some(c) = r.agency_line.captures(line) {
+                let group = |name| c.name(name).map_or("", |g| g.as_str());
+                agency_line(t, s, e, group("agency"), group("date"), m);
             }
         }
     }
@@ -711,10 +699,6 @@ mod tests {
             }
             if r.dateline.is_match(&l) {
                 prop_assert!(gate::dateline(&l));
-            }
-            if r.agency_line.is_match(&l) {
-                prop_assert!(r.agency_words.is_match(&l));
-                prop_assert!(gate::agency_line(&l));
             }
             let trimmed = l.trim_end();
             if r.credits.is_match(trimmed) {

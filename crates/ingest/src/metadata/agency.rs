@@ -1,0 +1,240 @@
+//! The agency-line matcher: the `agency` and `date` groups of the regex
+//!
+//! ```text
+//! ^(?P<agency>\p{Lu}[^,\n]{1,60}?),\s+(?i:publié|mis à jour|modifié)\s+le\s+(?P<date>[^\n]{6,80}?)\s*$
+//! ```
+//!
+//! written out by hand for lines that start with an ASCII byte (of which only `A` to `Z` are
+//! `\p{Lu}`); the others, rare, go to the regex itself, as std has no `\p{Lu}`. On the regex's
+//! counted repetitions the lazy DFA gives up and a bounded backtracker runs: its captures took about
+//! half of the agency-line search.
+//!
+//! Every step is forced, as regex would take it: the agency cannot hold a comma, so it ends at the
+//! first one; a `\s+` followed by a letter takes all the white space; the three words differ in
+//! their first two letters, so at most one matches. Only the last `\s+` (greedy) and the date
+//! (lazy, then `\s*$`) can share white space: the `\s+` gives characters back one at a time, and
+//! for each length the date is the shortest run of 6 to 80 characters, without a line break, after
+//! which only white space is left.
+
+use regex::Regex;
+
+use super::photo::fold_prefix;
+
+/// The case-insensitive words after the comma, in the regex's order.
+const WORDS: [&str; 3] = ["publié", "mis à jour", "modifié"];
+
+/// The length in bytes of the white space (`\s*`) that starts `t`.
+fn spaces(t: &str) -> usize {
+    t.len() - t.trim_start().len()
+}
+
+/// The length in bytes of the white space (`\s+`) that starts `t`, if some does.
+fn spaces1(t: &str) -> Option<usize> {
+    Some(spaces(t)).filter(|&n| n > 0)
+}
+
+/// The length of the word of [`WORDS`] that starts `t` (in any case), if one does.
+fn word(t: &str) -> Option<usize> {
+    WORDS.iter().find_map(|w| fold_prefix(t, w))
+}
+
+/// Whether the text after the first comma of a line can follow the agency: white space, then one of
+/// the words in any case. A necessary condition for [`groups`], cheap to test.
+pub(super) fn after_comma(after: &str) -> bool {
+    // The words start with `p` or `m`, which fold only to `P` and `M`.
+    spaces1(after).is_some_and(|n| {
+        matches!(after.as_bytes().get(n), Some(b'p' | b'P' | b'm' | b'M'))
+            && word(&after[n..]).is_some()
+    })
+}
+
+/// The `agency` and `date` groups of the regex on `line`, if it matches. `regex` is the regex
+/// itself, for lines that do not start with an ASCII byte.
+pub(super) fn groups<'a>(line: &'a str, regex: &Regex) -> Option<(&'a str, &'a str)> {
+    let b = line.as_bytes();
+    match b.first()? {
+        b'A'..=b'Z' => {}
+        x if !x.is_ascii() => {
+            let c = regex.captures(line)?;
+            return Some((c.name("agency")?.as_str(), c.name("date")?.as_str()));
+        }
+        _ => return None,
+    }
+    // `\p{Lu}[^,\n]{1,60}?,`
+    let comma = memchr::memchr(b',', b)?;
+    let inner = &line[1..comma];
+    if inner.contains('\n') || !(1..=60).contains(&inner.chars().count()) {
+        return None;
+    }
+    let agency = &line[..comma];
+    // `\s+(?i:publié|mis à jour|modifié)\s+le`
+    let mut p = comma + 1;
+    p += spaces1(&line[p..])?;
+    p += word(&line[p..])?;
+    p += spaces1(&line[p..])?;
+    p += line[p..].starts_with("le").then_some(2)?;
+    // `\s+` then `[^\n]{6,80}?\s*$`: the date starts after each number of white-space characters,
+    // the most first.
+    let spaces_end = p + spaces(&line[p..]);
+    for (i, c) in line[p..spaces_end].char_indices().rev() {
+        let rest = &line[p + i + c.len_utf8()..];
+        let n = rest.trim_end().chars().count().max(6);
+        let Some(end) = rest
+            .char_indices()
+            .map(|(j, _)| j)
+            .chain([rest.len()])
+            .nth(n)
+        else {
+            continue;
+        };
+        let date = &rest[..end];
+        if n <= 80 && !date.contains('\n') {
+            return Some((agency, date));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The regex this module writes out.
+    fn reference() -> &'static Regex {
+        &super::super::rules().agency_line
+    }
+
+    fn reference_groups(line: &str) -> Option<(&str, &str)> {
+        let c = reference().captures(line)?;
+        Some((c.name("agency")?.as_str(), c.name("date")?.as_str()))
+    }
+
+    /// Lines made of the regex's pieces, look-alikes, every kind of white space, characters of one
+    /// to four bytes and runs of letters around the bounds.
+    fn line() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "AFP",
+            "Reuters",
+            "Belga",
+            "A",
+            "É",
+            "Ⓐ",
+            "a",
+            "1",
+            ",",
+            ", ",
+            ",  ",
+            ",\n",
+            "\n",
+            " ",
+            "  ",
+            "\t",
+            "\r",
+            "\u{a0}",
+            "\u{2009}",
+            "\u{3000}",
+            "\u{85}",
+            "publié",
+            "PUBLIÉ",
+            "Publie",
+            "mis à jour",
+            "MIS À JOUR",
+            "miſ à jour",
+            "mis  à jour",
+            "modifié",
+            "MODIFIÉ",
+            "modifie",
+            "le",
+            "Le",
+            "LE",
+            " le ",
+            "mardi 30 juin 2020 à 21h01",
+            "02/07/2020",
+            "x",
+            "é",
+            "€",
+            "😀",
+        ]);
+        let run = (
+            prop::sample::select(vec!["a", "é", "€", "😀", " "]),
+            prop::sample::select(vec![
+                1usize, 2, 4, 5, 6, 7, 58, 59, 60, 61, 62, 78, 79, 80, 81, 82,
+            ]),
+        )
+            .prop_map(|(c, n)| c.repeat(n));
+        let part = prop_oneof![4 => piece.prop_map(str::to_string), 1 => run];
+        prop::collection::vec(part, 0..14).prop_map(|v| v.concat())
+    }
+
+    /// Lines close to real agency lines: an agency, a comma, a word, `le`, a date, with white space
+    /// of every kind and length between.
+    fn near_line() -> impl Strategy<Value = String> {
+        let agency = (
+            prop::sample::select(vec!["A", "AFP", "AF\nP", "Reuters ", "É", "Ⓐ", "a", "1"]),
+            prop::sample::select(vec![0usize, 1, 2, 56, 57, 58, 59, 60, 61]),
+        )
+            .prop_map(|(a, n)| format!("{a}{}", "b".repeat(n)));
+        let space = prop::sample::select(vec![
+            "",
+            " ",
+            "  ",
+            "\n",
+            "\t ",
+            "\u{a0}",
+            "\u{3000}",
+            "   \u{85}",
+        ]);
+        let word = prop::sample::select(vec![
+            "publié",
+            "Mis à jour",
+            "MODIFIÉ",
+            "miſ à jour",
+            "publie",
+        ]);
+        let date = prop::sample::select(vec![
+            "",
+            "1",
+            "12345",
+            "123456",
+            "30 juin 2020",
+            "mardi 30 juin 2020 à 21h01",
+            "é€😀ab",
+            "2020\n05",
+        ]);
+        let long = prop::sample::select(vec![0usize, 1, 55, 60, 61, 62, 70, 75, 76, 80, 81]);
+        (
+            agency,
+            space.clone(),
+            word,
+            space.clone(),
+            space.clone(),
+            date,
+            long,
+            space,
+        )
+            .prop_map(|(a, s1, w, s2, s3, d, n, s4)| {
+                format!("{a},{s1}{w}{s2}le{s3}{d}{}{s4}", "x".repeat(n))
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20000))]
+
+        #[test]
+        fn groups_are_the_regex_groups(l in line()) {
+            prop_assert_eq!(groups(&l, reference()), reference_groups(&l));
+            if groups(&l, reference()).is_some() {
+                prop_assert!(after_comma(l.split_once(',').unwrap().1));
+            }
+        }
+
+        #[test]
+        fn groups_of_near_lines_are_the_regex_groups(l in near_line()) {
+            prop_assert_eq!(groups(&l, reference()), reference_groups(&l));
+            if groups(&l, reference()).is_some() {
+                prop_assert!(after_comma(l.split_once(',').unwrap().1));
+            }
+        }
+    }
+}
