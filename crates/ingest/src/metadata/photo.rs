@@ -167,18 +167,20 @@ fn match_at(t: &str, p: usize) -> Option<usize> {
 /// Whether a match can have its `/` or `:` at byte `a` of `b`: the letter before it (and a white
 /// space) ends a word the regex has there (`AFP`, `EPA`, `Getty Images`, `Belga`, `PHOTO`,
 /// `REUTERS`, `Reuters` before `/`; `photo`, `photos`, `photoſ` before `:`). A white-space
-/// character takes at most 3 bytes, so that letter is among the 4 bytes before.
+/// character takes at most 3 bytes, so that letter is among the 4 bytes before; before a `:`, the
+/// `h` of `photo` is also among the 9 bytes before (`oto`, a two-byte `ſ`, a three-byte space).
 fn anchor_can_end_lead(b: &[u8], a: usize) -> bool {
-    let before = &b[a.saturating_sub(4)..a];
+    let before = |n: usize| &b[a.saturating_sub(n)..a];
     if b[a] == b'/' {
-        before
+        before(4)
             .iter()
             .any(|x| matches!(x, b'P' | b'A' | b's' | b'a' | b'O' | b'S'))
     } else {
         // 0xBF ends `ſ`.
-        before
+        before(4)
             .iter()
             .any(|x| matches!(x, b'o' | b'O' | b's' | b'S' | 0xBF))
+            && before(9).iter().any(|x| matches!(x, b'h' | b'H'))
     }
 }
 
