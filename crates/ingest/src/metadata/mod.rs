@@ -261,26 +261,29 @@ pub(crate) fn extract(t: &str, hints: &Hints<'_>) -> Meta {
 /// The short lines before the first paragraph of prose: section, headline, byline.
 fn leading_block(t: &str, from: usize, hints: &Hints<'_>, m: &mut Meta) {
     let r = rules();
-    let mut block: Vec<(usize, usize)> = Vec::new();
+    // The range and trimmed text of the first lines that are not blank, up to the first long one:
+    // more than 150 characters (so more than 150 bytes) or 30 words (so more than 60 bytes).
+    let mut block: Vec<(usize, usize, &str)> = Vec::with_capacity(16);
     let mut after_block = false;
-    for (s, e) in lines_from(t, from)
-        .filter(|&(s, e)| !t[s..e].trim().is_empty())
+    for (s, e, line) in lines_from(t, from)
+        .map(|(s, e)| (s, e, t[s..e].trim()))
+        .filter(|&(_, _, line)| !line.is_empty())
         .take(16)
     {
-        let line = t[s..e].trim();
-        if line.chars().count() > 150 || words(line) > 30 {
+        if (line.len() > 150 && line.chars().count() > 150) || (line.len() > 60 && words(line) > 30)
+        {
             after_block = true;
             break;
         }
-        block.push((s, e));
+        block.push((s, e, line));
     }
     if block.is_empty() {
         return;
     }
-    let trimmed = |i: usize| t[block[i].0..block[i].1].trim();
+    let trimmed = |i: usize| block[i].2;
     let has_more = |i: usize| after_block || i + 1 < block.len();
-    let title_at = match hints.title {
-        Some(title) => (0..block.len()).find(|&i| trimmed(i) == title.trim()),
+    let title_at = match hints.title.map(str::trim) {
+        Some(title) => (0..block.len()).find(|&i| trimmed(i) == title),
         None => (0..block.len()).find(|&i| {
             let l = trimmed(i);
             (4..=30).contains(&words(l))
@@ -294,7 +297,7 @@ fn leading_block(t: &str, from: usize, hints: &Hints<'_>, m: &mut Meta) {
         }),
     };
     if let Some(i) = title_at {
-        let (s, e) = block[i];
+        let (s, e, _) = block[i];
         let (cs, ce) = line_cut(t, s, e);
         m.cut(cs, ce, "title");
         if hints.title.is_none() {
@@ -309,15 +312,14 @@ fn leading_block(t: &str, from: usize, hints: &Hints<'_>, m: &mut Meta) {
                 && !l.chars().any(|c| c.is_ascii_digit() || ":|/".contains(c))
                 && !NOT_SECTIONS.contains(&lower.as_str())
             {
-                let (s, e) = block[i - 1];
+                let (s, e, _) = block[i - 1];
                 let (cs, ce) = line_cut(t, s, e);
                 m.cut(cs, ce, "section");
                 m.section = Some(l.to_string());
             }
         }
     }
-    for &(s, e) in &block {
-        let line = t[s..e].trim();
+    for &(s, e, line) in &block {
         if let Some(c) = gate::byline(line)
             .then(|| r.byline.captures(line))
             .flatten()
