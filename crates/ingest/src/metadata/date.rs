@@ -2,6 +2,7 @@
 //! `07/01/2022`, French and English words (`7 janvier 2022`, `mardi 30 juin 2020 à 21h01`,
 //! `1er mars`, `Jan 7, 2022`).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -99,23 +100,35 @@ pub(crate) fn parse_numeric(s: &str) -> Option<Date> {
     })
 }
 
+/// `w` in lower case, borrowed when it already is (ASCII without upper case).
+fn lowercase(w: &str) -> Cow<'_, str> {
+    if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(w)
+    } else {
+        Cow::Owned(w.to_lowercase())
+    }
+}
+
 /// Words: `[weekday] D[er] month [YYYY] [à 21h01]` or `month D[,] [YYYY]`. The year may be absent.
 pub(crate) fn parse_words(s: &str) -> Option<Date> {
-    let lower = s.trim().to_lowercase();
-    let mut words = lower
+    // Only the first words are looked at, so they are lowercased one by one. That is the same as
+    // lowercasing the text: no lowercase mapping gives white space or a comma, and a final sigma
+    // looks no further than them.
+    let mut words = s
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty())
+        .map(lowercase)
         .peekable();
     if words.peek().is_some_and(|w| is_weekday(w)) {
         words.next();
     }
     let first = words.next()?;
     let day_of = |w: &str| num::<u32>(w.strip_suffix("er").unwrap_or(w), 1..=2);
-    let (day, month) = match day_of(first) {
-        Some(d) => (d, month(words.next()?)?),
-        None => (day_of(words.next()?)?, month(first)?),
+    let (day, month) = match day_of(&first) {
+        Some(d) => (d, month(&words.next()?)?),
+        None => (day_of(&words.next()?)?, month(&first)?),
     };
-    let year = words.next().and_then(|w| num::<i32>(w, 4..=4));
+    let year = words.next().and_then(|w| num::<i32>(&w, 4..=4));
     valid(year, month, day).then_some(Date {
         year,
         month,
@@ -132,6 +145,51 @@ pub(crate) fn parse(s: &str) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `parse_words` as first written (the whole text lowercased), the reference for the
+    /// word-by-word version.
+    fn parse_words_reference(s: &str) -> Option<Date> {
+        let lower = s.trim().to_lowercase();
+        let mut words = lower
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .peekable();
+        if words.peek().is_some_and(|w| is_weekday(w)) {
+            words.next();
+        }
+        let first = words.next()?;
+        let day_of = |w: &str| num::<u32>(w.strip_suffix("er").unwrap_or(w), 1..=2);
+        let (day, month) = match day_of(first) {
+            Some(d) => (d, month(words.next()?)?),
+            None => (day_of(words.next()?)?, month(first)?),
+        };
+        let year = words.next().and_then(|w| num::<i32>(w, 4..=4));
+        valid(year, month, day).then_some(Date {
+            year,
+            month,
+            day,
+            precision: Precision::Day,
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(10000))]
+
+        /// Dates in words, with case changes, final sigmas and every kind of separator.
+        #[test]
+        fn parse_words_matches_the_reference(
+            parts in prop::collection::vec(prop::sample::select(vec![
+                "Mardi", "MARDI", "mardi", "30", "1er", "1ER", "Juin", "JUIN", "juin", "Janv.",
+                "JANV.", "jan", "Août", "AOÛT", "DÉCEMBRE", "décembre", "2020", "ΣΑΣ", "ΑΣ", "Σ",
+                "İ", "K", "ſ", "ẞ", " ", "  ", ",", ", ", "\t", "\n", "\u{a0}", "\u{3000}",
+                "\u{85}", "\u{200b}", "'", "’", ".", "à", "21h01", "x",
+            ]), 0..8),
+        ) {
+            let s = parts.concat();
+            prop_assert_eq!(parse_words(&s), parse_words_reference(&s));
+        }
+    }
 
     fn ymd(d: Option<Date>) -> Option<(Option<i32>, u32, u32, &'static str)> {
         d.map(|d| (d.year, d.month, d.day, d.precision.as_str()))
