@@ -34,8 +34,16 @@ fn months() -> &'static HashMap<&'static str, u32> {
     })
 }
 
+/// Whether `w` is one of the lines of the weekday list (comments aside), read once.
 fn is_weekday(w: &str) -> bool {
-    WEEKDAYS_TXT.lines().any(|l| !l.starts_with('#') && l == w)
+    static W: OnceLock<Vec<&'static str>> = OnceLock::new();
+    W.get_or_init(|| {
+        WEEKDAYS_TXT
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect()
+    })
+    .contains(&w)
 }
 
 /// The month number of a (lowercased) month word, with or without a final dot.
