@@ -23,8 +23,6 @@ struct Scratch {
     units: Vec<Unit>,
     unit_bufs: UnitBuffers,
     key: String,
-    /// The ASCII-lowercased unit looked up in the known lines.
-    lowered: Vec<u8>,
     kept: Vec<usize>,
     repeats: RepeatDetector,
     /// The clean text being built; copied into an exact-size `String` at the end.
@@ -382,7 +380,6 @@ impl Normalizer {
             units,
             unit_bufs,
             key,
-            lowered,
             kept,
             repeats,
             text: clean_text,
@@ -392,7 +389,7 @@ impl Normalizer {
         for_each_unit_chars(text, unit_bufs, |s, e, char_start, char_end| {
             // Recurring chrome written as it was learned: no line key to build. (The first line
             // takes the full path when it is learned chrome: it may be a protected title.)
-            match known.get(text, s, e, lowered).filter(|_| use_known) {
+            match known.get(text, s, e).filter(|_| use_known) {
                 Some(Known::Learned) if units.is_empty() => {}
                 Some(k) => {
                     let (why, credit_with_name) = match k {

@@ -53,7 +53,7 @@ pub(crate) fn line_key(s: &str, out: &mut String) {
 
 /// Eight bytes with their ASCII capitals lowercased; other bytes (UTF-8 included) unchanged.
 #[inline]
-fn lowercase_word(x: u64) -> u64 {
+pub(crate) fn lowercase_word(x: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let low = x & !HIGH; // each byte <= 0x7F: the additions below carry into no other byte
@@ -64,7 +64,9 @@ fn lowercase_word(x: u64) -> u64 {
 }
 
 /// `text[start..end]` with its ASCII capitals lowercased, written into `out` (a scratch buffer
-/// that only grows) eight bytes at a time (reading past `end` inside `text`).
+/// that only grows) eight bytes at a time (reading past `end` inside `text`). The lookup of
+/// `known.rs` used to look the copy up in a hash map; its tests keep that as the reference.
+#[cfg(test)]
 pub(crate) fn lowercase_ascii_into<'a>(
     text: &[u8],
     start: usize,
