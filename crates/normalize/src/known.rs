@@ -15,8 +15,6 @@
 //! (a capital `É`, two spaces, a no-break space) misses here and takes the full path, which gives
 //! the same answer.
 
-use crate::text::lowercase_word;
-
 /// What is known about a line: the same answer as the full path (rules and learned chrome).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Known {
@@ -51,16 +49,20 @@ const EMPTY: Slot = Slot {
 /// Line keys with their verdicts, looked up by the ASCII-lowercased raw unit.
 ///
 /// An open-addressing table (linear probing, at most half full) whose hash only looks at the
-/// length and the first and last eight bytes of a key, so that a lookup reads those two words
-/// of the unit, then lowercases and compares the unit with the stored key eight bytes at a time
-/// in one pass, without copying it. The keys are kept as little-endian words: the whole eight
-/// bytes, then the last `len % 8` bytes in the low bytes of one more word (zeros above).
+/// length and the first and last eight bytes of a key with the case bit (`0x20`) of every byte
+/// set, so that a lookup reads those two words of the unit, then compares the unit with the
+/// stored key eight bytes at a time in one pass, without lowercasing or copying it. The keys are
+/// kept as little-endian words: the whole eight bytes, then the last `len % 8` bytes in the low
+/// bytes of one more word (zeros above), each with the mask of the case bits of its ASCII
+/// lowercase letters. A unit's word `u` lowercased equals the key's word `k` exactly when
+/// `u | mask == k`: at a letter of `k`, `u` is that letter in either case; elsewhere `u == k`
+/// (`k` holds no ASCII capital: a key with one is not stored, no lowercased unit could match it).
 #[derive(Debug, Default)]
 pub(crate) struct KnownLines {
     /// Power-of-two length (or empty), at most half full.
     slots: Vec<Slot>,
-    /// The keys' words, one key after the other.
-    words: Vec<u64>,
+    /// The keys' words and their case masks, one key after the other.
+    words: Vec<[u64; 2]>,
     /// Number of stored keys.
     count: usize,
     /// Bit set of the lengths (bytes) of the stored keys: a unit of another length is not looked
@@ -92,36 +94,48 @@ fn tail(b: &[u8], end: usize, rem: usize) -> u64 {
     }
 }
 
+/// The case bit of every byte.
+const CASE: u64 = 0x2020_2020_2020_2020;
+
 /// The hash of a key of `len` bytes from its first and last words (both the tail word when
-/// the key is shorter than eight bytes; the tail word is the last one when there is one).
+/// the key is shorter than eight bytes; the tail word is the last one when there is one), their
+/// case bits set: the same for every spelling of the key up to ASCII case.
 #[inline(always)]
 fn key_hash(len: usize, first: u64, last: u64) -> u64 {
-    let h = (len as u64 ^ first).wrapping_mul(SEED);
-    let h = (h.rotate_left(5) ^ last).wrapping_mul(SEED);
+    let h = (len as u64 ^ (first | CASE)).wrapping_mul(SEED);
+    let h = (h.rotate_left(5) ^ (last | CASE)).wrapping_mul(SEED);
     h ^ (h >> 32)
 }
 
-/// The tail word (0 when `len % 8 == 0`), first and last words of `b[start..end]`, each
-/// mapped by `f` (lowercasing for a unit, nothing for a stored key).
+/// The tail word (0 when `len % 8 == 0`), first and last words of `b[start..end]`.
 #[inline(always)]
-fn edge_words(b: &[u8], start: usize, end: usize, f: impl Fn(u64) -> u64) -> (u64, u64, u64) {
+fn edge_words(b: &[u8], start: usize, end: usize) -> (u64, u64, u64) {
     let n = end - start;
     let rem = n % 8;
-    let last_word = if rem == 0 { 0 } else { f(tail(b, end, rem)) };
-    let first = if n >= 8 { f(load(b, start)) } else { last_word };
+    let last_word = if rem == 0 { 0 } else { tail(b, end, rem) };
+    let first = if n >= 8 { load(b, start) } else { last_word };
     let last = if rem == 0 {
-        f(load(b, end - 8))
+        load(b, end - 8)
     } else {
         last_word
     };
     (last_word, first, last)
 }
 
+/// `w` and the case bits of its ASCII lowercase letters.
+fn with_case_mask(w: u64) -> [u64; 2] {
+    let mask = w.to_le_bytes().iter().rev().fold(0, |m, c| {
+        m << 8 | if c.is_ascii_lowercase() { 0x20 } else { 0 }
+    });
+    [w, mask]
+}
+
 impl KnownLines {
     /// Adds a line key and its verdict (the first verdict of a key is kept).
     pub(crate) fn insert(&mut self, key: &str, known: Known) {
         let n = key.len();
-        if n == 0 || self.find(key.as_bytes(), 0, n, |w| w).is_some() {
+        let b = key.as_bytes();
+        if n == 0 || b.iter().any(u8::is_ascii_uppercase) || self.find(b, 0, n).is_some() {
             return;
         }
         if self.lengths.len() <= n / 64 {
@@ -135,13 +149,13 @@ impl KnownLines {
                 self.place(slot);
             }
         }
-        let b = key.as_bytes();
-        let (last_word, first, last) = edge_words(b, 0, n, |w| w);
+        let (last_word, first, last) = edge_words(b, 0, n);
         let hash = self.hash(n, first, last);
         let at = u32::try_from(self.words.len()).expect("known keys fit u32 words");
-        self.words.extend(b.chunks_exact(8).map(|c| load(c, 0)));
+        self.words
+            .extend(b.chunks_exact(8).map(|c| with_case_mask(load(c, 0))));
         if n % 8 != 0 {
-            self.words.push(last_word);
+            self.words.push(with_case_mask(last_word));
         }
         self.place(Slot {
             hash,
@@ -180,17 +194,18 @@ impl KnownLines {
         if word & (1 << (n % 64)) == 0 {
             return None;
         }
-        self.find(text.as_bytes(), start, end, lowercase_word)
+        self.find(text.as_bytes(), start, end)
     }
 
-    /// The verdict of the stored key equal to `b[start..end]` with each word mapped by `f`.
+    /// The verdict of the stored key equal to `b[start..end]` with its ASCII capitals
+    /// lowercased.
     #[inline(always)]
-    fn find(&self, b: &[u8], start: usize, end: usize, f: impl Fn(u64) -> u64) -> Option<Known> {
+    fn find(&self, b: &[u8], start: usize, end: usize) -> Option<Known> {
         if self.slots.is_empty() {
             return None;
         }
         let n = end - start;
-        let (last_word, first, last) = edge_words(b, start, end, &f);
+        let (last_word, first, last) = edge_words(b, start, end);
         let hash = self.hash(n, first, last);
         let full = &b[start..end - n % 8];
         let mask = self.slots.len() - 1;
@@ -205,8 +220,11 @@ impl KnownLines {
                 let same = full
                     .chunks_exact(8)
                     .zip(key)
-                    .all(|(c, &k)| f(load(c, 0)) == k)
-                    && (n % 8 == 0 || key[n / 8] == last_word);
+                    .all(|(c, &[k, m])| load(c, 0) | m == k)
+                    && (n % 8 == 0 || {
+                        let [k, m] = key[n / 8];
+                        last_word | m == k
+                    });
                 if same {
                     return Some(slot.known);
                 }

@@ -52,8 +52,8 @@ pub(crate) fn line_key(s: &str, out: &mut String) {
 }
 
 /// Eight bytes with their ASCII capitals lowercased; other bytes (UTF-8 included) unchanged.
-#[inline]
-pub(crate) fn lowercase_word(x: u64) -> u64 {
+#[cfg(test)]
+fn lowercase_word(x: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let low = x & !HIGH; // each byte <= 0x7F: the additions below carry into no other byte
