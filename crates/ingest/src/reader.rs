@@ -16,6 +16,8 @@ use std::sync::Arc;
 use crate::error::{Error, ErrorKind};
 use crate::input::{Body, FieldNames, Format, Input, Record};
 
+mod jsonfast;
+
 type Source = Box<dyn BufRead + Send>;
 
 const BUF: usize = 64 * 1024;
@@ -634,30 +636,65 @@ impl JsonlStream {
 
     fn parse(&self, index: u64) -> Result<Record, Error> {
         let text = utf8_lossy(&self.line);
-        let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{FEFF}'))
-            .map_err(|e| Error::new(ErrorKind::Json).with_cause(e))?;
-        let serde_json::Value::Object(mut obj) = value else {
-            return Err(Error::new(ErrorKind::Json).with_cause("the line is not a JSON object"));
-        };
-        let body = match obj.remove(&self.fields.text) {
-            Some(serde_json::Value::String(s)) => s,
-            Some(serde_json::Value::Null) | None => {
-                return Err(Error::new(ErrorKind::MissingField {
-                    field: self.fields.text.clone(),
-                }))
-            }
-            Some(other) => other.to_string(),
-        };
+        let (body, [source_id, url, date, title]) =
+            json_fields(text.trim_start_matches('\u{FEFF}'), &self.fields)?;
         Ok(Record {
             source_path: self.shown.clone(),
             source_index: Some(index),
-            source_id: field_string(obj.get(&self.fields.id)),
-            url: field_string(obj.get(&self.fields.url)),
-            date: field_string(obj.get(&self.fields.date)),
-            title: field_string(obj.get(&self.fields.title)),
+            source_id,
+            url,
+            date,
+            title,
             body: Body::Text(body),
         })
     }
+}
+
+/// The text and the id, url, date and title fields of one JSON line: by [`jsonfast::extract`],
+/// or by [`serde_fields`] when the fast path declines (the results are the same).
+fn json_fields(json: &str, fields: &FieldNames) -> Result<(String, [Option<String>; 4]), Error> {
+    let names = [
+        fields.text.as_str(),
+        &fields.id,
+        &fields.url,
+        &fields.date,
+        &fields.title,
+    ];
+    match jsonfast::extract(json, names) {
+        Some([Some(body), id, url, date, title]) => Ok((body, [id, url, date, title])),
+        Some([None, ..]) => Err(missing_text(fields)),
+        None => serde_fields(json, fields),
+    }
+}
+
+fn missing_text(fields: &FieldNames) -> Error {
+    Error::new(ErrorKind::MissingField {
+        field: fields.text.clone(),
+    })
+}
+
+/// [`json_fields`] through a `serde_json::Value`: the text field as a string (null or absent is a
+/// `missing_field` error, other values compact JSON), the others by [`field_string`].
+fn serde_fields(json: &str, fields: &FieldNames) -> Result<(String, [Option<String>; 4]), Error> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| Error::new(ErrorKind::Json).with_cause(e))?;
+    let serde_json::Value::Object(mut obj) = value else {
+        return Err(Error::new(ErrorKind::Json).with_cause("the line is not a JSON object"));
+    };
+    let body = match obj.remove(&fields.text) {
+        Some(serde_json::Value::String(s)) => s,
+        Some(serde_json::Value::Null) | None => return Err(missing_text(fields)),
+        Some(other) => other.to_string(),
+    };
+    Ok((
+        body,
+        [
+            field_string(obj.get(&fields.id)),
+            field_string(obj.get(&fields.url)),
+            field_string(obj.get(&fields.date)),
+            field_string(obj.get(&fields.title)),
+        ],
+    ))
 }
 
 /// Counts bytes read and fails once one record has used more than its cap (plus the csv buffer).

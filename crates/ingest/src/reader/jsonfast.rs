@@ -1,0 +1,770 @@
+//! A fast path for JSON Lines: extracts the wanted fields of one top-level object without building
+//! a `serde_json::Value`.
+//!
+//! [`extract`] either gives exactly what the serde path of `JsonlStream::parse` would give (each
+//! wanted field as `field_string` would print it), or declines with `None`, and the caller then
+//! runs the serde path. It validates the whole line with the strict JSON grammar and declines on
+//! anything serde_json rejects or might treat differently: invalid JSON, lone surrogates, a value
+//! that is not an object, nesting deeper than [`MAX_DEPTH`], numbers that might be out of `f64`
+//! range, and wanted fields whose value is an object, an array or a number other than a plain
+//! integer (their compact form would have to be printed as serde_json prints it). Errors are
+//! therefore always reported by serde_json, with its messages.
+//!
+//! Strings are copied run by run between escapes, found sixteen bytes at a time, which is the
+//! point: the text of a news scrape is full of `\n` escapes.
+
+/// Deepest nesting of arrays and objects handled (serde_json's own limit is 128).
+const MAX_DEPTH: u32 = 64;
+
+/// The wanted fields of the object in `line` (`names`: text, id, url, date, title), each as
+/// `field_string` gives it (null and absent give `None`), or `None` when the line must go through
+/// serde_json. As with a `serde_json::Map`, the last of repeated keys wins, and a field with the
+/// same name as the text field (`names[0]`, which the serde path removes first) is `None`.
+pub(super) fn extract(line: &str, names: [&str; 5]) -> Option<[Option<String>; 5]> {
+    let mut p = Parser { s: line, i: 0 };
+    let mut out: [Option<String>; 5] = Default::default();
+    let mut key = String::new();
+    p.ws();
+    p.eat(b'{')?;
+    p.ws();
+    if p.peek() == Some(b'}') {
+        p.i += 1;
+    } else {
+        loop {
+            p.eat(b'"')?;
+            key.clear();
+            p.string(&mut key)?;
+            p.ws();
+            p.eat(b':')?;
+            p.ws();
+            match names.iter().position(|n| *n == key) {
+                Some(slot) => {
+                    let v = p.wanted_value()?;
+                    // Every slot with this name gets the value (two fields may share a name).
+                    for (o, n) in out.iter_mut().zip(names).skip(slot + 1) {
+                        if n == key {
+                            o.clone_from(&v);
+                        }
+                    }
+                    out[slot] = v;
+                }
+                None => p.value(1)?,
+            }
+            p.ws();
+            match p.next()? {
+                b',' => p.ws(),
+                b'}' => break,
+                _ => return None,
+            }
+        }
+    }
+    p.ws();
+    if p.i != line.len() {
+        return None;
+    }
+    for (o, n) in out.iter_mut().zip(names).skip(1) {
+        if n == names[0] {
+            *o = None;
+        }
+    }
+    Some(out)
+}
+
+/// The index of the first byte at or after `i` that ends a run of string characters: a quote, a
+/// backslash or a control character (below 0x20); `None` if there is none.
+fn special(b: &[u8], i: usize) -> Option<usize> {
+    let rest = b.get(i..)?;
+    let mut blocks = rest.chunks_exact(16);
+    let mut at = i;
+    for block in &mut blocks {
+        let (lo, hi) = block.split_at(8);
+        let lo = ends_run(lo);
+        let hi = ends_run(hi);
+        if lo | hi != 0 {
+            let first = if lo != 0 {
+                lo.trailing_zeros()
+            } else {
+                64 + hi.trailing_zeros()
+            };
+            return Some(at + (first / 8) as usize);
+        }
+        at += 16;
+    }
+    let tail = blocks.remainder();
+    let n = tail
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+    Some(at + n)
+}
+
+/// For eight bytes, the high bit of the first byte that ends a run of string characters (and
+/// maybe of later bytes), zero if none does.
+///
+/// `t - 0x01…` sets the high bit of a byte of `t` that is zero, and `x - 0x20…` that of a byte of
+/// `x` below 0x20; both may also set it in bytes above such a byte, through the borrow, but never
+/// below it. `& !x` drops the bytes of non-ASCII characters, which never set it themselves.
+fn ends_run(bytes: &[u8]) -> u64 {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    const QUOTE: u64 = ONES * b'"' as u64;
+    const BACKSLASH: u64 = ONES * b'\\' as u64;
+    const SPACE: u64 = ONES * 0x20;
+    let mut word = [0; 8];
+    word.copy_from_slice(bytes);
+    let x = u64::from_le_bytes(word);
+    let q = x ^ QUOTE;
+    let s = x ^ BACKSLASH;
+    (q.wrapping_sub(ONES) | s.wrapping_sub(ONES) | x.wrapping_sub(SPACE)) & !x & HIGH
+}
+
+/// Where [`Parser::string`] gives the decoded text.
+trait Sink {
+    /// The unescaped run `s[start..end]`.
+    fn run(&mut self, s: &str, start: usize, end: usize);
+    /// The character of an escape.
+    fn char(&mut self, c: char);
+}
+
+impl Sink for String {
+    fn run(&mut self, s: &str, start: usize, end: usize) {
+        self.push_str(&s[start..end]);
+    }
+
+    fn char(&mut self, c: char) {
+        self.push(c);
+    }
+}
+
+/// Validation only.
+struct Skip;
+
+impl Sink for Skip {
+    fn run(&mut self, _: &str, _: usize, _: usize) {}
+
+    fn char(&mut self, _: char) {}
+}
+
+struct Parser<'a> {
+    s: &'a str,
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.as_bytes().get(self.i).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.i += 1;
+        Some(b)
+    }
+
+    fn eat(&mut self, b: u8) -> Option<()> {
+        (self.next()? == b).then_some(())
+    }
+
+    /// Skips JSON whitespace (the four characters serde_json skips).
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    fn literal(&mut self, word: &str) -> Option<()> {
+        let end = self.i + word.len();
+        (self.s.as_bytes().get(self.i..end)? == word.as_bytes()).then(|| self.i = end)
+    }
+
+    /// The value of a wanted field, as `field_string` gives it; `None` to decline.
+    fn wanted_value(&mut self) -> Option<Option<String>> {
+        Some(match self.next()? {
+            b'"' => {
+                let b = self.s.as_bytes();
+                let start = self.i;
+                let end = special(b, start)?;
+                if b[end] == b'"' {
+                    // No escape: one copy of the exact size.
+                    self.i = end + 1;
+                    return Some(Some(self.s[start..end].to_owned()));
+                }
+                // Room for the rest of the line, so the text is not grown step by step, given
+                // back if much of it is left unused.
+                let mut s = String::with_capacity(self.s.len() - start);
+                self.string(&mut s)?;
+                if s.capacity() - s.len() > s.len() / 8 + 64 {
+                    s.shrink_to_fit();
+                }
+                Some(s)
+            }
+            b'n' => {
+                self.literal("ull")?;
+                None
+            }
+            b't' => {
+                self.literal("rue")?;
+                Some("true".into())
+            }
+            b'f' => {
+                self.literal("alse")?;
+                Some("false".into())
+            }
+            b'-' | b'0'..=b'9' => {
+                self.i -= 1;
+                let start = self.i;
+                if !self.number()? {
+                    return None;
+                }
+                Some(self.s[start..self.i].to_owned())
+            }
+            _ => return None,
+        })
+    }
+
+    /// Validates any value (`depth`: arrays and objects around it).
+    fn value(&mut self, depth: u32) -> Option<()> {
+        match self.next()? {
+            b'"' => self.string(&mut Skip),
+            b'n' => self.literal("ull"),
+            b't' => self.literal("rue"),
+            b'f' => self.literal("alse"),
+            b'-' | b'0'..=b'9' => {
+                self.i -= 1;
+                self.number().map(drop)
+            }
+            b'[' => {
+                if depth >= MAX_DEPTH {
+                    return None;
+                }
+                self.ws();
+                if self.peek() == Some(b']') {
+                    self.i += 1;
+                    return Some(());
+                }
+                loop {
+                    self.value(depth + 1)?;
+                    self.ws();
+                    match self.next()? {
+                        b',' => self.ws(),
+                        b']' => return Some(()),
+                        _ => return None,
+                    }
+                }
+            }
+            b'{' => {
+                if depth >= MAX_DEPTH {
+                    return None;
+                }
+                self.ws();
+                if self.peek() == Some(b'}') {
+                    self.i += 1;
+                    return Some(());
+                }
+                loop {
+                    self.eat(b'"')?;
+                    self.string(&mut Skip)?;
+                    self.ws();
+                    self.eat(b':')?;
+                    self.ws();
+                    self.value(depth + 1)?;
+                    self.ws();
+                    match self.next()? {
+                        b',' => self.ws(),
+                        b'}' => return Some(()),
+                        _ => return None,
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Validates a number; `Some(true)` when it is a plain integer that serde_json keeps as a
+    /// `u64` or `i64` (so that it prints as written), `Some(false)` for other numbers serde_json
+    /// surely accepts, `None` to decline (bad grammar, or possibly out of `f64` range).
+    fn number(&mut self) -> Option<bool> {
+        let b = self.s.as_bytes();
+        let negative = self.peek() == Some(b'-');
+        if negative {
+            self.i += 1;
+        }
+        let int_start = self.i;
+        match self.next()? {
+            b'0' => {}
+            b'1'..=b'9' => {
+                while let Some(b'0'..=b'9') = self.peek() {
+                    self.i += 1;
+                }
+            }
+            _ => return None,
+        }
+        let int = &b[int_start..self.i];
+        let mut plain = true;
+        if self.peek() == Some(b'.') {
+            plain = false;
+            self.i += 1;
+            let start = self.i;
+            while let Some(b'0'..=b'9') = self.peek() {
+                self.i += 1;
+            }
+            if self.i == start {
+                return None;
+            }
+        }
+        let mut exp = 0u32;
+        if let Some(b'e' | b'E') = self.peek() {
+            plain = false;
+            self.i += 1;
+            let positive = match self.peek() {
+                Some(b'+') => {
+                    self.i += 1;
+                    true
+                }
+                Some(b'-') => {
+                    self.i += 1;
+                    false
+                }
+                _ => true,
+            };
+            let start = self.i;
+            while let Some(b'0'..=b'9') = self.peek() {
+                self.i += 1;
+            }
+            let digits = &b[start..self.i];
+            if digits.is_empty() || digits.len() > 4 {
+                return None;
+            }
+            if positive {
+                exp = digits.iter().fold(0, |e, d| e * 10 + u32::from(d - b'0'));
+            }
+        }
+        // The value is below 10^(integer digits + exponent): finite when that is at most 10^300.
+        if int.len() as u64 + u64::from(exp) > 300 {
+            return None;
+        }
+        if !plain {
+            return Some(false);
+        }
+        // A plain integer: a u64, or a negative i64 (`-0` and smaller ones become floats).
+        let mut n: u64 = 0;
+        for &d in int {
+            n = match n
+                .checked_mul(10)
+                .and_then(|n| n.checked_add(u64::from(d - b'0')))
+            {
+                Some(n) => n,
+                None => return Some(false),
+            };
+        }
+        Some(!negative || (n != 0 && n <= 1 << 63))
+    }
+
+    /// Parses a string whose opening quote was just read, up to and including its closing quote,
+    /// giving the decoded text to `out`. `None` for anything serde_json rejects: raw control
+    /// characters, unknown escapes, bad or lone surrogates, a missing closing quote.
+    fn string(&mut self, out: &mut impl Sink) -> Option<()> {
+        let b = self.s.as_bytes();
+        let mut run = self.i;
+        loop {
+            let end = special(b, run)?;
+            out.run(self.s, run, end);
+            match b[end] {
+                b'"' => {
+                    self.i = end + 1;
+                    return Some(());
+                }
+                b'\\' => {}
+                _ => return None, // a control character
+            }
+            let c = match *b.get(end + 1)? {
+                b'n' => '\n',
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => {
+                    self.i = end + 2;
+                    let c = self.unicode_escape()?;
+                    out.char(c);
+                    run = self.i;
+                    continue;
+                }
+                _ => return None,
+            };
+            out.char(c);
+            run = end + 2;
+        }
+    }
+
+    /// The character of a `\u` escape whose `\u` was just read (with a second escape for a
+    /// surrogate pair).
+    fn unicode_escape(&mut self) -> Option<char> {
+        match self.hex4()? {
+            high @ 0xD800..=0xDBFF => {
+                self.literal("\\u")?;
+                let low = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&low) {
+                    return None;
+                }
+                char::from_u32(
+                    0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(low) - 0xDC00),
+                )
+            }
+            0xDC00..=0xDFFF => None,
+            n => char::from_u32(u32::from(n)),
+        }
+    }
+
+    /// Four hex digits (either case).
+    fn hex4(&mut self) -> Option<u16> {
+        let digits = self.s.as_bytes().get(self.i..self.i + 4)?;
+        let mut n = 0u16;
+        for &d in digits {
+            n = n * 16 + u16::from(char::from(d).to_digit(16)? as u8);
+        }
+        self.i += 4;
+        Some(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{json_fields, serde_fields};
+    use super::extract;
+    use crate::input::FieldNames;
+    use proptest::prelude::*;
+
+    fn names(f: &FieldNames) -> [&str; 5] {
+        [&f.text, &f.id, &f.url, &f.date, &f.title]
+    }
+
+    /// Checks the fast path against serde_json on `line`; true when the fast path answered.
+    fn same(line: &str, fields: &FieldNames) -> bool {
+        let slow = serde_fields(line, fields);
+        let both = json_fields(line, fields);
+        match (&slow, &both) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{line:?}"),
+            (Err(a), Err(b)) => {
+                assert_eq!(a.kind().as_str(), b.kind().as_str(), "{line:?}");
+                assert_eq!(a.message(), b.message(), "{line:?}");
+            }
+            _ => panic!("{line:?}: serde {slow:?}, fast path {both:?}"),
+        }
+        let Some(fast) = extract(line, names(fields)) else {
+            return false;
+        };
+        match slow {
+            Ok((body, rest)) => {
+                let [id, url, date, title] = rest;
+                assert_eq!(fast, [Some(body), id, url, date, title], "{line:?}");
+            }
+            Err(e) => {
+                assert_eq!(e.kind().as_str(), "missing_field", "{line:?}: {e}");
+                assert_eq!(fast[0], None, "{line:?}");
+            }
+        }
+        true
+    }
+
+    fn accepted(line: &str) -> bool {
+        same(line, &FieldNames::default())
+    }
+
+    #[test]
+    fn orangesum_like_lines() {
+        let text = "Airbus : 4 248 postes supprimés\\n\\nA la une\\n\\nFrance\\n\\nMonde\\n\\n\
+            Après l'annonce du plus grand plan de licenciement, Airbus a précisé \\\"jeudi\\\" \
+            les sites concernés\\u00a0: Toulouse\\/Blagnac \\ud83d\\ude00\\t«\\u00AB»\\r\\n";
+        let line = format!(
+            "{{\"id\": 0, \"url\": \"https://actu.orange.fr/societe/x-CNT000001rj5Ig.html\", \
+             \"publisher_meta\": \"francetvinfo\", \"date_modified_meta\": \
+             \"2020-07-03T00:59:02+02:00\", \"text\": \"{}\"}}",
+            text.repeat(40)
+        );
+        let fields = FieldNames {
+            date: "date_modified_meta".into(),
+            ..FieldNames::default()
+        };
+        assert!(same(&line, &fields));
+        let (body, [id, url, date, title]) = json_fields(&line, &fields).unwrap();
+        assert!(body.starts_with("Airbus : 4 248 postes supprimés\n\nA la une\n"));
+        assert!(body
+            .contains("précisé \"jeudi\" les sites concernés\u{a0}: Toulouse/Blagnac 😀\t««»\r\n"));
+        assert_eq!(id.as_deref(), Some("0"));
+        assert_eq!(
+            url.as_deref(),
+            Some("https://actu.orange.fr/societe/x-CNT000001rj5Ig.html")
+        );
+        assert_eq!(date.as_deref(), Some("2020-07-03T00:59:02+02:00"));
+        assert_eq!(title, None);
+    }
+
+    #[test]
+    fn answers_or_declines_as_documented() {
+        for line in [
+            r#"{"text": "a", "id": 18446744073709551615, "url": -9223372036854775808}"#,
+            r#"{"text": true, "id": false, "url": null, "title": "t", "title": "u"}"#,
+            r#"  {"te\u0078t": "a", "x": [1, -0, 1.5e299, {"y": [[]]}, "\ud800\udc00"]}  "#,
+            r#"{"id": 1}"#,
+            r#"{"text": null}"#,
+            r#"{}"#,
+            r#"{"x": 1e-9999, "text": "", "z": 123456789012345678901234567890}"#,
+        ] {
+            assert!(accepted(line), "declined {line}");
+        }
+        for line in [
+            // serde_json rejects these.
+            r#"{"text": "a"} x"#,
+            r#"{"text": "a",}"#,
+            r#"{"text": "\ud800"}"#,
+            r#"{"text": "\udc00"}"#,
+            r#"{"text": "\ud800\u0041"}"#,
+            r#"{"text": "\x"}"#,
+            "{\"text\": \"a\u{1}\"}",
+            r#"{"text": 01}"#,
+            r#"{"x": 1e400, "text": "a"}"#,
+            // Accepted by serde_json, but not surely finite by the bound used here.
+            r#"{"x": 1.5e300, "text": "a"}"#,
+            r#"{"text": "a""#,
+            r#"[{"text": "a"}]"#,
+            // Accepted by serde_json, printed by it.
+            r#"{"text": 1.0}"#,
+            r#"{"text": -0}"#,
+            r#"{"text": 18446744073709551616}"#,
+            r#"{"text": -9223372036854775809}"#,
+            r#"{"text": [1]}"#,
+            r#"{"id": {"a": 1}, "text": "a"}"#,
+        ] {
+            assert!(!accepted(line), "answered {line}");
+        }
+        let deep = format!(
+            "{{\"text\": \"a\", \"x\": {}1{}}}",
+            "[".repeat(63),
+            "]".repeat(63)
+        );
+        assert!(accepted(&deep));
+        let deeper = format!(
+            "{{\"text\": \"a\", \"x\": {}1{}}}",
+            "[".repeat(64),
+            "]".repeat(64)
+        );
+        assert!(!accepted(&deeper));
+        let deepest = format!(
+            "{{\"text\": \"a\", \"x\": {}1{}}}",
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        assert!(!accepted(&deepest));
+    }
+
+    #[test]
+    fn fields_sharing_names() {
+        let fields = FieldNames {
+            text: "a".into(),
+            id: "a".into(),
+            url: "b".into(),
+            date: "b".into(),
+            title: "c".into(),
+        };
+        for line in [
+            r#"{"a": "x", "b": "y", "c": 3}"#,
+            r#"{"b": "y", "a": "x", "b": 2, "c": null}"#,
+            r#"{"b": "y"}"#,
+        ] {
+            assert!(same(line, &fields), "declined {line}");
+        }
+    }
+
+    /// A JSON string literal, with its quotes, from pieces (some invalid).
+    fn string_lit() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            8 => "[a-zA-Z0-9 .,:'/-]{0,12}",
+            3 => prop_oneof![
+                Just("\\n"), Just("\\\""), Just("\\\\"), Just("\\/"), Just("\\b"),
+                Just("\\f"), Just("\\r"), Just("\\t"),
+            ]
+            .prop_map(String::from),
+            2 => "(é|œ|«|»|’|中|😀|\u{7f}|\u{a0}|\u{feff})".prop_map(String::from),
+            2 => any::<u16>().prop_map(|n| format!("\\u{n:04x}")),
+            1 => any::<u16>().prop_map(|n| format!("\\u{n:04X}")),
+            2 => (0xD800u16..0xDC00, 0xDC00u16..0xE000)
+                .prop_map(|(h, l)| format!("\\u{h:04x}\\u{l:04X}")),
+            1 => (0xD800u16..0xE000).prop_map(|n| format!("\\u{n:04x}")),
+            1 => (0xD800u16..0xDC00, any::<u16>())
+                .prop_map(|(h, l)| format!("\\u{h:04x}\\u{l:04x}")),
+            1 => prop_oneof![
+                Just("\\x"), Just("\\u12"), Just("\\u12g4"), Just("\\"), Just("\\U0041"),
+                Just("\\ud800\\n"), Just("\\ud800x"), Just("\\ud800\\"),
+                Just("\u{0}"), Just("\u{1f}"), Just("\t"), Just("\n"), Just("\r"),
+            ]
+            .prop_map(String::from),
+        ];
+        proptest::collection::vec(piece, 0..8).prop_map(|p| format!("\"{}\"", p.concat()))
+    }
+
+    /// A JSON number, of every shape serde_json treats differently (some invalid).
+    fn number() -> impl Strategy<Value = String> {
+        let shaped = (
+            prop_oneof![Just(""), Just("-"), Just("+")],
+            prop_oneof![
+                3 => "(0|[1-9][0-9]{0,5})",
+                2 => "[1-9][0-9]{15,22}",
+                1 => "[0-9]{1,4}",
+                1 => "[1-9][0-9]{290,310}",
+                1 => Just(String::new()),
+            ],
+            prop_oneof![
+                3 => Just(String::new()),
+                2 => "\\.[0-9]{1,25}",
+                1 => Just(".".to_string()),
+            ],
+            prop_oneof![
+                3 => Just(String::new()),
+                2 => "[eE][+-]?[0-9]{1,3}",
+                1 => "[eE][+-]?[0-9]{4,12}",
+                1 => "[eE][+-]?",
+            ],
+        )
+            .prop_map(|(s, i, f, e)| format!("{s}{i}{f}{e}"));
+        prop_oneof![
+            4 => shaped,
+            1 => prop_oneof![
+                Just("-0"), Just("0"), Just("18446744073709551615"), Just("18446744073709551616"),
+                Just("-9223372036854775808"), Just("-9223372036854775809"), Just("1e308"),
+                Just("1.7976931348623157e308"), Just("1.8e308"), Just("1e309"), Just("0e999999"),
+                Just("1e-400"), Just("-0.0"), Just("9223372036854775807"), Just("-1"),
+            ]
+            .prop_map(String::from),
+            1 => any::<i64>().prop_map(|n| n.to_string()),
+            1 => any::<u64>().prop_map(|n| n.to_string()),
+            1 => any::<f64>().prop_map(|n| n.to_string()),
+        ]
+    }
+
+    fn ws() -> impl Strategy<Value = String> {
+        prop_oneof![
+            6 => Just(String::new()),
+            4 => "[ \t\r\n]{1,3}",
+            1 => "(\u{c}|\u{a0}|\u{b}|\u{feff})",
+        ]
+    }
+
+    fn key() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => prop_oneof![
+                Just("text"), Just("id"), Just("url"), Just("date"), Just("title"),
+                Just("date_modified_meta"),
+            ]
+            .prop_map(|k| format!("\"{k}\"")),
+            1 => prop_oneof![Just("te\\u0078t"), Just("\\u0069d"), Just("ti\\tle"), Just("")]
+                .prop_map(|k| format!("\"{k}\"")),
+            2 => string_lit(),
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            4 => string_lit(),
+            3 => number(),
+            2 => prop_oneof![
+                Just("true"), Just("false"), Just("null"), Just("nul"), Just("True"),
+                Just("nulll"), Just("t"),
+            ]
+            .prop_map(String::from),
+        ];
+        leaf.prop_recursive(6, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec((ws(), inner.clone(), ws()), 0..5).prop_map(|v| {
+                    let items: Vec<String> = v.into_iter().map(|(a, x, b)| a + &x + &b).collect();
+                    format!("[{}]", items.join(","))
+                }),
+                proptest::collection::vec((key(), ws(), inner), 0..5).prop_map(|v| {
+                    let items: Vec<String> =
+                        v.into_iter().map(|(k, w, x)| k + ":" + &w + &x).collect();
+                    format!("{{{}}}", items.join(","))
+                }),
+            ]
+        })
+    }
+
+    /// A line: an object of random members (wanted keys often, repeated at times), sometimes
+    /// another value, with whitespace, then possibly corrupted.
+    fn line() -> impl Strategy<Value = String> {
+        let member = (ws(), key(), ws(), ws(), value(), ws())
+            .prop_map(|(a, k, b, c, v, d)| format!("{a}{k}{b}:{c}{v}{d}"));
+        let object =
+            proptest::collection::vec(member, 0..8).prop_map(|m| format!("{{{}}}", m.join(",")));
+        let top = prop_oneof![
+            8 => (ws(), object, ws()).prop_map(|(a, o, b)| a + &o + &b),
+            1 => value(),
+        ];
+        let edit = prop_oneof![
+            6 => Just(None),
+            1 => (any::<prop::sample::Index>(), Just(0u8)).prop_map(Some),
+            1 => (any::<prop::sample::Index>(), 1u8..5).prop_map(Some),
+        ];
+        let garbage = prop_oneof![
+            "[\"\\\\{}\\[\\],: a0-e\u{0}\u{1f}é]",
+            Just("}".to_string()),
+            Just("\\u".to_string()),
+        ];
+        (top, edit, garbage).prop_map(|(mut s, edit, g)| {
+            if let Some((at, how)) = edit {
+                let cuts: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
+                let i = cuts[at.index(cuts.len())];
+                match how {
+                    0 => s.truncate(i),
+                    1 => s.insert_str(i, &g),
+                    2 => {
+                        if i < s.len() {
+                            s.remove(i);
+                        }
+                    }
+                    3 => s.push_str(&g),
+                    _ => s.insert(0, '\u{feff}'),
+                }
+            }
+            s
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        #[test]
+        fn fast_path_is_serde(line in line(), renamed in any::<bool>()) {
+            same(&line, &FieldNames::default());
+            if renamed {
+                let fields = FieldNames {
+                    text: "text".into(),
+                    id: "text".into(),
+                    url: "id".into(),
+                    date: "date_modified_meta".into(),
+                    title: "id".into(),
+                };
+                same(&line, &fields);
+            }
+        }
+    }
+
+    /// The generator must give the fast path work: most valid lines are answered.
+    #[test]
+    fn generator_reaches_the_fast_path() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        let mut runner = TestRunner::deterministic();
+        let (mut valid, mut answered) = (0, 0);
+        for _ in 0..4000 {
+            let line = line().new_tree(&mut runner).unwrap().current();
+            if serde_json::from_str::<serde_json::Value>(&line).is_ok_and(|v| v.is_object()) {
+                valid += 1;
+                answered += usize::from(accepted(&line));
+            }
+        }
+        assert!(valid > 400, "{valid} valid lines");
+        assert!(answered * 2 > valid, "{answered} of {valid} answered");
+    }
+}
