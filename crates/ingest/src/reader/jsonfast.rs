@@ -72,6 +72,7 @@ pub(super) fn extract(line: &str, names: [&str; 5]) -> Option<[Option<String>; 5
 
 /// The index of the first byte at or after `i` that ends a run of string characters: a quote, a
 /// backslash or a control character (below 0x20); `None` if there is none.
+#[inline(always)]
 fn special(b: &[u8], i: usize) -> Option<usize> {
     let rest = b.get(i..)?;
     let mut blocks = rest.chunks_exact(16);
@@ -103,6 +104,7 @@ fn special(b: &[u8], i: usize) -> Option<usize> {
 /// `t - 0x01…` sets the high bit of a byte of `t` that is zero, and `x - 0x20…` that of a byte of
 /// `x` below 0x20; both may also set it in bytes above such a byte, through the borrow, but never
 /// below it. `& !x` drops the bytes of non-ASCII characters, which never set it themselves.
+#[inline(always)]
 fn ends_run(bytes: &[u8]) -> u64 {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
@@ -116,6 +118,20 @@ fn ends_run(bytes: &[u8]) -> u64 {
     let s = x ^ BACKSLASH;
     (q.wrapping_sub(ONES) | s.wrapping_sub(ONES) | x.wrapping_sub(SPACE)) & !x & HIGH
 }
+
+/// The character of each one-letter escape (`\n` → newline), 0 for the others.
+const ESCAPES: [u8; 256] = {
+    let mut t = [0; 256];
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t[b'/' as usize] = b'/';
+    t[b'b' as usize] = 0x08;
+    t[b'f' as usize] = 0x0C;
+    t[b'n' as usize] = b'\n';
+    t[b'r' as usize] = b'\r';
+    t[b't' as usize] = b'\t';
+    t
+};
 
 /// Where [`Parser::string`] gives the decoded text.
 trait Sink {
@@ -363,39 +379,39 @@ impl Parser<'_> {
     /// giving the decoded text to `out`. `None` for anything serde_json rejects: raw control
     /// characters, unknown escapes, bad or lone surrogates, a missing closing quote.
     fn string(&mut self, out: &mut impl Sink) -> Option<()> {
-        let b = self.s.as_bytes();
+        let s = self.s;
+        let b = s.as_bytes();
         let mut run = self.i;
         loop {
-            let end = special(b, run)?;
-            out.run(self.s, run, end);
-            match b[end] {
-                b'"' => {
+            // Escapes often follow each other (`\n\n`): no scan for an empty run.
+            let end = if b.get(run) == Some(&b'\\') {
+                run
+            } else {
+                let end = special(b, run)?;
+                out.run(s, run, end);
+                if b[end] == b'"' {
                     self.i = end + 1;
                     return Some(());
                 }
-                b'\\' => {}
-                _ => return None, // a control character
-            }
-            let c = match *b.get(end + 1)? {
-                b'n' => '\n',
-                b'"' => '"',
-                b'\\' => '\\',
-                b'/' => '/',
-                b'b' => '\u{8}',
-                b'f' => '\u{c}',
-                b'r' => '\r',
-                b't' => '\t',
-                b'u' => {
+                if b[end] != b'\\' {
+                    return None; // a control character
+                }
+                end
+            };
+            let e = *b.get(end + 1)?;
+            match ESCAPES[usize::from(e)] {
+                0 if e == b'u' => {
                     self.i = end + 2;
                     let c = self.unicode_escape()?;
                     out.char(c);
                     run = self.i;
-                    continue;
                 }
-                _ => return None,
-            };
-            out.char(c);
-            run = end + 2;
+                0 => return None,
+                c => {
+                    out.char(char::from(c));
+                    run = end + 2;
+                }
+            }
         }
     }
 
