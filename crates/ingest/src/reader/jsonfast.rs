@@ -594,81 +594,104 @@ mod tests {
         }
     }
 
-    /// A JSON string literal, with its quotes, from pieces (some invalid).
-    fn string_lit() -> impl Strategy<Value = String> {
-        let piece = prop_oneof![
+    /// `clean`, or with `dirty` mixed in `1 / (weight + 1)` of the time.
+    fn mixed<T: std::fmt::Debug + 'static>(
+        dirty: bool,
+        weight: u32,
+        clean: impl Strategy<Value = T> + 'static,
+        bad: impl Strategy<Value = T> + 'static,
+    ) -> BoxedStrategy<T> {
+        if dirty {
+            prop_oneof![weight => clean, 1 => bad].boxed()
+        } else {
+            clean.boxed()
+        }
+    }
+
+    /// A JSON string literal, with its quotes, from pieces (some invalid when `dirty`).
+    fn string_lit(dirty: bool) -> BoxedStrategy<String> {
+        let clean = prop_oneof![
             8 => "[a-zA-Z0-9 .,:'/-]{0,12}",
             3 => prop_oneof![
                 Just("\\n"), Just("\\\""), Just("\\\\"), Just("\\/"), Just("\\b"),
-                Just("\\f"), Just("\\r"), Just("\\t"),
+                Just("\\f"), Just("\\r"), Just("\\t"), Just("\\n\\n"),
             ]
             .prop_map(String::from),
-            2 => "(é|œ|«|»|’|中|😀|\u{7f}|\u{a0}|\u{feff})".prop_map(String::from),
-            2 => any::<u16>().prop_map(|n| format!("\\u{n:04x}")),
-            1 => any::<u16>().prop_map(|n| format!("\\u{n:04X}")),
+            2 => "(é|œ|«|»|’|中|😀|\u{7f}|\u{a0}|\u{feff}|\u{80}|\u{7ff}|\u{800}|\u{ffff})"
+                .prop_map(String::from),
+            2 => any::<u16>()
+                .prop_filter("not a surrogate", |n| !(0xD800..0xE000).contains(n))
+                .prop_map(|n| format!("\\u{n:04x}")),
+            1 => any::<u16>()
+                .prop_filter("not a surrogate", |n| !(0xD800..0xE000).contains(n))
+                .prop_map(|n| format!("\\u{n:04X}")),
             2 => (0xD800u16..0xDC00, 0xDC00u16..0xE000)
                 .prop_map(|(h, l)| format!("\\u{h:04x}\\u{l:04X}")),
-            1 => (0xD800u16..0xE000).prop_map(|n| format!("\\u{n:04x}")),
+        ];
+        let bad = prop_oneof![
+            2 => (0xD800u16..0xE000).prop_map(|n| format!("\\u{n:04x}")),
             1 => (0xD800u16..0xDC00, any::<u16>())
                 .prop_map(|(h, l)| format!("\\u{h:04x}\\u{l:04x}")),
-            1 => prop_oneof![
+            3 => prop_oneof![
                 Just("\\x"), Just("\\u12"), Just("\\u12g4"), Just("\\"), Just("\\U0041"),
-                Just("\\ud800\\n"), Just("\\ud800x"), Just("\\ud800\\"),
-                Just("\u{0}"), Just("\u{1f}"), Just("\t"), Just("\n"), Just("\r"),
+                Just("\\ud800\\n"), Just("\\ud800x"), Just("\\ud800\\"), Just("\\ud800\\u"),
+                Just("\u{0}"), Just("\u{1f}"), Just("\t"), Just("\n"), Just("\r"), Just("\""),
             ]
             .prop_map(String::from),
         ];
-        proptest::collection::vec(piece, 0..8).prop_map(|p| format!("\"{}\"", p.concat()))
+        proptest::collection::vec(mixed(dirty, 30, clean, bad), 0..8)
+            .prop_map(|p| format!("\"{}\"", p.concat()))
+            .boxed()
     }
 
-    /// A JSON number, of every shape serde_json treats differently (some invalid).
-    fn number() -> impl Strategy<Value = String> {
+    /// A JSON number, of every shape serde_json treats differently (some invalid when `dirty`).
+    fn number(dirty: bool) -> BoxedStrategy<String> {
         let shaped = (
-            prop_oneof![Just(""), Just("-"), Just("+")],
+            prop_oneof![Just(""), Just("-")],
             prop_oneof![
                 3 => "(0|[1-9][0-9]{0,5})",
                 2 => "[1-9][0-9]{15,22}",
-                1 => "[0-9]{1,4}",
                 1 => "[1-9][0-9]{290,310}",
-                1 => Just(String::new()),
             ],
-            prop_oneof![
-                3 => Just(String::new()),
-                2 => "\\.[0-9]{1,25}",
-                1 => Just(".".to_string()),
-            ],
+            prop_oneof![3 => Just(String::new()), 2 => "\\.[0-9]{1,25}"],
             prop_oneof![
                 3 => Just(String::new()),
                 2 => "[eE][+-]?[0-9]{1,3}",
                 1 => "[eE][+-]?[0-9]{4,12}",
-                1 => "[eE][+-]?",
             ],
         )
             .prop_map(|(s, i, f, e)| format!("{s}{i}{f}{e}"));
-        prop_oneof![
+        let clean = prop_oneof![
             4 => shaped,
             1 => prop_oneof![
                 Just("-0"), Just("0"), Just("18446744073709551615"), Just("18446744073709551616"),
                 Just("-9223372036854775808"), Just("-9223372036854775809"), Just("1e308"),
                 Just("1.7976931348623157e308"), Just("1.8e308"), Just("1e309"), Just("0e999999"),
                 Just("1e-400"), Just("-0.0"), Just("9223372036854775807"), Just("-1"),
+                Just("1e299"), Just("1e300"), Just("9.9e299"), Just("0.001e301"),
             ]
             .prop_map(String::from),
             1 => any::<i64>().prop_map(|n| n.to_string()),
             1 => any::<u64>().prop_map(|n| n.to_string()),
             1 => any::<f64>().prop_map(|n| n.to_string()),
-        ]
+        ];
+        let bad = (
+            prop_oneof![Just(""), Just("-"), Just("+"), Just("--")],
+            "[0-9]{0,4}",
+            prop_oneof![Just(""), Just("."), Just(".5"), Just(".e")],
+            prop_oneof![Just(""), Just("e"), Just("E+"), Just("e-1"), Just("x")],
+        )
+            .prop_map(|(s, i, f, e)| format!("{s}{i}{f}{e}"));
+        mixed(dirty, 6, clean, bad)
     }
 
-    fn ws() -> impl Strategy<Value = String> {
-        prop_oneof![
-            6 => Just(String::new()),
-            4 => "[ \t\r\n]{1,3}",
-            1 => "(\u{c}|\u{a0}|\u{b}|\u{feff})",
-        ]
+    fn ws(dirty: bool) -> BoxedStrategy<String> {
+        let clean = prop_oneof![6 => Just(String::new()), 4 => "[ \t\r\n]{1,3}"];
+        let bad = "(\u{c}|\u{a0}|\u{b}|\u{feff}|\u{0})";
+        mixed(dirty, 20, clean, bad)
     }
 
-    fn key() -> impl Strategy<Value = String> {
+    fn key(dirty: bool) -> BoxedStrategy<String> {
         prop_oneof![
             4 => prop_oneof![
                 Just("text"), Just("id"), Just("url"), Just("date"), Just("title"),
@@ -677,48 +700,67 @@ mod tests {
             .prop_map(|k| format!("\"{k}\"")),
             1 => prop_oneof![Just("te\\u0078t"), Just("\\u0069d"), Just("ti\\tle"), Just("")]
                 .prop_map(|k| format!("\"{k}\"")),
-            2 => string_lit(),
+            2 => string_lit(dirty),
         ]
+        .boxed()
     }
 
-    fn value() -> impl Strategy<Value = String> {
-        let leaf = prop_oneof![
-            4 => string_lit(),
-            3 => number(),
-            2 => prop_oneof![
-                Just("true"), Just("false"), Just("null"), Just("nul"), Just("True"),
-                Just("nulll"), Just("t"),
-            ]
-            .prop_map(String::from),
-        ];
-        leaf.prop_recursive(6, 48, 6, |inner| {
+    fn value(dirty: bool) -> BoxedStrategy<String> {
+        let literal = mixed(
+            dirty,
+            3,
+            prop_oneof![Just("true"), Just("false"), Just("null")],
             prop_oneof![
-                proptest::collection::vec((ws(), inner.clone(), ws()), 0..5).prop_map(|v| {
-                    let items: Vec<String> = v.into_iter().map(|(a, x, b)| a + &x + &b).collect();
-                    format!("[{}]", items.join(","))
-                }),
-                proptest::collection::vec((key(), ws(), inner), 0..5).prop_map(|v| {
+                Just("nul"),
+                Just("True"),
+                Just("nulll"),
+                Just("t"),
+                Just("")
+            ],
+        )
+        .prop_map(String::from);
+        let leaf = prop_oneof![4 => string_lit(dirty), 3 => number(dirty), 2 => literal];
+        leaf.prop_recursive(6, 48, 6, move |inner| {
+            prop_oneof![
+                proptest::collection::vec((ws(dirty), inner.clone(), ws(dirty)), 0..5).prop_map(
+                    |v| {
+                        let items: Vec<String> =
+                            v.into_iter().map(|(a, x, b)| a + &x + &b).collect();
+                        format!("[{}]", items.join(","))
+                    }
+                ),
+                proptest::collection::vec((key(dirty), ws(dirty), inner), 0..5).prop_map(|v| {
                     let items: Vec<String> =
                         v.into_iter().map(|(k, w, x)| k + ":" + &w + &x).collect();
                     format!("{{{}}}", items.join(","))
                 }),
             ]
         })
+        .boxed()
     }
 
     /// A line: an object of random members (wanted keys often, repeated at times), sometimes
-    /// another value, with whitespace, then possibly corrupted.
+    /// another value, with whitespace; half of them with invalid pieces, some corrupted after.
     fn line() -> impl Strategy<Value = String> {
-        let member = (ws(), key(), ws(), ws(), value(), ws())
-            .prop_map(|(a, k, b, c, v, d)| format!("{a}{k}{b}:{c}{v}{d}"));
-        let object =
-            proptest::collection::vec(member, 0..8).prop_map(|m| format!("{{{}}}", m.join(",")));
-        let top = prop_oneof![
-            8 => (ws(), object, ws()).prop_map(|(a, o, b)| a + &o + &b),
-            1 => value(),
-        ];
+        let top = any::<bool>().prop_flat_map(|dirty| {
+            let member = (
+                ws(dirty),
+                key(dirty),
+                ws(dirty),
+                ws(dirty),
+                value(dirty),
+                ws(dirty),
+            )
+                .prop_map(|(a, k, b, c, v, d)| format!("{a}{k}{b}:{c}{v}{d}"));
+            let object = proptest::collection::vec(member, 0..8)
+                .prop_map(|m| format!("{{{}}}", m.join(",")));
+            prop_oneof![
+                8 => (ws(dirty), object, ws(dirty)).prop_map(|(a, o, b)| a + &o + &b),
+                1 => value(dirty),
+            ]
+        });
         let edit = prop_oneof![
-            6 => Just(None),
+            8 => Just(None),
             1 => (any::<prop::sample::Index>(), Just(0u8)).prop_map(Some),
             1 => (any::<prop::sample::Index>(), 1u8..5).prop_map(Some),
         ];
@@ -766,7 +808,7 @@ mod tests {
         }
     }
 
-    /// The generator must give the fast path work: most valid lines are answered.
+    /// The generator must give the fast path work: many valid lines, a good part of them answered.
     #[test]
     fn generator_reaches_the_fast_path() {
         use proptest::strategy::ValueTree;
@@ -780,7 +822,9 @@ mod tests {
                 answered += usize::from(accepted(&line));
             }
         }
-        assert!(valid > 400, "{valid} valid lines");
-        assert!(answered * 2 > valid, "{answered} of {valid} answered");
+        // About 1,500 and 650: the others hold floats, big numbers or nested values in wanted
+        // fields, which are left to serde_json.
+        assert!(valid > 1000, "{valid} valid lines");
+        assert!(answered * 3 > valid, "{answered} of {valid} answered");
     }
 }
