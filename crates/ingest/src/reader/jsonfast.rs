@@ -23,7 +23,7 @@ const MAX_DEPTH: u32 = 64;
 pub(super) fn extract(line: &str, names: [&str; 5]) -> Option<[Option<String>; 5]> {
     let mut p = Parser { s: line, i: 0 };
     let mut out: [Option<String>; 5] = Default::default();
-    let mut key = String::new();
+    let mut escaped = String::new();
     p.ws();
     p.eat(b'{')?;
     p.ws();
@@ -32,8 +32,17 @@ pub(super) fn extract(line: &str, names: [&str; 5]) -> Option<[Option<String>; 5
     } else {
         loop {
             p.eat(b'"')?;
-            key.clear();
-            p.string(&mut key)?;
+            let start = p.i;
+            let end = special(line.as_bytes(), start)?;
+            let key = if line.as_bytes()[end] == b'"' {
+                // No escape: the key as written.
+                p.i = end + 1;
+                &line[start..end]
+            } else {
+                escaped.clear();
+                p.string(&mut escaped)?;
+                escaped.as_str()
+            };
             p.ws();
             p.eat(b':')?;
             p.ws();
