@@ -185,32 +185,159 @@ fn key(word: &str) -> Option<u64> {
     Some(u64::from_le_bytes(b))
 }
 
+/// The bytes of the text the guess reads (cut back to a char boundary).
+const WINDOW: usize = 2000;
+
+/// `u64` words of the byte bitsets over the window, with at least one bit past its end.
+const BITS: usize = WINDOW / 64 + 1;
+
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The 8 bytes of `chunk` (padded with zeros) as the high bits of two masks: bytes that are ASCII
+/// letters or not ASCII (every byte of an alphabetic character), and bytes that are not ASCII.
+#[inline]
+fn classify(x: u64) -> (u64, u64) {
+    // The low 7 bits with bit 5 set: ASCII letters, and only they, land on 0x61..=0x7A.
+    let y = (x | 0x2020_2020_2020_2020) & !HIGH;
+    // No carry crosses a byte: y <= 0x7F per byte.
+    let ge_a = y + 0x1F * ONES;
+    let gt_z = y + 0x05 * ONES;
+    (((ge_a & !gt_z) | x) & HIGH, x & HIGH)
+}
+
+/// The high bit of each byte of `m` (the others clear) gathered into 8 bits, byte k to bit k.
+#[inline]
+fn gather(m: u64) -> u64 {
+    // Bit 8k times byte j = 0x80 >> j of the factor lands on bit 8k + 7j + 7; those in 56..=63
+    // are exactly j = 7 - k (bit 56 + k), and no two of them share a bit, so nothing carries.
+    (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
+/// Bit i set in the first set: byte i of `b` (at most [`WINDOW`] bytes) can be part of an
+/// alphabetic character (an ASCII letter or a non-ASCII byte); in the second: it is not ASCII.
+/// Bits from `b.len()` on are clear.
+fn byte_sets(b: &[u8]) -> ([u64; BITS], [u64; BITS]) {
+    debug_assert!(b.len() <= WINDOW);
+    let mut word = [0u64; BITS];
+    let mut high = [0u64; BITS];
+    let mut chunks = b.chunks_exact(8);
+    let mut c = 0;
+    for chunk in chunks.by_ref() {
+        let (w, h) = classify(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        word[c / 8] |= gather(w) << (8 * (c % 8));
+        high[c / 8] |= gather(h) << (8 * (c % 8));
+        c += 1;
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut pad = [0u8; 8];
+        pad[..rest.len()].copy_from_slice(rest);
+        let (w, h) = classify(u64::from_le_bytes(pad));
+        word[c / 8] |= gather(w) << (8 * (c % 8));
+        high[c / 8] |= gather(h) << (8 * (c % 8));
+    }
+    (word, high)
+}
+
+/// The first set bit of `bits` at or after `from`, or `BITS * 64` when there is none.
+#[inline]
+fn next_set(bits: &[u64; BITS], from: usize) -> usize {
+    let mut w = from / 64;
+    if w >= BITS {
+        return BITS * 64;
+    }
+    let mut m = bits[w] & (u64::MAX << (from % 64));
+    while m == 0 {
+        w += 1;
+        if w == BITS {
+            return BITS * 64;
+        }
+        m = bits[w];
+    }
+    w * 64 + m.trailing_zeros() as usize
+}
+
+/// The first clear bit of `bits` at or after `from` (`from` below `BITS * 64`; the bits past the
+/// window are clear, so there is one).
+#[inline]
+fn next_clear(bits: &[u64; BITS], from: usize) -> usize {
+    let mut w = from / 64;
+    let mut m = !bits[w] & (u64::MAX << (from % 64));
+    while m == 0 {
+        w += 1;
+        m = !bits[w];
+    }
+    w * 64 + m.trailing_zeros() as usize
+}
+
 /// The language whose function words are most frequent, when the evidence is clear
 /// (at least 5 hits and 1.5 times the runner-up).
+///
+/// The words are the runs of [`alphabetic_runs`], found in two steps: the maximal runs of ASCII
+/// letters and non-ASCII bytes (ASCII non-letters always separate words, so each word lies in one
+/// of them), read from a bitset filled 8 bytes at a time; a run with no non-ASCII byte is one word,
+/// the others are split by [`alphabetic_runs`].
 pub(crate) fn guess(text: &str) -> Option<&'static str> {
+    decide(&counts(text))
+}
+
+/// Each language's count of function words in the first [`WINDOW`] bytes of `text`.
+fn counts(text: &str) -> [u32; 32] {
     let t = table();
-    let n = t.langs.len();
     let mut counts = [0u32; 32];
-    let mut end = text.len().min(2000);
+    let mut end = text.len().min(WINDOW);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
     let text = &text[..end];
-    alphabetic_runs(text, |start, end, ascii| {
-        if end - start > 8 {
-            return;
-        }
-        let key = if ascii {
-            Some(ascii_key(text.as_bytes(), start, end - start))
-        } else {
-            key(&text[start..end])
-        };
+    let b = text.as_bytes();
+    let mut count = |key: Option<u64>| {
         let mut mask = key.map_or(0, |k| t.get(k));
         while mask != 0 {
             counts[mask.trailing_zeros() as usize] += 1;
             mask &= mask - 1;
         }
-    });
+    };
+    let (word, high) = byte_sets(b);
+    let mut next_high = next_set(&high, 0);
+    let mut i = 0;
+    loop {
+        let start = next_set(&word, i);
+        if start >= b.len() {
+            break;
+        }
+        let stop = next_clear(&word, start);
+        i = stop;
+        if next_high < start {
+            next_high = next_set(&high, start);
+        }
+        if next_high >= stop {
+            // ASCII letters only: one word.
+            if stop - start <= 8 {
+                count(Some(ascii_key(b, start, stop - start)));
+            }
+            continue;
+        }
+        // Both ends are ASCII bytes or ends of the text: char boundaries.
+        alphabetic_runs(&text[start..stop], |s, e, ascii| {
+            if e - s > 8 {
+                return;
+            }
+            count(if ascii {
+                Some(ascii_key(b, start + s, e - s))
+            } else {
+                key(&text[start + s..start + e])
+            });
+        });
+    }
+    counts
+}
+
+/// The language with the most function words, when it has at least 5 and 1.5 times the runner-up.
+fn decide(counts: &[u32; 32]) -> Option<&'static str> {
+    let t = table();
+    let n = t.langs.len();
     let mut order = [0usize; 32];
     for (i, o) in order.iter_mut().enumerate() {
         *o = i;
@@ -227,6 +354,33 @@ mod tests {
     use super::{guess, STOPWORDS_TSV};
     use proptest::prelude::*;
     use std::collections::HashMap;
+
+    /// The previous scan (every byte tested one by one), kept as a reference of the bitset scan.
+    fn previous(text: &str) -> [u32; 32] {
+        let t = super::table();
+        let mut counts = [0u32; 32];
+        let mut end = text.len().min(2000);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let text = &text[..end];
+        super::alphabetic_runs(text, |start, end, ascii| {
+            if end - start > 8 {
+                return;
+            }
+            let key = if ascii {
+                Some(super::ascii_key(text.as_bytes(), start, end - start))
+            } else {
+                super::key(&text[start..end])
+            };
+            let mut mask = key.map_or(0, |k| t.get(k));
+            while mask != 0 {
+                counts[mask.trailing_zeros() as usize] += 1;
+                mask &= mask - 1;
+            }
+        });
+        counts
+    }
 
     /// The first implementation (a `HashMap` of words, `to_lowercase` on every capitalized word),
     /// kept as the reference the fast table must agree with.
@@ -293,6 +447,86 @@ mod tests {
         #[test]
         fn table_agrees_with_the_reference(text in words()) {
             prop_assert_eq!(guess(&text), reference(&text));
+        }
+    }
+
+    /// Function words (as [`words`] draws them) and runs of characters of every byte class: ASCII
+    /// letters and the non-letters next to them (`@[`{`), Latin-1 letters and non-letters
+    /// (`×÷ª«`), other letters and non-letters (`Σ’漢`, a combining accent), long words, long
+    /// texts that cross the window (and cut a character at its end).
+    fn mixed() -> impl Strategy<Value = String> {
+        let words: Vec<String> = STOPWORDS_TSV
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .flat_map(|l| l.split_once('\t').unwrap().1.split_whitespace())
+            .flat_map(|w| [w.to_string(), w.to_uppercase()])
+            .collect();
+        let piece = prop_oneof![
+            prop::sample::select(words),
+            "[a-zA-Z@\\[`{Z\x7f\x00-\x1f ,.'0-9]{1,12}",
+            "[a-zéÉàÀ×÷ªµº«» ’Σσ漢\u{300}İǅßſ\u{a0}\u{2009}-]{1,12}",
+            "[a-zé]{7,12}",
+        ];
+        prop::collection::vec(
+            (
+                piece,
+                prop::sample::select(vec!["", " ", "’", "\n", "é", "«\u{a0}"]),
+            ),
+            0..400,
+        )
+        .prop_map(|v| v.into_iter().map(|(w, s)| w + s).collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn bitset_scan_counts_like_the_byte_scan(text in mixed()) {
+            prop_assert_eq!(super::counts(&text), previous(&text));
+        }
+
+        #[test]
+        fn bitset_scan_counts_like_the_byte_scan_on_function_words(text in words()) {
+            prop_assert_eq!(super::counts(&text), previous(&text));
+        }
+
+        #[test]
+        fn gather_takes_the_high_bits(x in any::<u64>()) {
+            let m = x & super::HIGH;
+            let expected = (0..8).filter(|k| m >> (8 * k + 7) & 1 == 1).fold(0, |a, k| a | 1 << k);
+            prop_assert_eq!(super::gather(m), expected);
+        }
+    }
+
+    #[test]
+    fn classify_tells_every_byte_at_every_place() {
+        for v in 0..=255u8 {
+            let word = v.is_ascii_alphabetic() || v >= 0x80;
+            for k in 0..8 {
+                for fill in [0u8, b'a', 0xFF, b'@', b'{'] {
+                    let mut bytes = [fill; 8];
+                    bytes[k] = v;
+                    let (w, h) = super::classify(u64::from_le_bytes(bytes));
+                    assert_eq!(w >> (8 * k + 7) & 1 == 1, word, "{v:#x} at {k}");
+                    assert_eq!(h >> (8 * k + 7) & 1 == 1, v >= 0x80, "{v:#x} at {k}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bitset_scan_at_the_window_edges() {
+        for len in 1990..2010 {
+            for tail in ["a", "é", "’", "漢", " ", "ab"] {
+                let text = format!("{}{}", "le ".repeat(len / 3), tail).repeat(2);
+                for cut in [len - 8, len, len + 1, len + 2, len + 3] {
+                    let mut cut = cut.min(text.len());
+                    while !text.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    let t = &text[..cut];
+                    assert_eq!(super::counts(t), previous(t));
+                }
+            }
         }
     }
 
