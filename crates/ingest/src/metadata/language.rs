@@ -138,6 +138,19 @@ fn alphabetic_runs(text: &str, mut f: impl FnMut(usize, usize, bool)) {
     }
 }
 
+/// The 8 bytes of `b` from `start` (zeros past its end) as a little-endian integer.
+#[inline]
+fn load8(b: &[u8], start: usize) -> u64 {
+    match b.get(start..start + 8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().expect("8 bytes")),
+        None => {
+            let mut w = [0u8; 8];
+            w[..b.len() - start].copy_from_slice(&b[start..]);
+            u64::from_le_bytes(w)
+        }
+    }
+}
+
 /// The key of the ASCII word of `len` (at most 8) letters at `b[start..]`: its bytes lowercased
 /// (`| 0x20` lowercases an ASCII letter) and packed like [`pack`].
 fn ascii_key(b: &[u8], start: usize, len: usize) -> u64 {
@@ -258,19 +271,6 @@ fn next_set(bits: &[u64; BITS], from: usize) -> usize {
     w * 64 + m.trailing_zeros() as usize
 }
 
-/// The first clear bit of `bits` at or after `from` (`from` below `BITS * 64`; the bits past the
-/// window are clear, so there is one).
-#[inline]
-fn next_clear(bits: &[u64; BITS], from: usize) -> usize {
-    let mut w = from / 64;
-    let mut m = !bits[w] & (u64::MAX << (from % 64));
-    while m == 0 {
-        w += 1;
-        m = !bits[w];
-    }
-    w * 64 + m.trailing_zeros() as usize
-}
-
 /// The language whose function words are most frequent, when the evidence is clear
 /// (at least 5 hits and 1.5 times the runner-up).
 ///
@@ -300,23 +300,44 @@ fn counts(text: &str) -> [u32; 32] {
         }
     };
     let (word, high) = byte_sets(b);
-    let mut next_high = next_set(&high, 0);
-    let mut i = 0;
+    // The runs are read off `bits`, the bits of `word[w]` not yet read; the bits past the window
+    // are clear, so every run ends in the set and the last word is never all ones.
+    let mut w = 0;
+    let mut bits = word[0];
     loop {
-        let start = next_set(&word, i);
-        if start >= b.len() {
-            break;
-        }
-        let stop = next_clear(&word, start);
-        i = stop;
-        if next_high < start {
-            next_high = next_set(&high, start);
-        }
-        if next_high >= stop {
-            // ASCII letters only: one word.
-            if stop - start <= 8 {
-                count(Some(ascii_key(b, start, stop - start)));
+        while bits == 0 {
+            w += 1;
+            if w == BITS {
+                return counts;
             }
+            bits = word[w];
+        }
+        let s = bits.trailing_zeros() as usize;
+        let start = w * 64 + s;
+        let ones = (!(bits >> s)).trailing_zeros() as usize;
+        let stop = if s + ones < 64 {
+            bits &= u64::MAX << (s + ones);
+            start + ones
+        } else {
+            w += 1;
+            while word[w] == u64::MAX {
+                w += 1;
+            }
+            let k = (!word[w]).trailing_zeros() as usize;
+            bits = word[w] & (u64::MAX << k);
+            w * 64 + k
+        };
+        let len = stop - start;
+        if len <= 8 {
+            let mask = u64::MAX >> (64 - 8 * len);
+            let raw = load8(b, start) & mask;
+            if raw & HIGH == 0 {
+                // ASCII letters only: one word, lowercased like `ascii_key`.
+                count(Some(raw | (0x2020_2020_2020_2020 & mask)));
+                continue;
+            }
+        } else if next_set(&high, start) >= stop {
+            // A word of more than 8 ASCII letters: no function word.
             continue;
         }
         // Both ends are ASCII bytes or ends of the text: char boundaries.
@@ -331,7 +352,6 @@ fn counts(text: &str) -> [u32; 32] {
             });
         });
     }
-    counts
 }
 
 /// The language with the most function words, when it has at least 5 and 1.5 times the runner-up.
@@ -508,6 +528,20 @@ mod tests {
                     let (w, h) = super::classify(u64::from_le_bytes(bytes));
                     assert_eq!(w >> (8 * k + 7) & 1 == 1, word, "{v:#x} at {k}");
                     assert_eq!(h >> (8 * k + 7) & 1 == 1, v >= 0x80, "{v:#x} at {k}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bitset_scan_across_bitset_words() {
+        for run in [63, 64, 65, 127, 128, 129, 200, 1999, 2000] {
+            for lead in 0..70 {
+                for letter in ["a", "é"] {
+                    let text = format!("{}{} le la de", " ".repeat(lead), letter.repeat(run));
+                    assert_eq!(super::counts(&text), previous(&text), "{lead} {run}");
+                    let text = format!("le{}le", letter.repeat(run));
+                    assert_eq!(super::counts(&text), previous(&text), "{run}");
                 }
             }
         }
