@@ -341,17 +341,82 @@ fn counts(text: &str) -> [u32; 32] {
             continue;
         }
         // Both ends are ASCII bytes or ends of the text: char boundaries.
-        alphabetic_runs(&text[start..stop], |s, e, ascii| {
-            if e - s > 8 {
-                return;
-            }
-            count(if ascii {
-                Some(ascii_key(b, start + s, e - s))
-            } else {
-                key(&text[start + s..start + e])
+        let at = latin_words(b, start, stop, |k| count(Some(k)));
+        if at < stop {
+            alphabetic_runs(&text[at..stop], |s, e, ascii| {
+                if e - s > 8 {
+                    return;
+                }
+                count(if ascii {
+                    Some(ascii_key(b, at + s, e - s))
+                } else {
+                    key(&text[at + s..at + e])
+                });
             });
-        });
+        }
     }
+}
+
+/// Calls `f` with the key (as [`key`] gives it) of each word of at most 8 bytes of
+/// `b[start..stop]` (both char boundaries), the words as [`alphabetic_runs`] splits them, while the
+/// characters are ASCII, Latin-1 (lead bytes 0xC2 and 0xC3, told and lowercased as
+/// [`alphabetic_at`] and [`key`] do) or general punctuation (U+2000..=U+203F: `’`, `–`, `…`, none
+/// alphabetic). At another character it stops and returns where the words it has not given start
+/// (the start of the word that holds that character, or the character itself); else `stop`.
+#[inline]
+fn latin_words(b: &[u8], start: usize, stop: usize, mut f: impl FnMut(u64)) -> usize {
+    let mut i = start;
+    // The word being read: its start, its key so far and its length (0: no word).
+    let mut word = start;
+    let mut key = 0u64;
+    let mut len = 0usize;
+    macro_rules! push {
+        ($byte:expr) => {{
+            if len < 8 {
+                key |= u64::from($byte) << (8 * len);
+            }
+            len += 1;
+        }};
+    }
+    macro_rules! end {
+        () => {{
+            if (1..=8).contains(&len) {
+                f(key);
+            }
+            key = 0;
+            len = 0;
+        }};
+    }
+    while i < stop {
+        let x = b[i];
+        let (letter, width) = match x {
+            0..=0x7F => (x.is_ascii_alphabetic(), 1),
+            0xC3 => (!matches!(b[i + 1], 0x97 | 0xB7), 2),
+            0xC2 => (matches!(b[i + 1], 0xAA | 0xB5 | 0xBA), 2),
+            0xE2 if b[i + 1] == 0x80 => (false, 3),
+            _ => return if len > 0 { word } else { i },
+        };
+        if letter {
+            if len == 0 {
+                word = i;
+            }
+            match x {
+                0..=0x7F => push!(x | 0x20),
+                _ => {
+                    let y = b[i + 1];
+                    push!(x);
+                    push!(if x == 0xC3 && y <= 0x9E { y + 0x20 } else { y });
+                }
+            }
+        } else {
+            end!();
+        }
+        i += width;
+    }
+    if (1..=8).contains(&len) {
+        f(key);
+    }
+    stop
 }
 
 /// The language with the most function words, when it has at least 5 and 1.5 times the runner-up.
@@ -530,6 +595,46 @@ mod tests {
                     assert_eq!(h >> (8 * k + 7) & 1 == 1, v >= 0x80, "{v:#x} at {k}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn general_punctuation_is_not_alphabetic() {
+        for c in '\u{2000}'..='\u{203F}' {
+            let mut buf = [0; 4];
+            assert_eq!(&c.encode_utf8(&mut buf).as_bytes()[..2], &[0xE2, 0x80]);
+            assert!(!c.is_alphabetic(), "{c:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn latin_words_split_and_key_like_alphabetic_runs(
+            text in "[a-zA-Z@\\[`{ ,.'0-9éÉàÀÞßÿ×÷ªµº«»\u{a0}’–…\u{2000}-\u{203f}ſİΣ漢]{0,40}"
+        ) {
+            let b = text.as_bytes();
+            let mut expected = Vec::new();
+            super::alphabetic_runs(&text, |s, e, _| {
+                if e - s <= 8 {
+                    expected.push((s, super::key(&text[s..e])));
+                }
+            });
+            let mut got = Vec::new();
+            let at = super::latin_words(b, 0, b.len(), |k| got.push(Some(k)));
+            prop_assert!(text.is_char_boundary(at));
+            let mut rest = Vec::new();
+            super::alphabetic_runs(&text[at..], |s, e, _| {
+                if e - s <= 8 {
+                    rest.push(super::key(&text[at + s..at + e]));
+                }
+            });
+            got.extend(rest);
+            let expected_keys: Vec<Option<u64>> = expected.iter().map(|&(_, k)| k).collect();
+            prop_assert_eq!(got, expected_keys);
+            // It stops only at a character it does not know.
+            let known = |c: char| c.is_ascii() || matches!(c, '\u{80}'..='\u{ff}' | '\u{2000}'..='\u{203f}');
+            prop_assert!(at == b.len() || !text[at..].chars().all(known));
+            prop_assert!(text[..at].chars().all(known));
         }
     }
 
