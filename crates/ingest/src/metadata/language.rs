@@ -207,16 +207,16 @@ const BITS: usize = WINDOW / 64 + 1;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 const ONES: u64 = 0x0101_0101_0101_0101;
 
-/// The 8 bytes of `chunk` (padded with zeros) as the high bits of two masks: bytes that are ASCII
-/// letters or not ASCII (every byte of an alphabetic character), and bytes that are not ASCII.
+/// The 8 bytes of `x` as the high bits of a mask: bytes that are ASCII letters or not ASCII
+/// (every byte of an alphabetic character).
 #[inline]
-fn classify(x: u64) -> (u64, u64) {
+fn classify(x: u64) -> u64 {
     // The low 7 bits with bit 5 set: ASCII letters, and only they, land on 0x61..=0x7A.
     let y = (x | 0x2020_2020_2020_2020) & !HIGH;
     // No carry crosses a byte: y <= 0x7F per byte.
     let ge_a = y + 0x1F * ONES;
     let gt_z = y + 0x05 * ONES;
-    (((ge_a & !gt_z) | x) & HIGH, x & HIGH)
+    ((ge_a & !gt_z) | x) & HIGH
 }
 
 /// The high bit of each byte of `m` (the others clear) gathered into 8 bits, byte k to bit k.
@@ -227,48 +227,28 @@ fn gather(m: u64) -> u64 {
     (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
-/// Bit i set in the first set: byte i of `b` (at most [`WINDOW`] bytes) can be part of an
-/// alphabetic character (an ASCII letter or a non-ASCII byte); in the second: it is not ASCII.
-/// Bits from `b.len()` on are clear.
-fn byte_sets(b: &[u8]) -> ([u64; BITS], [u64; BITS]) {
+/// Bit i set: byte i of `b` (at most [`WINDOW`] bytes) can be part of an alphabetic character (an
+/// ASCII letter or a non-ASCII byte). Bits from `b.len()` on are clear.
+fn byte_set(b: &[u8]) -> [u64; BITS] {
     debug_assert!(b.len() <= WINDOW);
     let mut word = [0u64; BITS];
-    let mut high = [0u64; BITS];
-    let mut chunks = b.chunks_exact(8);
-    let mut c = 0;
-    for chunk in chunks.by_ref() {
-        let (w, h) = classify(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
-        word[c / 8] |= gather(w) << (8 * (c % 8));
-        high[c / 8] |= gather(h) << (8 * (c % 8));
-        c += 1;
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut pad = [0u8; 8];
-        pad[..rest.len()].copy_from_slice(rest);
-        let (w, h) = classify(u64::from_le_bytes(pad));
-        word[c / 8] |= gather(w) << (8 * (c % 8));
-        high[c / 8] |= gather(h) << (8 * (c % 8));
-    }
-    (word, high)
-}
-
-/// The first set bit of `bits` at or after `from`, or `BITS * 64` when there is none.
-#[inline]
-fn next_set(bits: &[u64; BITS], from: usize) -> usize {
-    let mut w = from / 64;
-    if w >= BITS {
-        return BITS * 64;
-    }
-    let mut m = bits[w] & (u64::MAX << (from % 64));
-    while m == 0 {
-        w += 1;
-        if w == BITS {
-            return BITS * 64;
+    let block = |bytes: &[u8]| {
+        let mut bits = 0;
+        for (k, chunk) in bytes.chunks_exact(8).enumerate() {
+            let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            bits |= gather(classify(x)) << (8 * k);
         }
-        m = bits[w];
+        bits
+    };
+    let mut blocks = b.chunks_exact(64);
+    for (w, bytes) in word.iter_mut().zip(blocks.by_ref()) {
+        *w = block(bytes);
     }
-    w * 64 + m.trailing_zeros() as usize
+    let rest = blocks.remainder();
+    let mut pad = [0u8; 64];
+    pad[..rest.len()].copy_from_slice(rest);
+    word[b.len() / 64] = block(&pad);
+    word
 }
 
 /// The language whose function words are most frequent, when the evidence is clear
@@ -299,7 +279,7 @@ fn counts(text: &str) -> [u32; 32] {
             mask &= mask - 1;
         }
     };
-    let (word, high) = byte_sets(b);
+    let word = byte_set(b);
     // The runs are read off `bits`, the bits of `word[w]` not yet read; the bits past the window
     // are clear, so every run ends in the set and the last word is never all ones.
     let mut w = 0;
@@ -336,7 +316,7 @@ fn counts(text: &str) -> [u32; 32] {
                 count(Some(raw | (0x2020_2020_2020_2020 & mask)));
                 continue;
             }
-        } else if next_set(&high, start) >= stop {
+        } else if b[start..stop].is_ascii() {
             // A word of more than 8 ASCII letters: no function word.
             continue;
         }
@@ -590,9 +570,12 @@ mod tests {
                 for fill in [0u8, b'a', 0xFF, b'@', b'{'] {
                     let mut bytes = [fill; 8];
                     bytes[k] = v;
-                    let (w, h) = super::classify(u64::from_le_bytes(bytes));
+                    let w = super::classify(u64::from_le_bytes(bytes));
                     assert_eq!(w >> (8 * k + 7) & 1 == 1, word, "{v:#x} at {k}");
-                    assert_eq!(h >> (8 * k + 7) & 1 == 1, v >= 0x80, "{v:#x} at {k}");
+                    assert_eq!(
+                        w & !(0x80 << (8 * k)) & super::HIGH,
+                        super::classify(u64::from_le_bytes([fill; 8])) & !(0x80 << (8 * k))
+                    );
                 }
             }
         }
