@@ -12,7 +12,7 @@ const SLOTS: usize = 1024;
 /// use it as a bit mask. 0 marks an empty slot (no word packs to 0).
 struct Table {
     langs: Vec<&'static str>,
-    slots: Vec<(u64, u32)>,
+    slots: Box<[(u64, u32); SLOTS]>,
 }
 
 impl Table {
@@ -59,7 +59,7 @@ fn table() -> &'static Table {
     T.get_or_init(|| {
         let mut t = Table {
             langs: Vec::new(),
-            slots: vec![(0, 0); SLOTS],
+            slots: Box::new([(0, 0); SLOTS]),
         };
         for line in STOPWORDS_TSV.lines().filter(|l| !l.starts_with('#')) {
             let Some((lang, ws)) = line.split_once('\t') else {
@@ -135,19 +135,6 @@ fn alphabetic_runs(text: &str, mut f: impl FnMut(usize, usize, bool)) {
             }
         }
         f(start, i, ascii);
-    }
-}
-
-/// The 8 bytes of `b` from `start` (zeros past its end) as a little-endian integer.
-#[inline]
-fn load8(b: &[u8], start: usize) -> u64 {
-    match b.get(start..start + 8) {
-        Some(eight) => u64::from_le_bytes(eight.try_into().expect("8 bytes")),
-        None => {
-            let mut w = [0u8; 8];
-            w[..b.len() - start].copy_from_slice(&b[start..]);
-            u64::from_le_bytes(w)
-        }
     }
 }
 
@@ -280,6 +267,9 @@ fn counts(text: &str) -> [u32; 32] {
         }
     };
     let word = byte_set(b);
+    // The window with 8 zeros after it: every word's 8 bytes are loaded without a test.
+    let mut padded = [0u8; WINDOW + 8];
+    padded[..b.len()].copy_from_slice(b);
     // The runs are read off `bits`, the bits of `word[w]` not yet read; the bits past the window
     // are clear, so every run ends in the set and the last word is never all ones.
     let mut w = 0;
@@ -310,7 +300,8 @@ fn counts(text: &str) -> [u32; 32] {
         let len = stop - start;
         if len <= 8 {
             let mask = u64::MAX >> (64 - 8 * len);
-            let raw = load8(b, start) & mask;
+            let raw =
+                u64::from_le_bytes(padded[start..start + 8].try_into().expect("8 bytes")) & mask;
             if raw & HIGH == 0 {
                 // ASCII letters only: one word, lowercased like `ascii_key`.
                 count(Some(raw | (0x2020_2020_2020_2020 & mask)));
