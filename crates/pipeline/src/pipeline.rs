@@ -273,21 +273,7 @@ impl Pipeline {
         normalizer: Option<&Normalizer>,
     ) -> Result<Processed, ErrorRow> {
         let doc = self.ingester.ingest(record).map_err(|e| error_row(&e))?;
-        Ok(self.rows(doc, normalizer))
-    }
-
-    pub(crate) fn rows(&self, doc: Document, normalizer: Option<&Normalizer>) -> Processed {
-        let rows = self.doc_rows(doc, normalizer);
-        let removed = rows.removed().map(RemovedRow::from).collect();
-        let sentences = rows.sentences().map(SentenceRow::from).collect();
-        let mentions = rows.mentions().map(MentionRow::from).collect();
-        Processed {
-            article: rows.article,
-            sentences,
-            mentions,
-            removed,
-            signature: rows.signature,
-        }
+        Ok(self.doc_rows(doc, normalizer).into_processed())
     }
 
     /// Every stage on one ingested document: its article row, and its other rows as spans.

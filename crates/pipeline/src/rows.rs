@@ -8,6 +8,8 @@ use toolkit_ingest::Cut;
 use toolkit_mentions::Mention;
 use toolkit_normalize::Removal;
 
+use crate::pipeline::Processed;
+
 /// A sentence of the clean text: byte range, code-point range, paragraph and token count.
 pub(crate) struct SentenceSpan {
     pub(crate) start: usize,
@@ -40,6 +42,20 @@ pub(crate) struct DocRows {
 }
 
 impl DocRows {
+    /// The rows as owned row structs, for callers that keep them ([`Processed`]).
+    pub(crate) fn into_processed(self) -> Processed {
+        let removed = self.removed().map(RemovedRow::from).collect();
+        let sentences = self.sentences().map(SentenceRow::from).collect();
+        let mentions = self.mentions().map(MentionRow::from).collect();
+        Processed {
+            article: self.article,
+            sentences,
+            mentions,
+            removed,
+            signature: self.signature,
+        }
+    }
+
     /// The `removed` rows: metadata cuts, then what cleaning removed, in input order.
     pub(crate) fn removed(&self) -> impl Iterator<Item = RemovedCells<'_>> {
         let id = self.article.article_id.as_str();

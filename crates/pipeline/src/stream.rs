@@ -205,12 +205,9 @@ impl Pipeline {
         batch: Vec<Item>,
         normalizer: Option<&Normalizer>,
     ) -> Vec<Result<Processed, ErrorRow>> {
-        batch
+        self.process_batch_spans(batch, normalizer)
             .into_iter()
-            .map(|item| match item {
-                Ok(record) => self.process_with(record, normalizer),
-                Err(e) => Err(error_row(&e)),
-            })
+            .map(|rows| rows.map(DocRows::into_processed))
             .collect()
     }
 
