@@ -206,25 +206,30 @@ impl Signer {
                 add(&mut bins, shingle_hash(&ring[..n]));
             }
         }
-        let kind = match (n, near) {
-            (0, _) => Kind::Empty,
-            (_, true) => Kind::Near,
-            (_, false) => Kind::Exact,
-        };
-        let mut mins = [0u8; NUM_HASHES];
-        if kind == Kind::Near {
-            densify(&mut bins);
-            for (m, b) in mins.iter_mut().zip(bins) {
-                // Keep 8 well-mixed bits of the minimum (its top bits are mostly zeros).
-                *m = (mix64(b) >> 56) as u8;
-            }
+        finish(bins, exact, n, near)
+    }
+}
+
+/// The signature of a text of `n` words, from its exact hash and (near mode) its shingles' bins.
+fn finish(mut bins: [u64; NUM_HASHES], exact: u64, n: usize, near: bool) -> Signature {
+    let kind = match (n, near) {
+        (0, _) => Kind::Empty,
+        (_, true) => Kind::Near,
+        (_, false) => Kind::Exact,
+    };
+    let mut mins = [0u8; NUM_HASHES];
+    if kind == Kind::Near {
+        densify(&mut bins);
+        for (m, b) in mins.iter_mut().zip(bins) {
+            // Keep 8 well-mixed bits of the minimum (its top bits are mostly zeros).
+            *m = (mix64(b) >> 56) as u8;
         }
-        Signature {
-            exact: if n == 0 { 0 } else { exact },
-            words: u32::try_from(n).unwrap_or(u32::MAX),
-            kind,
-            mins,
-        }
+    }
+    Signature {
+        exact: if n == 0 { 0 } else { exact },
+        words: u32::try_from(n).unwrap_or(u32::MAX),
+        kind,
+        mins,
     }
 }
 
@@ -335,24 +340,7 @@ mod tests {
         if near && n > 0 && n < w {
             add(&mut bins, ring_hash(&ring, n, n, w));
         }
-        let kind = match (n, near) {
-            (0, _) => Kind::Empty,
-            (_, true) => Kind::Near,
-            (_, false) => Kind::Exact,
-        };
-        let mut mins = [0u8; NUM_HASHES];
-        if kind == Kind::Near {
-            densify(&mut bins);
-            for (m, b) in mins.iter_mut().zip(bins) {
-                *m = (mix64(b) >> 56) as u8;
-            }
-        }
-        Signature {
-            exact: if n == 0 { 0 } else { exact },
-            words: u32::try_from(n).unwrap_or(u32::MAX),
-            kind,
-            mins,
-        }
+        finish(bins, exact, n, near)
     }
 
     #[test]

@@ -100,6 +100,21 @@ fn hash_char(mut h: u64, lower: Option<char>, text: &str, i: usize) -> u64 {
     }
 }
 
+/// The non-ASCII character at byte `i` of `text` (of class `c` in [`CLASS`]): the word hash `h`
+/// with it added if it is a letter or digit (`None` if it separates words), and where the next
+/// character starts.
+#[inline(always)]
+fn non_ascii(text: &str, c: u8, i: usize, h: u64) -> (Option<u64>, usize) {
+    if c == LATIN1 {
+        let lower = latin1_lower(text.as_bytes()[i + 1]);
+        return (lower.map(|lc| (h ^ lc).wrapping_mul(FNV_PRIME)), i + 2);
+    }
+    match non_ascii_at(text, i) {
+        Ok((lower, len)) => (Some(hash_char(h, lower, text, i)), i + len),
+        Err(len) => (None, i + len),
+    }
+}
+
 /// Calls `f` with the hash of each lowercased word of `text`, in order.
 ///
 /// Bytes are read through [`CLASS`]: an ASCII letter or digit costs a table load, a xor and a
@@ -128,23 +143,11 @@ pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
                 i += 1;
                 break;
             }
-            if c == LATIN1 {
-                i += 2;
-                match latin1_lower(b[i - 1]) {
-                    Some(lc) => {
-                        h = (h ^ lc).wrapping_mul(FNV_PRIME);
-                        break;
-                    }
-                    None => continue,
-                }
-            }
-            match non_ascii_at(text, i) {
-                Ok((lower, len)) => {
-                    h = hash_char(h, lower, text, i);
-                    i += len;
-                    break;
-                }
-                Err(len) => i += len,
+            let (letter, next) = non_ascii(text, c, i, h);
+            i = next;
+            if let Some(with) = letter {
+                h = with;
+                break;
             }
         }
         // In a word: up to the next separator or the end of the text.
@@ -163,25 +166,11 @@ pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
                 i += 1;
                 break;
             }
-            if c == LATIN1 {
-                i += 2;
-                match latin1_lower(b[i - 1]) {
-                    Some(lc) => {
-                        h = (h ^ lc).wrapping_mul(FNV_PRIME);
-                        continue;
-                    }
-                    None => break,
-                }
-            }
-            match non_ascii_at(text, i) {
-                Ok((lower, len)) => {
-                    h = hash_char(h, lower, text, i);
-                    i += len;
-                }
-                Err(len) => {
-                    i += len;
-                    break;
-                }
+            let (letter, next) = non_ascii(text, c, i, h);
+            i = next;
+            match letter {
+                Some(with) => h = with,
+                None => break,
             }
         }
         f(mix64(h));
