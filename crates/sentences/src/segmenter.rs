@@ -158,24 +158,22 @@ impl Segmenter {
     /// Like [`split`](Self::split) but appends to `out` (cleared first), to reuse its allocation.
     pub fn split_into(&self, text: &str, out: &mut Vec<Sentence>) {
         out.clear();
-        let rules = Rules {
-            abbreviations: &self.abbreviations,
-            join_wrapped_lines: self.join_wrapped_lines,
-            starters: self.starters.as_deref(),
-        };
-        split::split(text, &rules, out);
+        split::split(text, &self.rules(), out);
     }
 
     /// [`split_into`](Self::split_into) with the byte-by-byte search of candidates.
     #[cfg(test)]
     pub(crate) fn split_bytewise(&self, text: &str, out: &mut Vec<Sentence>) {
         out.clear();
-        let rules = Rules {
+        split::split_bytewise(text, &self.rules(), out);
+    }
+
+    fn rules(&self) -> Rules<'_> {
+        Rules {
             abbreviations: &self.abbreviations,
             join_wrapped_lines: self.join_wrapped_lines,
             starters: self.starters.as_deref(),
-        };
-        split::split_bytewise(text, &rules, out);
+        }
     }
 }
 
