@@ -585,10 +585,11 @@ fn read_line_capped(src: &mut dyn BufRead, buf: &mut Vec<u8>, cap: u64) -> io::R
     }
 }
 
-/// `String::from_utf8_lossy`, but checked with `str::from_utf8` first: the lossy decoder walks the
-/// bytes in chunks several times slower, and valid text, the usual case, needs only the check.
+/// `String::from_utf8_lossy`, but checked with simdutf8 first: the lossy decoder walks the bytes in
+/// chunks several times slower, and valid text, the usual case, needs only the check (simdutf8's is
+/// several times faster than `str::from_utf8` on accented text).
 fn utf8_lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
+    match simdutf8::basic::from_utf8(bytes) {
         Ok(s) => std::borrow::Cow::Borrowed(s),
         Err(_) => String::from_utf8_lossy(bytes),
     }

@@ -177,4 +177,27 @@ mod tests {
             "spill deleted"
         );
     }
+
+    #[test]
+    fn a_text_that_is_not_utf8_is_a_spill_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let record = toolkit_ingest::Record::from_bytes("a.txt", STORY.as_bytes().to_vec());
+        let doc = toolkit_ingest::IngesterBuilder::new()
+            .build()
+            .ingest(record)
+            .unwrap();
+        let mut frames = Vec::new();
+        DocSpill::encode(&mut frames, 120, Ok(&doc));
+        // The text's "é" (C3 A9) becomes a lone continuation byte (A9 A9).
+        let at = frames
+            .windows(doc.text.len())
+            .position(|w| w == doc.text.as_bytes())
+            .unwrap()
+            + doc.text.find('é').unwrap();
+        frames[at] = 0xA9;
+        let mut spill = DocSpill::create(dir.path(), ".articles.1").unwrap();
+        spill.push_frames(&frames, 1).unwrap();
+        let back: Vec<Frame> = spill.frames().unwrap().map(Result::unwrap).collect();
+        assert!(matches!(back[0].decode(), Err(Error::Spill { .. })));
+    }
 }

@@ -237,4 +237,22 @@ mod tests {
             "spill deleted"
         );
     }
+
+    #[test]
+    fn a_text_that_is_not_utf8_is_a_spill_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let row = ArticleRow {
+            text: "accentué".into(),
+            ..ArticleRow::default()
+        };
+        let mut bytes = Vec::new();
+        Spill::serialize_into(&mut bytes, &row);
+        // "é" (C3 A9) becomes a lone continuation byte (A9 A9).
+        let at = bytes.windows(2).position(|w| w == [0xC3, 0xA9]).unwrap();
+        bytes[at] = 0xA9;
+        let mut spill = Spill::create(dir.path(), ".articles.1").unwrap();
+        spill.push_serialized(&bytes, 1).unwrap();
+        let frames: Vec<RowFrame> = spill.frames().unwrap().map(Result::unwrap).collect();
+        assert!(matches!(frames[0].decode(), Err(Error::Spill { .. })));
+    }
 }
