@@ -210,6 +210,7 @@ impl Recognizer {
             runs,
             inside,
             id: id_buf,
+            rule_names,
         } = scratch;
         // Sized for the text (a mention every ~60 bytes) so that they rarely grow.
         found.clear();
@@ -407,14 +408,14 @@ impl Recognizer {
                     if pending && !confirmed.contains(surface) {
                         continue;
                     }
-                    let canonical = coref::canonical_name(surface);
-                    coref::rule_id(entity_type, &canonical, id_buf);
+                    let (id, canonical) =
+                        rule_names.get(text, f.start, surface, entity_type, id_buf);
                     Mention {
                         start: f.start,
                         end: f.end,
                         sentence_index: f.sentence,
-                        entity_id: Arc::from(id_buf.as_str()),
-                        canonical: Arc::from(canonical),
+                        entity_id: id,
+                        canonical,
                         entity_type,
                         method: Method::Rule,
                         confidence: f.confidence,
@@ -423,7 +424,66 @@ impl Recognizer {
             };
             out.push(mention);
         }
+        rule_names.list.clear();
         out
+    }
+}
+
+/// The strings of the names found by the rules in one text, so that a name repeated in the text
+/// is built and allocated once (its id and canonical form depend on its surface and type only).
+#[derive(Debug, Default)]
+struct RuleNames {
+    list: Vec<RuleName>,
+}
+
+/// A name of [`RuleNames`].
+#[derive(Debug)]
+struct RuleName {
+    /// Where its surface first appears in the text.
+    start: usize,
+    end: usize,
+    entity_type: EntityType,
+    id: Arc<str>,
+    canonical: Arc<str>,
+}
+
+impl RuleNames {
+    /// A text names a few dozen things: beyond this many, names are built each time (a linear
+    /// search stays cheaper than hashing below it).
+    const MAX: usize = 64;
+
+    /// The `(entity_id, canonical)` of the rule mention `surface` (`text[start..]`) of type
+    /// `entity_type`; `id_buf` is scratch space.
+    fn get(
+        &mut self,
+        text: &str,
+        start: usize,
+        surface: &str,
+        entity_type: EntityType,
+        id_buf: &mut String,
+    ) -> (Arc<str>, Arc<str>) {
+        let known = self.list.iter().find(|n| {
+            n.end - n.start == surface.len()
+                && n.entity_type == entity_type
+                && &text[n.start..n.end] == surface
+        });
+        if let Some(n) = known {
+            return (Arc::clone(&n.id), Arc::clone(&n.canonical));
+        }
+        let canonical = coref::canonical_name(surface);
+        coref::rule_id(entity_type, &canonical, id_buf);
+        let (id, canonical): (Arc<str>, Arc<str>) =
+            (Arc::from(id_buf.as_str()), Arc::from(canonical));
+        if self.list.len() < Self::MAX {
+            self.list.push(RuleName {
+                start,
+                end: start + surface.len(),
+                entity_type,
+                id: Arc::clone(&id),
+                canonical: Arc::clone(&canonical),
+            });
+        }
+        (id, canonical)
     }
 }
 
@@ -439,6 +499,7 @@ struct Scratch {
     inside: Vec<(usize, usize)>,
     /// The id of a rule mention, built here then copied into its `Arc<str>`.
     id: String,
+    rule_names: RuleNames,
 }
 
 impl Scratch {
@@ -803,6 +864,55 @@ mod tests {
         assert_eq!(rec.find(small, &spans), first);
         assert_eq!(rec.find("", &[]), []);
         assert_eq!(rec.find(small, &spans), first);
+    }
+
+    /// The names of rule mentions, shared within a text, are those built for each mention alone.
+    #[test]
+    fn shared_rule_names_are_built_from_surface_and_type() {
+        let rec = RecognizerBuilder::new().coref(false).build().unwrap();
+        let mut text = String::from(
+            "Hier, le président Dupont est venu. Le vote de Dupont compte. Selon Dupont Martin, \
+             Dupont  Martin et Dupont Martin partent.",
+        );
+        // More distinct names than the list keeps, each twice.
+        for k in 0..2 * RuleNames::MAX {
+            let name: String = format!("{k:03}")
+                .chars()
+                .map(|d| char::from(b'K' + (d as u8 - b'0')))
+                .collect();
+            text.push_str(&format!(
+                " Puis le président Zo{name} et le ministre Zo{name} parlent."
+            ));
+        }
+        let spans: Vec<(usize, usize)> = text
+            .match_indices(". ")
+            .map(|(i, _)| i + 1)
+            .scan(0, |start, end| {
+                let span = (*start, end);
+                *start = end + 1;
+                Some(span)
+            })
+            .collect();
+        let mentions = rec.find(&text, &spans);
+        let mut id = String::new();
+        let mut types = HashSet::new();
+        let mut rules = 0;
+        for m in mentions.iter().filter(|m| m.method == Method::Rule) {
+            let surface = m.surface(&text);
+            let canonical = coref::canonical_name(surface);
+            coref::rule_id(m.entity_type, &canonical, &mut id);
+            assert_eq!(
+                (&*m.entity_id, &*m.canonical),
+                (id.as_str(), &*canonical),
+                "{m:?}"
+            );
+            if surface == "Dupont" {
+                types.insert(m.entity_type);
+            }
+            rules += 1;
+        }
+        assert!(types.len() >= 2, "one surface with two types: {types:?}");
+        assert!(rules > 4 * RuleNames::MAX, "{rules}");
     }
 
     #[test]
