@@ -78,17 +78,15 @@ pub(crate) fn link(text: &str, found: &[Found], entities: &[Known]) -> Links {
         .iter()
         .map(|f| {
             let surface = &text[f.start..f.end];
-            let one_word = match f.kind {
-                Kind::Rule { words, .. } => words == 1,
-                Kind::Gazetteer(ei) => {
-                    entities[ei as usize].entity_type != EntityType::Per
-                        && !surface.contains(char::is_whitespace)
-                }
+            // A one-word mention: cheap tests first, the surname probe, then (rarely) the
+            // whitespace scan.
+            let gazetteer = match f.kind {
+                Kind::Rule { words: 1, .. } => false,
+                Kind::Gazetteer(ei) if entities[ei as usize].entity_type != EntityType::Per => true,
+                _ => return None,
             };
-            if !one_word {
-                return None;
-            }
-            by_surname.get(surface)
+            let person = by_surname.get(surface)?;
+            (!gazetteer || !surface.contains(char::is_whitespace)).then_some(person)
         })
         .collect();
     links
@@ -100,13 +98,24 @@ pub(crate) fn link(text: &str, found: &[Found], entities: &[Known]) -> Links {
 struct Surnames<'t> {
     few: Vec<(&'t str, u32)>,
     many: HashMap<&'t str, u32, FastHash>,
+    /// Bit `min(len, 63)` set for the byte length `len` of every surname: most words asked for
+    /// have a length no surname has.
+    lengths: u64,
 }
 
 impl<'t> Surnames<'t> {
     const FEW: usize = 16;
 
+    #[inline]
+    fn length_bit(s: &str) -> u64 {
+        1 << s.len().min(63)
+    }
+
+    #[inline]
     fn get(&self, surname: &str) -> Option<u32> {
-        if self.many.is_empty() {
+        if self.lengths & Self::length_bit(surname) == 0 {
+            None
+        } else if self.many.is_empty() {
             self.few
                 .iter()
                 .find(|(s, _)| s.len() == surname.len() && *s == surname)
@@ -117,6 +126,7 @@ impl<'t> Surnames<'t> {
     }
 
     fn insert(&mut self, surname: &'t str, person: u32) {
+        self.lengths |= Self::length_bit(surname);
         if !self.many.is_empty() {
             self.many.insert(surname, person);
         } else if self.few.len() < Surnames::FEW {
@@ -240,6 +250,29 @@ pub(crate) fn rule_id(entity_type: EntityType, canonical: &str, id: &mut String)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// `Surnames` (its length filter, its list then its map) answers as a plain map where
+        /// the first person of a surname wins.
+        #[test]
+        fn surnames_agree_with_a_map(
+            inserted in proptest::collection::vec("[ab]{0,3}|a{62,65}", 0..40),
+            asked in proptest::collection::vec("[ab]{0,3}|a{62,65}", 0..40),
+        ) {
+            let mut surnames = Surnames::default();
+            let mut model: HashMap<&str, u32> = HashMap::new();
+            for (p, s) in inserted.iter().enumerate() {
+                proptest::prop_assert_eq!(surnames.get(s), model.get(s.as_str()).copied());
+                if surnames.get(s).is_none() {
+                    surnames.insert(s, p as u32);
+                    model.insert(s, p as u32);
+                }
+            }
+            for s in asked.iter().chain(&inserted) {
+                proptest::prop_assert_eq!(surnames.get(s), model.get(s.as_str()).copied(), "{:?}", s);
+            }
+        }
+    }
 
     fn rule_id(entity_type: EntityType, canonical: &str) -> String {
         let mut id = String::from("left over");
