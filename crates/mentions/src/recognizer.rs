@@ -538,8 +538,9 @@ thread_local! {
 /// Where the tokenizer knows the whole word at the start (`KeepStart::keep_word`: a run of
 /// alphanumeric characters, then something that is not), that word is probed first: a match at
 /// word boundaries there begins with the whole word, so it must be the first word of some pattern
-/// (those are keyed by a hash of their length and first eight bytes). Most words fail that probe;
-/// the others (`de`, `pays`, `Jean`) go through the probes above.
+/// (those are kept by first byte and length, then keyed by a hash of their length and first eight
+/// bytes). Most words fail those probes; the others (`de`, `pays`, `Jean`) go through the probes
+/// above.
 #[derive(Clone, Debug)]
 struct PrefixFilter {
     /// The first two bytes of every pattern: most word starts fail this probe.
@@ -549,6 +550,9 @@ struct PrefixFilter {
     long: Box<Bits16>,
     /// The first words of the patterns (up to the first character that is not alphanumeric).
     words: Box<WordBits>,
+    /// For each byte, bit `min(len, 15)` set for the byte length `len` of every first word of a
+    /// pattern that starts with it: a probe with no hashing, that rejects most lowercase words.
+    heads: Box<[u16; 256]>,
 }
 
 /// One bit per [`PrefixFilter::word_key`].
@@ -565,6 +569,7 @@ impl Default for PrefixFilter {
             mid: Box::new([0; (1 << 16) / 64]),
             long: Box::new([0; (1 << 16) / 64]),
             words: Box::new([0; (1 << PrefixFilter::WORD_KEY_BITS) / 64]),
+            heads: Box::new([0; 256]),
         }
     }
 }
@@ -577,8 +582,14 @@ impl scan::KeepStart for PrefixFilter {
 
     #[inline(always)]
     fn keep_word(&self, rest: &[u8], word_len: usize) -> bool {
-        // The word probe rejects most words; frequent first words of patterns (`de`, `pays`)
-        // are then probed as any word start.
+        // The first byte and length, then the word probe, reject most words; frequent first
+        // words of patterns (`de`, `pays`) are then probed as any word start.
+        let Some(&first) = rest.first() else {
+            return false;
+        };
+        if self.heads[usize::from(first)] & Self::length_bit(word_len) == 0 {
+            return false;
+        }
         let k = Self::word_key(rest, word_len);
         self.words[k >> 6] & (1 << (k & 63)) != 0 && self.may_match(rest)
     }
@@ -587,6 +598,12 @@ impl scan::KeepStart for PrefixFilter {
 impl PrefixFilter {
     /// 2^18 bits (32 KiB): a few thousand first words leave most bits clear.
     const WORD_KEY_BITS: u32 = 18;
+
+    /// The bit of [`PrefixFilter::heads`] for a word of `len` bytes.
+    #[inline(always)]
+    fn length_bit(len: usize) -> u16 {
+        1 << len.min(15)
+    }
 
     /// A hash of the length of the word `b[..len]` (`1 <= len <= b.len()`) and of its first
     /// (at most) eight bytes, below `2^WORD_KEY_BITS`.
@@ -629,6 +646,7 @@ impl PrefixFilter {
         if word_len > 0 {
             let k = Self::word_key(pattern.as_bytes(), word_len);
             self.words[k >> 6] |= 1 << (k & 63);
+            self.heads[usize::from(pattern.as_bytes()[0])] |= Self::length_bit(word_len);
         }
         let pattern = pattern.as_bytes();
         if pattern.len() >= 2 {
