@@ -48,6 +48,10 @@ pub struct Lexicon {
     /// Every listed word form with what the lists say about it, so that the rules need one probe
     /// per word whatever they ask.
     words: HashMap<Box<str>, Flags, FastHash>,
+    /// One bit per [`Lexicon::shape_key`], set for every word of `words` (empty while `words`
+    /// is): most capitalised words of a text are in no list, and this probe, with no hashing of
+    /// the word, turns them away.
+    shapes: Vec<u64>,
 }
 
 /// What the lists say about one word form: a set of bits.
@@ -161,6 +165,11 @@ impl Lexicon {
     }
 
     fn set(&mut self, word: &str, bits: u8) {
+        if self.shapes.is_empty() {
+            self.shapes = vec![0; Lexicon::SHAPES / 64];
+        }
+        let k = Lexicon::shape_key(word);
+        self.shapes[k >> 6] |= 1 << (k & 63);
         match self.words.get_mut(word) {
             Some(f) => f.0 |= bits,
             None => {
@@ -172,7 +181,27 @@ impl Lexicon {
     /// Everything the lists say about `word`, in one probe.
     #[inline]
     pub(crate) fn flags(&self, word: &str) -> Flags {
-        self.words.get(word).copied().unwrap_or_default()
+        let k = Lexicon::shape_key(word);
+        match self.shapes.get(k >> 6) {
+            Some(bits) if bits & (1 << (k & 63)) != 0 => {
+                self.words.get(word).copied().unwrap_or_default()
+            }
+            _ => Flags::default(),
+        }
+    }
+
+    /// Number of bits of `shapes`: 2^16 (8 KiB), for some twenty thousand word forms.
+    const SHAPES: usize = 1 << 16;
+
+    /// A key below [`Lexicon::SHAPES`] from the length and the first and last bytes of `word`.
+    #[inline]
+    fn shape_key(word: &str) -> usize {
+        let b = word.as_bytes();
+        let (first, last) = match (b.first(), b.last()) {
+            (Some(&f), Some(&l)) => (usize::from(f), usize::from(l)),
+            _ => (0, 0),
+        };
+        ((first << 8 | last) ^ b.len().wrapping_mul(0x9E37)) & (Lexicon::SHAPES - 1)
     }
 
     /// True if `word` is a known given name.
@@ -218,6 +247,27 @@ mod tests {
         );
         assert!(lex.has_cue("Ministère", Cue::OrgHead));
         assert!(lex.has_cue("Rue", Cue::LocHead));
+    }
+
+    /// The shape probe never turns away a listed word: `flags` answers as the map alone.
+    #[test]
+    fn flags_agree_with_the_map() {
+        let lex = Lexicon::default_fr();
+        assert!(lex.words.len() > 1000, "{}", lex.words.len());
+        for (w, f) in &lex.words {
+            assert_eq!(lex.flags(w), *f, "{w:?}");
+        }
+        let empty = Lexicon::default();
+        assert_eq!(empty.flags("Les"), Flags::default());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn flags_of_any_word_agree_with_the_map(w in "[A-Za-zÉé'’.]{0,12}") {
+            let lex = Lexicon::default_fr();
+            let want = lex.words.get(w.as_str()).copied().unwrap_or_default();
+            proptest::prop_assert_eq!(lex.flags(&w), want);
+        }
     }
 
     #[test]
