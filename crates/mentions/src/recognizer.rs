@@ -4,7 +4,9 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::{contiguous, noncontiguous};
+use aho_corasick::{Anchored, MatchKind, PatternID};
 
 use crate::coref;
 use crate::hash::FastHash;
@@ -99,18 +101,7 @@ impl RecognizerBuilder {
                 }
             }
         }
-        // Searches are anchored at word starts, so only the anchored start state is needed; a DFA
-        // when it fits, else the default choice.
-        let mut builder = AhoCorasick::builder();
-        builder
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Anchored);
-        let automaton = builder
-            .clone()
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&patterns)
-            .or_else(|_| builder.build(&patterns))
-            .map_err(Error::Automaton)?;
+        let automaton = Aliases::new(&patterns)?;
         let entities = gazetteer
             .entities()
             .iter()
@@ -161,7 +152,7 @@ pub struct Recognizer {
 
 #[derive(Debug)]
 struct Inner {
-    automaton: AhoCorasick,
+    automaton: Aliases,
     /// Which word starts may begin a pattern.
     prefixes: PrefixFilter,
     targets: Vec<Target>,
@@ -229,18 +220,16 @@ impl Recognizer {
                 if ws < covered {
                     continue;
                 }
-                let input = Input::new(sent)
-                    .span(ws - s..sent.len())
-                    .anchored(Anchored::Yes);
-                let Ok(Some(m)) = inner.automaton.try_find(input) else {
+                let Some((pattern, ms, me)) = inner.automaton.longest_at(sent.as_bytes(), ws - s)
+                else {
                     continue;
                 };
-                let (ms, me) = (s + m.start(), s + m.end());
+                let (ms, me) = (s + ms, s + me);
                 if !scan::on_word_boundaries(text, ms, me) || scan::overlaps(&urls, ms, me) {
                     continue;
                 }
                 covered = me;
-                let t = inner.targets[m.pattern().as_usize()];
+                let t = inner.targets[pattern.as_usize()];
                 found.push(Found {
                     start: ms,
                     end: me,
@@ -701,6 +690,84 @@ fn get_bit(bits: &Bits16, k: usize) -> bool {
     bits[(k >> 6) & 1023] & (1 << (k & 63)) != 0
 }
 
+/// The automaton of the alias spellings, searched only anchored at word starts.
+#[derive(Clone, Debug)]
+enum Aliases {
+    /// The compact one, when its state ids fit.
+    Contiguous(contiguous::NFA),
+    Noncontiguous(noncontiguous::NFA),
+}
+
+impl Aliases {
+    fn new(patterns: &[String]) -> Result<Aliases, Error> {
+        let built = contiguous::Builder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(patterns);
+        Ok(match built {
+            Ok(nfa) => Aliases::Contiguous(nfa),
+            Err(_) => Aliases::Noncontiguous(
+                noncontiguous::Builder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(patterns)
+                    .map_err(Error::Automaton)?,
+            ),
+        })
+    }
+
+    #[cfg(test)]
+    fn patterns_len(&self) -> usize {
+        match self {
+            Aliases::Contiguous(nfa) => nfa.patterns_len(),
+            Aliases::Noncontiguous(nfa) => nfa.patterns_len(),
+        }
+    }
+
+    /// The leftmost-longest match that starts at `hay[start..]`, if any: its pattern, start and
+    /// end.
+    #[inline]
+    fn longest_at(&self, hay: &[u8], start: usize) -> Option<(PatternID, usize, usize)> {
+        match self {
+            Aliases::Contiguous(nfa) => longest_at(nfa, hay, start),
+            Aliases::Noncontiguous(nfa) => longest_at(nfa, hay, start),
+        }
+    }
+}
+
+/// An anchored leftmost-longest search of `aut` at `hay[start..]`: the loop of the crate's own
+/// search (`try_find` with `Anchored::Yes`), walked here because its set-up (the `Input`, the
+/// checks, the dynamic call) costs more than the walk of most word starts.
+#[inline(always)]
+fn longest_at<A: Automaton>(
+    aut: &A,
+    hay: &[u8],
+    start: usize,
+) -> Option<(PatternID, usize, usize)> {
+    let mut sid = aut.start_state(Anchored::Yes).ok()?;
+    let mut found = None;
+    if aut.is_match(sid) {
+        let pattern = aut.match_pattern(sid, 0);
+        found = Some((pattern, start - aut.pattern_len(pattern), start));
+    }
+    for (at, &b) in hay.iter().enumerate().skip(start) {
+        sid = aut.next_state(Anchored::Yes, sid, b);
+        if aut.is_special(sid) {
+            if aut.is_dead(sid) {
+                break;
+            }
+            if aut.is_match(sid) {
+                let pattern = aut.match_pattern(sid, 0);
+                // A match state may carry a match that starts later (reached by a failure
+                // transition in an unanchored search): only those that start here count.
+                let match_start = at + 1 - aut.pattern_len(pattern);
+                if match_start <= start {
+                    found = Some((pattern, match_start, at + 1));
+                }
+            }
+        }
+    }
+    found
+}
+
 /// A mention before ids are resolved.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Found {
@@ -931,6 +998,49 @@ mod tests {
         }
         assert!(types.len() >= 2, "one surface with two types: {types:?}");
         assert!(rules > 4 * RuleNames::MAX, "{rules}");
+    }
+
+    proptest::proptest! {
+        /// `Aliases::longest_at`, on either automaton, finds what the crate's anchored
+        /// leftmost-longest search finds, at every start.
+        #[test]
+        fn alias_search_agrees_with_the_crate(
+            patterns in proptest::collection::vec("[abé]{1,4}", 1..12),
+            hay in "[abé ]{0,24}",
+        ) {
+            use aho_corasick::{AhoCorasick, Input, StartKind};
+            let reference = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(StartKind::Anchored)
+                .build(&patterns)
+                .unwrap();
+            let builds = [
+                Aliases::new(&patterns).unwrap(),
+                Aliases::Noncontiguous(
+                    noncontiguous::Builder::new()
+                        .match_kind(MatchKind::LeftmostLongest)
+                        .build(&patterns)
+                        .unwrap(),
+                ),
+            ];
+            proptest::prop_assert!(matches!(builds[0], Aliases::Contiguous(_)));
+            for start in 0..hay.len() {
+                let input = Input::new(&hay).span(start..hay.len()).anchored(Anchored::Yes);
+                let want = reference
+                    .try_find(input)
+                    .unwrap()
+                    .map(|m| (m.pattern(), m.start(), m.end()));
+                for aliases in &builds {
+                    proptest::prop_assert_eq!(
+                        aliases.longest_at(hay.as_bytes(), start),
+                        want,
+                        "{:?} at {}",
+                        hay,
+                        start
+                    );
+                }
+            }
+        }
     }
 
     #[test]
