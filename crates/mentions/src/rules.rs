@@ -111,14 +111,15 @@ pub(crate) fn runs(
         let mut last = i;
         loop {
             let mut p = last + 1;
-            // Up to two particles (`de la`, `von der`, `d'`).
-            if p < n && !blocked(p) && tokens[p].joined && is_particle(word(p)) {
+            // Up to two particles (`de la`, `von der`, `d'`). The token's own flags are asked
+            // before `blocked`, a binary search.
+            if p < n && tokens[p].joined && !blocked(p) && is_particle(word(p)) {
                 p += 1;
-                if p < n && !blocked(p) && tokens[p].joined && is_second_particle(word(p)) {
+                if p < n && tokens[p].joined && !blocked(p) && is_second_particle(word(p)) {
                     p += 1;
                 }
             }
-            if p >= n || blocked(p) || !tokens[p].joined || !tokens[p].cap || tokens[p].initial {
+            if p >= n || !tokens[p].cap || !tokens[p].joined || tokens[p].initial || blocked(p) {
                 break;
             }
             let wp = word(p);
@@ -129,9 +130,9 @@ pub(crate) fn runs(
             if fp.stopword() {
                 // `Le Drian`: a capitalised particle goes on only if a real name follows it.
                 let next_ok = p + 1 < n
-                    && !blocked(p + 1)
                     && tokens[p + 1].joined
                     && tokens[p + 1].cap
+                    && !blocked(p + 1)
                     && !lex.flags(word(p + 1)).stopword();
                 if !(CAP_PARTICLES.contains(&wp) && next_ok) {
                     break;
