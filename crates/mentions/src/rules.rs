@@ -194,7 +194,11 @@ fn classify(
 ) -> (EntityType, f32) {
     let word = |i: usize| tokens[i].text(text);
     let head = word(first);
-    let head_part = head.split('-').next().unwrap_or(head);
+    // Up to the first hyphen (`Saint` of `Saint-Denis`).
+    let head_part = match head.bytes().position(|b| b == b'-') {
+        Some(k) => &head[..k],
+        None => head,
+    };
     let part_flags = || {
         if head_part.len() == head.len() {
             head_flags
