@@ -69,6 +69,10 @@ pub(crate) fn link(text: &str, found: &[Found], entities: &[Known]) -> Links {
             continue;
         }
         by_surname.insert(surname, links.persons.len() as u32);
+        if links.persons.is_empty() {
+            // A text names a few persons: one allocation rather than growing from four.
+            links.persons.reserve(Surnames::FEW);
+        }
         links.persons.push((at, OnceCell::new()));
     }
     if links.persons.is_empty() {
