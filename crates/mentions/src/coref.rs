@@ -38,7 +38,9 @@ impl Links {
                 }
                 Kind::Rule { .. } => {
                     let canonical = canonical_name(&text[f.start..f.end]);
-                    let mut id = String::new();
+                    // The prefix, then at most the canonical form's bytes (lowercasing keeps the
+                    // length of most letters).
+                    let mut id = String::with_capacity(canonical.len() + 8);
                     rule_id(EntityType::Per, &canonical, &mut id);
                     (Arc::from(id), Arc::from(canonical))
                 }
@@ -134,6 +136,9 @@ impl<'t> Surnames<'t> {
         if !self.many.is_empty() {
             self.many.insert(surname, person);
         } else if self.few.len() < Surnames::FEW {
+            if self.few.is_empty() {
+                self.few.reserve(Surnames::FEW);
+            }
             self.few.push((surname, person));
         } else {
             self.many.extend(self.few.drain(..));
