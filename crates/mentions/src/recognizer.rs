@@ -337,20 +337,14 @@ impl Recognizer {
         let has_pending = found
             .iter()
             .any(|f| matches!(f.kind, Kind::Rule { pending: true, .. }));
-        // The pending surfaces that also appear capitalised inside a sentence. Only the inside words
-        // of a length some pending surface has are hashed.
+        // The pending surfaces that also appear capitalised inside a sentence.
         let confirmed: HashSet<&str, FastHash> = if has_pending {
             let pending: HashSet<&str, FastHash> = found
                 .iter()
                 .filter(|f| matches!(f.kind, Kind::Rule { pending: true, .. }))
                 .map(|f| &text[f.start..f.end])
                 .collect();
-            let lengths = pending.iter().fold(0u64, |m, w| m | 1 << w.len().min(63));
-            inside
-                .iter()
-                .map(|&(s, e)| &text[s..e])
-                .filter(|w| lengths & 1 << w.len().min(63) != 0 && pending.contains(w))
-                .collect()
+            confirmed(text, &pending, inside)
         } else {
             HashSet::default()
         };
@@ -801,6 +795,36 @@ fn retain_from<T: Copy>(v: &mut Vec<T>, from: usize, mut keep: impl FnMut(&T) ->
     v.truncate(w);
 }
 
+/// The words of `pending` among the words `text[s..e]` of `inside`. Only the inside words of a
+/// shape (length, first and last bytes) some pending word has are sliced and hashed.
+fn confirmed<'t>(
+    text: &'t str,
+    pending: &HashSet<&str, FastHash>,
+    inside: &[(usize, usize)],
+) -> HashSet<&'t str, FastHash> {
+    let bytes = text.as_bytes();
+    let shapes = pending
+        .iter()
+        .fold(0u128, |m, w| m | shape_bit(w.as_bytes()));
+    inside
+        .iter()
+        .filter(|&&(s, e)| shapes & shape_bit(&bytes[s..e]) != 0)
+        .map(|&(s, e)| &text[s..e])
+        .filter(|w| pending.contains(w))
+        .collect()
+}
+
+/// One of 128 bits, for the length and the first and last bytes of a word: equal words have the
+/// same bit.
+#[inline]
+fn shape_bit(w: &[u8]) -> u128 {
+    let (first, last) = match (w.first(), w.last()) {
+        (Some(&f), Some(&l)) => (usize::from(f), usize::from(l)),
+        _ => (0, 0),
+    };
+    1 << ((w.len() ^ first << 2 ^ last.wrapping_mul(5)) & 127)
+}
+
 /// A sentence written mostly in capitals (a headline, a shouted caption): capitalisation says nothing there.
 fn shouting(tokens: &Tokens) -> bool {
     tokens.upper >= 3 && tokens.upper > 2 * tokens.other
@@ -1040,6 +1064,34 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// `confirmed` finds the inside words that are pending, as a plain filter does.
+        #[test]
+        fn confirmed_words_as_a_plain_filter(
+            words in proptest::collection::vec("[AaÉé]{0,3}|A{60,66}", 1..20),
+            pending_picks in proptest::collection::vec(0usize..40, 0..8),
+            inside_picks in proptest::collection::vec(0usize..40, 0..30),
+        ) {
+            let text = words.join(" ");
+            let mut spans = Vec::new();
+            let mut at = 0;
+            for w in &words {
+                spans.push((at, at + w.len()));
+                at += w.len() + 1;
+            }
+            let pick = |k: &usize| spans[k % spans.len()];
+            let pending: HashSet<&str, FastHash> =
+                pending_picks.iter().map(|k| { let (s, e) = pick(k); &text[s..e] }).collect();
+            let inside: Vec<(usize, usize)> = inside_picks.iter().map(pick).collect();
+            let want: HashSet<&str, FastHash> = inside
+                .iter()
+                .map(|&(s, e)| &text[s..e])
+                .filter(|w| pending.contains(w))
+                .collect();
+            proptest::prop_assert_eq!(confirmed(&text, &pending, &inside), want);
         }
     }
 
