@@ -206,6 +206,9 @@ impl Recognizer {
         // Sized for the text (a mention every ~60 bytes) so that they rarely grow.
         found.clear();
         found.reserve(text.len() / 64 + 8);
+        // Emptied at the end of each call too (its strings are not kept), but a call that
+        // panicked would leave offsets into another text.
+        rule_names.list.clear();
         inside.clear();
         inside.reserve(text.len() / 64 + 8);
         for (si, &(s, e)) in sentences.iter().enumerate() {
