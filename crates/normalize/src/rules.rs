@@ -199,6 +199,29 @@ struct Inner {
 enum InnerSearch {
     One(Box<memchr::memmem::Finder<'static>>),
     Many(AhoCorasick),
+    /// Several literals that all hold the guard: compared where the guard is in the key (a
+    /// few places once the guard is found: `/` in `reuters/`, `afp/`...), instead of running
+    /// an automaton over the whole key.
+    AroundGuard(Vec<GuardedLit>),
+}
+
+/// A literal and the offsets of the guard byte in it.
+#[derive(Clone, Debug)]
+struct GuardedLit {
+    lit: Box<[u8]>,
+    offsets: Vec<usize>,
+}
+
+impl GuardedLit {
+    /// True if the literal is in `key` with one of its guard bytes at `at`.
+    #[inline]
+    fn is_at(&self, key: &[u8], at: usize) -> bool {
+        self.offsets.iter().any(|&o| {
+            at.checked_sub(o)
+                .and_then(|start| key.get(start..start + self.lit.len()))
+                .is_some_and(|k| k == &self.lit[..])
+        })
+    }
 }
 
 impl Inner {
@@ -211,9 +234,17 @@ impl Inner {
                     && lits.iter().all(|l| l.contains(&b))
             })
         });
-        let search = match lits {
-            [one] => InnerSearch::One(Box::new(memchr::memmem::Finder::new(one).into_owned())),
-            _ => InnerSearch::Many(AhoCorasick::new(lits).map_err(|e| Error::Compile {
+        let search = match (lits, guard) {
+            ([one], _) => InnerSearch::One(Box::new(memchr::memmem::Finder::new(one).into_owned())),
+            (_, Some(g)) => InnerSearch::AroundGuard(
+                lits.iter()
+                    .map(|l| GuardedLit {
+                        lit: l.clone(),
+                        offsets: memchr::memchr_iter(g, l).collect(),
+                    })
+                    .collect(),
+            ),
+            (_, None) => InnerSearch::Many(AhoCorasick::new(lits).map_err(|e| Error::Compile {
                 source: Box::new(e),
             })?),
         };
@@ -229,6 +260,11 @@ impl Inner {
         match &self.search {
             InnerSearch::One(f) => f.find(key.as_bytes()).is_some(),
             InnerSearch::Many(ac) => ac.is_match(key),
+            InnerSearch::AroundGuard(lits) => match self.guard {
+                Some(g) => memchr::memchr_iter(g, key.as_bytes())
+                    .any(|at| lits.iter().any(|l| l.is_at(key.as_bytes(), at))),
+                None => false, // (never: made only with a guard)
+            },
         }
     }
 }
@@ -851,6 +887,29 @@ mod tests {
             let (p, s) = (Literals::prefixes(boxed()), Literals::suffixes(boxed()));
             proptest::prop_assert_eq!(p.any_prefix_of(&key), lits.iter().any(|l| key.starts_with(l)));
             proptest::prop_assert_eq!(s.any_suffix_of(&key), lits.iter().any(|l| key.ends_with(l)));
+        }
+    }
+
+    proptest::proptest! {
+        /// Literals that all hold a guard byte are compared where the guard is in the key: the
+        /// same answer as looking for each of them anywhere.
+        #[test]
+        fn guarded_literals_agree_with_contains(
+            lits in proptest::collection::vec(proptest::collection::vec(proptest::sample::select(b"ab/\xc3".to_vec()), 0..6), 2..5),
+            key in proptest::collection::vec(proptest::sample::select(b"ab/\xc3".to_vec()), 0..24),
+        ) {
+            let lits: Vec<Box<[u8]>> = lits
+                .into_iter()
+                .map(|mut l| {
+                    l.insert(l.len() / 2, b'/');
+                    l.into_boxed_slice()
+                })
+                .collect();
+            let inner = Inner::new(&lits).unwrap();
+            proptest::prop_assert!(matches!(inner.search, InnerSearch::AroundGuard(_)));
+            let key = String::from_utf8_lossy(&key);
+            let want = lits.iter().any(|l| memchr::memmem::find(key.as_bytes(), l).is_some());
+            proptest::prop_assert_eq!(inner.is_in(&key, &mut GuardCache::default()), want);
         }
     }
 
