@@ -1,12 +1,12 @@
 //! The normalizer: builder, cleaning, and the audit of removed segments.
 
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::hash::FxHashMap;
-use crate::known::{Known, KnownLines};
+use crate::known::{edge_hash, Known, KnownLines};
 use crate::learn::{site_name, ChromeProfile};
 use crate::repeat::{Repeat, RepeatDetector};
 use crate::rules::{parse_pack, parse_rules, Pack, RuleId, RuleSet};
@@ -27,6 +27,75 @@ struct Scratch {
     repeats: RepeatDetector,
     /// The clean text being built; copied into an exact-size `String` at the end.
     text: String,
+    memo: VerdictMemo,
+}
+
+/// The verdicts of the recent units that the known lines missed and the full path removed,
+/// by their raw text and site. Chrome that recurs written otherwise than its line key (`Titre :
+/// suite`, a capital `É`) or that a regex rule removes (a feed item `11:08Politique...` on every
+/// page of a site) then costs one hash and one comparison instead of a line key and the rules.
+#[derive(Debug, Default)]
+struct VerdictMemo {
+    /// The normalizer the verdicts are from: a `Weak`, so that its allocation (and address) is
+    /// not reused while it is remembered, without keeping its tables alive.
+    owner: Weak<Inner>,
+    /// Hash of (site, raw unit) -> the entry.
+    entries: FxHashMap<u64, MemoEntry>,
+    /// The raw units of the entries, one after the other.
+    raw: Vec<u8>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct MemoEntry {
+    site: usize,
+    at: usize,
+    len: usize,
+    known: Known,
+}
+
+/// Raw bytes, and entries, the memo holds before it is emptied.
+const MEMO_BYTES: usize = 1 << 20;
+const MEMO_ENTRIES: usize = 1 << 14;
+
+impl VerdictMemo {
+    /// Empties the memo if its verdicts are from another normalizer than `inner`.
+    fn bind(&mut self, inner: &Arc<Inner>) {
+        if self.owner.as_ptr() != Arc::as_ptr(inner) {
+            self.entries.clear();
+            self.raw.clear();
+            self.owner = Arc::downgrade(inner);
+        }
+    }
+
+    /// The hash of the unit `b[start..end]` of a site.
+    fn hash(site: usize, b: &[u8], start: usize, end: usize) -> u64 {
+        edge_hash(b, start, end) ^ (site as u64).rotate_left(32)
+    }
+
+    /// The verdict of the unit `b[start..end]` of a site, if remembered.
+    fn get(&self, site: usize, b: &[u8], start: usize, end: usize) -> Option<Known> {
+        let e = self.entries.get(&Self::hash(site, b, start, end))?;
+        let unit = &b[start..end];
+        (e.site == site && self.raw.get(e.at..e.at + e.len) == Some(unit)).then_some(e.known)
+    }
+
+    /// Remembers the verdict of the unit `b[start..end]` of a site (emptying the memo first
+    /// when it is full).
+    fn insert(&mut self, site: usize, b: &[u8], start: usize, end: usize, known: Known) {
+        let unit = &b[start..end];
+        if self.raw.len() + unit.len() > MEMO_BYTES || self.entries.len() >= MEMO_ENTRIES {
+            self.entries.clear();
+            self.raw.clear();
+        }
+        let entry = MemoEntry {
+            site,
+            at: self.raw.len(),
+            len: unit.len(),
+            known,
+        };
+        self.raw.extend_from_slice(unit);
+        self.entries.insert(Self::hash(site, b, start, end), entry);
+    }
 }
 
 impl Scratch {
@@ -383,13 +452,25 @@ impl Normalizer {
             kept,
             repeats,
             text: clean_text,
+            memo,
         } = scratch;
+        memo.bind(&self.inner);
+        // The memo's verdicts are per site: its learned lines, by address.
+        let site_id = learned.map_or(0, |l| std::ptr::from_ref(l) as usize);
         units.clear();
         // 1. Units, with rules and learned chrome looked up line by line.
         for_each_unit_chars(text, unit_bufs, |s, e, char_start, char_end| {
-            // Recurring chrome written as it was learned: no line key to build. (The first line
-            // takes the full path when it is learned chrome: it may be a protected title.)
-            match known.get(text, s, e).filter(|_| use_known) {
+            // Units too long for a line key that fits are never in the memo.
+            let memo_unit = use_known && e - s <= MAX_RULE_KEY;
+            // Recurring chrome written as it was learned: no line key to build; or removed
+            // before by the full path. (The first line takes the full path when it is learned
+            // chrome: it may be a protected title.)
+            let shortcut = known.get(text, s, e).filter(|_| use_known).or_else(|| {
+                memo_unit
+                    .then(|| memo.get(site_id, text.as_bytes(), s, e))
+                    .flatten()
+            });
+            match shortcut {
                 Some(Known::Learned) if units.is_empty() => {}
                 Some(k) => {
                     let (why, credit_with_name) = match k {
@@ -428,7 +509,11 @@ impl Normalizer {
                 credit_with_name: false,
             };
             if sc.key_fits {
-                match resolve(&inner.rules, learned, key) {
+                let verdict = resolve(&inner.rules, learned, key);
+                if let Some(k) = verdict.filter(|_| memo_unit) {
+                    memo.insert(site_id, text.as_bytes(), s, e, k);
+                }
+                match verdict {
                     Some(Known::Rule {
                         rule,
                         credit_with_name,
@@ -897,6 +982,51 @@ mod tests {
                             let fast = n.clean_with(raw, site, &mut Scratch::default(), true);
                             let full = n.clean_with(raw, site, &mut Scratch::default(), false);
                             prop_assert_eq!(&fast, &full, "{:?}", raw);
+                        }
+                    }
+                }
+            }
+
+            #[test]
+            fn remembered_verdicts_give_the_same_result_as_the_full_path(
+                docs in prop::collection::vec((doc(), prop::collection::vec(any::<bool>(), 0..40)), 1..12),
+            ) {
+                // One scratch for every call, as on a thread: a verdict remembered for a site
+                // or a normalizer must not be used for another. Capitals (`É`) and spaces
+                // before `:` make units that miss the known lines and go to the memo.
+                let mut learner = ChromeLearner::new(crate::LearnerConfig {
+                    min_docs: 2,
+                    min_fraction: 0.0,
+                    ..Default::default()
+                });
+                for (d, _) in &docs {
+                    learner.observe(Some("ex.fr"), d);
+                }
+                let profile = learner.finish();
+                let learned = NormalizerBuilder::new().profile(profile.clone()).build().unwrap();
+                let more_rules = NormalizerBuilder::new()
+                    .rules_from_str("my.gov\tchrome\tregex\t^le gouvernement.*$\n")
+                    .unwrap()
+                    .profile(profile)
+                    .build()
+                    .unwrap();
+                let mut scratch = Scratch::default();
+                for (d, caps) in &docs {
+                    let mut flip = caps.iter().cycle();
+                    let variant: String = d
+                        .chars()
+                        .map(|c| match flip.next() {
+                            Some(true) => c.to_uppercase().next().unwrap_or(c),
+                            _ => c,
+                        })
+                        .collect();
+                    for raw in [d.as_str(), variant.as_str()] {
+                        for n in [&more_rules, &learned] {
+                            for site in [Some("ex.fr"), None, Some("other.fr")] {
+                                let fast = n.clean_with(raw, site, &mut scratch, true);
+                                let full = n.clean_with(raw, site, &mut Scratch::default(), false);
+                                prop_assert_eq!(&fast, &full, "{:?}", raw);
+                            }
                         }
                     }
                 }

@@ -122,6 +122,15 @@ fn edge_words(b: &[u8], start: usize, end: usize) -> (u64, u64, u64) {
     (last_word, first, last)
 }
 
+/// A hash of the unit `b[start..end]` (not empty) from its length and its first and last
+/// eight bytes, up to ASCII case: as cheap for a long unit as for a short one, for other tables
+/// of raw units.
+#[inline]
+pub(crate) fn edge_hash(b: &[u8], start: usize, end: usize) -> u64 {
+    let (_, first, last) = edge_words(b, start, end);
+    key_hash(end - start, first, last)
+}
+
 /// `w` and the case bits of its ASCII lowercase letters.
 fn with_case_mask(w: u64) -> [u64; 2] {
     let mask = w.to_le_bytes().iter().rev().fold(0, |m, c| {
