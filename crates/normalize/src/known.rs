@@ -109,7 +109,7 @@ fn key_hash(len: usize, first: u64, last: u64) -> u64 {
 
 /// The tail word (0 when `len % 8 == 0`), first and last words of `b[start..end]`.
 #[inline(always)]
-fn edge_words(b: &[u8], start: usize, end: usize) -> (u64, u64, u64) {
+pub(crate) fn edge_words(b: &[u8], start: usize, end: usize) -> (u64, u64, u64) {
     let n = end - start;
     let rem = n % 8;
     let last_word = if rem == 0 { 0 } else { tail(b, end, rem) };

@@ -8,6 +8,7 @@ use std::str::FromStr;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::hash::{FxHashMap, FxHashSet};
+use crate::known::edge_words;
 use crate::text::{
     ends_like_sentence, for_each_unit, line_key, more_words_than, scan, UnitBuffers,
 };
@@ -269,8 +270,8 @@ impl DocumentLines {
             if unit.len() > config.max_line_bytes {
                 return;
             }
-            let (hash, key) = match cache.map.get(unit) {
-                Some((hash, key)) => (*hash, &**key),
+            let (hash, key) = match cache.get(unit) {
+                Some(found) => found,
                 None => match Self::line(config, unit, key) {
                     Some(hash) => {
                         cache.insert(unit, hash, key);
@@ -376,12 +377,42 @@ const CACHE_ENTRY_BYTES: usize = 64;
 /// `max_sentence_words` only (the length limit is checked before), and its key on the unit only.
 /// Units that are not counted (mostly prose, which seldom recurs) are not kept. Bounded: emptied
 /// when it holds [`CACHE_BYTES`].
+///
+/// The units and keys are kept one after the other in one buffer (no allocation per entry),
+/// and looked up by a hash of their length and first and last eight bytes ([`unit_hash`]: as
+/// cheap for a long unit as for a short one); two units with the same hash take turns in the
+/// cache.
 #[derive(Clone, Debug, Default)]
 struct KeyCache {
-    map: FxHashMap<Box<str>, (u64, Box<str>)>,
+    /// [`unit_hash`] of a unit -> the entry of the unit last inserted with that hash.
+    map: FxHashMap<u64, CacheEntry>,
+    /// The units of the entries, each followed by its key.
+    text: String,
     bytes: usize,
     /// The `max_sentence_words` of the entries.
     max_words: usize,
+}
+
+/// A unit of a [`KeyCache`] and its key: `text[at..at + unit_len]`, then the key of `key_len`
+/// bytes; `hash` is the hash of the key.
+#[derive(Clone, Copy, Debug)]
+struct CacheEntry {
+    hash: u64,
+    at: usize,
+    unit_len: usize,
+    key_len: usize,
+}
+
+/// A hash of `unit` from its length and its first and last eight bytes.
+#[inline]
+fn unit_hash(unit: &str) -> u64 {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    if unit.is_empty() {
+        return 0;
+    }
+    let (_, first, last) = edge_words(unit.as_bytes(), 0, unit.len());
+    let h = (unit.len() as u64 ^ first).wrapping_mul(SEED);
+    (h.rotate_left(5) ^ last).wrapping_mul(SEED)
 }
 
 impl KeyCache {
@@ -395,7 +426,17 @@ impl KeyCache {
 
     fn clear(&mut self) {
         self.map.clear();
+        self.text.clear();
         self.bytes = 0;
+    }
+
+    /// The hash of the key of `unit` and the key, if remembered.
+    #[inline]
+    fn get(&self, unit: &str) -> Option<(u64, &str)> {
+        let e = self.map.get(&unit_hash(unit))?;
+        let key_at = e.at + e.unit_len;
+        (self.text.get(e.at..key_at) == Some(unit))
+            .then(|| (e.hash, &self.text[key_at..key_at + e.key_len]))
     }
 
     /// Remembers the hash of the key of `unit` and the key.
@@ -409,7 +450,15 @@ impl KeyCache {
             };
         }
         self.bytes += size;
-        self.map.insert(unit.into(), (hash, key.into()));
+        let entry = CacheEntry {
+            hash,
+            at: self.text.len(),
+            unit_len: unit.len(),
+            key_len: key.len(),
+        };
+        self.text.push_str(unit);
+        self.text.push_str(key);
+        self.map.insert(unit_hash(unit), entry);
     }
 }
 
@@ -840,9 +889,34 @@ mod tests {
             let unit = format!("{i} {unit}");
             c.insert(&unit, i as u64, "k");
             assert!(c.bytes <= CACHE_BYTES);
-            assert_eq!(c.map.get(unit.as_str()), Some(&(i as u64, "k".into())));
+            assert_eq!(c.get(&unit), Some((i as u64, "k")));
         }
         assert!(c.map.len() < CACHE_BYTES / 1000);
+    }
+
+    proptest::proptest! {
+        /// The cache answers like a map of the last key inserted for each unit, or forgets
+        /// the unit: units of the same length and edges share a hash and take turns.
+        #[test]
+        fn the_key_cache_gives_the_key_of_the_unit_or_nothing(
+            ops in proptest::collection::vec((0..12usize, proptest::sample::select(vec!["", "b", "é", "bb", "xyz"]), 0..3u64), 1..60),
+        ) {
+            let mut c = KeyCache::default();
+            let mut reference: FxHashMap<String, (u64, String)> = FxHashMap::default();
+            for (edges, middle, hash) in ops {
+                // Same first and last eight bytes for every middle.
+                let unit = format!("{:0>8}{middle}{:0>8}", edges % 3, edges / 3);
+                let key = format!("{unit}/{hash}");
+                if let Some((h, k)) = c.get(&unit) {
+                    proptest::prop_assert_eq!(Some(&(h, k.to_string())), reference.get(&unit));
+                }
+                if hash > 0 {
+                    c.insert(&unit, hash, &key);
+                    reference.insert(unit.clone(), (hash, key.clone()));
+                    proptest::prop_assert_eq!(c.get(&unit), Some((hash, key.as_str())));
+                }
+            }
+        }
     }
 
     #[test]
