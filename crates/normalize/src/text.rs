@@ -912,10 +912,44 @@ pub(crate) fn word_count(s: &str) -> usize {
     s.split_whitespace().count()
 }
 
+/// True if `b` (a `str`) surely has more than `max` blank-separated words: if a printable
+/// ASCII byte starts it, and more than `max` such bytes in all follow it or an ASCII space (each
+/// starts a word). Eight bytes at a time, without branches but one per chunk; stops at the end
+/// of the chunk where the count passes `max`. False says nothing.
+#[inline]
+fn surely_more_words_than(b: &[u8], max: usize) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let Some(&first) = b.first() else {
+        return false;
+    };
+    let mut starts = usize::from(is_graphic(first));
+    let mut i = 0;
+    // Pairs (b[i + k], b[i + k + 1]) of the chunk at `i`: a space, then a printable byte.
+    while let (Some(p), Some(q)) = (b.get(i..i + 8), b.get(i + 1..i + 9)) {
+        let word = |c: &[u8]| {
+            let mut w = [0; 8];
+            w.copy_from_slice(c);
+            u64::from_le_bytes(w)
+        };
+        let hits = eq_mask(word(p), b' ') & !non_graphic_mask(word(q)) & HIGH;
+        starts += ((hits >> 7).wrapping_mul(ONES) >> 56) as usize;
+        if starts > max {
+            return true;
+        }
+        i += 8;
+    }
+    false
+}
+
 /// True if `s` has more than `max` blank-separated words (`word_count(s) > max`); looks no
-/// further than the start of word `max + 1`. Chunks of eight bytes of printable ASCII and spaces
-/// (most of French prose) are counted at once.
+/// further than the start of word `max + 1`. Prose has many words that start after an ASCII
+/// space with an ASCII letter, and is told first ([`surely_more_words_than`]); otherwise
+/// chunks of eight bytes of printable ASCII and spaces are counted at once.
 pub(crate) fn more_words_than(s: &str, max: usize) -> bool {
+    if surely_more_words_than(s.as_bytes(), max) {
+        return true;
+    }
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let b = s.as_bytes();
@@ -1198,6 +1232,30 @@ mod tests {
             "Mot", "\"", "“", "—", "…", "\u{7f}", "\u{1f}", "😀",
         ]);
         prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        /// The lower bound on words never passes the count, and prose-like text (the case it
+        /// is for) is told by it.
+        #[test]
+        fn sure_word_counts_are_lower_bounds(
+            s in tricky(),
+            words in proptest::collection::vec("[a-zé,.]{1,7}", 0..24),
+            seps in proptest::collection::vec(proptest::sample::select(vec![" ", "  ", " \u{a0}", "\t", " : "]), 1..4),
+        ) {
+            let prose: String = words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| format!("{w}{}", seps[i % seps.len()]))
+                .collect();
+            for s in [s.as_str(), prose.as_str(), prose.trim()] {
+                for max in [0, 1, 2, 8, 9, 100] {
+                    let want = word_count(s) > max;
+                    proptest::prop_assert!(!surely_more_words_than(s.as_bytes(), max) || want, "{:?} {}", s, max);
+                    proptest::prop_assert_eq!(more_words_than(s, max), want, "{:?} {}", s, max);
+                }
+            }
+        }
     }
 
     proptest::proptest! {
