@@ -182,6 +182,9 @@ struct RegexRule {
     regex: Regex,
     /// For a pattern anchored at the end: the key ends with one of these.
     suffixes: Option<Literals>,
+    /// For a pattern anchored at the end that cannot match the empty string: the possible
+    /// last bytes of the key (`[^.!?]*$` rejects prose, which ends with a `.`, at once).
+    last: Option<Box<[bool; 256]>>,
     /// The key contains one of the literals required by the pattern.
     inner: Option<Inner>,
 }
@@ -303,6 +306,9 @@ struct Analysis {
     /// Possible first bytes of the key, when the pattern is anchored at the start and cannot
     /// match the empty string.
     first: Option<[bool; 256]>,
+    /// Possible last bytes of the key, when the pattern is anchored at the end and cannot
+    /// match the empty string.
+    last: Option<[bool; 256]>,
     prefixes: Option<Vec<Box<[u8]>>>,
     suffixes: Option<Vec<Box<[u8]>>>,
     inner: Option<Vec<Box<[u8]>>>,
@@ -442,6 +448,51 @@ fn literals(hir: &Hir, kind: ExtractKind) -> Option<Vec<Box<[u8]>>> {
 
 /// Marks the bytes that can start a match of `hir`; returns true if `hir` can match the empty
 /// string (then what follows it can start the match too).
+/// Marks in `set` the possible last bytes of the matches of `hir`; true if it can match the
+/// empty string (then the bytes before it end the match too). The last byte of a non-ASCII
+/// char is a continuation byte: all of them are marked for a class that holds one.
+fn last_bytes(hir: &Hir, set: &mut [bool; 256]) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(lit) => match lit.0.last() {
+            Some(&b) => {
+                set[b as usize] = true;
+                false
+            }
+            None => true,
+        },
+        HirKind::Class(HirClass::Unicode(c)) => {
+            for r in c.ranges() {
+                let (start, end) = (u32::from(r.start()), u32::from(r.end()));
+                if start < 0x80 {
+                    set[start as usize..=end.min(0x7F) as usize].fill(true);
+                }
+                if end >= 0x80 {
+                    set[0x80..=0xBF].fill(true);
+                }
+            }
+            false
+        }
+        HirKind::Class(HirClass::Bytes(c)) => {
+            for r in c.ranges() {
+                set[r.start() as usize..=r.end() as usize].fill(true);
+            }
+            false
+        }
+        HirKind::Repetition(rep) => last_bytes(&rep.sub, set) || rep.min == 0,
+        HirKind::Capture(cap) => last_bytes(&cap.sub, set),
+        HirKind::Concat(subs) => subs.iter().rev().all(|s| last_bytes(s, set)),
+        HirKind::Alternation(subs) => {
+            // Every branch marks its bytes: no short-circuit.
+            let mut nullable = false;
+            for s in subs {
+                nullable |= last_bytes(s, set);
+            }
+            nullable
+        }
+    }
+}
+
 fn first_bytes(hir: &Hir, set: &mut [bool; 256]) -> bool {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => true,
@@ -485,6 +536,7 @@ fn analyze(pattern: &str) -> Analysis {
         min_len: 0,
         max_len: usize::MAX,
         first: None,
+        last: None,
         prefixes: None,
         suffixes: None,
         inner: None,
@@ -509,6 +561,10 @@ fn analyze(pattern: &str) -> Analysis {
         a.prefixes = prefix_literals(&hir);
     }
     if end {
+        let mut set = [false; 256];
+        if !last_bytes(&hir, &mut set) {
+            a.last = Some(set);
+        }
         a.suffixes = literals(&hir, ExtractKind::Suffix);
     }
     if a.prefixes.is_none() {
@@ -635,6 +691,7 @@ impl RuleSet {
                         rule: i,
                         regex: regex.clone(),
                         suffixes: a.suffixes.map(Literals::suffixes),
+                        last: a.last.map(Box::new),
                         inner,
                     });
                 }
@@ -668,6 +725,7 @@ impl RuleSet {
     /// a kind, the rule listed first wins.
     pub(crate) fn find(&self, key: &str) -> Option<usize> {
         let &b0 = key.as_bytes().first()?;
+        let &last = key.as_bytes().last()?;
         if key.len() <= self.max_exact {
             if let Some(&i) = self.exact.get(key) {
                 return Some(i);
@@ -698,6 +756,9 @@ impl RuleSet {
                 }
             }
             let r = &self.regexes[c.regex as usize];
+            if r.last.as_ref().is_some_and(|l| !l[usize::from(last)]) {
+                continue;
+            }
             if let Some(p) = &r.suffixes {
                 if !p.any_suffix_of(key.as_bytes()) {
                     continue;
@@ -853,6 +914,16 @@ mod tests {
         );
         let a = analyze("^a*$");
         assert!(a.first.is_none(), "can match the empty string");
+        assert!(a.last.is_none(), "can match the empty string");
+        let last = analyze("^[^.!?]+, publié le [^.!?]*$").last.unwrap();
+        assert!(!last[b'.' as usize] && last[b'e' as usize] && last[b' ' as usize]);
+        assert!(last[0xA9], "the last byte of `é`");
+        let last = analyze(r"^(crédit|photo)\s?:.*(?-u:\b)$").last.unwrap();
+        assert!(last[b':' as usize] && last[b'x' as usize] && last[0x80]);
+        assert!(
+            analyze("^(crédit|photo)").last.is_none(),
+            "not anchored at the end"
+        );
     }
 
     #[test]
