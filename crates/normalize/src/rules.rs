@@ -182,9 +182,6 @@ struct RegexRule {
     regex: Regex,
     /// For a pattern anchored at the end: the key ends with one of these.
     suffixes: Option<Literals>,
-    /// For a pattern anchored at the end that cannot match the empty string: the possible
-    /// last bytes of the key (`[^.!?]*$` rejects prose, which ends with a `.`, at once).
-    last: Option<Box<[bool; 256]>>,
     /// The key contains one of the literals required by the pattern.
     inner: Option<Inner>,
 }
@@ -629,6 +626,10 @@ struct Candidate {
     min_len: usize,
     /// For a pattern anchored at both ends (`^…$`), the key is at most this long.
     max_len: usize,
+    /// The possible last bytes of the key (bit set; every byte when the pattern is not
+    /// anchored at the end or can match the empty string): `[^.!?]*$` rejects prose, which
+    /// ends with a `.`, at once.
+    last: [u64; 4],
     /// For a pattern anchored at the start: the rule's prefix literals that start with this
     /// byte (the others cannot match); the key starts with one of them.
     prefixes: Option<Literals>,
@@ -662,6 +663,13 @@ impl RuleSet {
                     let a = analyze(regex.as_str());
                     let idx = regexes.len() as u32;
                     let inner = a.inner.as_deref().map(Inner::new).transpose()?;
+                    let mut last = [u64::MAX; 4];
+                    if let Some(set) = &a.last {
+                        last = [0; 4];
+                        for (b, _) in set.iter().enumerate().filter(|(_, &can)| can) {
+                            last[b / 64] |= 1 << (b % 64);
+                        }
+                    }
                     for (b, bucket) in by_first.iter_mut().enumerate() {
                         if !a.first.map_or(true, |f| f[b]) {
                             continue;
@@ -684,6 +692,7 @@ impl RuleSet {
                             regex: idx,
                             min_len: a.min_len,
                             max_len: a.max_len,
+                            last,
                             prefixes,
                         });
                     }
@@ -691,7 +700,6 @@ impl RuleSet {
                         rule: i,
                         regex: regex.clone(),
                         suffixes: a.suffixes.map(Literals::suffixes),
-                        last: a.last.map(Box::new),
                         inner,
                     });
                 }
@@ -747,7 +755,10 @@ impl RuleSet {
         }
         let mut guards = GuardCache::default();
         for c in &self.by_first[b0 as usize] {
-            if key.len() < c.min_len || key.len() > c.max_len {
+            if key.len() < c.min_len
+                || key.len() > c.max_len
+                || c.last[usize::from(last / 64)] & (1 << (last % 64)) == 0
+            {
                 continue;
             }
             if let Some(p) = &c.prefixes {
@@ -756,9 +767,6 @@ impl RuleSet {
                 }
             }
             let r = &self.regexes[c.regex as usize];
-            if r.last.as_ref().is_some_and(|l| !l[usize::from(last)]) {
-                continue;
-            }
             if let Some(p) = &r.suffixes {
                 if !p.any_suffix_of(key.as_bytes()) {
                     continue;
