@@ -30,10 +30,11 @@ struct Scratch {
     memo: VerdictMemo,
 }
 
-/// The verdicts of the recent units that the known lines missed and the full path removed,
-/// by their raw text and site. Chrome that recurs written otherwise than its line key (`Titre :
-/// suite`, a capital `É`) or that a regex rule removes (a feed item `11:08Politique...` on every
-/// page of a site) then costs one hash and one comparison instead of a line key and the rules.
+/// The verdicts of the recent units that the known lines missed, by their raw text and site.
+/// Chrome that recurs written otherwise than its line key (`Titre : suite`, a capital `É`), that
+/// a regex rule removes (a feed item `11:08Politique...` on every page of a site), or a kept
+/// teaser that recurs then costs one hash and one comparison instead of a line key and the
+/// rules.
 #[derive(Debug, Default)]
 struct VerdictMemo {
     /// The normalizer the verdicts are from: a `Weak`, so that its allocation (and address) is
@@ -50,12 +51,25 @@ struct MemoEntry {
     site: usize,
     at: usize,
     len: usize,
-    known: Known,
+    verdict: Verdict,
+}
+
+/// What the full path found for a unit whose line key fits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verdict {
+    Removed(Known),
+    /// No rule nor learned line: kept, with its word count and `Scan::plain`.
+    Kept {
+        words: u8,
+        plain: bool,
+    },
 }
 
 /// Raw bytes, and entries, the memo holds before it is emptied.
-const MEMO_BYTES: usize = 1 << 20;
-const MEMO_ENTRIES: usize = 1 << 14;
+const MEMO_BYTES: usize = 1 << 21;
+const MEMO_ENTRIES: usize = 1 << 15;
+/// Kept units longer than this (prose, which seldom recurs) are not remembered.
+const MAX_KEPT_MEMO: usize = 120;
 
 impl VerdictMemo {
     /// Empties the memo if its verdicts are from another normalizer than `inner`.
@@ -73,15 +87,15 @@ impl VerdictMemo {
     }
 
     /// The verdict of the unit `b[start..end]` of a site, if remembered.
-    fn get(&self, site: usize, b: &[u8], start: usize, end: usize) -> Option<Known> {
+    fn get(&self, site: usize, b: &[u8], start: usize, end: usize) -> Option<Verdict> {
         let e = self.entries.get(&Self::hash(site, b, start, end))?;
         let unit = &b[start..end];
-        (e.site == site && self.raw.get(e.at..e.at + e.len) == Some(unit)).then_some(e.known)
+        (e.site == site && self.raw.get(e.at..e.at + e.len) == Some(unit)).then_some(e.verdict)
     }
 
     /// Remembers the verdict of the unit `b[start..end]` of a site (emptying the memo first
     /// when it is full).
-    fn insert(&mut self, site: usize, b: &[u8], start: usize, end: usize, known: Known) {
+    fn insert(&mut self, site: usize, b: &[u8], start: usize, end: usize, verdict: Verdict) {
         let unit = &b[start..end];
         if self.raw.len() + unit.len() > MEMO_BYTES || self.entries.len() >= MEMO_ENTRIES {
             self.entries.clear();
@@ -91,7 +105,7 @@ impl VerdictMemo {
             site,
             at: self.raw.len(),
             len: unit.len(),
-            known,
+            verdict,
         };
         self.raw.extend_from_slice(unit);
         self.entries.insert(Self::hash(site, b, start, end), entry);
@@ -465,11 +479,33 @@ impl Normalizer {
             // Recurring chrome written as it was learned: no line key to build; or removed
             // before by the full path. (The first line takes the full path when it is learned
             // chrome: it may be a protected title.)
-            let shortcut = known.get(text, s, e).filter(|_| use_known).or_else(|| {
-                memo_unit
-                    .then(|| memo.get(site_id, text.as_bytes(), s, e))
-                    .flatten()
-            });
+            let mut kept_before = None;
+            let shortcut = match known.get(text, s, e).filter(|_| use_known) {
+                Some(k) => Some(k),
+                None if memo_unit => match memo.get(site_id, text.as_bytes(), s, e) {
+                    Some(Verdict::Removed(k)) => Some(k),
+                    Some(Verdict::Kept { words, plain }) => {
+                        kept_before = Some((words, plain));
+                        None
+                    }
+                    None => None,
+                },
+                None => None,
+            };
+            if let Some((words, plain)) = kept_before {
+                units.push(Unit {
+                    start: s,
+                    end: e,
+                    char_start,
+                    char_end,
+                    words,
+                    plain,
+                    sentence: false, // set below for the lines that are kept
+                    why: None,
+                    credit_with_name: false,
+                });
+                return;
+            }
             match shortcut {
                 Some(Known::Learned) if units.is_empty() => {}
                 Some(k) => {
@@ -510,8 +546,15 @@ impl Normalizer {
             };
             if sc.key_fits {
                 let verdict = resolve(&inner.rules, learned, key);
-                if let Some(k) = verdict.filter(|_| memo_unit) {
-                    memo.insert(site_id, text.as_bytes(), s, e, k);
+                if memo_unit && (verdict.is_some() || e - s <= MAX_KEPT_MEMO) {
+                    let v = verdict.map_or(
+                        Verdict::Kept {
+                            words: u.words,
+                            plain: u.plain,
+                        },
+                        Verdict::Removed,
+                    );
+                    memo.insert(site_id, text.as_bytes(), s, e, v);
                 }
                 match verdict {
                     Some(Known::Rule {
@@ -991,9 +1034,10 @@ mod tests {
             fn remembered_verdicts_give_the_same_result_as_the_full_path(
                 docs in prop::collection::vec((doc(), prop::collection::vec(any::<bool>(), 0..40)), 1..12),
             ) {
-                // One scratch for every call, as on a thread: a verdict remembered for a site
-                // or a normalizer must not be used for another. Capitals (`É`) and spaces
-                // before `:` make units that miss the known lines and go to the memo.
+                // One scratch for every call, as on a thread: a verdict (removed, or kept with
+                // its words) remembered for a site or a normalizer must not be used for another.
+                // Capitals (`É`) and spaces before `:` make units that miss the known lines and
+                // go to the memo.
                 let mut learner = ChromeLearner::new(crate::LearnerConfig {
                     min_docs: 2,
                     min_fraction: 0.0,
