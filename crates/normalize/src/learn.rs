@@ -114,17 +114,18 @@ impl ChromeLearner {
             if !self.seen.insert(h) {
                 continue; // counted at its first occurrence in the document
             }
-            let key = &doc.buf[start..end];
+            // The key is sliced only when kept (most lines were counted before with theirs).
+            let key = || doc.buf[start..end].into();
             match counts.lines.entry(h) {
                 Entry::Occupied(mut e) => {
                     let (n, kept) = e.get_mut();
                     *n += 1;
                     if kept.is_none() {
-                        *kept = Some(key.into());
+                        *kept = Some(key());
                     }
                 }
                 Entry::Vacant(e) => {
-                    e.insert((1, keep_new.then(|| key.into())));
+                    e.insert((1, keep_new.then(key)));
                 }
             }
         }
