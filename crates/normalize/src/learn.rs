@@ -436,7 +436,8 @@ impl KeyCache {
     fn get(&self, unit: &str) -> Option<(u64, &str)> {
         let e = self.map.get(&unit_hash(unit))?;
         let key_at = e.at + e.unit_len;
-        (self.text.get(e.at..key_at) == Some(unit))
+        // Compared as bytes: no char boundary to check.
+        (self.text.as_bytes().get(e.at..key_at) == Some(unit.as_bytes()))
             .then(|| (e.hash, &self.text[key_at..key_at + e.key_len]))
     }
 
