@@ -200,13 +200,14 @@ fn plain_latin_spaces(b: &[u8]) -> Option<usize> {
     }
     let pairs = b.len() - 1;
     if pairs < PLAIN_BLOCK {
-        let mut bad = false;
-        let mut spaces = 0;
-        for (&p, &q) in b.iter().zip(&b[1..]) {
-            bad |= breaks_plain_latin(p, q);
-            spaces += usize::from(p == b' ');
-        }
-        return (!bad).then_some(spaces);
+        // One block, padded with `a`: a pair `(x, a)` breaks nothing that the last byte alone
+        // does not (checked above), and `a` is no space.
+        let mut ps = [b'a'; PLAIN_BLOCK];
+        let mut qs = [b'a'; PLAIN_BLOCK];
+        ps[..pairs].copy_from_slice(&b[..pairs]);
+        qs[..pairs].copy_from_slice(&b[1..]);
+        let (bad, spaces) = plain_latin_block(&ps, &qs, 0);
+        return (!bad).then_some(usize::from(spaces));
     }
     let block = |at: usize, from: usize| {
         let mut ps = [0; PLAIN_BLOCK];
@@ -1232,6 +1233,38 @@ mod tests {
             "Mot", "\"", "“", "—", "…", "\u{7f}", "\u{1f}", "😀",
         ]);
         prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+    }
+
+    /// [`plain_latin_spaces`] pair by pair.
+    fn plain_latin_spaces_reference(b: &[u8]) -> Option<usize> {
+        let &last = b.last()?;
+        if last == b' ' || breaks_plain_latin(last, b'a') {
+            return None;
+        }
+        let mut bad = false;
+        let mut spaces = 0;
+        for (&p, &q) in b.iter().zip(&b[1..]) {
+            bad |= breaks_plain_latin(p, q);
+            spaces += usize::from(p == b' ');
+        }
+        (!bad).then_some(spaces)
+    }
+
+    proptest::proptest! {
+        /// The padded and overlapping blocks of `plain_latin_spaces` agree with checking pair by
+        /// pair, on texts shorter and longer than a block.
+        #[test]
+        fn plain_latin_blocks_agree_with_pairs(
+            s in tricky(),
+            prose in "[a-zA-Zéà'.,:;!? ]{0,80}",
+        ) {
+            for t in [s.as_str(), prose.as_str()] {
+                for end in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+                    let b = &t.as_bytes()[..end];
+                    proptest::prop_assert_eq!(plain_latin_spaces(b), plain_latin_spaces_reference(b), "{:?}", &t[..end]);
+                }
+            }
+        }
     }
 
     proptest::proptest! {
