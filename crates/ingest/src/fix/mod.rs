@@ -41,8 +41,14 @@ fn fix_cow(text: &str) -> (Cow<'_, str>, u32) {
     let (t, n_entities) = entities::decode(text);
     let (t, n_mojibake) = chain(t, mojibake::repair);
     let (t, n_controls) = chain(t, controls::clean);
-    let n_replacement = controls::replacement_chars(&t);
-    (nfc(t), n_entities + n_mojibake + n_controls + n_replacement)
+    let (t, n_replacement) = match nfc_scan(&t) {
+        Some(n) => (t, n),
+        None => {
+            let n = controls::replacement_chars(&t);
+            (Cow::Owned(t.nfc().collect()), n)
+        }
+    };
+    (t, n_entities + n_mojibake + n_controls + n_replacement)
 }
 
 fn chain<'a>(t: Cow<'a, str>, step: fn(&str) -> (Cow<'_, str>, u32)) -> (Cow<'a, str>, u32) {
@@ -55,21 +61,18 @@ fn chain<'a>(t: Cow<'a, str>, step: fn(&str) -> (Cow<'_, str>, u32)) -> (Cow<'a,
     }
 }
 
-fn nfc(t: Cow<'_, str>) -> Cow<'_, str> {
-    if nfc_quick_yes(&t) {
-        return t;
-    }
-    Cow::Owned(t.nfc().collect())
-}
-
-/// `is_nfc_quick(t.chars()) == IsNormalized::Yes`, looking only at the characters from U+0300 up.
+/// When `is_nfc_quick(t.chars()) == IsNormalized::Yes`, the number of U+FFFD in `t` (as
+/// [`controls::replacement_chars`] counts them); `None` otherwise. Only the characters from U+0300 up
+/// are looked at.
 ///
 /// Characters below U+0300 (UTF-8 lead bytes below 0xCC) are all NFC-stable starters: the quick
 /// check lets them through and starts afresh after each, as after ASCII. So the text passes exactly
 /// when every run of characters from U+0300 up passes on its own; French text is mostly below
-/// U+0300 (`é`, `«`), with runs of one character (`’`) between.
-fn nfc_quick_yes(t: &str) -> bool {
+/// U+0300 (`é`, `«`), with runs of one character (`’`) between. U+FFFD (0xEF 0xBF 0xBD) is among
+/// those characters, so they are counted on the way instead of in a search of their own.
+fn nfc_scan(t: &str) -> Option<u32> {
     let b = t.as_bytes();
+    let mut replacements = 0;
     let mut i = 0;
     while i < b.len() {
         // Whole 32-byte blocks below 0xCC are skipped in one test each.
@@ -80,19 +83,22 @@ fn nfc_quick_yes(t: &str) -> bool {
             i += 32;
         }
         let Some(k) = b[i..].iter().position(|&x| x >= 0xCC) else {
-            return true;
+            return Some(replacements);
         };
         let start = i + k;
         let mut end = start;
         while end < b.len() && b[end] >= 0xCC {
+            if b[end..].starts_with("\u{FFFD}".as_bytes()) {
+                replacements += 1;
+            }
             end += utf8_len(b[end]);
         }
         if is_nfc_quick(t[start..end].chars()) != IsNormalized::Yes {
-            return false;
+            return None;
         }
         i = end;
     }
-    true
+    Some(replacements)
 }
 
 /// Bytes in the UTF-8 sequence that starts with lead byte `lead` (from 0xC0 up).
@@ -112,16 +118,21 @@ mod tests {
     #[test]
     fn nfc_shortcut_sees_marks_out_of_order() {
         // Two marks that are each NFC-stable but out of canonical order (classes 230 then 10).
-        assert!(!nfc_quick_yes("a\u{592}\u{5B0}"));
-        assert!(nfc_quick_yes("a\u{5B0}\u{592} l’été « ok »"));
+        assert_eq!(nfc_scan("a\u{592}\u{5B0}"), None);
+        assert_eq!(
+            nfc_scan("a\u{5B0}\u{592} l’été « ok » \u{FFFD}\u{FFFD}"),
+            Some(2)
+        );
     }
 
     proptest! {
         #[test]
         fn nfc_shortcut_agrees_with_the_quick_check(
-            text in "[a-zé«’\u{300}\u{301}\u{327}\u{340}\u{344}\u{0F73}\u{1E0B}\u{212B}\u{AC00}\u{1100}\u{1161}\u{1D15E}\u{1F600}\u{316}\u{310}\u{5B0}\u{591}\u{592} ]{0,64}"
+            text in "[a-zé«’\u{300}\u{301}\u{327}\u{340}\u{344}\u{0F73}\u{1E0B}\u{212B}\u{AC00}\u{1100}\u{1161}\u{1D15E}\u{1F600}\u{316}\u{310}\u{5B0}\u{591}\u{592}\u{FFFD}\u{FFFC}\u{EFBD}\u{BF} ]{0,64}"
         ) {
-            prop_assert_eq!(nfc_quick_yes(&text), is_nfc_quick(text.chars()) == IsNormalized::Yes);
+            let yes = is_nfc_quick(text.chars()) == IsNormalized::Yes;
+            let expected = yes.then(|| controls::replacement_chars(&text));
+            prop_assert_eq!(nfc_scan(&text), expected);
         }
     }
 
