@@ -242,8 +242,9 @@ pub(crate) fn extract(t: &str, hints: &Hints<'_>) -> Meta {
         );
         body = whole.end;
     }
-    leading_block(t, body, hints, &mut m);
-    dateline(t, body, &mut m);
+    let first = FirstLines::new(t, body);
+    leading_block(t, &first, hints, &mut m);
+    dateline(t, &first, &mut m);
     agency_lines(t, body, &mut m);
     credits(t, &mut m);
     photo_credits(t, &mut m);
@@ -258,25 +259,61 @@ pub(crate) fn extract(t: &str, hints: &Hints<'_>) -> Meta {
     m
 }
 
-/// The short lines before the first paragraph of prose: section, headline, byline.
-fn leading_block(t: &str, from: usize, hints: &Hints<'_>, m: &mut Meta) {
-    let r = rules();
-    // The range and trimmed text of the first lines that are not blank, up to the first long one:
-    // more than 150 characters (so more than 150 bytes) or 30 words (so more than 60 bytes).
-    let mut block: Vec<(usize, usize, &str)> = Vec::with_capacity(16);
-    let mut after_block = false;
-    for (s, e, line) in lines_from(t, from)
-        .map(|(s, e)| (s, e, t[s..e].trim()))
-        .filter(|&(_, _, line)| !line.is_empty())
-        .take(16)
-    {
-        if (line.len() > 150 && line.chars().count() > 150) || (line.len() > 60 && words(line) > 30)
-        {
-            after_block = true;
-            break;
+/// The first lines of a text that are not blank (at most 16), read once for [`leading_block`] and
+/// [`dateline`]: each with its range and trimmed text, and the white space it starts with.
+struct FirstLines<'a> {
+    /// Range (without the `\n`) and trimmed text.
+    lines: Vec<(usize, usize, &'a str)>,
+    /// The bytes of white space before each line's text.
+    leads: Vec<usize>,
+    /// The first long line, which ends the leading block: more than 150 characters (so more than
+    /// 150 bytes) or 30 words (so more than 60 bytes).
+    long: Option<usize>,
+}
+
+impl<'a> FirstLines<'a> {
+    /// The lines from `from` on that the leading block (up to 16, up to the first long one) and the
+    /// dateline (the first 12) read.
+    fn new(t: &'a str, from: usize) -> FirstLines<'a> {
+        let mut first = FirstLines {
+            lines: Vec::with_capacity(16),
+            leads: Vec::with_capacity(16),
+            long: None,
+        };
+        for (s, e) in lines_from(t, from) {
+            let untrimmed = &t[s..e];
+            let rest = untrimmed.trim_start();
+            if rest.is_empty() {
+                continue;
+            }
+            let line = rest.trim_end();
+            if first.long.is_none()
+                && ((line.len() > 150 && line.chars().count() > 150)
+                    || (line.len() > 60 && words(line) > 30))
+            {
+                first.long = Some(first.lines.len());
+            }
+            first.lines.push((s, e, line));
+            first.leads.push(untrimmed.len() - rest.len());
+            let n = first.lines.len();
+            if n == 16 || (n >= 12 && first.long.is_some()) {
+                break;
+            }
         }
-        block.push((s, e, line));
+        first
     }
+
+    /// The lines of the leading block: up to the first long one.
+    fn block(&self) -> &[(usize, usize, &'a str)] {
+        &self.lines[..self.long.unwrap_or(self.lines.len())]
+    }
+}
+
+/// The short lines before the first paragraph of prose: section, headline, byline.
+fn leading_block(t: &str, first: &FirstLines<'_>, hints: &Hints<'_>, m: &mut Meta) {
+    let r = rules();
+    let block = first.block();
+    let after_block = first.long.is_some();
     if block.is_empty() {
         return;
     }
@@ -319,7 +356,7 @@ fn leading_block(t: &str, from: usize, hints: &Hints<'_>, m: &mut Meta) {
             }
         }
     }
-    for &(s, e, line) in &block {
+    for &(s, e, line) in block {
         if let Some(c) = gate::byline(line)
             .then(|| r.byline.captures(line))
             .flatten()
@@ -334,16 +371,12 @@ fn leading_block(t: &str, from: usize, hints: &Hints<'_>, m: &mut Meta) {
 }
 
 /// `BRUXELLES, 7 janvier (Reuters) -` at the start of one of the first lines.
-fn dateline(t: &str, from: usize, m: &mut Meta) {
+fn dateline(t: &str, first: &FirstLines<'_>, m: &mut Meta) {
     let r = rules();
-    for (s, e) in lines_from(t, from)
-        .filter(|&(s, e)| !t[s..e].trim().is_empty())
-        .take(12)
-    {
+    for (&(s, e, _), &lead) in first.lines.iter().zip(&first.leads).take(12) {
         if m.is_cut(s, e) {
             continue;
         }
-        let lead = t[s..e].len() - t[s..e].trim_start().len();
         let line = &t[s + lead..e];
         let Some(c) = gate::dateline(line)
             .then(|| r.dateline.captures(line))
@@ -583,6 +616,65 @@ mod tests {
         prop::collection::vec(piece, 0..12).prop_map(|p| p.concat())
     }
 
+    /// The lines `leading_block` and `dateline` read, as they first read them each for itself: the
+    /// leading block's lines and whether a long line ended it, and the dateline's lines with the
+    /// white space before their text.
+    #[allow(clippy::type_complexity)]
+    fn first_lines_reference(
+        t: &str,
+        from: usize,
+    ) -> (Vec<(usize, usize, &str)>, bool, Vec<(usize, usize, usize)>) {
+        let mut block: Vec<(usize, usize, &str)> = Vec::with_capacity(16);
+        let mut after_block = false;
+        for (s, e, line) in lines_from(t, from)
+            .map(|(s, e)| (s, e, t[s..e].trim()))
+            .filter(|&(_, _, line)| !line.is_empty())
+            .take(16)
+        {
+            if (line.len() > 150 && line.chars().count() > 150)
+                || (line.len() > 60 && words(line) > 30)
+            {
+                after_block = true;
+                break;
+            }
+            block.push((s, e, line));
+        }
+        let dateline = lines_from(t, from)
+            .filter(|&(s, e)| !t[s..e].trim().is_empty())
+            .take(12)
+            .map(|(s, e)| (s, e, t[s..e].len() - t[s..e].trim_start().len()))
+            .collect();
+        (block, after_block, dateline)
+    }
+
+    /// Texts of short, blank, long and metadata lines, often more than 16 that are not blank.
+    fn first_lines_text() -> impl Strategy<Value = String> {
+        let long_words = "mot ".repeat(40);
+        let long_chars = "é".repeat(151);
+        let line = prop::sample::select(vec![
+            String::new(),
+            "  ".to_string(),
+            "\t \u{A0}".to_string(),
+            "Politique".to_string(),
+            " Politique ".to_string(),
+            "Un titre de quatre mots ou plus".to_string(),
+            "Un autre titre sans point final ici".to_string(),
+            "Par Jean Dupont".to_string(),
+            "By Robin Emmott ".to_string(),
+            "BRUXELLES, 7 janvier (Reuters) - Le texte commence ici.".to_string(),
+            "  PARIS (AFP) - suite du texte".to_string(),
+            "AFP, publié le mardi 30 juin 2020 à 21h01".to_string(),
+            "7 janvier 2020".to_string(),
+            "a ".repeat(31),
+            "b ".repeat(30),
+            "x".repeat(151),
+            "y".repeat(150),
+            long_words,
+            long_chars,
+        ]);
+        prop::collection::vec(line, 0..30).prop_map(|l| l.join("\n"))
+    }
+
     /// `agency_lines` as first written (every line tried, then the same step per line), the
     /// reference for the comma-search version.
     fn agency_lines_reference(t: &str, from: usize, m: &mut Meta) {
@@ -687,6 +779,21 @@ mod tests {
             agency_lines(t, from, &mut a);
             agency_lines_reference(t, from, &mut b);
             prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        }
+
+        #[test]
+        fn first_lines_read_once_match_the_reference(t in first_lines_text(), skip_first in any::<bool>()) {
+            let from = if skip_first { t.find('\n').map_or(t.len(), |i| i + 1) } else { 0 };
+            let first = FirstLines::new(&t, from);
+            let dateline: Vec<(usize, usize, usize)> = first
+                .lines
+                .iter()
+                .zip(&first.leads)
+                .take(12)
+                .map(|(&(s, e, _), &lead)| (s, e, lead))
+                .collect();
+            let got = (first.block().to_vec(), first.long.is_some(), dateline);
+            prop_assert_eq!(got, first_lines_reference(&t, from));
         }
 
         /// A gate never rejects a line its regex matches: the gates change no result.
