@@ -148,6 +148,8 @@ trait Sink {
     fn run(&mut self, s: &str, start: usize, end: usize);
     /// The character of an escape.
     fn char(&mut self, c: char);
+    /// The text of two escapes at once (`\n\n`).
+    fn text(&mut self, t: &'static str);
 }
 
 impl Sink for String {
@@ -158,6 +160,10 @@ impl Sink for String {
     fn char(&mut self, c: char) {
         self.push(c);
     }
+
+    fn text(&mut self, t: &'static str) {
+        self.push_str(t);
+    }
 }
 
 /// Validation only.
@@ -167,6 +173,8 @@ impl Sink for Skip {
     fn run(&mut self, _: &str, _: usize, _: usize) {}
 
     fn char(&mut self, _: char) {}
+
+    fn text(&mut self, _: &'static str) {}
 }
 
 struct Parser<'a> {
@@ -416,6 +424,11 @@ impl Parser<'_> {
                     run = self.i;
                 }
                 0 => return None,
+                // A paragraph break, most of the escapes of a news text: both `\n` at once.
+                b'\n' if b.get(end + 2..end + 4) == Some(&b"\\n"[..]) => {
+                    out.text("\n\n");
+                    run = end + 4;
+                }
                 c => {
                     out.char(char::from(c));
                     run = end + 2;
