@@ -615,10 +615,9 @@ fn photo_credit(t: &str, g_start: usize, g_end: usize, m: &mut Meta) {
     let line_start = t[..g_start].rfind('\n').map_or(0, |i| i + 1);
     let before = t[line_start..g_start].trim_end();
     let credit = t[g_start..g_end].trim();
-    let lower = credit.to_lowercase();
     if words(credit) > 12
-        || lower.contains("copyright")
-        || lower.contains("droits")
+        || contains_lowercased(credit, "copyright")
+        || contains_lowercased(credit, "droits")
         || m.is_cut(g_start, g_end)
     {
         return;
@@ -632,6 +631,18 @@ fn photo_credit(t: &str, g_start: usize, g_end: usize, m: &mut Meta) {
         return;
     }
     m.photo_credits.push(credit.to_string());
+}
+
+/// `s.to_lowercase().contains(word)` for a word of ASCII lower-case letters other than `k`, without
+/// building the lower-case copy. Only ASCII letters lowercase to those letters alone (`İ` gives `i`
+/// and a combining dot, which no letter of the word follows; the Kelvin sign gives `k`), so the
+/// lower-case text contains the word exactly where `s` has it in any ASCII case. Checked against
+/// `to_lowercase` for every character in the tests.
+fn contains_lowercased(s: &str, word: &str) -> bool {
+    debug_assert!(word.bytes().all(|b| b.is_ascii_lowercase() && b != b'k'));
+    s.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 #[cfg(test)]
@@ -650,6 +661,27 @@ mod tests {
             // Also with the character cut short at the end of the bytes.
             if c.len_utf8() > 1 {
                 assert_eq!(space_len(&b[..b.len() - 1], 1), 0, "{c:?} cut");
+            }
+        }
+    }
+
+    #[test]
+    fn contains_lowercased_is_to_lowercase_contains_for_every_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for word in ["copyright", "droits"] {
+                // The character in place of each letter, and before and after the word.
+                for k in 0..=word.len() {
+                    for t in [
+                        format!("{}{c}{}", &word[..k], &word[(k + 1).min(word.len())..]),
+                        format!("{}{c}{}", &word[..k], &word[k..]),
+                    ] {
+                        assert_eq!(
+                            contains_lowercased(&t, word),
+                            t.to_lowercase().contains(word),
+                            "{t:?}"
+                        );
+                    }
+                }
             }
         }
     }
