@@ -131,11 +131,30 @@ fn lines_from(t: &str, from: usize) -> impl Iterator<Item = (usize, usize)> + '_
         if pos > t.len() || (pos == t.len() && pos != from) {
             return None;
         }
-        let end = memchr::memchr(b'\n', &t.as_bytes()[pos..]).map_or(t.len(), |i| pos + i);
+        let end = newline(&t.as_bytes()[pos..]).map_or(t.len(), |i| pos + i);
         let line = (pos, end);
         pos = end + 1;
         Some(line)
     })
+}
+
+/// `memchr(b'\n', b)`, with the first 8 bytes tested in a register first: the first lines of a
+/// scrape are mostly blank or a word or two (`A la une`, `France`), for which memchr's setup costs
+/// more than its search.
+fn newline(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    if let Some(eight) = b.get(..8) {
+        let x = u64::from_le_bytes(eight.try_into().expect("8 bytes")) ^ (u64::from(b'\n') * ONES);
+        // The high bit of each byte of `x` that is zero (a newline of `b`), exactly: the low 7 bits
+        // plus 0x7F carry into the high bit unless they are all zero, and no sum carries further.
+        let zero = !(((x & !HIGH) + !HIGH) | x) & HIGH;
+        if zero != 0 {
+            return Some(zero.trailing_zeros() as usize / 8);
+        }
+        return memchr::memchr(b'\n', &b[8..]).map(|i| i + 8);
+    }
+    memchr::memchr(b'\n', b)
 }
 
 /// The range that removes the whole line `[s, e)` and one paragraph separator with it.
@@ -679,6 +698,30 @@ mod tests {
                             contains_lowercased(&t, word),
                             t.to_lowercase().contains(word),
                             "{t:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn newline_is_memchr_for_every_byte_at_every_place() {
+        for x in 0..=255u8 {
+            for len in 0..20 {
+                for at in 0..len {
+                    let mut b = vec![b'a'; len];
+                    b[at] = x;
+                    // A second newline after the byte, or none.
+                    for second in [None, Some(len.min(at + 1)), Some(len.min(at + 9))] {
+                        let mut b = b.clone();
+                        if let Some(k) = second.filter(|&k| k < len) {
+                            b[k] = b'\n';
+                        }
+                        assert_eq!(
+                            newline(&b),
+                            memchr::memchr(b'\n', &b),
+                            "{x:#x} at {at} of {len}"
                         );
                     }
                 }
