@@ -595,6 +595,12 @@ pub(crate) fn url_spans(text: &str) -> Vec<(usize, usize)> {
     // in order, then look at their chunk.
     let candidates = memchr::memchr3_iter(b'/', b'@', b'w', bytes)
         .filter(|&p| bytes[p] != b'w' || bytes[p..].starts_with(b"www."));
+    url_chunks(bytes, candidates)
+}
+
+/// The whitespace-delimited chunks of `bytes` around `candidates` (in increasing order) that look
+/// like a URL or an e-mail address.
+fn url_chunks(bytes: &[u8], candidates: impl Iterator<Item = usize>) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut done = 0usize; // end of the last chunk examined: backward scans never go before it
     for hit in candidates {
@@ -648,45 +654,13 @@ mod reference {
     use super::*;
 
     /// The version of [`super::url_spans`] with a search per kind of candidate, then a sort: the
-    /// model the one-search version must agree with.
+    /// model the one-search version must agree with (both look at the chunks the same way).
     pub(super) fn url_spans(text: &str) -> Vec<(usize, usize)> {
         let bytes = text.as_bytes();
-        // Candidate bytes are rare in prose: find them with SIMD searches, then look at their chunk.
         let mut candidates: Vec<usize> = memchr::memchr2_iter(b'/', b'@', bytes).collect();
-        let www = memchr::memmem::find_iter(bytes, b"www.");
-        if candidates.is_empty() {
-            candidates.extend(www);
-        } else {
-            candidates.extend(www);
-            candidates.sort_unstable();
-        }
-        let mut spans = Vec::new();
-        let mut done = 0usize; // end of the last chunk examined: backward scans never go before it
-        for hit in candidates {
-            if hit < done {
-                continue;
-            }
-            let start = bytes[done..hit]
-                .iter()
-                .rposition(|b| b.is_ascii_whitespace())
-                .map_or(done, |p| done + p + 1);
-            let end =
-                memchr::memchr3(b' ', b'\n', b'\t', &bytes[hit..]).map_or(bytes.len(), |p| hit + p);
-            let end = bytes[hit..end]
-                .iter()
-                .position(|b| b.is_ascii_whitespace())
-                .map_or(end, |p| hit + p);
-            let chunk = &bytes[start..end];
-            let is_url = memchr::memmem::find(chunk, b"://").is_some()
-                || starts_with_ci(chunk, b"www.")
-                || memchr::memchr(b'@', chunk)
-                    .is_some_and(|at| at > 0 && chunk[at + 1..].contains(&b'.'));
-            if is_url {
-                spans.push((start, end));
-            }
-            done = end;
-        }
-        spans
+        candidates.extend(memchr::memmem::find_iter(bytes, b"www."));
+        candidates.sort_unstable();
+        url_chunks(bytes, candidates.into_iter())
     }
 
     /// Splits `sent` (which starts at byte `base` of the text) into word tokens, and records in `starts`

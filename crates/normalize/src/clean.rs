@@ -986,6 +986,30 @@ mod tests {
             })
         }
 
+        /// The chrome profile learned from `docs`, all of site `ex.fr`, with a low threshold.
+        fn learned_from(docs: &[(String, Vec<bool>)]) -> ChromeProfile {
+            let mut learner = ChromeLearner::new(crate::LearnerConfig {
+                min_docs: 2,
+                min_fraction: 0.0,
+                ..Default::default()
+            });
+            for (d, _) in docs {
+                learner.observe(Some("ex.fr"), d);
+            }
+            learner.finish()
+        }
+
+        /// `d` with the characters whose flag in `caps` (cycled) is set uppercased.
+        fn capitalized(d: &str, caps: &[bool]) -> String {
+            let mut flip = caps.iter().cycle();
+            d.chars()
+                .map(|c| match flip.next() {
+                    Some(true) => c.to_uppercase().next().unwrap_or(c),
+                    _ => c,
+                })
+                .collect()
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -1002,24 +1026,9 @@ mod tests {
             ) {
                 // Learn from the documents, then clean them with case changes that the
                 // shortcut must see through (ASCII capitals) or leave to the full path (others).
-                let mut learner = ChromeLearner::new(crate::LearnerConfig {
-                    min_docs: 2,
-                    min_fraction: 0.0,
-                    ..Default::default()
-                });
-                for (d, _) in &docs {
-                    learner.observe(Some("ex.fr"), d);
-                }
-                let n = NormalizerBuilder::new().profile(learner.finish()).build().unwrap();
+                let n = NormalizerBuilder::new().profile(learned_from(&docs)).build().unwrap();
                 for (d, caps) in &docs {
-                    let mut flip = caps.iter().cycle();
-                    let variant: String = d
-                        .chars()
-                        .map(|c| match flip.next() {
-                            Some(true) => c.to_uppercase().next().unwrap_or(c),
-                            _ => c,
-                        })
-                        .collect();
+                    let variant = capitalized(d, caps);
                     for raw in [d.as_str(), variant.as_str()] {
                         for site in [Some("ex.fr"), Some("other.fr"), None] {
                             let fast = n.clean_with(raw, site, &mut Scratch::default(), true);
@@ -1038,15 +1047,7 @@ mod tests {
                 // its words) remembered for a site or a normalizer must not be used for another.
                 // Capitals (`É`) and spaces before `:` make units that miss the known lines and
                 // go to the memo.
-                let mut learner = ChromeLearner::new(crate::LearnerConfig {
-                    min_docs: 2,
-                    min_fraction: 0.0,
-                    ..Default::default()
-                });
-                for (d, _) in &docs {
-                    learner.observe(Some("ex.fr"), d);
-                }
-                let profile = learner.finish();
+                let profile = learned_from(&docs);
                 let learned = NormalizerBuilder::new().profile(profile.clone()).build().unwrap();
                 let more_rules = NormalizerBuilder::new()
                     .rules_from_str("my.gov\tchrome\tregex\t^le gouvernement.*$\n")
@@ -1056,14 +1057,7 @@ mod tests {
                     .unwrap();
                 let mut scratch = Scratch::default();
                 for (d, caps) in &docs {
-                    let mut flip = caps.iter().cycle();
-                    let variant: String = d
-                        .chars()
-                        .map(|c| match flip.next() {
-                            Some(true) => c.to_uppercase().next().unwrap_or(c),
-                            _ => c,
-                        })
-                        .collect();
+                    let variant = capitalized(d, caps);
                     for raw in [d.as_str(), variant.as_str()] {
                         for n in [&more_rules, &learned] {
                             for site in [Some("ex.fr"), None, Some("other.fr")] {

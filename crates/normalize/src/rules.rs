@@ -443,8 +443,6 @@ fn literals(hir: &Hir, kind: ExtractKind) -> Option<Vec<Box<[u8]>>> {
     Some(lits.iter().map(|l| l.as_bytes().into()).collect())
 }
 
-/// Marks the bytes that can start a match of `hir`; returns true if `hir` can match the empty
-/// string (then what follows it can start the match too).
 /// Marks in `set` the possible last bytes of the matches of `hir`; true if it can match the
 /// empty string (then the bytes before it end the match too). The last byte of a non-ASCII
 /// char is a continuation byte: all of them are marked for a class that holds one.
@@ -490,6 +488,8 @@ fn last_bytes(hir: &Hir, set: &mut [bool; 256]) -> bool {
     }
 }
 
+/// Marks the bytes that can start a match of `hir`; returns true if `hir` can match the empty
+/// string (then what follows it can start the match too).
 fn first_bytes(hir: &Hir, set: &mut [bool; 256]) -> bool {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => true,
