@@ -382,6 +382,19 @@ fn word_before(text: &str, at: usize) -> Option<(usize, &str)> {
 
 /// Initials and dotted acronyms: `J`, `J.-S`, `F.L`, `B.C.E` (single letters joined by `.` or `.-`).
 fn is_initials(word: &str) -> bool {
+    // Most words before a period are ordinary words: when neither of the first two chars is `.` or
+    // `-`, the first segment has two chars and the answer is no, without splitting.
+    let mut chars = word.chars();
+    if let (Some(a), Some(b)) = (chars.next(), chars.next()) {
+        if !matches!(a, '.' | '-') && !matches!(b, '.' | '-') {
+            return false;
+        }
+    }
+    is_initials_by_segments(word)
+}
+
+/// [`is_initials`] by its definition, segment by segment.
+fn is_initials_by_segments(word: &str) -> bool {
     let mut segments = 0;
     for segment in word.split(['.', '-']).filter(|s| !s.is_empty()) {
         let mut chars = segment.chars();
@@ -640,6 +653,23 @@ fn period(cutter: &Cutter<'_, '_>, rules: &Rules<'_>, at: usize, next: Next) -> 
 #[cfg(test)]
 mod tests {
     use crate::{Segmenter, SegmenterBuilder};
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The early answer of `is_initials` agrees with the segment by segment one.
+        #[test]
+        fn initials_agree_with_the_segments(parts in proptest::collection::vec(proptest::sample::select(vec![
+            "J", "j", "É", "é", "S", "ab", ".", "-", ".-", "1", "’", "'", "ß", "İ",
+        ]), 0..8)) {
+            let word: String = parts.concat();
+            proptest::prop_assert_eq!(
+                super::is_initials(&word),
+                super::is_initials_by_segments(&word),
+                "{:?}",
+                word
+            );
+        }
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
