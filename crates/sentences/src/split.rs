@@ -380,6 +380,19 @@ fn word_before(text: &str, at: usize) -> Option<(usize, &str)> {
     Some((start, word))
 }
 
+/// The part of `word` after its last `'` or `’` (all of it without one): `word.rsplit(['\'', '’'])`
+/// by bytes, from the end (in UTF-8, 0xE2 0x80 0x99 is always `’`).
+fn after_last_apostrophe(word: &str) -> &str {
+    let bytes = word.as_bytes();
+    for k in (0..bytes.len()).rev() {
+        let curly = bytes[k] == 0x99 && k >= 2 && bytes[k - 2..k] == [0xE2, 0x80];
+        if bytes[k] == b'\'' || curly {
+            return &word[k + 1..];
+        }
+    }
+    word
+}
+
 /// Initials and dotted acronyms: `J`, `J.-S`, `F.L`, `B.C.E` (single letters joined by `.` or `.-`).
 fn is_initials(word: &str) -> bool {
     // Most words before a period are ordinary words: when neither of the first two chars is `.` or
@@ -632,7 +645,7 @@ fn period(cutter: &Cutter<'_, '_>, rules: &Rules<'_>, at: usize, next: Next) -> 
         return !matches!(next, Next::Lower | Next::Continuation);
     }
     // `l'art.` is looked up as `art`.
-    let key = word.rsplit(['\'', '’']).next().unwrap_or(word);
+    let key = after_last_apostrophe(word);
     let kind = rules.abbreviations.get(key);
     match next {
         Next::Continuation => false,
@@ -656,6 +669,20 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The byte search of the last apostrophe agrees with `rsplit`.
+        #[test]
+        fn last_apostrophe_like_rsplit(parts in proptest::collection::vec(proptest::sample::select(vec![
+            "l", "'", "’", "‘", "™", "\u{2099}", "\u{99}", "é", "art", "-", "x’y",
+        ]), 0..8)) {
+            let word: String = parts.concat();
+            proptest::prop_assert_eq!(
+                super::after_last_apostrophe(&word),
+                word.rsplit(['\'', '’']).next().unwrap_or(&word),
+                "{:?}",
+                word
+            );
+        }
+
         /// The early answer of `is_initials` agrees with the segment by segment one.
         #[test]
         fn initials_agree_with_the_segments(parts in proptest::collection::vec(proptest::sample::select(vec![
