@@ -63,10 +63,7 @@ impl Cutter<'_, '_> {
         if at <= self.start {
             return;
         }
-        let segment = &self.text[self.start..at];
-        let trimmed = segment.trim_start();
-        let start = self.start + (segment.len() - trimmed.len());
-        let end = start + trimmed.trim_end().len();
+        let (start, end) = trim(self.text, self.start, at);
         if end > start {
             self.out.push(Sentence {
                 start,
@@ -84,6 +81,27 @@ impl Cutter<'_, '_> {
             self.paragraph_has_text = false;
         }
     }
+}
+
+/// The span `start..end` of `text` without its leading and trailing whitespace, as `str::trim`:
+/// ASCII white space is skipped byte by byte, and only a non-ASCII byte at either end (`\u{a0}`,
+/// or a letter) goes through the `char` trims.
+fn trim(text: &str, mut start: usize, mut end: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let space = |b: u8| matches!(b, b' ' | b'\t'..=b'\r');
+    while start < end && space(bytes[start]) {
+        start += 1;
+    }
+    if start < end && !bytes[start].is_ascii() {
+        start = end - text[start..end].trim_start().len();
+    }
+    while end > start && space(bytes[end - 1]) {
+        end -= 1;
+    }
+    if end > start && !bytes[end - 1].is_ascii() {
+        end = start + text[start..end].trim_end().len();
+    }
+    (start, end)
 }
 
 pub(crate) fn split(text: &str, rules: &Rules<'_>, out: &mut Vec<Sentence>) {
@@ -681,6 +699,21 @@ mod tests {
                 "{:?}",
                 word
             );
+        }
+
+        /// `trim` gives the span of `str::trim`.
+        #[test]
+        fn trim_like_str_trim(parts in proptest::collection::vec(proptest::sample::select(vec![
+            "a", "é", " ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{85}", "\u{a0}", "\u{2009}",
+            "\u{202f}", "\u{3000}", "\u{2028}", "«", ".", "😀",
+        ]), 0..12)) {
+            let text: String = parts.concat();
+            let trimmed = text.trim();
+            let start = text.len() - text.trim_start().len();
+            let want = if trimmed.is_empty() { (0, 0) } else { (start, start + trimmed.len()) };
+            let (start, end) = super::trim(&text, 0, text.len());
+            let got = if start == end { (0, 0) } else { (start, end) };
+            proptest::prop_assert_eq!(got, want, "{:?}", text);
         }
 
         /// The early answer of `is_initials` agrees with the segment by segment one.
