@@ -196,7 +196,21 @@ fn is_final_punct(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…')
 }
 
+/// Whether `word` is an elided word (`l`, `qu`, …, any case). Most are one letter (`l'`, `d'`):
+/// answered inline, since `b | 0x20` is a lowercase ASCII letter only for that letter's two cases.
+#[inline]
 fn is_elision(word: &str) -> bool {
+    match *word.as_bytes() {
+        [b] => matches!(
+            b | 0x20,
+            b'c' | b'd' | b'j' | b'l' | b'm' | b'n' | b's' | b't'
+        ),
+        _ => is_longer_elision(word),
+    }
+}
+
+/// [`is_elision`] for words other than a single byte.
+fn is_longer_elision(word: &str) -> bool {
     const ELIDED: [&str; 14] = [
         "c", "ç", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
     ];
@@ -233,7 +247,7 @@ fn is_elision(word: &str) -> bool {
 mod reference {
     use super::{char_at, is_final_punct, is_word_joiner};
 
-    fn is_elision(word: &str) -> bool {
+    pub(super) fn is_elision(word: &str) -> bool {
         const ELIDED: [&str; 14] = [
             "c", "ç", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu",
             "quoiqu",
@@ -324,6 +338,44 @@ mod tests {
         assert_eq!(count_tokens("'-'"), 3);
         assert_eq!(count_tokens("l'"), 2);
         assert_eq!(count_tokens("😀😀"), 2);
+    }
+
+    /// Every word of one or two chars of a set around the elided words, and every case of the
+    /// longer ones, against the reference.
+    #[test]
+    fn elisions_like_the_reference() {
+        let chars: Vec<char> = ('\0'..='\u{ff}')
+            .chain(['\u{212a}', 'İ', 'ſ', '’'])
+            .collect();
+        let mut words: Vec<String> = chars.iter().map(char::to_string).collect();
+        for &a in &chars {
+            for b in ['u', 'U', 'ç', 'x', '\''] {
+                words.push(format!("{a}{b}"));
+            }
+        }
+        for word in ["jusqu", "lorsqu", "puisqu", "quoiqu", "jusqua", "lorsq"] {
+            for mask in 0..1u32 << word.len() {
+                let cased: String = word
+                    .chars()
+                    .enumerate()
+                    .map(|(k, c)| {
+                        if mask >> k & 1 == 1 {
+                            c.to_ascii_uppercase()
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                words.push(cased);
+            }
+        }
+        for word in &words {
+            assert_eq!(
+                super::is_elision(word),
+                reference::is_elision(word),
+                "{word:?}"
+            );
+        }
     }
 
     #[test]
