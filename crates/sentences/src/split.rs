@@ -531,16 +531,7 @@ fn glued_sentence_start(text: &str, starters: &Starters, at: usize) -> Option<us
         _ => clause_end_before(text, at)?,
     };
     // The word: a starter followed by a lowercase word (`Le texte`, `L'affaire`).
-    let mut end = at;
-    while end < bytes.len()
-        && end - at <= 12
-        && (bytes[end].is_ascii_alphabetic() || bytes[end] >= 0x80)
-    {
-        if bytes[end..].starts_with("’".as_bytes()) {
-            break;
-        }
-        end += 1;
-    }
+    let end = letters_end(bytes, at);
     let (word_end, next) = match bytes.get(end) {
         Some(b' ') => (end, end + 1),
         Some(b'\'') => (end + 1, end + 1),
@@ -557,6 +548,40 @@ fn glued_sentence_start(text: &str, starters: &Starters, at: usize) -> Option<us
     };
     let word = text.get(at..word_end)?;
     (following && starters.contains(word)).then_some(start)
+}
+
+/// The end of the run of letters from `at` (ASCII letters and non-ASCII bytes but a `’`), at most
+/// 13 bytes: the word of [`glued_sentence_start`]. ASCII letters (most of them) cost one test, since
+/// `b | 0x20` is a lowercase letter only for the two cases of a letter.
+fn letters_end(bytes: &[u8], at: usize) -> usize {
+    let limit = bytes.len().min(at + 13);
+    let mut end = at;
+    while end < limit {
+        let b = bytes[end];
+        if (b | 0x20).wrapping_sub(b'a') >= 26
+            && (b.is_ascii() || bytes[end..].starts_with("’".as_bytes()))
+        {
+            break;
+        }
+        end += 1;
+    }
+    end
+}
+
+/// [`letters_end`] as first written, the model it must agree with.
+#[cfg(test)]
+fn letters_end_model(bytes: &[u8], at: usize) -> usize {
+    let mut end = at;
+    while end < bytes.len()
+        && end - at <= 12
+        && (bytes[end].is_ascii_alphabetic() || bytes[end] >= 0x80)
+    {
+        if bytes[end..].starts_with("’".as_bytes()) {
+            break;
+        }
+        end += 1;
+    }
+    end
 }
 
 /// The general case of [`glued_sentence_start`]'s left context: horizontal spaces and at most one
@@ -714,6 +739,23 @@ mod tests {
             let (start, end) = super::trim(&text, 0, text.len());
             let got = if start == end { (0, 0) } else { (start, end) };
             proptest::prop_assert_eq!(got, want, "{:?}", text);
+        }
+
+        /// `letters_end` agrees with its first version at every byte.
+        #[test]
+        fn letters_end_like_the_model(parts in proptest::collection::vec(proptest::sample::select(vec![
+            "a", "Z", "@", "[", "`", "{", "é", "À", "’", "‘", "'", " ", "1", "\u{a0}", "😀", "Lorsque",
+        ]), 0..12)) {
+            let text: String = parts.concat();
+            for at in 0..=text.len() {
+                proptest::prop_assert_eq!(
+                    super::letters_end(text.as_bytes(), at),
+                    super::letters_end_model(text.as_bytes(), at),
+                    "{:?} {}",
+                    text,
+                    at
+                );
+            }
         }
 
         /// The early answer of `is_initials` agrees with the segment by segment one.
