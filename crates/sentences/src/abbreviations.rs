@@ -49,6 +49,21 @@ pub(crate) struct Abbreviations {
     map: HashMap<Box<str>, Kind, WordHasher>,
     /// Longest key in bytes: longer words are not looked up.
     max_len: usize,
+    /// A bit for the first and last bytes of every key, any ASCII case (see [`filter_bit`]): a word
+    /// starting with an ASCII byte whose bit is clear is no key, nor is its lowercase form, without
+    /// hashing (most words before a period are not abbreviations).
+    filter: [[u64; 32]; 2],
+}
+
+/// The bit of [`Abbreviations::filter`] for a key or a word: `(half, index, mask)`. The first and
+/// the last bytes with `| 0x20`, so that `Cf` and `cf`, or `A` and `a`, share their bit (lowering
+/// the first ASCII letter changes no other byte); other bytes may share bits too, which only costs
+/// a lookup.
+fn filter_bit(word: &[u8]) -> (usize, usize, u64) {
+    let first = usize::from((word[0] | 0x20) & 0x3F);
+    let last = usize::from((word[word.len() - 1] | 0x20) & 0x3F);
+    let bit = first * 64 + last;
+    (bit / 2048, bit % 2048 / 64, 1 << (bit % 64))
 }
 
 /// The built-in French list.
@@ -88,6 +103,8 @@ impl Abbreviations {
                 return Err(invalid("an abbreviation needs a letter"));
             }
             self.max_len = self.max_len.max(key.len());
+            let (half, index, mask) = filter_bit(key.as_bytes());
+            self.filter[half][index] |= mask;
             self.map.insert(key.into(), kind);
         }
         Ok(())
@@ -98,6 +115,12 @@ impl Abbreviations {
     pub(crate) fn get(&self, word: &str) -> Option<Kind> {
         if word.is_empty() || word.len() > self.max_len {
             return None;
+        }
+        if word.as_bytes()[0].is_ascii() {
+            let (half, index, mask) = filter_bit(word.as_bytes());
+            if self.filter[half][index] & mask == 0 {
+                return None;
+            }
         }
         if let Some(kind) = self.map.get(word) {
             return Some(*kind);
@@ -166,8 +189,9 @@ mod tests {
         assert_eq!(a.get("CF"), None);
     }
 
-    /// The copy on the stack finds what the `String` finds, for every entry in three cases, words
-    /// around 32 bytes and non-ASCII capitals.
+    /// The filter and the copy on the stack find what the map and the `String` find, for every
+    /// entry in three cases, every word of one or two printable ASCII chars, words around 32 bytes
+    /// and non-ASCII capitals.
     #[test]
     fn lowered_on_the_stack_like_in_a_string() {
         let mut a = parse(FRENCH).unwrap();
@@ -178,6 +202,10 @@ mod tests {
             words.push("x".repeat(n));
         }
         words.extend(["État", "école", "Ça", "", "Ab", "aB"].map(String::from));
+        for a in ' '..='~' {
+            words.push(a.to_string());
+            words.extend((' '..='~').map(|b| format!("{a}{b}")));
+        }
         for word in words.clone() {
             let mut cap = word.chars();
             if let Some(first) = cap.next() {
