@@ -14,6 +14,18 @@ pub(crate) const FRENCH: &str =
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Starters {
     words: HashSet<Box<str>, WordHasher>,
+    /// A bit for the first and last bytes of every word (see [`filter_bit`]): a capitalized word
+    /// whose bit is clear (`Macron`, `Paris`) is no starter, without hashing.
+    filter: [[u64; 32]; 2],
+}
+
+/// The bit of [`Starters::filter`] for a word: `(half, index, mask)`, from the low 6 bits of its
+/// first and last bytes (other words may share the bit, which only costs a lookup).
+fn filter_bit(word: &[u8]) -> (usize, usize, u64) {
+    let first = usize::from(word.first().map_or(0, |b| b & 0x3F));
+    let last = usize::from(word.last().map_or(0, |b| b & 0x3F));
+    let bit = first * 64 + last;
+    (bit / 2048, bit % 2048 / 64, 1 << (bit % 64))
 }
 
 impl Starters {
@@ -33,9 +45,9 @@ impl Starters {
                 });
             }
             if let Some(stem) = word.strip_suffix('\'') {
-                self.words.insert(format!("{stem}’").into());
+                self.insert(format!("{stem}’").into());
             }
-            self.words.insert(word.into());
+            self.insert(word.into());
         }
         Ok(())
     }
@@ -44,8 +56,15 @@ impl Starters {
         self.words.is_empty()
     }
 
+    fn insert(&mut self, word: Box<str>) {
+        let (half, index, mask) = filter_bit(word.as_bytes());
+        self.filter[half][index] |= mask;
+        self.words.insert(word);
+    }
+
     pub(crate) fn contains(&self, word: &str) -> bool {
-        self.words.contains(word)
+        let (half, index, mask) = filter_bit(word.as_bytes());
+        self.filter[half][index] & mask != 0 && self.words.contains(word)
     }
 }
 
@@ -60,6 +79,29 @@ mod tests {
             .expect("fr-sentence-starters.txt parses");
         assert!(s.contains("Le") && s.contains("L'") && s.contains("L’") && s.contains("À"));
         assert!(!s.contains("A") && !s.contains("le"));
+    }
+
+    /// The filter keeps every word of the set, and answers like the set for every word of one or
+    /// two chars of a mixed set and every word of the list in other cases.
+    #[test]
+    fn filter_answers_like_the_set() {
+        let mut s = Starters::default();
+        s.extend_from_str(FRENCH).unwrap();
+        let chars: Vec<char> = (' '..='~').chain(['À', 'É', 'Ç', 'à', '’', 'é']).collect();
+        let mut words: Vec<String> = s.words.iter().map(|w| w.to_string()).collect();
+        for w in words.clone() {
+            words.push(w.to_lowercase());
+            words.push(w.to_uppercase());
+            words.push(format!("{w}s"));
+        }
+        for &a in &chars {
+            words.push(a.to_string());
+            words.extend(chars.iter().map(|b| format!("{a}{b}")));
+        }
+        words.push(String::new());
+        for w in &words {
+            assert_eq!(s.contains(w), s.words.contains(w.as_str()), "{w:?}");
+        }
     }
 
     #[test]
