@@ -110,22 +110,24 @@ fn special(b: &[u8], i: usize) -> Option<usize> {
 /// For eight bytes, the high bit of the first byte that ends a run of string characters (and
 /// maybe of later bytes), zero if none does.
 ///
-/// `t - 0x01…` sets the high bit of a byte of `t` that is zero, and `x - 0x20…` that of a byte of
-/// `x` below 0x20; both may also set it in bytes above such a byte, through the borrow, but never
-/// below it. `& !x` drops the bytes of non-ASCII characters, which never set it themselves.
+/// `t - 0x01…` sets the high bit of a byte of `t` that is zero, and `t - 0x21…` that of a byte of
+/// `t` below 0x21; both may also set it in bytes above such a byte, through the borrow, but never
+/// below it. Flipping bit 1 of every byte (`x ^ 0x02…`) turns the quote into 0x20 and keeps the
+/// control characters below 0x20, while every other byte stays at or above 0x21: one subtraction
+/// finds both. `& !x` drops the bytes of non-ASCII characters, which never set it themselves.
 #[inline(always)]
 fn ends_run(bytes: &[u8]) -> u64 {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
-    const QUOTE: u64 = ONES * b'"' as u64;
+    const BIT1: u64 = ONES * 0x02;
     const BACKSLASH: u64 = ONES * b'\\' as u64;
-    const SPACE: u64 = ONES * 0x20;
+    const PAST_QUOTE: u64 = ONES * 0x21;
     let mut word = [0; 8];
     word.copy_from_slice(bytes);
     let x = u64::from_le_bytes(word);
-    let q = x ^ QUOTE;
+    let q = x ^ BIT1;
     let s = x ^ BACKSLASH;
-    (q.wrapping_sub(ONES) | s.wrapping_sub(ONES) | x.wrapping_sub(SPACE)) & !x & HIGH
+    (q.wrapping_sub(PAST_QUOTE) | s.wrapping_sub(ONES)) & !x & HIGH
 }
 
 /// The character of each one-letter escape (`\n` → newline), 0 for the others.
@@ -505,6 +507,39 @@ mod tests {
             }
         }
         true
+    }
+
+    /// The block scan of `special` against a byte loop: every byte value at every place of the
+    /// two words of a block and of the tail, after bytes that end no run (ASCII, non-ASCII, the
+    /// neighbours of the quote, the backslash and 0x20 on both sides), and with an ending byte
+    /// after it, so that a borrow from the tested byte cannot hide a later one.
+    #[test]
+    fn special_is_the_first_ending_byte() {
+        fn naive(b: &[u8], i: usize) -> Option<usize> {
+            (i..b.len()).find(|&j| b[j] == b'"' || b[j] == b'\\' || b[j] < 0x20)
+        }
+        for filler in [b'a', b' ', b'!', b'#', b'[', b']', 0x7F, 0x80, 0xC3, 0xFF] {
+            for len in [20, 40] {
+                for at in 0..len {
+                    for x in 0..=255u8 {
+                        for after in [None, Some(b'"'), Some(b'\\'), Some(0x1F), Some(0)] {
+                            let mut b = vec![filler; len];
+                            b[at] = x;
+                            if let (Some(a), true) = (after, at + 1 < len) {
+                                b[len - 1] = a;
+                            }
+                            for start in [0, 1, 7, at.min(len - 1)] {
+                                assert_eq!(
+                                    super::special(&b, start),
+                                    naive(&b, start),
+                                    "{b:?} from {start}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     fn accepted(line: &str) -> bool {
