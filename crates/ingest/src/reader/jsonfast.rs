@@ -407,13 +407,16 @@ impl Parser<'_> {
                 run
             } else {
                 let end = special(b, run)?;
-                out.run(s, run, end);
-                if b[end] == b'"' {
-                    self.i = end + 1;
-                    return Some(());
-                }
-                if b[end] != b'\\' {
-                    return None; // a control character
+                // The run is given after the test of the byte that ends it, which tells the
+                // compiler that `end` is a char boundary.
+                match b[end] {
+                    b'"' => {
+                        out.run(s, run, end);
+                        self.i = end + 1;
+                        return Some(());
+                    }
+                    b'\\' => out.run(s, run, end),
+                    _ => return None, // a control character
                 }
                 end
             };
