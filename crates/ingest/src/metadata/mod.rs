@@ -48,10 +48,60 @@ const NOT_SECTIONS: &[&str] = &[
 
 struct Rules {
     header: Regex,
+    /// [`DATELINE`] without the bound on the place's length, which [`Rules::dateline`] checks.
     dateline: Regex,
     agency_line: Regex,
+    /// [`BYLINE`] without the bound on the names' length, which [`Rules::byline`] checks.
     byline: Regex,
     credits: Regex,
+}
+
+/// `BRUXELLES, 7 janvier (Reuters) - `: a place of 2 to 42 characters, an optional date, the agency.
+const DATELINE: &str = r"^(?P<place>\p{Lu}[\p{Lu}\p{M}'’ .\-/]{0,40}\p{Lu})(?:\s+\([^()\n]{1,30}\))?(?:\s*,\s*(?P<date>[^()\n,]{3,30}?))?\s*\((?P<agency>\p{Lu}[^()\n]{0,40})\)\s*[-–—]+\s*";
+/// The longest place of [`DATELINE`], in characters.
+const DATELINE_PLACE_CHARS: usize = 42;
+/// `Par Jean Dupont`: names of 2 to 81 characters.
+const BYLINE: &str = r"^(?:Par|By)\s+(?P<names>\p{Lu}[\p{L}\p{M}'’.\- ,&]{1,80}?)\s*$";
+/// The longest names of [`BYLINE`], in characters.
+const BYLINE_NAMES_CHARS: usize = 81;
+
+/// `pattern` with its first counted repetition `{from,to}` (followed by `?` when lazy) made
+/// unbounded. A counted repetition of a Unicode class is built as that many copies of the class's
+/// UTF-8 automaton: the two patterns above took 11 and 22 ms to build, their unbounded forms 1 and
+/// 0.5 ms, and every document waited for them. The bound is checked on the capture instead, which
+/// gives the same matches: the repeated class holds neither the `(` nor the `,` that must follow a
+/// dateline's place, so a shorter place cannot match where the longest one does, and a byline's
+/// names run to the end of the line.
+fn unbounded(pattern: &str, from: usize, to: usize) -> String {
+    let counted = format!("{{{from},{to}}}");
+    let open = if from == 0 { "*" } else { "+" };
+    pattern.replacen(&counted, open, 1)
+}
+
+impl Rules {
+    /// The captures of [`DATELINE`] on `line`.
+    fn dateline<'h>(&self, line: &'h str) -> Option<regex::Captures<'h>> {
+        let c = self.dateline.captures(line)?;
+        let place = c.name("place").map_or("", |p| p.as_str());
+        (place.chars().count() <= DATELINE_PLACE_CHARS).then_some(c)
+    }
+
+    /// The captures of [`BYLINE`] on `line`.
+    fn byline<'h>(&self, line: &'h str) -> Option<regex::Captures<'h>> {
+        let c = self.byline.captures(line)?;
+        let names = c.name("names").map_or("", |n| n.as_str());
+        (names.chars().count() <= BYLINE_NAMES_CHARS).then_some(c)
+    }
+
+    /// Whether [`DATELINE`] matches `line`.
+    fn is_dateline(&self, line: &str) -> bool {
+        self.dateline.is_match(line) && self.dateline(line).is_some()
+    }
+
+    /// Whether [`BYLINE`] matches `line`.
+    fn is_byline(&self, line: &str) -> bool {
+        self.byline.is_match(line) && self.byline(line).is_some()
+    }
 }
 
 /// Cheap necessary conditions checked before a metadata regex runs. The regexes have counted
@@ -88,9 +138,9 @@ fn rules() -> &'static Rules {
         let re = |s: &str| Regex::new(s).expect("metadata regexes are valid");
         Rules {
             header: re(r"^\s*(?i:date)\s*:?\s+(\d{4}(?:[-/]\d{1,2}(?:[-/]\d{1,2})?)?(?:T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)(?:[ \t]+|\s*$|\s*\n)"),
-            dateline: re(r"^(?P<place>\p{Lu}[\p{Lu}\p{M}'’ .\-/]{0,40}\p{Lu})(?:\s+\([^()\n]{1,30}\))?(?:\s*,\s*(?P<date>[^()\n,]{3,30}?))?\s*\((?P<agency>\p{Lu}[^()\n]{0,40})\)\s*[-–—]+\s*"),
+            dateline: re(&unbounded(DATELINE, 0, 40)),
             agency_line: re(r"^(?P<agency>\p{Lu}[^,\n]{1,60}?),\s+(?i:publié|mis à jour|modifié)\s+le\s+(?P<date>[^\n]{6,80}?)\s*$"),
-            byline: re(r"^(?:Par|By)\s+(?P<names>\p{Lu}[\p{L}\p{M}'’.\- ,&]{1,80}?)\s*$"),
+            byline: re(&unbounded(BYLINE, 1, 80)),
             credits: re(r"\s*\((?P<body>[^()\n]{3,300})\)\s*$"),
         }
     })
@@ -409,9 +459,9 @@ fn leading_block(t: &str, first: &FirstLines<'_>, hints: &Hints<'_>, m: &mut Met
             (4..=30).contains(&words(l))
                 && starts_upper(l)
                 && !l.ends_with(['.', ':', ',', ';'])
-                && !(gate::byline(l) && r.byline.is_match(l))
+                && !(gate::byline(l) && r.is_byline(l))
                 && agency::groups(l, &r.agency_line).is_none()
-                && !(gate::dateline(l) && r.dateline.is_match(l))
+                && !(gate::dateline(l) && r.is_dateline(l))
                 && date::parse(l).is_none()
                 && has_more(i)
         }),
@@ -440,10 +490,7 @@ fn leading_block(t: &str, first: &FirstLines<'_>, hints: &Hints<'_>, m: &mut Met
         }
     }
     for &(s, e, line) in block {
-        if let Some(c) = gate::byline(line)
-            .then(|| r.byline.captures(line))
-            .flatten()
-        {
+        if let Some(c) = gate::byline(line).then(|| r.byline(line)).flatten() {
             if words(line) <= 10 && !m.is_cut(s, e) {
                 let (cs, ce) = line_cut(t, s, e);
                 m.cut(cs, ce, "byline");
@@ -461,10 +508,7 @@ fn dateline(t: &str, first: &FirstLines<'_>, m: &mut Meta) {
             continue;
         }
         let line = &t[s + lead..e];
-        let Some(c) = gate::dateline(line)
-            .then(|| r.dateline.captures(line))
-            .flatten()
-        else {
+        let Some(c) = gate::dateline(line).then(|| r.dateline(line)).flatten() else {
             continue;
         };
         let day = c.name("date").map(|d| date::parse_words(d.as_str()));
@@ -729,6 +773,82 @@ mod tests {
         }
     }
 
+    /// The dateline and byline regexes as written, with their counted repetitions.
+    fn counted() -> &'static (Regex, Regex) {
+        static R: std::sync::OnceLock<(Regex, Regex)> = std::sync::OnceLock::new();
+        R.get_or_init(|| (Regex::new(DATELINE).unwrap(), Regex::new(BYLINE).unwrap()))
+    }
+
+    #[test]
+    fn the_bounds_are_the_ones_removed() {
+        assert!(DATELINE.contains("{0,40}\\p{Lu})") && BYLINE.contains("{1,80}?)"));
+        assert!(!unbounded(DATELINE, 0, 40).contains("{0,40}\\p{Lu})"));
+        assert!(unbounded(BYLINE, 1, 80).contains("&]+?)"));
+        assert_eq!(DATELINE_PLACE_CHARS, 40 + 2);
+        assert_eq!(BYLINE_NAMES_CHARS, 80 + 1);
+        let long = format!("Par {}", "Jean Dupont ".repeat(6));
+        assert!(counted().1.is_match(long.trim_end()) && rules().is_byline(long.trim_end()));
+        let too_long = format!("Par {}", "Jean Dupont ".repeat(9));
+        assert!(!counted().1.is_match(&too_long) && !rules().is_byline(&too_long));
+        let place = "SAINT-ÉTIENNE-DU-ROUVRAY ET VILLENEUVE D'ASCQ";
+        assert!(place.chars().count() > DATELINE_PLACE_CHARS);
+        let line = format!("{place} (Reuters) - Le texte");
+        assert!(!counted().0.is_match(&line) && !rules().is_dateline(&line));
+        assert!(rules().is_dateline(&line[27..]) && counted().0.is_match(&line[27..]));
+    }
+
+    /// Datelines and bylines whose place or names are around the length bounds, and lines of
+    /// their pieces in any order.
+    fn long_line() -> impl Strategy<Value = String> {
+        let place = prop::sample::select(vec![
+            "SAINT", "-", "ÉTIENNE", " ", "D'", "ASCQ", "É", "E\u{301}", "X", "/", ".",
+        ]);
+        let names = prop::sample::select(vec![
+            "ean",
+            " ",
+            "Dupont",
+            "-",
+            "Christophe",
+            " & ",
+            "É",
+            ".",
+            ", ",
+            "x",
+        ]);
+        let any = prop::sample::select(vec![
+            "Par ",
+            "By ",
+            "SAINT-ÉTIENNE",
+            " ",
+            "\t",
+            "(Reuters)",
+            "(",
+            ")",
+            " - ",
+            ", ",
+            "Jean ",
+            "\n",
+            "x",
+        ]);
+        let tail = prop::sample::select(vec!["", " ", "  ", "\t", " x", "\n"]);
+        let dateline = (
+            prop::collection::vec(place, 0..16),
+            prop::sample::select(vec!["", " (Corr.)", ", 7 janvier", " ,  mardi 30 juin"]),
+            tail.clone(),
+        )
+            .prop_map(|(p, extra, tail)| {
+                format!("B{}E{extra} (Reuters) - texte{tail}", p.concat())
+            });
+        let byline = (
+            prop::sample::select(vec!["Par ", "By ", "Par  "]),
+            prop::collection::vec(names, 0..24),
+            tail,
+        )
+            .prop_map(|(by, n, tail)| format!("{by}J{}{tail}", n.concat()));
+        let mixed = prop::collection::vec(any, 0..30).prop_map(|p| p.concat());
+        prop_oneof![dateline, byline, mixed]
+    }
+
     /// Lines built from the pieces the metadata regexes look for, so that many of them match.
     fn line() -> impl Strategy<Value = String> {
         let piece = prop::sample::select(vec![
@@ -957,6 +1077,21 @@ mod tests {
             prop_assert_eq!(words(&s), s.split_whitespace().count());
         }
 
+        /// The unbounded dateline and byline regexes with their length checks find what the
+        /// counted patterns find, with the same groups.
+        #[test]
+        fn unbounded_patterns_with_checks_match_the_counted_ones(l in long_line()) {
+            let r = rules();
+            let spans = |c: Option<regex::Captures<'_>>| {
+                c.map(|c| c.iter().map(|g| g.map(|g| g.range())).collect::<Vec<_>>())
+            };
+            let (dateline, byline) = counted();
+            prop_assert_eq!(spans(r.dateline(&l)), spans(dateline.captures(&l)));
+            prop_assert_eq!(spans(r.byline(&l)), spans(byline.captures(&l)));
+            prop_assert_eq!(r.is_dateline(&l), dateline.is_match(&l));
+            prop_assert_eq!(r.is_byline(&l), byline.is_match(&l));
+        }
+
         /// A gate never rejects a line its regex matches: the gates change no result.
         #[test]
         fn gates_only_reject_lines_their_regex_cannot_match(l in line()) {
@@ -964,10 +1099,10 @@ mod tests {
             if r.header.is_match(&l) {
                 prop_assert!(gate::header(&l));
             }
-            if r.byline.is_match(&l) {
+            if r.is_byline(&l) {
                 prop_assert!(gate::byline(&l));
             }
-            if r.dateline.is_match(&l) {
+            if r.is_dateline(&l) {
                 prop_assert!(gate::dateline(&l));
             }
             let trimmed = l.trim_end();
