@@ -9,8 +9,9 @@ use crate::hash::FxHashMap;
 use crate::known::{edge_hash, Known, KnownLines};
 use crate::learn::{site_name, ChromeProfile};
 use crate::repeat::{Repeat, RepeatDetector};
+use crate::replay::{line_hash, Page};
 use crate::rules::{parse_pack, parse_rules, Pack, RuleId, RuleSet};
-use crate::text::{ends_like_sentence, for_each_unit_chars, push_normalized, scan, UnitBuffers};
+use crate::text::{ends_like_sentence, push_normalized, scan, split_units, Piece, UnitBuffers};
 
 thread_local! {
     /// Buffers reused by the calls of [`Normalizer::clean`] on one thread.
@@ -28,7 +29,26 @@ struct Scratch {
     /// The clean text being built; copied into an exact-size `String` at the end.
     text: String,
     memo: VerdictMemo,
+    /// The last pages cleaned, per site, with the units found in them (before captions,
+    /// teasers, repeats and menus): runs of lines they share with a new page are not looked at
+    /// again.
+    pages: Vec<CleanedPage>,
+    /// Pages cleaned, to pick the page to forget.
+    page_clock: u64,
 }
+
+/// A page cleaned lately: its site (as in the memo), its lines, and its units as the first step
+/// left them.
+#[derive(Debug, Default)]
+struct CleanedPage {
+    site: usize,
+    used: u64,
+    page: Page,
+    units: Vec<Unit>,
+}
+
+/// Pages remembered per thread (one per site).
+const PAGES: usize = 4;
 
 /// The verdicts of the recent units that the known lines missed, by their raw text and site.
 /// Chrome that recurs written otherwise than its line key (`Titre : suite`, a capital `É`), that
@@ -72,13 +92,16 @@ const MEMO_ENTRIES: usize = 1 << 15;
 const MAX_KEPT_MEMO: usize = 120;
 
 impl VerdictMemo {
-    /// Empties the memo if its verdicts are from another normalizer than `inner`.
-    fn bind(&mut self, inner: &Arc<Inner>) {
+    /// Empties the memo if its verdicts are from another normalizer than `inner`; returns
+    /// true if it did.
+    fn bind(&mut self, inner: &Arc<Inner>) -> bool {
         if self.owner.as_ptr() != Arc::as_ptr(inner) {
             self.entries.clear();
             self.raw.clear();
             self.owner = Arc::downgrade(inner);
+            return true;
         }
+        false
     }
 
     /// The hash of the unit `b[start..end]` of a site.
@@ -116,7 +139,13 @@ impl Scratch {
     /// Drops buffers that grew very large on a huge document, so that a thread does not keep
     /// them for ever.
     fn shrink(&mut self) {
-        if self.units.capacity() > 1 << 16 || self.repeats.heavy() || self.text.capacity() > 1 << 22
+        if self.units.capacity() > 1 << 16
+            || self.repeats.heavy()
+            || self.text.capacity() > 1 << 22
+            || self
+                .pages
+                .iter()
+                .any(|p| p.page.heavy() || p.units.capacity() > 1 << 16)
         {
             *self = Scratch::default();
         }
@@ -391,7 +420,7 @@ enum Why {
     Repeat(Repeat),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct Unit {
     /// Byte range in the input.
     start: usize,
@@ -467,13 +496,69 @@ impl Normalizer {
             repeats,
             text: clean_text,
             memo,
+            pages,
+            page_clock,
         } = scratch;
-        memo.bind(&self.inner);
+        if memo.bind(&self.inner) {
+            pages.clear();
+        }
         // The memo's verdicts are per site: its learned lines, by address.
         let site_id = learned.map_or(0, |l| std::ptr::from_ref(l) as usize);
         units.clear();
+        // The last page of the site, whose runs of lines are not looked at again; the units of
+        // this page are remembered in its place (or in the page used least lately).
+        *page_clock += 1;
+        let slot = match pages.iter().position(|p| p.site == site_id) {
+            Some(i) => i,
+            None if pages.len() < PAGES => {
+                pages.push(CleanedPage::default());
+                pages.len() - 1
+            }
+            None => {
+                let i = (0..pages.len()).min_by_key(|&i| pages[i].used).unwrap_or(0);
+                pages[i].site = site_id;
+                pages[i].page.clear();
+                pages[i].units.clear();
+                i
+            }
+        };
+        let cleaned = &mut pages[slot];
+        cleaned.site = site_id;
+        cleaned.used = *page_clock;
+        let CleanedPage {
+            page,
+            units: old_units,
+            ..
+        } = cleaned;
+        page.start();
         // 1. Units, with rules and learned chrome looked up line by line.
-        for_each_unit_chars(text, unit_bufs, |s, e, char_start, char_end| {
+        let chars = split_units::<true>(text, unit_bufs, |piece| {
+            let (s, e, char_start, char_end) = match piece {
+                Piece::Line(start, end, chars) => {
+                    if !use_known {
+                        return None;
+                    }
+                    let hash = line_hash(text.as_bytes(), start, end);
+                    // The first unit of a page is special (a protected title): a run neither
+                    // starts a page nor holds the first unit of the old one.
+                    if !units.is_empty() {
+                        if let Some(run) = page.run(text.as_bytes(), start, end, chars, hash, 1) {
+                            page.record_run(&run, units.len());
+                            units.extend(old_units[run.items.clone()].iter().map(|u| Unit {
+                                start: run.byte(u.start),
+                                end: run.byte(u.end),
+                                char_start: run.char(u.char_start),
+                                char_end: run.char(u.char_end),
+                                ..*u
+                            }));
+                            return Some((run.next, run.next_chars));
+                        }
+                    }
+                    page.record(start, chars, units.len(), hash);
+                    return None;
+                }
+                Piece::Unit(s, e, cs, ce) => (s, e, cs, ce),
+            };
             // Units too long for a line key that fits are never in the memo.
             let memo_unit = use_known && e - s <= MAX_RULE_KEY;
             // Recurring chrome written as it was learned: no line key to build; or removed
@@ -504,7 +589,7 @@ impl Normalizer {
                     why: None,
                     credit_with_name: false,
                 });
-                return;
+                return None;
             }
             match shortcut {
                 Some(Known::Learned) if units.is_empty() => {}
@@ -527,7 +612,7 @@ impl Normalizer {
                         why: Some(why),
                         credit_with_name,
                     });
-                    return;
+                    return None;
                 }
                 None => {}
             }
@@ -574,7 +659,13 @@ impl Normalizer {
                 }
             }
             units.push(u);
+            None
         });
+        if use_known {
+            page.finish(text.as_bytes(), chars, units.len());
+            old_units.clear();
+            old_units.extend_from_slice(units);
+        }
 
         // Only the kept lines are ever tested for a sentence ending (teasers and menus).
         for u in units.iter_mut().filter(|u| u.why.is_none()) {
@@ -935,6 +1026,22 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_run_shared_with_the_last_page_is_copied() {
+        let n = Normalizer::default();
+        let mut scratch = Scratch::default();
+        let first = "Titre un\nPublicité\nUn texte.\nPARTAGEZ:\n\nFin.";
+        let second = "Titre deux\nPublicité\nUn texte.\nPARTAGEZ:\n\nFin.";
+        n.clean_with(first, None, &mut scratch, true);
+        let c = n.clean_with(second, None, &mut scratch, true);
+        assert_eq!(scratch.pages[0].page.replayed, 4);
+        assert_eq!(
+            c,
+            n.clean_with(second, None, &mut Scratch::default(), false)
+        );
+        assert_eq!(c.text, "Titre deux\n\nUn texte.\n\nFin.");
+    }
+
     mod props {
         use super::*;
         use proptest::prelude::*;
@@ -1067,6 +1174,44 @@ mod tests {
                             }
                         }
                     }
+                }
+            }
+
+            #[test]
+            fn runs_shared_with_the_last_page_give_the_same_result_as_the_full_path(
+                lines in prop::collection::vec((doc(), prop::sample::select(vec!["\n", "\n\n", "\r\n", " \n", ""])), 1..10),
+                pages in prop::collection::vec(
+                    (
+                        prop::sample::select(vec![None, Some("ex.fr"), Some("b.fr"), Some("c.fr"), Some("d.fr"), Some("e.fr")]),
+                        prop::collection::vec(0..12usize, 0..16),
+                    ),
+                    1..14,
+                ),
+            ) {
+                // Pages made of a few lines in several orders share runs of lines with the last
+                // page of their site; one scratch for every page, as on a thread, with more
+                // sites than pages remembered and two normalizers taking turns.
+                let pages: Vec<(Option<&str>, String)> = pages
+                    .into_iter()
+                    .map(|(site, picks)| {
+                        let text = picks
+                            .iter()
+                            .filter_map(|&i| lines.get(i))
+                            .map(|(l, s)| format!("{l}{s}"))
+                            .collect();
+                        (site, text)
+                    })
+                    .collect();
+                let docs: Vec<(String, Vec<bool>)> =
+                    pages.iter().map(|(_, t)| (t.clone(), Vec::new())).collect();
+                let learned = NormalizerBuilder::new().profile(learned_from(&docs)).build().unwrap();
+                let plain = Normalizer::default();
+                let mut scratch = Scratch::default();
+                for (i, (site, raw)) in pages.iter().enumerate() {
+                    let n = if i % 6 == 5 { &plain } else { &learned };
+                    let fast = n.clean_with(raw, *site, &mut scratch, true);
+                    let full = n.clean_with(raw, *site, &mut Scratch::default(), false);
+                    prop_assert_eq!(&fast, &full, "{:?}", raw);
                 }
             }
 

@@ -9,8 +9,11 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::hash::{FxHashMap, FxHashSet};
 use crate::known::edge_words;
+use crate::replay::{line_hash, Page};
+#[cfg(test)]
+use crate::text::for_each_unit;
 use crate::text::{
-    ends_like_sentence, for_each_unit, line_key, more_words_than, scan, UnitBuffers,
+    ends_like_sentence, line_key, more_words_than, scan, split_units, Piece, UnitBuffers,
 };
 use crate::Error;
 
@@ -236,6 +239,12 @@ impl DocumentLines {
             if scratch.key.capacity() > 1 << 16 {
                 scratch.key = String::new();
             }
+            // Nor a huge document.
+            for p in &mut scratch.pages {
+                if p.page.heavy() || p.buf.capacity() > 1 << 22 || p.lines.capacity() > 1 << 16 {
+                    *p = LinesPage::default();
+                }
+            }
         };
         SCRATCH
             .try_with(|cell| match cell.try_borrow_mut() {
@@ -264,12 +273,68 @@ impl DocumentLines {
         self.buf.push_str(&site_name(site));
         self.site_len = self.buf.len();
         let (buf, lines) = (&mut self.buf, &mut self.lines);
-        let LineScratch { key, units, cache } = scratch;
+        let LineScratch {
+            key,
+            units,
+            cache,
+            pages,
+            page_clock,
+        } = scratch;
         cache.prepare(config.max_sentence_words);
-        for_each_unit(text, units, |s, e| {
+        let site = &buf[..self.site_len];
+        *page_clock += 1;
+        let slot = match pages.iter().position(|p| p.site == site) {
+            Some(i) => i,
+            None if pages.len() < PAGES => {
+                pages.push(LinesPage::default());
+                pages.len() - 1
+            }
+            None => (0..pages.len()).min_by_key(|&i| pages[i].used).unwrap_or(0),
+        };
+        let old = &mut pages[slot];
+        if old.site != site || old.settings != (config.max_line_bytes, config.max_sentence_words) {
+            old.site.clear();
+            old.site.push_str(site);
+            old.settings = (config.max_line_bytes, config.max_sentence_words);
+            old.page.clear();
+            old.buf.clear();
+            old.lines.clear();
+        }
+        old.used = *page_clock;
+        let LinesPage {
+            page,
+            buf: old_buf,
+            lines: old_lines,
+            ..
+        } = old;
+        page.start();
+        let chars = split_units::<false>(text, units, |piece| {
+            let (s, e) = match piece {
+                Piece::Line(start, end, chars) => {
+                    let hash = line_hash(text.as_bytes(), start, end);
+                    if let Some(run) = page.run(text.as_bytes(), start, end, chars, hash, 0) {
+                        page.record_run(&run, lines.len());
+                        let found = &old_lines[run.items.clone()];
+                        if let (Some(first), Some(last)) = (found.first(), found.last()) {
+                            // The keys of the run's lines, one after the other.
+                            let at = buf.len();
+                            buf.push_str(&old_buf[first.1..last.2]);
+                            lines.extend(
+                                found
+                                    .iter()
+                                    .map(|&(h, s, e)| (h, s - first.1 + at, e - first.1 + at)),
+                            );
+                        }
+                        return Some((run.next, run.next_chars));
+                    }
+                    page.record(start, chars, lines.len(), hash);
+                    return None;
+                }
+                Piece::Unit(s, e, _, _) => (s, e),
+            };
             let unit = &text[s..e];
             if unit.len() > config.max_line_bytes {
-                return;
+                return None;
             }
             let (hash, key) = match cache.get(unit) {
                 Some(found) => found,
@@ -278,13 +343,19 @@ impl DocumentLines {
                         cache.insert(unit, hash, key);
                         (hash, key.as_str())
                     }
-                    None => return,
+                    None => return None,
                 },
             };
             let start = buf.len();
             buf.push_str(key);
             lines.push((hash, start, buf.len()));
+            None
         });
+        page.finish(text.as_bytes(), chars, lines.len());
+        old_buf.clear();
+        old_buf.push_str(buf);
+        old_lines.clear();
+        old_lines.extend_from_slice(lines);
     }
 
     /// The hash of the key of `unit` (written into `key`), or `None` if the unit is not counted
@@ -363,6 +434,26 @@ struct LineScratch {
     key: String,
     units: UnitBuffers,
     cache: KeyCache,
+    /// The last documents read, one per site: runs of lines that a new document shares with
+    /// the last one of its site are not looked at again (their keys are copied).
+    pages: Vec<LinesPage>,
+    /// Documents read, to pick the page to forget.
+    page_clock: u64,
+}
+
+/// Documents remembered per thread (one per site).
+const PAGES: usize = 4;
+
+/// A document read lately: its site, the settings it was read with, its lines and its
+/// `DocumentLines` (`buf` and `lines` as `DocumentLines` has them).
+#[derive(Clone, Debug, Default)]
+struct LinesPage {
+    site: String,
+    settings: (usize, usize),
+    used: u64,
+    page: Page,
+    buf: String,
+    lines: Vec<(u64, usize, usize)>,
 }
 
 /// Most bytes (units and keys, plus [`CACHE_ENTRY_BYTES`] per entry) a [`KeyCache`] holds
@@ -862,6 +953,115 @@ mod tests {
             proptest::prop_assert_eq!(&added.finish().to_string(), &profile);
             proptest::prop_assert_eq!(&merged.finish().to_string(), &profile);
         }
+    }
+
+    /// Documents that share runs of lines, as the pages of a site do: lines drawn from a few
+    /// per test (chrome written in several ways, prose, blanks), in several orders, of more
+    /// sites than the documents remembered per thread.
+    fn docs_with_runs(
+    ) -> impl proptest::strategy::Strategy<Value = Vec<(Option<&'static str>, String)>> {
+        use proptest::prelude::*;
+        let piece = prop::sample::select(vec![
+            "Menu",
+            "MENU",
+            "A la une",
+            "À LA UNE",
+            "Publicité",
+            "l’info",
+            "Vrai ?",
+            "\u{200b}Tendance",
+            "jeudi.Le",
+            "un",
+            "deux",
+            "trois",
+            "é",
+            " ",
+            "\u{a0}",
+            "",
+            "Le gouvernement a démissionné jeudi soir à Paris, selon le communiqué.",
+        ]);
+        let line = prop::collection::vec(piece, 1..5).prop_map(|v| v.join(" "));
+        let sep = prop::sample::select(vec!["\n", "\n\n", "\r\n", " \n", "\n \n", ""]);
+        (
+            prop::collection::vec((line, sep), 1..10),
+            prop::collection::vec(
+                (
+                    prop::sample::select(vec![
+                        None,
+                        Some("a.fr"),
+                        Some("b.fr"),
+                        Some("c.fr"),
+                        Some("d.fr"),
+                        Some("e.fr"),
+                    ]),
+                    prop::collection::vec(0..12usize, 0..16),
+                ),
+                1..14,
+            ),
+        )
+            .prop_map(|(lines, docs)| {
+                docs.into_iter()
+                    .map(|(site, picks)| {
+                        let text = picks
+                            .iter()
+                            .filter_map(|&i| lines.get(i))
+                            .map(|(l, s)| format!("{l}{s}"))
+                            .collect();
+                        (site, text)
+                    })
+                    .collect()
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// The lines of a document read with the runs of the last documents remembered are those
+        /// read without (a fresh scratch each time), for two settings that alternate.
+        #[test]
+        fn runs_shared_with_the_last_document_give_the_same_lines(
+            docs in docs_with_runs(),
+            max_line_bytes in proptest::sample::select(vec![3usize, 30, 400]),
+            max_sentence_words in proptest::sample::select(vec![0usize, 2, 8]),
+        ) {
+            let configs = [
+                LearnerConfig { max_line_bytes, max_sentence_words, ..Default::default() },
+                LearnerConfig::default(),
+            ];
+            let mut scratch = LineScratch::default();
+            for (i, (site, text)) in docs.iter().enumerate() {
+                let config = &configs[usize::from(i % 5 == 4)];
+                let mut fast = DocumentLines::default();
+                fast.fill(config, *site, text, &mut scratch);
+                let mut full = DocumentLines::default();
+                full.fill(config, *site, text, &mut LineScratch::default());
+                proptest::prop_assert_eq!(&fast.buf, &full.buf, "{:?}", text);
+                proptest::prop_assert_eq!(fast.site_len, full.site_len);
+                proptest::prop_assert_eq!(&fast.lines, &full.lines, "{:?}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn a_run_shared_with_the_last_document_is_copied() {
+        let config = LearnerConfig::default();
+        let mut scratch = LineScratch::default();
+        let mut doc = DocumentLines::default();
+        doc.fill(
+            &config,
+            Some("a.fr"),
+            "Titre un\nMenu\nA la une\n\nFin",
+            &mut scratch,
+        );
+        doc.fill(
+            &config,
+            Some("a.fr"),
+            "Titre deux\nMenu\nA la une\n\nFin",
+            &mut scratch,
+        );
+        assert_eq!(scratch.pages[0].page.replayed, 3);
+        let keys: Vec<&str> = doc.lines.iter().map(|&(_, s, e)| &doc.buf[s..e]).collect();
+        assert_eq!(keys, ["titre deux", "menu", "a la une", "fin"]);
     }
 
     #[test]

@@ -53,6 +53,7 @@ mod hash;
 mod known;
 mod learn;
 mod repeat;
+mod replay;
 mod rules;
 mod text;
 

@@ -819,26 +819,53 @@ pub(crate) struct UnitBuffers {
 /// Splits `text` into units, the pieces that rules, learning and repeat detection look at: its
 /// lines (split on `\n`), cut again at glued-paragraph points, each trimmed of blanks. Blank
 /// pieces are skipped. Calls `f(start, end)` with byte offsets into `text`, in order.
+#[cfg(test)]
 pub(crate) fn for_each_unit(text: &str, bufs: &mut UnitBuffers, mut f: impl FnMut(usize, usize)) {
-    split_units::<false>(text, bufs, |s, e, _, _| f(s, e));
+    split_units::<false>(text, bufs, |piece| {
+        if let Piece::Unit(s, e, _, _) = piece {
+            f(s, e);
+        }
+        None
+    });
 }
 
 /// [`for_each_unit`] that also gives the code-point offsets of each unit:
 /// `f(start, end, char_start, char_end)`. The chars are counted in the same pass that finds the
 /// line ends.
+#[cfg(test)]
 pub(crate) fn for_each_unit_chars(
-    text: &str,
-    bufs: &mut UnitBuffers,
-    f: impl FnMut(usize, usize, usize, usize),
-) {
-    split_units::<true>(text, bufs, f);
-}
-
-fn split_units<const CHARS: bool>(
     text: &str,
     bufs: &mut UnitBuffers,
     mut f: impl FnMut(usize, usize, usize, usize),
 ) {
+    split_units::<true>(text, bufs, |piece| {
+        if let Piece::Unit(s, e, cs, ce) = piece {
+            f(s, e, cs, ce);
+        }
+        None
+    });
+}
+
+/// What [`split_units`] gives its callback.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Piece {
+    /// A line `text[start..end]` that is not empty (`end` is its `\n` or the end of the text),
+    /// whose first byte is char `chars` of the text, before it is cut into units. The callback
+    /// may answer `Some((next, next_chars))`: it took care itself of the lines from `start` up
+    /// to byte `next` (a line start after `end`, or the end of the text), which has
+    /// `next_chars` chars before it; the split goes on from there.
+    Line(usize, usize, usize),
+    /// A unit: byte range and code-point range (the chars are only counted when `CHARS`).
+    Unit(usize, usize, usize, usize),
+}
+
+/// Splits `text` into units (see [`for_each_unit`]), telling `f` of each line before its units.
+/// Returns the number of chars of `text` when `CHARS`.
+pub(crate) fn split_units<const CHARS: bool>(
+    text: &str,
+    bufs: &mut UnitBuffers,
+    mut f: impl FnMut(Piece) -> Option<(usize, usize)>,
+) -> usize {
     let bytes = text.as_bytes();
     // Glue candidates of the whole text in one pass (much cheaper than one search per line).
     bufs.candidates.clear();
@@ -856,6 +883,16 @@ fn split_units<const CHARS: bool>(
             continue;
         }
         let (end, continuation) = find_newline::<CHARS>(bytes, base);
+        if end > base {
+            if let Some((next, next_chars)) = f(Piece::Line(base, end, char_base)) {
+                base = next;
+                char_base = next_chars;
+                while bufs.candidates.get(cand).is_some_and(|&c| c < next) {
+                    cand += 1;
+                }
+                continue;
+            }
+        }
         let line_base = base;
         let line_chars = end - base - continuation;
         let line_char_base = char_base;
@@ -879,7 +916,7 @@ fn split_units<const CHARS: bool>(
                 cs = line_char_base + chars(line_base, s);
                 ce = line_char_base + line_chars - chars(e, end);
             }
-            f(s, e, cs, ce);
+            f(Piece::Unit(s, e, cs, ce));
             continue;
         }
         let line = &text[line_base..end];
@@ -900,11 +937,13 @@ fn split_units<const CHARS: bool>(
                     cs = line_char_base + char_count(bytes, line_base, s);
                     ce = cs + char_count(bytes, s, e);
                 }
-                f(s, e, cs, ce);
+                f(Piece::Unit(s, e, cs, ce));
             }
             from = cut;
         }
     }
+    // One char was counted for a `\n` after the last line.
+    char_base - 1
 }
 
 /// Number of blank-separated words in `s`.

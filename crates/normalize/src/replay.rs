@@ -1,0 +1,332 @@
+//! Runs of lines that a page shares with the previous page of its site, byte for byte.
+//!
+//! Pages of one site repeat long runs of chrome (menus, feeds, footers) written exactly the same
+//! way: in 3,000 OrangeSum pages, 82% of the non-blank lines belong to a run of two lines or more
+//! that the previous page of the same site has too. What a line is cut into and what cleaning or
+//! learning finds in each unit depend only on the line's bytes (and on the settings), so the
+//! results of such a run are copied from the previous page instead of being worked out again:
+//! finding the run costs a hash of its first line and a comparison of its bytes.
+//!
+//! A [`Page`] remembers the text of a page, its non-empty lines and, per line, the number of
+//! results ("items": units, learned lines) made before it. A new page is recorded line by line
+//! as it is split ([`Page::record`]) and becomes the remembered page at the end
+//! ([`Page::finish`]).
+
+use std::ops::Range;
+
+use crate::known::edge_hash;
+
+/// One non-empty line of a page.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LineRec {
+    /// Byte offset of its first byte.
+    start: usize,
+    /// Chars before it.
+    chars: usize,
+    /// Items made before it.
+    item: usize,
+    /// [`line_hash`] of the line.
+    hash: u64,
+}
+
+/// A page's text and lines, and the lines of the page being split.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Page {
+    text: Vec<u8>,
+    /// Its non-empty lines in order, then one more at the end of the text (`start` the text's
+    /// length, `chars` its chars, `item` the number of items).
+    lines: Vec<LineRec>,
+    /// Open addressing (linear probing, at most half full): 1 + index in `lines` of the first
+    /// line with a hash, 0 for a free slot.
+    table: Vec<u32>,
+    /// The lines of the page being split.
+    new_lines: Vec<LineRec>,
+    /// Tests: lines taken from runs so far.
+    #[cfg(test)]
+    pub(crate) replayed: usize,
+}
+
+/// A run found by [`Page::run`]: lines of the remembered page that the new page has at its
+/// current line, byte for byte.
+#[derive(Clone, Debug)]
+pub(crate) struct Run {
+    /// The remembered page's lines of the run (indexes into its lines).
+    lines: Range<usize>,
+    /// The remembered page's items made for those lines.
+    pub(crate) items: Range<usize>,
+    /// Where the run starts in the remembered page and in the new one, in bytes and chars.
+    old_start: usize,
+    new_start: usize,
+    old_chars: usize,
+    new_chars: usize,
+    /// Where the run ends in the new page (a line start or the end of the text), in bytes and
+    /// chars.
+    pub(crate) next: usize,
+    pub(crate) next_chars: usize,
+}
+
+impl Run {
+    /// The offsets in the new page of a byte offset of the remembered page inside the run.
+    #[inline]
+    pub(crate) fn byte(&self, old: usize) -> usize {
+        old - self.old_start + self.new_start
+    }
+
+    /// The same for a char offset.
+    #[inline]
+    pub(crate) fn char(&self, old: usize) -> usize {
+        old - self.old_chars + self.new_chars
+    }
+}
+
+/// The hash of the line `text[start..end]` (not empty).
+#[inline]
+pub(crate) fn line_hash(text: &[u8], start: usize, end: usize) -> u64 {
+    edge_hash(text, start, end)
+}
+
+/// The eight bytes of `b` at `i`, little-endian.
+#[inline(always)]
+fn load(b: &[u8], i: usize) -> u64 {
+    let mut w = [0; 8];
+    w.copy_from_slice(&b[i..i + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// The length of the longest common prefix of `a` and `b`.
+pub(crate) fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 32 <= n {
+        let (mut x, mut y) = ([0u8; 32], [0u8; 32]);
+        x.copy_from_slice(&a[i..i + 32]);
+        y.copy_from_slice(&b[i..i + 32]);
+        if x != y {
+            break;
+        }
+        i += 32;
+    }
+    while i + 8 <= n {
+        let d = load(a, i) ^ load(b, i);
+        if d != 0 {
+            return i + (d.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+impl Page {
+    /// Forgets the remembered page and the lines recorded.
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.lines.clear();
+        self.table.clear();
+        self.new_lines.clear();
+    }
+
+    /// Starts recording a new page.
+    pub(crate) fn start(&mut self) {
+        self.new_lines.clear();
+    }
+
+    /// Records the line `text[start..end]` of the new page (hash `hash`), with `chars` chars
+    /// and `item` items before it.
+    #[inline]
+    pub(crate) fn record(&mut self, start: usize, chars: usize, item: usize, hash: u64) {
+        self.new_lines.push(LineRec {
+            start,
+            chars,
+            item,
+            hash,
+        });
+    }
+
+    /// The run of lines of the remembered page that `text` (the new page) has from its line
+    /// `text[start..end]` (hash `hash`, `chars` chars before it) on, if the remembered page has
+    /// that line, and if the run's items start at `min_item` or later.
+    #[inline]
+    pub(crate) fn run(
+        &self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        chars: usize,
+        hash: u64,
+        min_item: usize,
+    ) -> Option<Run> {
+        if self.table.is_empty() {
+            return None;
+        }
+        let mask = self.table.len() - 1;
+        let mut i = hash as usize & mask;
+        let first = loop {
+            let slot = self.table[i] as usize;
+            if slot == 0 {
+                return None;
+            }
+            if self.lines[slot - 1].hash == hash {
+                break slot - 1;
+            }
+            i = (i + 1) & mask;
+        };
+        let line = self.lines[first];
+        if line.item < min_item {
+            return None;
+        }
+        let old = &self.text[line.start..];
+        let new = &text[start..];
+        let same = common_prefix(old, new);
+        // The run ends after the last whole line both pages share: after a `\n`, or at the end
+        // of both texts.
+        let len = if same == old.len() && same == new.len() {
+            same
+        } else {
+            let last_newline = memchr::memrchr(b'\n', &new[..same])?;
+            if start + last_newline < end {
+                return None; // not even the first line
+            }
+            last_newline + 1
+        };
+        let old_end = line.start + len;
+        let mut stop = first + 1;
+        while self.lines[stop].start < old_end {
+            stop += 1;
+        }
+        // Only empty lines (one `\n` each) lie between the run's end and the next line.
+        let after = self.lines[stop];
+        let old_end_chars = after.chars - (after.start - old_end);
+        let next_chars = old_end_chars - line.chars + chars;
+        Some(Run {
+            lines: first..stop,
+            items: line.item..after.item,
+            old_start: line.start,
+            new_start: start,
+            old_chars: line.chars,
+            new_chars: chars,
+            next: start + len,
+            next_chars,
+        })
+    }
+
+    /// Records the lines of `run` in the new page, whose items start at `item`.
+    pub(crate) fn record_run(&mut self, run: &Run, item: usize) {
+        #[cfg(test)]
+        {
+            self.replayed += run.lines.len();
+        }
+        let Page {
+            lines, new_lines, ..
+        } = self;
+        new_lines.extend(lines[run.lines.clone()].iter().map(|l| LineRec {
+            start: run.byte(l.start),
+            chars: run.char(l.chars),
+            item: l.item - run.items.start + item,
+            hash: l.hash,
+        }));
+    }
+
+    /// Makes the new page (`text`, with `chars` chars and `items` items) the remembered one.
+    pub(crate) fn finish(&mut self, text: &[u8], chars: usize, items: usize) {
+        self.text.clear();
+        self.text.extend_from_slice(text);
+        std::mem::swap(&mut self.lines, &mut self.new_lines);
+        self.new_lines.clear();
+        self.lines.push(LineRec {
+            start: text.len(),
+            chars,
+            item: items,
+            hash: 0,
+        });
+        let n = self.lines.len() - 1;
+        let size = (2 * n).next_power_of_two().max(16);
+        self.table.clear();
+        self.table.resize(size, 0);
+        let mask = size - 1;
+        for (k, l) in self.lines[..n].iter().enumerate() {
+            let mut i = l.hash as usize & mask;
+            loop {
+                let slot = self.table[i] as usize;
+                if slot == 0 {
+                    self.table[i] = (k + 1) as u32;
+                    break;
+                }
+                if self.lines[slot - 1].hash == l.hash {
+                    break; // the first line with this hash stays
+                }
+                i = (i + 1) & mask;
+            }
+        }
+    }
+
+    /// Bytes held, to drop a page that grew very large.
+    pub(crate) fn heavy(&self) -> bool {
+        self.text.capacity() > 1 << 22 || self.lines.capacity() > 1 << 16
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_prefix_agrees_with_bytes() {
+        let a: Vec<u8> = (0..200u8).collect();
+        for cut in [0, 1, 7, 8, 9, 31, 32, 33, 64, 100, 199] {
+            let mut b = a.clone();
+            b[cut] ^= 1;
+            assert_eq!(common_prefix(&a, &b), cut);
+            assert_eq!(common_prefix(&a[..cut], &b), cut);
+            assert_eq!(common_prefix(&b[..cut + 1], &a[..cut + 1]), cut);
+        }
+        assert_eq!(common_prefix(&a, &a), 200);
+        assert_eq!(common_prefix(&[], &a), 0);
+    }
+
+    /// Records `text`'s non-empty lines as `split_units` gives them, one item per line.
+    fn remember(text: &str) -> Page {
+        let mut page = Page::default();
+        page.start();
+        let mut item = 0;
+        let chars = crate::text::split_units::<true>(text, &mut Default::default(), |piece| {
+            if let crate::text::Piece::Line(s, e, c) = piece {
+                page.record(s, c, item, line_hash(text.as_bytes(), s, e));
+                item += 1;
+            }
+            None
+        });
+        assert_eq!(chars, text.chars().count());
+        page.finish(text.as_bytes(), chars, item);
+        page
+    }
+
+    #[test]
+    fn runs_end_after_the_last_whole_line_both_pages_share() {
+        let old = remember("Titre\nMenu\n\nUne\u{e9}\nDeux\nFin du texte");
+        let new = "Autre titre é\nMenu\n\nUne\u{e9}\nDeux\nFin du text";
+        let at = new.find("Menu").unwrap();
+        let end = at + 4;
+        let chars = new[..at].chars().count();
+        let hash = line_hash(new.as_bytes(), at, end);
+        let run = old.run(new.as_bytes(), at, end, chars, hash, 0).unwrap();
+        // `Menu`, `Uneé` and `Deux` (items 1 to 3), up to the start of the last line.
+        assert_eq!(run.items, 1..4);
+        assert_eq!(run.next, new.find("Fin").unwrap());
+        assert_eq!(run.next_chars, new[..run.next].chars().count());
+        assert!(old.run(new.as_bytes(), at, end, chars, hash, 2).is_none());
+        // The same texts to the end: the last line too.
+        let same = "Autre\nMenu\n\nUne\u{e9}\nDeux\nFin du texte";
+        let at = same.find("Menu").unwrap();
+        let hash = line_hash(same.as_bytes(), at, at + 4);
+        let run = old.run(same.as_bytes(), at, at + 4, 6, hash, 0).unwrap();
+        assert_eq!((run.items, run.next), (1..5, same.len()));
+        assert_eq!(run.next_chars, same.chars().count());
+        // A line that only starts the same is no run.
+        let short = "Menu!\nUne";
+        let hash = line_hash(short.as_bytes(), 0, 4);
+        assert!(old.run(short.as_bytes(), 0, 4, 0, hash, 0).is_none());
+    }
+}
