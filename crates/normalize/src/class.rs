@@ -40,6 +40,7 @@ impl Class {
     ];
 
     /// The lowercase name used in rule files and in the `removed` table.
+    #[inline]
     pub fn as_str(self) -> &'static str {
         match self {
             Class::Chrome => "chrome",

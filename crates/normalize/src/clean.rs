@@ -380,18 +380,21 @@ impl Removal {
     ///
     /// If `input` is another text, too short or not split at character boundaries by
     /// [`byte_range`](Removal::byte_range) (as slicing `&input[range]` does).
+    #[inline]
     pub fn text<'a>(&self, input: &'a str) -> &'a str {
         &input[self.byte_start..self.byte_end]
     }
 
     /// The byte range of the removed text in the input (the code-point range is
     /// `start..end`).
+    #[inline]
     pub fn byte_range(&self) -> std::ops::Range<usize> {
         self.byte_start..self.byte_end
     }
 
     /// The rule that removed it: a rule id from a pack or user file, or one of `learned`,
     /// `caption-before-credit`, `teaser-between-chrome`, `menu-run`, `repeat`, `repeat-concat`.
+    #[inline]
     pub fn rule_id(&self) -> &str {
         self.rule.as_str()
     }

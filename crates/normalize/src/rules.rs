@@ -58,6 +58,7 @@ pub(crate) enum RuleId {
 }
 
 impl RuleId {
+    #[inline]
     pub(crate) fn as_str(&self) -> &str {
         match self {
             RuleId::Static(s) => s,
