@@ -104,21 +104,30 @@ impl VerdictMemo {
         false
     }
 
-    /// The hash of the unit `b[start..end]` of a site.
-    fn hash(site: usize, b: &[u8], start: usize, end: usize) -> u64 {
-        edge_hash(b, start, end) ^ (site as u64).rotate_left(32)
+    /// The hash of a unit of a site whose [`edge_hash`] is `edge`.
+    fn hash(site: usize, edge: u64) -> u64 {
+        edge ^ (site as u64).rotate_left(32)
     }
 
-    /// The verdict of the unit `b[start..end]` of a site, if remembered.
-    fn get(&self, site: usize, b: &[u8], start: usize, end: usize) -> Option<Verdict> {
-        let e = self.entries.get(&Self::hash(site, b, start, end))?;
+    /// The verdict of the unit `b[start..end]` of a site (whose [`edge_hash`] is `edge`), if
+    /// remembered.
+    fn get(&self, site: usize, b: &[u8], start: usize, end: usize, edge: u64) -> Option<Verdict> {
+        let e = self.entries.get(&Self::hash(site, edge))?;
         let unit = &b[start..end];
         (e.site == site && self.raw.get(e.at..e.at + e.len) == Some(unit)).then_some(e.verdict)
     }
 
-    /// Remembers the verdict of the unit `b[start..end]` of a site (emptying the memo first
-    /// when it is full).
-    fn insert(&mut self, site: usize, b: &[u8], start: usize, end: usize, verdict: Verdict) {
+    /// Remembers the verdict of the unit `b[start..end]` of a site (whose [`edge_hash`] is
+    /// `edge`), emptying the memo first when it is full.
+    fn insert(
+        &mut self,
+        site: usize,
+        b: &[u8],
+        start: usize,
+        end: usize,
+        edge: u64,
+        verdict: Verdict,
+    ) {
         let unit = &b[start..end];
         if self.raw.len() + unit.len() > MEMO_BYTES || self.entries.len() >= MEMO_ENTRIES {
             self.entries.clear();
@@ -131,7 +140,7 @@ impl VerdictMemo {
             verdict,
         };
         self.raw.extend_from_slice(unit);
-        self.entries.insert(Self::hash(site, b, start, end), entry);
+        self.entries.insert(Self::hash(site, edge), entry);
     }
 }
 
@@ -539,6 +548,8 @@ impl Normalizer {
             ..
         } = cleaned;
         page.start();
+        // The last line looked at and its hash: the edge hash of a unit that is the whole line.
+        let mut line = (usize::MAX, 0, 0);
         // 1. Units, with rules and learned chrome looked up line by line.
         let chars = split_units::<true>(text, unit_bufs, |piece| {
             let (s, e, char_start, char_end) = match piece {
@@ -547,6 +558,7 @@ impl Normalizer {
                         return None;
                     }
                     let hash = line_hash(text.as_bytes(), start, end);
+                    line = (start, end, hash);
                     // The first unit of a page is special (a protected title): a run neither
                     // starts a page nor holds the first unit of the old one.
                     if !units.is_empty() {
@@ -573,9 +585,22 @@ impl Normalizer {
             // before by the full path. (The first line takes the full path when it is learned
             // chrome: it may be a protected title.)
             let mut kept_before = None;
+            let mut edge = None;
             let shortcut = match known.get(text, s, e).filter(|_| use_known) {
                 Some(k) => Some(k),
-                None if memo_unit => match memo.get(site_id, text.as_bytes(), s, e) {
+                None if memo_unit => match memo.get(site_id, text.as_bytes(), s, e, {
+                    // (`line_hash` is `edge_hash`.)
+                    let h = if (s, e) == (line.0, line.1) {
+                        line.2
+                    } else {
+                        edge_hash(text.as_bytes(), s, e)
+                    };
+                    // A wrong hash would only cost memo misses (entries are compared with the
+                    // unit): the tests check that it is the unit's.
+                    #[cfg(test)]
+                    assert_eq!(h, edge_hash(text.as_bytes(), s, e), "{:?}", &text[s..e]);
+                    *edge.insert(h)
+                }) {
                     Some(Verdict::Removed(k)) => Some(k),
                     Some(Verdict::Kept { words, plain }) => {
                         kept_before = Some((words, plain));
@@ -647,7 +672,8 @@ impl Normalizer {
                         },
                         Verdict::Removed,
                     );
-                    memo.insert(site_id, text.as_bytes(), s, e, v);
+                    let h = edge.unwrap_or_else(|| edge_hash(text.as_bytes(), s, e));
+                    memo.insert(site_id, text.as_bytes(), s, e, h, v);
                 }
                 match verdict {
                     Some(Known::Rule {
