@@ -695,11 +695,6 @@ impl Normalizer {
             units.push(u);
             None
         });
-        if use_known {
-            page.finish(text.as_bytes(), chars, units.len());
-            old_units.clear();
-            old_units.extend_from_slice(units);
-        }
 
         // Only the kept lines are ever tested for a sentence ending (teasers and menus).
         for u in units.iter_mut().filter(|u| u.why.is_none()) {
@@ -825,6 +820,18 @@ impl Normalizer {
                     });
                 }
             }
+        }
+        if use_known {
+            // This page and its units as the first step left them are remembered for the next
+            // page (both at once, here): the later steps only set `why` on units that the first
+            // step kept.
+            page.finish(text.as_bytes(), chars, units.len());
+            for u in units.iter_mut() {
+                if !matches!(u.why, Some(Why::Rule(_) | Why::Learned)) {
+                    u.why = None;
+                }
+            }
+            std::mem::swap(units, old_units);
         }
         Cleaned {
             removed,
