@@ -212,9 +212,11 @@ impl Recognizer {
         inside.clear();
         inside.reserve(text.len() / 64 + 8);
         for (si, &(s, e)) in sentences.iter().enumerate() {
-            let Some(sent) = text.get(s..e) else { continue };
+            let (Some(sent), Some(upto_end)) = (text.get(s..e), text.get(..e)) else {
+                continue;
+            };
             let first_found = found.len();
-            scan::tokenize(sent, s, sentence_tokens, &inner.prefixes);
+            scan::tokenize(upto_end, s, sentence_tokens, &inner.prefixes);
             let tokens = &sentence_tokens.list;
             // Gazetteer: an anchored, leftmost-longest match at each word start that can begin an alias
             // (`starts` only holds those that pass the prefix filter).

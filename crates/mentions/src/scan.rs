@@ -148,8 +148,8 @@ impl<F: Fn(&[u8]) -> bool> KeepStart for F {
     }
 }
 
-/// Splits `sent` (which starts at byte `base` of the text) into word tokens (`out.list`), and
-/// records in `out.starts` every absolute offset where a word starts (token starts, and the parts
+/// Splits the sentence `sent[from..]` (`sent`: the text up to the end of the sentence, so that
+/// offsets need no rebasing) into word tokens (`out.list`), and records in `out.starts` every offset where a word starts (token starts, and the parts
 /// of `Otan-Russie`) for which `keep_start.keep(rest of the sentence from there)` holds (or
 /// `keep_start.keep_word`, for a word that ends before a character that is not alphanumeric).
 ///
@@ -157,7 +157,7 @@ impl<F: Fn(&[u8]) -> bool> KeepStart for F {
 /// alphanumeric character (except after an elided word: `l'`, `qu’`), and across the period of an
 /// initial (`J.-P.`, `W.`). One pass; ASCII and the lowercase accented letters of French take
 /// table-driven fast paths, everything else is decoded.
-pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Tokens, keep_start: &impl KeepStart) {
+pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &impl KeepStart) {
     // Moved out of `out` for the loop, so that their lengths can stay in registers.
     let mut list = std::mem::take(&mut out.list);
     let mut starts = std::mem::take(&mut out.starts);
@@ -168,7 +168,7 @@ pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Tokens, keep_start: &i
     let (mut upper_count, mut other_count) = (0usize, 0usize);
     let bytes = sent.as_bytes();
     let len = bytes.len();
-    let mut i = 0usize;
+    let mut i = from;
     // What the gap since the previous token holds.
     // `gap_space`: nothing but whitespace; `gap_joins`: not empty, or the previous token is an
     // elision (`l'Otan`); `gap_initial`: something restarts a sentence. The first token is never
@@ -191,15 +191,15 @@ pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Tokens, keep_start: &i
             };
             if plain {
                 if keep_start.keep_word(&bytes[i..], end - i) {
-                    starts.push(base + i);
+                    starts.push(i);
                 }
                 if class == UPPER {
                     caps.push(list.len());
                 }
                 other_count += 1;
                 list.push(Token {
-                    start: base + i,
-                    end: base + end,
+                    start: i,
+                    end,
                     elision: false,
                     cap: class == UPPER,
                     upper: false,
@@ -259,7 +259,7 @@ pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Tokens, keep_start: &i
                 keep_start.keep_word(&bytes[start..], end - start)
             };
             if keep {
-                starts.push(base + start);
+                starts.push(start);
             }
             Some(Word {
                 end,
@@ -272,14 +272,7 @@ pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Tokens, keep_start: &i
         });
         let word = match fast {
             Some(word) => word,
-            None => general_word(
-                sent,
-                start,
-                char_at(sent, start).0,
-                base,
-                &mut starts,
-                keep_start,
-            ),
+            None => general_word(sent, start, char_at(sent, start).0, &mut starts, keep_start),
         };
         i = word.end;
         let cap = word.cap && !word.elision;
@@ -289,8 +282,8 @@ pub(crate) fn tokenize(sent: &str, base: usize, out: &mut Tokens, keep_start: &i
         upper_count += usize::from(word.upper);
         other_count += usize::from(!word.upper && !word.elision);
         list.push(Token {
-            start: base + start,
-            end: base + word.end,
+            start,
+            end: word.end,
             elision: word.elision,
             cap,
             upper: word.upper,
@@ -395,14 +388,13 @@ fn general_word(
     sent: &str,
     start: usize,
     c: char,
-    base: usize,
     starts: &mut Vec<usize>,
     keep_start: &impl KeepStart,
 ) -> Word {
     let bytes = sent.as_bytes();
     let mut i = start + c.len_utf8();
     if keep_start.keep(&bytes[start..]) {
-        starts.push(base + start);
+        starts.push(start);
     }
     let mut seg_len = 1usize; // chars in the current segment (since start, '-', '.' or an apostrophe)
     let mut seg_upper = c.is_uppercase();
@@ -473,7 +465,7 @@ fn general_word(
             seg_len = 0;
             hyphen = true;
             if keep_start.keep(&bytes[i..]) {
-                starts.push(base + i);
+                starts.push(i);
             }
             continue;
         }
@@ -486,7 +478,7 @@ fn general_word(
             }
             seg_len = 0;
             if keep_start.keep(&bytes[i..]) {
-                starts.push(base + i);
+                starts.push(i);
             }
             continue;
         }
@@ -795,6 +787,10 @@ mod reference {
 mod tests {
     use super::*;
 
+    /// Seven bytes before the sentence, that would change its first token if the tokenizer
+    /// looked behind its start.
+    const PREFIX: &str = "Ab-c'd.";
+
     fn words(s: &str) -> Vec<&str> {
         let mut t = Tokens::default();
         tokenize(s, 0, &mut t, &|_: &[u8]| true);
@@ -845,7 +841,8 @@ mod tests {
         ]), 0..30)) {
             let s: String = parts.concat();
             let (mut a, mut b, mut sb) = (Tokens::default(), Vec::new(), Vec::new());
-            tokenize(&s, 7, &mut a, &|_: &[u8]| true);
+            // The tokenizer starts at byte 7 of its text and must not look behind it.
+            tokenize(&format!("{PREFIX}{s}"), 7, &mut a, &|_: &[u8]| true);
             reference::tokenize(&s, 7, &mut b, &mut sb);
             proptest::prop_assert_eq!(&a.list, &b, "{:?}", s);
             proptest::prop_assert_eq!(&a.starts, &sb, "{:?}", s);
@@ -947,7 +944,12 @@ mod tests {
     fn token_flags() {
         let s = "Les chefs : « Moscou » et l'OTAN, Bachar al-Assad";
         let mut tokens = Tokens::default();
-        tokenize(s, 10, &mut tokens, &|_: &[u8]| true);
+        tokenize(
+            &format!("{PREFIX}abc{s}"),
+            10,
+            &mut tokens,
+            &|_: &[u8]| true,
+        );
         let (t, starts) = (&tokens.list, &tokens.starts);
         assert_eq!(starts.len(), t.len() + 1, "al-Assad has two word starts");
         assert!(t[0].initial && t[0].cap && !t[0].joined);
