@@ -165,7 +165,8 @@ pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &i
     list.clear();
     starts.clear();
     caps.clear();
-    let (mut upper_count, mut other_count) = (0usize, 0usize);
+    // Tokens that are all caps or an elision (not counted in `out.other`): none on the hot path.
+    let (mut upper_count, mut not_other) = (0usize, 0usize);
     let bytes = sent.as_bytes();
     let len = bytes.len();
     let mut i = from;
@@ -196,7 +197,6 @@ pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &i
                 if class == UPPER {
                     caps.push(list.len());
                 }
-                other_count += 1;
                 list.push(Token {
                     start: i,
                     end,
@@ -280,7 +280,7 @@ pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &i
             caps.push(list.len());
         }
         upper_count += usize::from(word.upper);
-        other_count += usize::from(!word.upper && !word.elision);
+        not_other += usize::from(word.upper || word.elision);
         list.push(Token {
             start,
             end: word.end,
@@ -293,7 +293,7 @@ pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &i
         (gap_space, gap_joins, gap_initial) = (true, word.elision, false);
     }
     (out.list, out.starts, out.caps) = (list, starts, caps);
-    (out.upper, out.other) = (upper_count, other_count);
+    (out.upper, out.other) = (upper_count, out.list.len() - not_other);
 }
 
 /// For a Latin-1 letter at `i` (`à`..`ÿ` but `÷`, `À`..`Þ` but `×`, two bytes in UTF-8): whether it
