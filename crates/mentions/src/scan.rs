@@ -158,13 +158,12 @@ impl<F: Fn(&[u8]) -> bool> KeepStart for F {
 /// initial (`J.-P.`, `W.`). One pass; ASCII and the lowercase accented letters of French take
 /// table-driven fast paths, everything else is decoded.
 pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &impl KeepStart) {
-    // Moved out of `out` for the loop, so that their lengths can stay in registers.
+    // Moved out of `out` for the loop, so that its length can stay in a register; the word starts
+    // and capitals, pushed far less often, stay in `out`.
     let mut list = std::mem::take(&mut out.list);
-    let mut starts = std::mem::take(&mut out.starts);
-    let mut caps = std::mem::take(&mut out.caps);
     list.clear();
-    starts.clear();
-    caps.clear();
+    out.starts.clear();
+    out.caps.clear();
     // Tokens that are all caps or an elision (not counted in `out.other`): none on the hot path.
     let (mut upper_count, mut not_other) = (0usize, 0usize);
     let bytes = sent.as_bytes();
@@ -192,10 +191,10 @@ pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &i
             };
             if plain {
                 if keep_start.keep_word(&bytes[i..], end - i) {
-                    starts.push(i);
+                    out.starts.push(i);
                 }
                 if class == UPPER {
-                    caps.push(list.len());
+                    out.caps.push(list.len());
                 }
                 list.push(Token {
                     start: i,
@@ -259,7 +258,7 @@ pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &i
                 keep_start.keep_word(&bytes[start..], end - start)
             };
             if keep {
-                starts.push(start);
+                out.starts.push(start);
             }
             Some(Word {
                 end,
@@ -272,12 +271,12 @@ pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &i
         });
         let word = match fast {
             Some(word) => word,
-            None => general_word(sent, start, char_at(sent, start).0, &mut starts, keep_start),
+            None => general_word(sent, start, char_at(sent, start).0, &mut out.starts, keep_start),
         };
         i = word.end;
         let cap = word.cap && !word.elision;
         if cap {
-            caps.push(list.len());
+            out.caps.push(list.len());
         }
         upper_count += usize::from(word.upper);
         not_other += usize::from(word.upper || word.elision);
@@ -292,7 +291,7 @@ pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &i
         });
         (gap_space, gap_joins, gap_initial) = (true, word.elision, false);
     }
-    (out.list, out.starts, out.caps) = (list, starts, caps);
+    out.list = list;
     (out.upper, out.other) = (upper_count, out.list.len() - not_other);
 }
 
