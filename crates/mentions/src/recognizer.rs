@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 
 use aho_corasick::automaton::Automaton;
@@ -206,9 +207,6 @@ impl Recognizer {
         // Sized for the text (a mention every ~60 bytes) so that they rarely grow.
         found.clear();
         found.reserve(text.len() / 64 + 8);
-        // Emptied at the end of each call too (its strings are not kept), but a call that
-        // panicked would leave offsets into another text.
-        rule_names.list.clear();
         inside.clear();
         inside.reserve(text.len() / 64 + 8);
         for (si, &(s, e)) in sentences.iter().enumerate() {
@@ -396,8 +394,7 @@ impl Recognizer {
                     if pending && !confirmed.contains(surface) {
                         continue;
                     }
-                    let (id, canonical) =
-                        rule_names.get(text, f.start, surface, entity_type, id_buf);
+                    let (id, canonical) = rule_names.get(surface, entity_type, id_buf);
                     Mention {
                         start: f.start,
                         end: f.end,
@@ -412,65 +409,109 @@ impl Recognizer {
             };
             out.push(mention);
         }
-        rule_names.list.clear();
         out
     }
 }
 
-/// The strings of the names found by the rules in one text, so that a name repeated in the text
-/// is built and allocated once (its id and canonical form depend on its surface and type only).
-#[derive(Debug, Default)]
+/// The strings of the names found by the rules, kept per thread from one call of `find` to the
+/// next, so that a name repeated in a text or across texts is built and allocated once (its id and
+/// canonical form depend on its surface and type only). Bounded: emptied when full. The default
+/// limits (16,384 names, 512 KiB of surfaces) hold the ~15,000 distinct rule names of 3,000
+/// OrangeSum pages.
+#[derive(Debug)]
 struct RuleNames {
-    list: Vec<RuleName>,
+    /// The surfaces of `names`, one after the other.
+    surfaces: String,
+    names: Vec<RuleName>,
+    /// An open-addressing table of `names`: index + 1, or 0 for an empty slot.
+    slots: Vec<u32>,
+    /// At most this many names (a power of two; `slots` is twice as long) ...
+    max_names: usize,
+    /// ... and this many bytes of surfaces.
+    max_bytes: usize,
 }
 
 /// A name of [`RuleNames`].
 #[derive(Debug)]
 struct RuleName {
-    /// Where its surface first appears in the text.
+    /// Its surface: `surfaces[start..start + len]`.
     start: usize,
-    end: usize,
+    len: usize,
     entity_type: EntityType,
     id: Arc<str>,
     canonical: Arc<str>,
 }
 
-impl RuleNames {
-    /// A text names a few dozen things: beyond this many, names are built each time (a linear
-    /// search stays cheaper than hashing below it).
-    const MAX: usize = 64;
+impl Default for RuleNames {
+    fn default() -> Self {
+        RuleNames::with_limits(1 << 14, 1 << 19)
+    }
+}
 
-    /// The `(entity_id, canonical)` of the rule mention `surface` (`text[start..]`) of type
-    /// `entity_type`; `id_buf` is scratch space.
+impl RuleNames {
+    fn with_limits(max_names: usize, max_bytes: usize) -> RuleNames {
+        assert!(max_names.is_power_of_two());
+        RuleNames {
+            surfaces: String::new(),
+            names: Vec::new(),
+            slots: Vec::new(),
+            max_names,
+            max_bytes,
+        }
+    }
+
+    /// The `(entity_id, canonical)` of a rule mention `surface` of type `entity_type`; `id_buf`
+    /// is scratch space.
     fn get(
         &mut self,
-        text: &str,
-        start: usize,
         surface: &str,
         entity_type: EntityType,
         id_buf: &mut String,
     ) -> (Arc<str>, Arc<str>) {
-        let known = self.list.iter().find(|n| {
-            n.end - n.start == surface.len()
+        if self.slots.is_empty() {
+            self.slots = vec![0; 2 * self.max_names];
+        }
+        let mask = self.slots.len() - 1;
+        let mut hasher = FastHash.build_hasher();
+        hasher.write(surface.as_bytes());
+        hasher.write_u8(entity_type as u8);
+        let hash = hasher.finish();
+        // The high bits of FxHash are the best mixed.
+        let mut k = (hash >> 40) as usize & mask;
+        while let Some(index) = self.slots[k].checked_sub(1) {
+            let n = &self.names[index as usize];
+            if n.len == surface.len()
                 && n.entity_type == entity_type
-                && &text[n.start..n.end] == surface
-        });
-        if let Some(n) = known {
-            return (Arc::clone(&n.id), Arc::clone(&n.canonical));
+                && &self.surfaces[n.start..n.start + n.len] == surface
+            {
+                return (Arc::clone(&n.id), Arc::clone(&n.canonical));
+            }
+            k = (k + 1) & mask;
         }
         let canonical = coref::canonical_name(surface);
         coref::rule_id(entity_type, &canonical, id_buf);
         let (id, canonical): (Arc<str>, Arc<str>) =
             (Arc::from(id_buf.as_str()), Arc::from(canonical));
-        if self.list.len() < Self::MAX {
-            self.list.push(RuleName {
-                start,
-                end: start + surface.len(),
-                entity_type,
-                id: Arc::clone(&id),
-                canonical: Arc::clone(&canonical),
-            });
+        if surface.len() > self.max_bytes {
+            return (id, canonical);
         }
+        if self.names.len() == self.max_names
+            || self.surfaces.len() + surface.len() > self.max_bytes
+        {
+            self.surfaces.clear();
+            self.names.clear();
+            self.slots.fill(0);
+            k = (hash >> 40) as usize & mask;
+        }
+        self.names.push(RuleName {
+            start: self.surfaces.len(),
+            len: surface.len(),
+            entity_type,
+            id: Arc::clone(&id),
+            canonical: Arc::clone(&canonical),
+        });
+        self.surfaces.push_str(surface);
+        self.slots[k] = self.names.len() as u32;
         (id, canonical)
     }
 }
@@ -492,7 +533,8 @@ struct Scratch {
 
 impl Scratch {
     /// Drops the buffers that a long text made large, so that a thread keeps at most a few
-    /// hundred kilobytes between calls.
+    /// hundred kilobytes between calls, plus the table of rule names (bounded by its limits: at
+    /// most about 3 MB with its strings).
     fn trim(&mut self) {
         const KEEP: usize = 4096;
         fn trim<T>(v: &mut Vec<T>) {
@@ -988,8 +1030,8 @@ mod tests {
             "Hier, le président Dupont est venu. Le vote de Dupont compte. Selon Dupont Martin, \
              Dupont  Martin et Dupont Martin partent.",
         );
-        // More distinct names than the list keeps, each twice.
-        for k in 0..2 * RuleNames::MAX {
+        // Many distinct names, each twice.
+        for k in 0..128 {
             let name: String = format!("{k:03}")
                 .chars()
                 .map(|d| char::from(b'K' + (d as u8 - b'0')))
@@ -1026,7 +1068,64 @@ mod tests {
             rules += 1;
         }
         assert!(types.len() >= 2, "one surface with two types: {types:?}");
-        assert!(rules > 4 * RuleNames::MAX, "{rules}");
+        assert!(rules > 4 * 64, "{rules}");
+    }
+
+    /// The per-thread table of rule names gives the names built for each mention alone, across
+    /// hash collisions, a full table, a full surface buffer and surfaces too long to keep.
+    #[test]
+    fn rule_names_table_agrees_with_building_each_name() {
+        let mut surfaces: Vec<String> = [
+            "Dupont",
+            "Dupont Martin",
+            "Dupont  Martin",
+            "Le Drian",
+            "Jean-Yves",
+            "ÉTÉ",
+            "Ünal",
+            "Zo",
+            "Z",
+            "Saint-Denis-sur-Seine",
+        ]
+        .map(String::from)
+        .to_vec();
+        surfaces.extend((0..300).map(|k| format!("Zo{k}")));
+        let types = [
+            EntityType::Per,
+            EntityType::Org,
+            EntityType::Loc,
+            EntityType::Misc,
+        ];
+        for (max_names, max_bytes) in [(1, 1000), (2, 1000), (4, 10), (8, 40), (4096, 1 << 17)] {
+            let mut names = RuleNames::with_limits(max_names, max_bytes);
+            let (mut id_buf, mut want_id) = (String::new(), String::new());
+            let mut x = 12345u64;
+            for _ in 0..5000 {
+                x = x
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                // Mostly the first names, so that they repeat.
+                let pick = (x >> 33) as usize % surfaces.len();
+                let surface = &surfaces[if x & 1 == 0 { pick % 12 } else { pick }];
+                let entity_type = types[(x >> 20) as usize % 4];
+                let (id, canonical) = names.get(surface, entity_type, &mut id_buf);
+                let want_canonical = coref::canonical_name(surface);
+                coref::rule_id(entity_type, &want_canonical, &mut want_id);
+                assert_eq!(
+                    (&*id, &*canonical),
+                    (want_id.as_str(), &*want_canonical),
+                    "{surface:?} {entity_type:?} {max_names} {max_bytes}"
+                );
+            }
+            assert!(names.names.len() <= max_names && names.surfaces.len() <= max_bytes);
+        }
+        // A name asked again is shared, not built again.
+        let mut names = RuleNames::default();
+        let mut id_buf = String::new();
+        let (a, _) = names.get("Dupont", EntityType::Per, &mut id_buf);
+        let (b, _) = names.get("Dupont", EntityType::Per, &mut id_buf);
+        let (c, _) = names.get("Dupont", EntityType::Org, &mut id_buf);
+        assert!(Arc::ptr_eq(&a, &b) && !Arc::ptr_eq(&a, &c));
     }
 
     proptest::proptest! {

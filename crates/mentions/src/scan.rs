@@ -271,7 +271,13 @@ pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &i
         });
         let word = match fast {
             Some(word) => word,
-            None => general_word(sent, start, char_at(sent, start).0, &mut out.starts, keep_start),
+            None => general_word(
+                sent,
+                start,
+                char_at(sent, start).0,
+                &mut out.starts,
+                keep_start,
+            ),
         };
         i = word.end;
         let cap = word.cap && !word.elision;
