@@ -535,8 +535,11 @@ fn lowercase_word_end(bytes: &[u8], mut i: usize) -> usize {
                 i += 1;
             }
         }
-        match bytes.get(i..i + 2) {
-            Some(&[0xC3, n]) if (0xA0..=0xBF).contains(&n) && n != 0xB7 => i += 2,
+        if bytes.get(i) != Some(&0xC3) {
+            return i;
+        }
+        match bytes.get(i + 1) {
+            Some(&n) if (0xA0..=0xBF).contains(&n) && n != 0xB7 => i += 2,
             _ => return i,
         }
     }
