@@ -2,7 +2,6 @@
 
 use std::cell::RefCell;
 use std::collections::HashSet;
-use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 
 use aho_corasick::automaton::Automaton;
@@ -460,6 +459,30 @@ impl RuleNames {
         }
     }
 
+    /// A hash of a name's type, length and first and last (at most) eight bytes, without a loop:
+    /// names are short and differ early or late.
+    #[inline]
+    fn hash(b: &[u8], entity_type: EntityType) -> u64 {
+        let n = b.len();
+        let load = |k: usize| u64::from_le_bytes(b[k..k + 8].try_into().unwrap_or([0; 8]));
+        let load4 =
+            |k: usize| u64::from(u32::from_le_bytes(b[k..k + 4].try_into().unwrap_or([0; 4])));
+        let (x, y) = if n >= 8 {
+            (load(0), load(n - 8))
+        } else if n >= 4 {
+            (load4(0), load4(n - 4))
+        } else if n > 0 {
+            (
+                u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+                0,
+            )
+        } else {
+            (0, 0)
+        };
+        let x = x ^ (n as u64) << 56 ^ (entity_type as u64) << 48;
+        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ y).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+    }
+
     /// The `(entity_id, canonical)` of a rule mention `surface` of type `entity_type`; `id_buf`
     /// is scratch space.
     fn get(
@@ -472,10 +495,7 @@ impl RuleNames {
             self.slots = vec![0; 2 * self.max_names];
         }
         let mask = self.slots.len() - 1;
-        let mut hasher = FastHash.build_hasher();
-        hasher.write(surface.as_bytes());
-        hasher.write_u8(entity_type as u8);
-        let hash = hasher.finish();
+        let hash = Self::hash(surface.as_bytes(), entity_type);
         // The high bits of FxHash are the best mixed.
         let mut k = (hash >> 40) as usize & mask;
         while let Some(index) = self.slots[k].checked_sub(1) {
