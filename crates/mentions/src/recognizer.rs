@@ -277,6 +277,8 @@ impl Recognizer {
             runs.clear();
             rules::runs(text, tokens, blocked, caps, &inner.lexicon, runs);
             let gazetteer_end = found.len();
+            // Whether a place was merged into a name before it (and emptied).
+            let mut merged = false;
             for r in runs.iter() {
                 if scan::overlaps(&urls, r.start, r.end) {
                     continue;
@@ -329,11 +331,14 @@ impl Recognizer {
                         };
                         run.confidence = 0.6;
                         found[i].end = found[i].start; // emptied, removed below
+                        merged = true;
                     }
                 }
                 found.push(run);
             }
-            retain_from(found, first_found, |f| f.start < f.end);
+            if merged {
+                retain_from(found, first_found, |f| f.start < f.end);
+            }
             found[first_found..].sort_by_key(|f| f.start);
         }
         let has_pending = found
