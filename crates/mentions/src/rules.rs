@@ -162,12 +162,38 @@ pub(crate) fn runs(
     }
 }
 
+/// The offset of the first `-` of `b`, eight bytes at a time (names are short: one or two words
+/// of a few bytes).
+#[inline]
+fn hyphen_at(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        // A byte of `x` is zero where `c` holds a `-`; the lowest such byte sets the lowest
+        // high bit of `found` (bytes above it may be false positives, never bytes below).
+        let x = u64::from_le_bytes(w) ^ (ONES * u64::from(b'-'));
+        let found = x.wrapping_sub(ONES) & !x & HIGH;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == b'-')
+        .map(|k| at + k)
+}
+
 /// True if `head` ends with one of [`LOC_SUFFIXES`] and is more than two bytes longer (the
-/// hyphenated ones may also sit inside a hyphenated word).
-fn has_loc_suffix(head: &str) -> bool {
+/// hyphenated ones may also sit inside a hyphenated word); `hyphenated`: `head` holds a `-`.
+fn has_loc_suffix(head: &str, hyphenated: bool) -> bool {
     let b = head.as_bytes();
     let Some(&last) = b.last() else { return false };
-    let hyphenated = memchr::memchr(b'-', b).is_some();
     LOC_SUFFIXES.iter().any(|s| {
         let s = s.as_bytes();
         if b.len() <= s.len() + 2 {
@@ -195,7 +221,8 @@ fn classify(
     let word = |i: usize| tokens[i].text(text);
     let head = word(first);
     // Up to the first hyphen (`Saint` of `Saint-Denis`).
-    let head_part = match head.bytes().position(|b| b == b'-') {
+    let hyphen = hyphen_at(head.as_bytes());
+    let head_part = match hyphen {
         Some(k) => &head[..k],
         None => head,
     };
@@ -235,7 +262,7 @@ fn classify(
     if tokens[first..=last].iter().all(|t| t.upper || !t.cap) && !is_roman_numeral(head) {
         return (EntityType::Org, 0.6);
     }
-    if single && has_loc_suffix(head) {
+    if single && has_loc_suffix(head, hyphen.is_some()) {
         return (EntityType::Loc, 0.6);
     }
     if prev.is_some() && prev_flags.cue(Cue::LocPrep) {
@@ -311,6 +338,27 @@ mod tests {
         assert!(is_street_word("allée") && is_street_word("cours") && !is_street_word("Rue"));
     }
 
+    /// `hyphen_at` finds the first `-` as a byte search does: every string of up to 17 bytes
+    /// from a few bytes, at every length.
+    #[test]
+    fn hyphens() {
+        let bytes = [b'-', b'a', b',', 0x2C, 0x2E, 0xAD, 0xC3, b'.'];
+        for len in 0..=17usize {
+            let mut s = vec![b'a'; len];
+            for i in 0..len {
+                for j in i..len {
+                    for (x, y) in [(0, 0), (1, 0), (0, 5), (2, 3), (6, 0), (7, 4)] {
+                        s.fill(b'a');
+                        s[i] = bytes[x];
+                        s[j] = bytes[y];
+                        assert_eq!(hyphen_at(&s), s.iter().position(|&c| c == b'-'), "{s:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(hyphen_at(b""), None);
+    }
+
     #[test]
     fn loc_suffixes() {
         // The first version of the test, the model of `has_loc_suffix`.
@@ -344,7 +392,7 @@ mod tests {
             "Pakistan",
             "Mannheim",
         ] {
-            assert_eq!(has_loc_suffix(w), model(w), "{w}");
+            assert_eq!(has_loc_suffix(w, w.contains('-')), model(w), "{w}");
         }
     }
 
