@@ -407,9 +407,10 @@ fn general_word(
         (usize::from(c.is_alphabetic()), c.is_lowercase(), false);
     let mut elision = false;
     loop {
-        // The bulk of French text: a run of ASCII lowercase letters.
-        let run = lowercase_run(&bytes[i..]);
-        if run > 0 {
+        // The bulk of French text: a run of ASCII lowercase letters (none after most capitals
+        // of `OTAN`: the first byte is asked before the eight-byte scan).
+        if bytes.get(i).is_some_and(u8::is_ascii_lowercase) {
+            let run = lowercase_run(&bytes[i..]);
             i += run;
             seg_len += run;
             seg_upper = false;
