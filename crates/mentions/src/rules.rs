@@ -162,6 +162,20 @@ pub(crate) fn runs(
     }
 }
 
+/// The last bytes of the [`LOC_SUFFIXES`] that do not start with `-`.
+static SUFFIX_LAST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < LOC_SUFFIXES.len() {
+        let s = LOC_SUFFIXES[k].as_bytes();
+        if s[0] != b'-' {
+            t[s[s.len() - 1] as usize] = true;
+        }
+        k += 1;
+    }
+    t
+};
+
 /// The offset of the first `-` of `b`, eight bytes at a time (names are short: one or two words
 /// of a few bytes).
 #[inline]
@@ -194,6 +208,10 @@ fn hyphen_at(b: &[u8]) -> Option<usize> {
 fn has_loc_suffix(head: &str, hyphenated: bool) -> bool {
     let b = head.as_bytes();
     let Some(&last) = b.last() else { return false };
+    // Most heads end with a byte that no suffix ends with, and hold no hyphen.
+    if !hyphenated && !SUFFIX_LAST[usize::from(last)] {
+        return false;
+    }
     LOC_SUFFIXES.iter().any(|s| {
         let s = s.as_bytes();
         if b.len() <= s.len() + 2 {
