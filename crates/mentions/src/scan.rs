@@ -12,10 +12,11 @@ pub(crate) struct Token {
     pub end: usize,
     /// An elision prefix with its apostrophe (`l'`, `d’`, `L'`).
     pub elision: bool,
+    /// Has at least two letters and no lowercase letter (`OTAN`, `G7` has one letter so is not).
+    /// (Next to `elision`: both are false for plain words, one store.)
+    pub upper: bool,
     /// Starts with an uppercase letter (or `al-`/`el-`/`ben-` + uppercase: `al-Assad`).
     pub cap: bool,
-    /// Has at least two letters and no lowercase letter (`OTAN`, `G7` has one letter so is not).
-    pub upper: bool,
     /// Only whitespace (or nothing, after an elision) separates it from the previous token.
     pub joined: bool,
     /// The gap before it holds something that restarts a sentence (`:`, `«`, `"`, `(`, a dash),
