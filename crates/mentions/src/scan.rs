@@ -150,8 +150,9 @@ impl<F: Fn(&[u8]) -> bool> KeepStart for F {
 }
 
 /// Splits the sentence `sent[from..]` (`sent`: the text up to the end of the sentence, so that
-/// offsets need no rebasing) into word tokens (`out.list`), and records in `out.starts` every offset where a word starts (token starts, and the parts
-/// of `Otan-Russie`) for which `keep_start.keep(rest of the sentence from there)` holds (or
+/// offsets need no rebasing; nothing before `from` is read) into word tokens (`out.list`), and
+/// records in `out.starts` every offset where a word starts (token starts, and the parts of
+/// `Otan-Russie`) for which `keep_start.keep(rest of the sentence from there)` holds (or
 /// `keep_start.keep_word`, for a word that ends before a character that is not alphanumeric).
 ///
 /// A word is a run of alphanumeric characters, kept whole across `-` and `'`/`’` followed by an
