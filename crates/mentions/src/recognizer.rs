@@ -12,7 +12,7 @@ use crate::coref;
 use crate::hash::FastHash;
 use crate::lexicon::Lexicon;
 use crate::rules::{self, Run};
-use crate::scan::{self, Tokens};
+use crate::scan::{self, Token, Tokens};
 use crate::{EntityType, Error, Gazetteer, Mention, Method};
 
 /// Builds a [`Recognizer`].
@@ -265,15 +265,7 @@ impl Recognizer {
                 hits.get(g).is_some_and(|f| f.start < t.end)
             };
             caps.clear();
-            for &k in &sentence_tokens.caps {
-                if !blocked(k) {
-                    caps.push(k);
-                    let t = &tokens[k];
-                    if !t.initial {
-                        inside.push((t.start, t.end));
-                    }
-                }
-            }
+            free_caps(tokens, &sentence_tokens.caps, hits, caps, inside);
             runs.clear();
             rules::runs(text, tokens, blocked, caps, &inner.lexicon, runs);
             let gazetteer_end = found.len();
@@ -858,6 +850,32 @@ pub(crate) enum Kind {
     },
 }
 
+/// Pushes to `caps` the indices of `all_caps` (capitalised tokens of `tokens`, in order) whose
+/// token no match of `hits` (sorted and disjoint) covers, and to `inside` the spans of those that
+/// do not start a sentence. Both lists are in order: one walk over the two, not a search per
+/// capital.
+fn free_caps(
+    tokens: &[Token],
+    all_caps: &[usize],
+    hits: &[Found],
+    caps: &mut Vec<usize>,
+    inside: &mut Vec<(usize, usize)>,
+) {
+    let mut g = 0;
+    for &k in all_caps {
+        let t = &tokens[k];
+        while hits.get(g).is_some_and(|f| f.end <= t.start) {
+            g += 1;
+        }
+        if !hits.get(g).is_some_and(|f| f.start < t.end) {
+            caps.push(k);
+            if !t.initial {
+                inside.push((t.start, t.end));
+            }
+        }
+    }
+}
+
 /// Keeps, among `v[from..]`, the items for which `keep` holds (in order); `v[..from]` is untouched.
 fn retain_from<T: Copy>(v: &mut Vec<T>, from: usize, mut keep: impl FnMut(&T) -> bool) {
     let mut w = from;
@@ -1252,6 +1270,48 @@ mod tests {
                 .filter(|w| pending.contains(w))
                 .collect();
             proptest::prop_assert_eq!(confirmed(&text, &pending, &inside), want);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// `free_caps` keeps the capitals that a search of the matches for each finds free.
+        #[test]
+        fn free_caps_as_a_search_per_capital(
+            gaps in proptest::collection::vec((0usize..4, 1usize..6, proptest::bool::ANY, proptest::bool::ANY), 0..20),
+            hit_spans in proptest::collection::vec((0usize..6, 1usize..12), 0..8),
+        ) {
+            // Tokens one after the other; every other one (or so) capitalised.
+            let (mut tokens, mut all_caps, mut at) = (Vec::new(), Vec::new(), 0);
+            for (k, &(gap, len, cap, initial)) in gaps.iter().enumerate() {
+                at += gap;
+                tokens.push(Token { start: at, end: at + len, elision: false, upper: false, cap, joined: gap > 0, initial });
+                if cap {
+                    all_caps.push(k);
+                }
+                at += len;
+            }
+            let (mut hits, mut at) = (Vec::new(), 0);
+            for &(gap, len) in &hit_spans {
+                at += gap;
+                hits.push(Found { start: at, end: at + len, sentence: 0, kind: Kind::Gazetteer(0), confidence: 0.9 });
+                at += len;
+            }
+            let blocked = |k: usize| {
+                let t = &tokens[k];
+                let g = hits.partition_point(|f| f.end <= t.start);
+                hits.get(g).is_some_and(|f| f.start < t.end)
+            };
+            let want: Vec<usize> = all_caps.iter().copied().filter(|&k| !blocked(k)).collect();
+            let want_inside: Vec<(usize, usize)> = want
+                .iter()
+                .filter(|&&k| !tokens[k].initial)
+                .map(|&k| (tokens[k].start, tokens[k].end))
+                .collect();
+            let (mut caps, mut inside) = (vec![], vec![(7, 7)]);
+            free_caps(&tokens, &all_caps, &hits, &mut caps, &mut inside);
+            proptest::prop_assert_eq!(caps, want);
+            proptest::prop_assert_eq!(&inside[1..], &want_inside[..]);
         }
     }
 
