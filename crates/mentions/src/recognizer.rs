@@ -206,6 +206,9 @@ impl Recognizer {
         // Sized for the text (a mention every ~60 bytes) so that they rarely grow.
         found.clear();
         found.reserve(text.len() / 64 + 8);
+        // Emptied at the end of each call too (its strings are not kept), but a call that
+        // panicked would leave offsets into another text.
+        rule_names.list.clear();
         inside.clear();
         inside.reserve(text.len() / 64 + 8);
         for (si, &(s, e)) in sentences.iter().enumerate() {
@@ -355,11 +358,7 @@ impl Recognizer {
         let mut out = Vec::with_capacity(found.len());
         for (i, f) in found.iter().enumerate() {
             let surface = &text[f.start..f.end];
-            let person_names = |surface: &str| rule_names.get(surface, EntityType::Per, id_buf);
-            let mention = match (
-                f.kind,
-                links.get(i, text, found, &inner.entities, person_names),
-            ) {
+            let mention = match (f.kind, links.get(i, text, found, &inner.entities)) {
                 (_, Some((id, canonical))) => Mention {
                     start: f.start,
                     end: f.end,
@@ -394,7 +393,8 @@ impl Recognizer {
                     if pending && !confirmed.contains(surface) {
                         continue;
                     }
-                    let (id, canonical) = rule_names.get(surface, entity_type, id_buf);
+                    let (id, canonical) =
+                        rule_names.get(text, f.start, surface, entity_type, id_buf);
                     Mention {
                         start: f.start,
                         end: f.end,
@@ -409,130 +409,65 @@ impl Recognizer {
             };
             out.push(mention);
         }
+        rule_names.list.clear();
         out
     }
 }
 
-/// The strings of the names found by the rules, kept per thread from one call of `find` to the
-/// next, so that a name repeated in a text or across texts is built and allocated once (its id and
-/// canonical form depend on its surface and type only). Bounded: emptied when full. The default
-/// limits (16,384 names, 512 KiB of surfaces) hold the ~15,000 distinct rule names of 3,000
-/// OrangeSum pages.
-#[derive(Debug)]
+/// The strings of the names found by the rules in one text, so that a name repeated in the text
+/// is built and allocated once (its id and canonical form depend on its surface and type only).
+#[derive(Debug, Default)]
 struct RuleNames {
-    /// The surfaces of `names`, one after the other.
-    surfaces: String,
-    names: Vec<RuleName>,
-    /// An open-addressing table of `names`: index + 1, or 0 for an empty slot.
-    slots: Vec<u32>,
-    /// At most this many names (a power of two; `slots` is twice as long) ...
-    max_names: usize,
-    /// ... and this many bytes of surfaces.
-    max_bytes: usize,
+    list: Vec<RuleName>,
 }
 
 /// A name of [`RuleNames`].
 #[derive(Debug)]
 struct RuleName {
-    /// Its surface: `surfaces[start..start + len]`.
+    /// Where its surface first appears in the text.
     start: usize,
-    len: usize,
+    end: usize,
     entity_type: EntityType,
     id: Arc<str>,
     canonical: Arc<str>,
 }
 
-impl Default for RuleNames {
-    fn default() -> Self {
-        RuleNames::with_limits(1 << 14, 1 << 19)
-    }
-}
-
 impl RuleNames {
-    fn with_limits(max_names: usize, max_bytes: usize) -> RuleNames {
-        assert!(max_names.is_power_of_two());
-        RuleNames {
-            surfaces: String::new(),
-            names: Vec::new(),
-            slots: Vec::new(),
-            max_names,
-            max_bytes,
-        }
-    }
+    /// A text names a few dozen things: beyond this many, names are built each time (a linear
+    /// search stays cheaper than hashing below it).
+    const MAX: usize = 64;
 
-    /// A hash of a name's type, length and first and last (at most) eight bytes, without a loop:
-    /// names are short and differ early or late.
-    #[inline]
-    fn hash(b: &[u8], entity_type: EntityType) -> u64 {
-        let n = b.len();
-        let load = |k: usize| u64::from_le_bytes(b[k..k + 8].try_into().unwrap_or([0; 8]));
-        let load4 =
-            |k: usize| u64::from(u32::from_le_bytes(b[k..k + 4].try_into().unwrap_or([0; 4])));
-        let (x, y) = if n >= 8 {
-            (load(0), load(n - 8))
-        } else if n >= 4 {
-            (load4(0), load4(n - 4))
-        } else if n > 0 {
-            (
-                u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
-                0,
-            )
-        } else {
-            (0, 0)
-        };
-        let x = x ^ (n as u64) << 56 ^ (entity_type as u64) << 48;
-        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ y).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
-    }
-
-    /// The `(entity_id, canonical)` of a rule mention `surface` of type `entity_type`; `id_buf`
-    /// is scratch space.
+    /// The `(entity_id, canonical)` of the rule mention `surface` (`text[start..]`) of type
+    /// `entity_type`; `id_buf` is scratch space.
     fn get(
         &mut self,
+        text: &str,
+        start: usize,
         surface: &str,
         entity_type: EntityType,
         id_buf: &mut String,
     ) -> (Arc<str>, Arc<str>) {
-        if self.slots.is_empty() {
-            self.slots = vec![0; 2 * self.max_names];
-        }
-        let mask = self.slots.len() - 1;
-        let hash = Self::hash(surface.as_bytes(), entity_type);
-        // The high bits of FxHash are the best mixed.
-        let mut k = (hash >> 40) as usize & mask;
-        while let Some(index) = self.slots[k].checked_sub(1) {
-            let n = &self.names[index as usize];
-            if n.len == surface.len()
+        let known = self.list.iter().find(|n| {
+            n.end - n.start == surface.len()
                 && n.entity_type == entity_type
-                && &self.surfaces[n.start..n.start + n.len] == surface
-            {
-                return (Arc::clone(&n.id), Arc::clone(&n.canonical));
-            }
-            k = (k + 1) & mask;
+                && &text[n.start..n.end] == surface
+        });
+        if let Some(n) = known {
+            return (Arc::clone(&n.id), Arc::clone(&n.canonical));
         }
         let canonical = coref::canonical_name(surface);
         coref::rule_id(entity_type, &canonical, id_buf);
         let (id, canonical): (Arc<str>, Arc<str>) =
             (Arc::from(id_buf.as_str()), Arc::from(canonical));
-        if surface.len() > self.max_bytes {
-            return (id, canonical);
+        if self.list.len() < Self::MAX {
+            self.list.push(RuleName {
+                start,
+                end: start + surface.len(),
+                entity_type,
+                id: Arc::clone(&id),
+                canonical: Arc::clone(&canonical),
+            });
         }
-        if self.names.len() == self.max_names
-            || self.surfaces.len() + surface.len() > self.max_bytes
-        {
-            self.surfaces.clear();
-            self.names.clear();
-            self.slots.fill(0);
-            k = (hash >> 40) as usize & mask;
-        }
-        self.names.push(RuleName {
-            start: self.surfaces.len(),
-            len: surface.len(),
-            entity_type,
-            id: Arc::clone(&id),
-            canonical: Arc::clone(&canonical),
-        });
-        self.surfaces.push_str(surface);
-        self.slots[k] = self.names.len() as u32;
         (id, canonical)
     }
 }
@@ -554,8 +489,7 @@ struct Scratch {
 
 impl Scratch {
     /// Drops the buffers that a long text made large, so that a thread keeps at most a few
-    /// hundred kilobytes between calls, plus the table of rule names (bounded by its limits: at
-    /// most about 3 MB with its strings).
+    /// hundred kilobytes between calls.
     fn trim(&mut self) {
         const KEEP: usize = 4096;
         fn trim<T>(v: &mut Vec<T>) {
@@ -1077,8 +1011,8 @@ mod tests {
             "Hier, le président Dupont est venu. Le vote de Dupont compte. Selon Dupont Martin, \
              Dupont  Martin et Dupont Martin partent.",
         );
-        // Many distinct names, each twice.
-        for k in 0..128 {
+        // More distinct names than the list keeps, each twice.
+        for k in 0..2 * RuleNames::MAX {
             let name: String = format!("{k:03}")
                 .chars()
                 .map(|d| char::from(b'K' + (d as u8 - b'0')))
@@ -1115,91 +1049,7 @@ mod tests {
             rules += 1;
         }
         assert!(types.len() >= 2, "one surface with two types: {types:?}");
-        assert!(rules > 4 * 64, "{rules}");
-        // With coreference, a short form linked to a person found by the rules carries the
-        // names built from that person's canonical form.
-        let rec = RecognizerBuilder::new().build().unwrap();
-        let mut text = String::new();
-        let mut spans = Vec::new();
-        for k in 0..40 {
-            // Some names twice, so that their strings are already in the table.
-            let name: String = format!("{:02}", k % 25)
-                .chars()
-                .map(|d| char::from(b'K' + (d as u8 - b'0')))
-                .collect();
-            let start = text.len();
-            text.push_str(&format!(
-                "Selon le ministre Jean Zo{name}, Zo{name} viendra. "
-            ));
-            spans.push((start, text.len() - 1));
-        }
-        let mut linked = 0;
-        for m in rec.find(&text, &spans) {
-            if m.method == Method::Coref && m.entity_id.starts_with("per:jean-zo") {
-                let canonical = coref::canonical_name(&m.canonical);
-                coref::rule_id(EntityType::Per, &canonical, &mut id);
-                assert_eq!((&*m.entity_id, &*m.canonical), (id.as_str(), &*canonical));
-                linked += 1;
-            }
-        }
-        assert!(linked > 0);
-    }
-
-    /// The per-thread table of rule names gives the names built for each mention alone, across
-    /// hash collisions, a full table, a full surface buffer and surfaces too long to keep.
-    #[test]
-    fn rule_names_table_agrees_with_building_each_name() {
-        let mut surfaces: Vec<String> = [
-            "Dupont",
-            "Dupont Martin",
-            "Dupont  Martin",
-            "Le Drian",
-            "Jean-Yves",
-            "ÉTÉ",
-            "Ünal",
-            "Zo",
-            "Z",
-            "Saint-Denis-sur-Seine",
-        ]
-        .map(String::from)
-        .to_vec();
-        surfaces.extend((0..300).map(|k| format!("Zo{k}")));
-        let types = [
-            EntityType::Per,
-            EntityType::Org,
-            EntityType::Loc,
-            EntityType::Misc,
-        ];
-        for (max_names, max_bytes) in [(1, 1000), (2, 1000), (4, 10), (8, 40), (4096, 1 << 17)] {
-            let mut names = RuleNames::with_limits(max_names, max_bytes);
-            let (mut id_buf, mut want_id) = (String::new(), String::new());
-            let mut x = 12345u64;
-            for _ in 0..5000 {
-                x = x
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                // Mostly the first names, so that they repeat.
-                let pick = (x >> 33) as usize % surfaces.len();
-                let surface = &surfaces[if x & 1 == 0 { pick % 12 } else { pick }];
-                let entity_type = types[(x >> 20) as usize % 4];
-                let (id, canonical) = names.get(surface, entity_type, &mut id_buf);
-                let want_canonical = coref::canonical_name(surface);
-                coref::rule_id(entity_type, &want_canonical, &mut want_id);
-                assert_eq!(
-                    (&*id, &*canonical),
-                    (want_id.as_str(), &*want_canonical),
-                    "{surface:?} {entity_type:?} {max_names} {max_bytes}"
-                );
-            }
-            assert!(names.names.len() <= max_names && names.surfaces.len() <= max_bytes);
-        }
-        // A name asked again is shared, not built again.
-        let mut names = RuleNames::default();
-        let mut id_buf = String::new();
-        let (a, _) = names.get("Dupont", EntityType::Per, &mut id_buf);
-        let (b, _) = names.get("Dupont", EntityType::Per, &mut id_buf);
-        let (c, _) = names.get("Dupont", EntityType::Org, &mut id_buf);
-        assert!(Arc::ptr_eq(&a, &b) && !Arc::ptr_eq(&a, &c));
+        assert!(rules > 4 * RuleNames::MAX, "{rules}");
     }
 
     proptest::proptest! {
