@@ -25,8 +25,16 @@ pub(crate) struct Links {
 
 impl Links {
     /// The `(entity_id, canonical)` that mention `i` of `found` (the slice given to [`link`]) is
-    /// relinked to, if any.
-    pub fn get(&self, i: usize, text: &str, found: &[Found], entities: &[Known]) -> Option<&Names> {
+    /// relinked to, if any. `rule_names` gives the names of a person found by the rules from the
+    /// offsets of its surface (`rule_id` of type PER and `canonical_name`; the recognizer keeps
+    /// those of the text's rule mentions).
+    pub fn get(
+        &self,
+        i: usize,
+        found: &[Found],
+        entities: &[Known],
+        rule_names: impl FnOnce(usize, usize) -> Names,
+    ) -> Option<&Names> {
         let p = (*self.of.get(i)?)?;
         let (at, strings) = self.persons.get(p as usize)?;
         Some(strings.get_or_init(|| {
@@ -36,14 +44,7 @@ impl Links {
                     let e = &entities[ei as usize];
                     (Arc::clone(&e.id), Arc::clone(&e.canonical))
                 }
-                Kind::Rule { .. } => {
-                    let canonical = canonical_name(&text[f.start..f.end]);
-                    // The prefix, then at most the canonical form's bytes (lowercasing keeps the
-                    // length of most letters).
-                    let mut id = String::with_capacity(canonical.len() + 8);
-                    rule_id(EntityType::Per, &canonical, &mut id);
-                    (Arc::from(id), Arc::from(canonical))
-                }
+                Kind::Rule { .. } => rule_names(f.start, f.end),
             }
         }))
     }

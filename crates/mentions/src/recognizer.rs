@@ -358,7 +358,10 @@ impl Recognizer {
         let mut out = Vec::with_capacity(found.len());
         for (i, f) in found.iter().enumerate() {
             let surface = &text[f.start..f.end];
-            let mention = match (f.kind, links.get(i, text, found, &inner.entities)) {
+            let person_names = |start: usize, end: usize| {
+                rule_names.get(text, start, &text[start..end], EntityType::Per, id_buf)
+            };
+            let mention = match (f.kind, links.get(i, found, &inner.entities, person_names)) {
                 (_, Some((id, canonical))) => Mention {
                     start: f.start,
                     end: f.end,
@@ -1050,6 +1053,33 @@ mod tests {
         }
         assert!(types.len() >= 2, "one surface with two types: {types:?}");
         assert!(rules > 4 * RuleNames::MAX, "{rules}");
+        // With coreference, a short form linked to a person found by the rules carries the
+        // names built from that person's canonical form (shared with the person's mention).
+        let rec = RecognizerBuilder::new().build().unwrap();
+        let mut text = String::new();
+        let mut spans = Vec::new();
+        for k in 0..40 {
+            // Some names twice in the text.
+            let name: String = format!("{:02}", k % 25)
+                .chars()
+                .map(|d| char::from(b'K' + (d as u8 - b'0')))
+                .collect();
+            let start = text.len();
+            text.push_str(&format!(
+                "Selon le ministre Jean Zo{name}, Zo{name} viendra. "
+            ));
+            spans.push((start, text.len() - 1));
+        }
+        let mut linked = 0;
+        for m in rec.find(&text, &spans) {
+            if m.method == Method::Coref && m.entity_id.starts_with("per:jean-zo") {
+                let canonical = coref::canonical_name(&m.canonical);
+                coref::rule_id(EntityType::Per, &canonical, &mut id);
+                assert_eq!((&*m.entity_id, &*m.canonical), (id.as_str(), &*canonical));
+                linked += 1;
+            }
+        }
+        assert!(linked > 0);
     }
 
     proptest::proptest! {
