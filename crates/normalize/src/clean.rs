@@ -1232,17 +1232,7 @@ mod tests {
                 // Pages made of a few lines in several orders share runs of lines with the last
                 // page of their site; one scratch for every page, as on a thread, with more
                 // sites than pages remembered and two normalizers taking turns.
-                let pages: Vec<(Option<&str>, String)> = pages
-                    .into_iter()
-                    .map(|(site, picks)| {
-                        let text = picks
-                            .iter()
-                            .filter_map(|&i| lines.get(i))
-                            .map(|(l, s)| format!("{l}{s}"))
-                            .collect();
-                        (site, text)
-                    })
-                    .collect();
+                let pages = crate::replay::pages_of_lines(&lines, pages);
                 let docs: Vec<(String, Vec<bool>)> =
                     pages.iter().map(|(_, t)| (t.clone(), Vec::new())).collect();
                 let learned = NormalizerBuilder::new().profile(learned_from(&docs)).build().unwrap();

@@ -1002,18 +1002,7 @@ mod tests {
                 1..14,
             ),
         )
-            .prop_map(|(lines, docs)| {
-                docs.into_iter()
-                    .map(|(site, picks)| {
-                        let text = picks
-                            .iter()
-                            .filter_map(|&i| lines.get(i))
-                            .map(|(l, s)| format!("{l}{s}"))
-                            .collect();
-                        (site, text)
-                    })
-                    .collect()
-            })
+            .prop_map(|(lines, docs)| crate::replay::pages_of_lines(&lines, docs))
     }
 
     proptest::proptest! {

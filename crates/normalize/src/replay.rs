@@ -268,6 +268,26 @@ impl Page {
     }
 }
 
+/// Test pages made of picked lines (line `i` followed by its separator), by site: pages that share
+/// runs of lines with the last page of their site, for the property tests of cleaning and learning.
+#[cfg(test)]
+pub(crate) fn pages_of_lines<'a>(
+    lines: &[(String, &str)],
+    pages: Vec<(Option<&'a str>, Vec<usize>)>,
+) -> Vec<(Option<&'a str>, String)> {
+    pages
+        .into_iter()
+        .map(|(site, picks)| {
+            let text = picks
+                .iter()
+                .filter_map(|&i| lines.get(i))
+                .map(|(l, s)| format!("{l}{s}"))
+                .collect();
+            (site, text)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
