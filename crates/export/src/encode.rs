@@ -24,11 +24,11 @@ use polars_arrow::compute::aggregate::estimated_bytes_size;
 use polars_arrow::compute::concatenate::concatenate;
 use polars_arrow::datatypes::{ArrowDataType, IntegerType};
 use polars_parquet::parquet::compression::{Compression, ZstdLevel};
-use polars_parquet::parquet::page::{CompressedDataPage, DataPage};
+use polars_parquet::parquet::page::{CompressedDataPage, CompressedDictPage, DataPage, DictPage};
 use polars_parquet::parquet::CowBuffer;
 use polars_parquet::write::{
-    array_to_columns, compress, to_parquet_type, CompressedPage, CompressionOptions, Encoding,
-    Page, ParquetType, Version, WriteOptions,
+    array_to_columns, to_parquet_type, CompressedPage, CompressionOptions, Encoding, Page,
+    ParquetType, Version, WriteOptions,
 };
 
 use crate::frame::{polars_schema, Columns, ListLayout};
@@ -224,9 +224,7 @@ fn compressed_pages(
         for page in column {
             out.push(match page? {
                 Page::Data(page) => CompressedPage::Data(compress_data_page(page, options)?),
-                dict => {
-                    compress(dict, Vec::new(), options.compression).map_err(PolarsError::from)?
-                }
+                Page::Dict(page) => CompressedPage::Dict(compress_dict_page(page, options)?),
             });
         }
     }
@@ -241,30 +239,34 @@ thread_local! {
         const { RefCell::new(None) };
 }
 
-/// Compresses a data page (v1: the whole buffer) with zstd at the level of `options`; the page holds
-/// exactly its compressed bytes.
-fn compress_data_page(page: DataPage, options: WriteOptions) -> PolarsResult<CompressedDataPage> {
+/// `input` compressed with zstd at the level of `options`, by this thread's context.
+fn zstd_compress(input: &[u8], options: WriteOptions) -> PolarsResult<Vec<u8>> {
     let level = match options.compression {
         CompressionOptions::Zstd(level) => level.map_or(0, |l| l.compression_level()),
         _ => 0,
     };
+    ZSTD.with(|cell| -> std::io::Result<Vec<u8>> {
+        let mut cell = cell.borrow_mut();
+        if cell.as_ref().map_or(true, |(l, ..)| *l != level) {
+            *cell = Some((level, zstd::bulk::Compressor::new(level)?, Vec::new()));
+        }
+        let (_, zstd, scratch) = cell.as_mut().expect("set above");
+        scratch.clear();
+        scratch.reserve(zstd::zstd_safe::compress_bound(input.len()));
+        zstd.compress_to_buffer(input, scratch)?;
+        Ok(scratch.to_vec())
+    })
+    .map_err(|e| PolarsError::ComputeError(format!("zstd: {e}").into()))
+}
+
+/// Compresses a data page (v1: the whole buffer) with zstd at the level of `options`; the page holds
+/// exactly its compressed bytes.
+fn compress_data_page(page: DataPage, options: WriteOptions) -> PolarsResult<CompressedDataPage> {
     let num_rows = page
         .num_rows
         .expect("pages built for writing know their rows");
     let input = page.buffer();
-    let compressed = ZSTD
-        .with(|cell| -> std::io::Result<Vec<u8>> {
-            let mut cell = cell.borrow_mut();
-            if cell.as_ref().map_or(true, |(l, ..)| *l != level) {
-                *cell = Some((level, zstd::bulk::Compressor::new(level)?, Vec::new()));
-            }
-            let (_, zstd, scratch) = cell.as_mut().expect("set above");
-            scratch.clear();
-            scratch.reserve(zstd::zstd_safe::compress_bound(input.len()));
-            zstd.compress_to_buffer(input, scratch)?;
-            Ok(scratch.to_vec())
-        })
-        .map_err(|e| PolarsError::ComputeError(format!("zstd: {e}").into()))?;
+    let compressed = zstd_compress(input, options)?;
     Ok(CompressedDataPage::new(
         page.header().clone(),
         CowBuffer::Owned(compressed),
@@ -272,6 +274,19 @@ fn compress_data_page(page: DataPage, options: WriteOptions) -> PolarsResult<Com
         input.len(),
         page.descriptor.clone(),
         num_rows,
+    ))
+}
+
+/// Compresses a dictionary page like [`compress_data_page`] (polars' own `compress` made a new zstd
+/// context for each, which cost more than compressing most dictionaries).
+fn compress_dict_page(page: DictPage, options: WriteOptions) -> PolarsResult<CompressedDictPage> {
+    let compressed = zstd_compress(&page.buffer, options)?;
+    Ok(CompressedDictPage::new(
+        CowBuffer::Owned(compressed),
+        Compression::Zstd,
+        page.buffer.len(),
+        page.num_values,
+        page.is_sorted,
     ))
 }
 
