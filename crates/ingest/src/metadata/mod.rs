@@ -74,6 +74,10 @@ const BYLINE_NAMES_CHARS: usize = 81;
 /// names run to the end of the line.
 fn unbounded(pattern: &str, from: usize, to: usize) -> String {
     let counted = format!("{{{from},{to}}}");
+    assert!(
+        pattern.contains(&counted),
+        "{pattern} has no {counted}: the bound and the pattern disagree"
+    );
     let open = if from == 0 { "*" } else { "+" };
     pattern.replacen(&counted, open, 1)
 }
@@ -138,9 +142,11 @@ fn rules() -> &'static Rules {
         let re = |s: &str| Regex::new(s).expect("metadata regexes are valid");
         Rules {
             header: re(r"^\s*(?i:date)\s*:?\s+(\d{4}(?:[-/]\d{1,2}(?:[-/]\d{1,2})?)?(?:T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)(?:[ \t]+|\s*$|\s*\n)"),
-            dateline: re(&unbounded(DATELINE, 0, 40)),
+            // The place is a capital, up to 40 more characters, a capital.
+            dateline: re(&unbounded(DATELINE, 0, DATELINE_PLACE_CHARS - 2)),
             agency_line: re(r"^(?P<agency>\p{Lu}[^,\n]{1,60}?),\s+(?i:publié|mis à jour|modifié)\s+le\s+(?P<date>[^\n]{6,80}?)\s*$"),
-            byline: re(&unbounded(BYLINE, 1, 80)),
+            // The names are a capital and 1 to 80 more characters.
+            byline: re(&unbounded(BYLINE, 1, BYLINE_NAMES_CHARS - 1)),
             credits: re(r"\s*\((?P<body>[^()\n]{3,300})\)\s*$"),
         }
     })
@@ -781,11 +787,13 @@ mod tests {
 
     #[test]
     fn the_bounds_are_the_ones_removed() {
-        assert!(DATELINE.contains("{0,40}\\p{Lu})") && BYLINE.contains("{1,80}?)"));
-        assert!(!unbounded(DATELINE, 0, 40).contains("{0,40}\\p{Lu})"));
-        assert!(unbounded(BYLINE, 1, 80).contains("&]+?)"));
-        assert_eq!(DATELINE_PLACE_CHARS, 40 + 2);
-        assert_eq!(BYLINE_NAMES_CHARS, 80 + 1);
+        // The place's and the names' repetitions are the ones made unbounded (a lazy one stays lazy).
+        let (dateline, byline) = (&rules().dateline, &rules().byline);
+        assert!(
+            dateline.as_str().contains("'’ .\\-/]*\\p{Lu})")
+                && !dateline.as_str().contains("{0,40}\\p{Lu})")
+        );
+        assert!(byline.as_str().contains(",&]+?)") && !byline.as_str().contains("{1,80}"));
         let long = format!("Par {}", "Jean Dupont ".repeat(6));
         assert!(counted().1.is_match(long.trim_end()) && rules().is_byline(long.trim_end()));
         let too_long = format!("Par {}", "Jean Dupont ".repeat(9));
