@@ -15,7 +15,10 @@
 //! the bytes written depend on how rows are batched (fixed by the caller), never on thread timing.
 
 use std::cell::RefCell;
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
+
+use hashbrown::{DefaultHashBuilder, HashTable};
 
 use polars::prelude::*;
 use polars_arrow::array::{Array, DictionaryArray, PrimitiveArray, Utf8ViewArray};
@@ -107,43 +110,68 @@ impl Codec {
     }
 }
 
-/// One batch's dictionary column: its distinct values (each stored once, as the map's key) and
-/// each row's key into them.
+/// One batch's dictionary column: its distinct values in key order and each row's key into them.
+///
+/// The values are found by a table of keys hashed by value, so a value is stored once, as the
+/// [`Part::Dict`] the batch sends. Before hashing, a row's value is compared with the previous row's
+/// (rows of one article follow each other) and with the value that came after the previous row's
+/// value the last time it was seen: the chrome lines, rules and classes of a site's pages come in
+/// the same order page after page.
 #[derive(Default)]
 pub(crate) struct LocalDict {
-    index: PlHashMap<String, u32>,
+    values: Vec<Box<str>>,
+    /// Per key, the key of the row that followed it last time (`NULL_KEY`: none yet).
+    next: Vec<u32>,
+    /// Each value's hash and key.
+    table: HashTable<(u64, u32)>,
+    hasher: DefaultHashBuilder,
     keys: Vec<u32>,
-    /// The last row's value, to skip the lookup when a value repeats (rows of one article follow
-    /// each other).
-    last: String,
 }
 
 impl LocalDict {
     pub(crate) fn push(&mut self, value: Option<&str>) {
+        let last = self.keys.last().copied().unwrap_or(NULL_KEY);
         let key = match value {
             None => NULL_KEY,
-            Some(v) => match self.keys.last() {
-                Some(&k) if k != NULL_KEY && self.last == v => k,
-                _ => {
-                    let next = self.index.len() as u32;
-                    // One hash of the value, whether it is found or added.
-                    let k = *self.index.entry_ref(v).or_insert(next);
-                    self.last.clear();
-                    self.last.push_str(v);
-                    k
+            Some(v) if last == NULL_KEY => self.key_of(v),
+            Some(v) => {
+                let next = self.next[last as usize];
+                if *self.values[last as usize] == *v {
+                    last
+                } else if next != NULL_KEY && *self.values[next as usize] == *v {
+                    next
+                } else {
+                    let key = self.key_of(v);
+                    self.next[last as usize] = key;
+                    key
                 }
-            },
+            }
         };
         self.keys.push(key);
     }
 
+    /// The key of `v`, which is added if new.
+    fn key_of(&mut self, v: &str) -> u32 {
+        let hash = self.hasher.hash_one(v);
+        let values = &self.values;
+        match self
+            .table
+            .find(hash, |&(h, k)| h == hash && *values[k as usize] == *v)
+        {
+            Some(&(_, k)) => k,
+            None => {
+                let k = self.values.len() as u32;
+                self.values.push(v.into());
+                self.next.push(NULL_KEY);
+                self.table.insert_unique(hash, (hash, k), |&(h, _)| h);
+                k
+            }
+        }
+    }
+
     /// The distinct values in key order, and the keys.
     fn into_parts(self) -> (Vec<Box<str>>, Vec<u32>) {
-        let mut values: Vec<Box<str>> = vec![Box::default(); self.index.len()];
-        for (v, k) in self.index {
-            values[k as usize] = v.into_boxed_str();
-        }
-        (values, self.keys)
+        (self.values, self.keys)
     }
 }
 
@@ -184,14 +212,13 @@ pub(crate) fn encode_columns(
         .into_iter()
         .enumerate()
         .map(|(i, b)| {
-            let series = match b.into_series() {
-                Ok(series) => series,
+            let array = match b.into_array() {
+                Ok(array) => array,
                 Err(dict) => {
                     let (values, keys) = dict.into_parts();
                     return Ok(Part::Dict(values, keys));
                 }
             };
-            let array = series.to_arrow(0, CompatLevel::newest());
             let bytes = estimated_bytes_size(array.as_ref());
             if bytes < RAW_BATCH_BYTES {
                 return Ok(Part::Values(array, bytes));
@@ -601,10 +628,54 @@ impl RowGroupBuffer {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
     use std::fs::File;
 
+    use proptest::prelude::*;
+
+    use super::{LocalDict, NULL_KEY};
     use crate::rows::SentenceRow;
     use crate::writer::{RowBatch, TableWriter, WriterOptions};
+
+    /// The batch dictionary as defined: values in order of first appearance, each row's key the
+    /// position of its value there.
+    fn model(column: &[Option<String>]) -> (Vec<Box<str>>, Vec<u32>) {
+        let (mut values, mut index) = (Vec::new(), HashMap::new());
+        let keys = column
+            .iter()
+            .map(|v| match v {
+                None => NULL_KEY,
+                Some(v) => *index.entry(v.clone()).or_insert_with(|| {
+                    values.push(v.as_str().into());
+                    values.len() as u32 - 1
+                }),
+            })
+            .collect();
+        (values, keys)
+    }
+
+    proptest! {
+        /// The shortcuts of [`LocalDict::push`] (the previous row's value, the value that followed
+        /// it last time) give the model's dictionary, on columns whose values come in repeated runs
+        /// (like a site's chrome lines), interrupted by other values and nulls.
+        #[test]
+        fn batch_dictionaries_match_the_model(
+            runs in proptest::collection::vec(
+                (proptest::collection::vec(proptest::option::weighted(0.9, "[a-d]{0,2}"), 1..6), 1..4usize),
+                0..12,
+            )
+        ) {
+            let column: Vec<Option<String>> = runs
+                .iter()
+                .flat_map(|(run, times)| std::iter::repeat_n(run, *times).flatten().cloned())
+                .collect();
+            let mut dict = LocalDict::default();
+            for v in &column {
+                dict.push(v.as_deref());
+            }
+            prop_assert_eq!(dict.into_parts(), model(&column));
+        }
+    }
 
     fn sentence(i: u32) -> SentenceRow {
         SentenceRow {

@@ -1,6 +1,10 @@
 //! Rows → polars `DataFrame`, column by column, with the table's fixed schema.
 
 use polars::prelude::*;
+use polars_arrow::array::{Array, MutableArray, MutableBinaryViewArray, PrimitiveArray};
+use polars_arrow::bitmap::MutableBitmap;
+use polars_arrow::datatypes::ArrowDataType;
+use polars_arrow::types::NativeType;
 
 use crate::encode::{Codec, LocalDict};
 use crate::rows::{Row, Value};
@@ -60,27 +64,93 @@ pub(crate) struct Columns {
 }
 
 pub(crate) enum Builder {
-    Str(StringChunkedBuilder),
-    U32(PrimitiveChunkedBuilder<UInt32Type>),
-    U64(PrimitiveChunkedBuilder<UInt64Type>),
-    F32(PrimitiveChunkedBuilder<Float32Type>),
-    Date(PrimitiveChunkedBuilder<Int32Type>),
+    Str(MutableBinaryViewArray<str>),
+    U32(Numbers<u32>),
+    U64(Numbers<u64>),
+    F32(Numbers<f32>),
+    /// Days since 1970-01-01.
+    Date(Numbers<i32>),
     List(ListStringChunkedBuilder),
     /// A dictionary-encoded column of a Parquet table.
     Dict(LocalDict),
 }
 
+/// A number column being built: its values (a default value in a null's slot, as Arrow has it) and,
+/// from the first null on, which rows are valid.
+pub(crate) struct Numbers<T> {
+    values: Vec<T>,
+    validity: Option<MutableBitmap>,
+}
+
+impl<T: NativeType> Numbers<T> {
+    fn new() -> Numbers<T> {
+        Numbers {
+            values: Vec::new(),
+            validity: None,
+        }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, value: Option<T>) {
+        match (value, &self.validity) {
+            (Some(v), None) => self.values.push(v),
+            _ => self.push_with_validity(value),
+        }
+    }
+
+    /// A null, or any value after the first null.
+    #[cold]
+    #[inline(never)]
+    fn push_with_validity(&mut self, value: Option<T>) {
+        let valid = self.values.len();
+        let validity = self.validity.get_or_insert_with(|| {
+            let mut validity = MutableBitmap::with_capacity(valid + 1);
+            validity.extend_constant(valid, true);
+            validity
+        });
+        validity.push(value.is_some());
+        self.values.push(value.unwrap_or_default());
+    }
+
+    /// The Arrow array, of type `dtype` (whose physical type is `T`).
+    fn into_array(self, dtype: ArrowDataType) -> PrimitiveArray<T> {
+        PrimitiveArray::new(dtype, self.values.into(), self.validity.map(Into::into))
+    }
+}
+
 impl Builder {
-    /// The column built, or the batch dictionary of a dictionary column.
-    pub(crate) fn into_series(self) -> Result<Series, LocalDict> {
+    /// The column as an Arrow array (Parquet), or the batch dictionary of a dictionary column.
+    pub(crate) fn into_array(self) -> Result<Box<dyn Array>, LocalDict> {
         Ok(match self {
-            Builder::Str(b) => b.finish().into_series(),
-            Builder::U32(b) => b.finish().into_series(),
-            Builder::U64(b) => b.finish().into_series(),
-            Builder::F32(b) => b.finish().into_series(),
-            Builder::Date(b) => b.finish().into_date().into_series(),
-            Builder::List(mut b) => b.finish().into_series(),
+            Builder::Str(mut b) => b.as_box(),
+            Builder::U32(b) => b.into_array(ArrowDataType::UInt32).boxed(),
+            Builder::U64(b) => b.into_array(ArrowDataType::UInt64).boxed(),
+            Builder::F32(b) => b.into_array(ArrowDataType::Float32).boxed(),
+            Builder::Date(b) => b.into_array(ArrowDataType::Date32).boxed(),
+            Builder::List(mut b) => b.finish().into_series().to_arrow(0, CompatLevel::newest()),
             Builder::Dict(d) => return Err(d),
+        })
+    }
+
+    /// The column as a series named `name` (CSV); dictionary columns are Parquet's only.
+    fn into_series(self, name: &str) -> PolarsResult<Series> {
+        let name: PlSmallStr = name.into();
+        Ok(match self {
+            Builder::Str(mut b) => Series::from_arrow(name, b.as_box())?,
+            Builder::U32(b) => {
+                UInt32Chunked::with_chunk(name, b.into_array(ArrowDataType::UInt32)).into_series()
+            }
+            Builder::U64(b) => {
+                UInt64Chunked::with_chunk(name, b.into_array(ArrowDataType::UInt64)).into_series()
+            }
+            Builder::F32(b) => {
+                Float32Chunked::with_chunk(name, b.into_array(ArrowDataType::Float32)).into_series()
+            }
+            Builder::Date(b) => Int32Chunked::with_chunk(name, b.into_array(ArrowDataType::Int32))
+                .into_date()
+                .into_series(),
+            Builder::List(mut b) => b.finish().into_series(),
+            Builder::Dict(_) => unreachable!("dictionary builders are encoded, not framed"),
         })
     }
 }
@@ -120,18 +190,17 @@ impl Columns {
                 if codec.is_some_and(|c| c.is_dictionary(i)) {
                     return Builder::Dict(LocalDict::default());
                 }
-                let name: PlSmallStr = c.name.into();
                 match (c.ty, lists) {
                     (ColumnType::Utf8, _)
                     | (ColumnType::ListUtf8, ListLayout::Json | ListLayout::JsonSafe) => {
-                        Builder::Str(StringChunkedBuilder::new(name, 0))
+                        Builder::Str(MutableBinaryViewArray::new())
                     }
-                    (ColumnType::UInt32, _) => Builder::U32(PrimitiveChunkedBuilder::new(name, 0)),
-                    (ColumnType::UInt64, _) => Builder::U64(PrimitiveChunkedBuilder::new(name, 0)),
-                    (ColumnType::Float32, _) => Builder::F32(PrimitiveChunkedBuilder::new(name, 0)),
-                    (ColumnType::Date, _) => Builder::Date(PrimitiveChunkedBuilder::new(name, 0)),
+                    (ColumnType::UInt32, _) => Builder::U32(Numbers::new()),
+                    (ColumnType::UInt64, _) => Builder::U64(Numbers::new()),
+                    (ColumnType::Float32, _) => Builder::F32(Numbers::new()),
+                    (ColumnType::Date, _) => Builder::Date(Numbers::new()),
                     (ColumnType::ListUtf8, ListLayout::Native) => {
-                        Builder::List(ListStringChunkedBuilder::new(name, 0, 0))
+                        Builder::List(ListStringChunkedBuilder::new(c.name.into(), 0, 0))
                     }
                 }
             })
@@ -157,9 +226,9 @@ impl Columns {
                 (Builder::Str(b), Value::Str(s)) => {
                     self.bytes += 16 + s.map_or(0, str::len);
                     match s {
-                        Some(s) if safe => b.append_value(csv_safe_cell(s)),
-                        Some(s) => b.append_value(s),
-                        None => b.append_null(),
+                        Some(s) if safe => b.push_value(csv_safe_cell(s)),
+                        Some(s) => b.push_value(s),
+                        None => b.push_null(),
                     }
                 }
                 (Builder::Dict(d), Value::Str(s)) => {
@@ -169,23 +238,23 @@ impl Columns {
                 (Builder::Str(b), Value::List(items)) => {
                     let json = json_array(items);
                     self.bytes += 16 + json.len();
-                    b.append_value(json);
+                    b.push_value(json);
                 }
                 (Builder::U32(b), Value::U32(v)) => {
                     self.bytes += 4;
-                    b.append_option(v);
+                    b.push(v);
                 }
                 (Builder::U64(b), Value::U64(v)) => {
                     self.bytes += 8;
-                    b.append_option(v);
+                    b.push(v);
                 }
                 (Builder::F32(b), Value::F32(v)) => {
                     self.bytes += 4;
-                    b.append_option(v);
+                    b.push(v);
                 }
                 (Builder::Date(b), Value::Date(d)) => {
                     self.bytes += 4;
-                    b.append_option(d.and_then(|d| d.days_since_epoch()));
+                    b.push(d.and_then(|d| d.days_since_epoch()));
                 }
                 (Builder::List(b), Value::List(items)) => {
                     self.bytes += 16 + items.iter().map(|s| 16 + s.len()).sum::<usize>();
@@ -214,11 +283,9 @@ impl Columns {
         let (rows, builders) = self.take_builders();
         let columns = builders
             .into_iter()
-            .map(|b| match b.into_series() {
-                Ok(series) => series.into_column(),
-                Err(_) => unreachable!("dictionary builders are encoded, not framed"),
-            })
-            .collect();
+            .zip(self.defs)
+            .map(|(b, c)| Ok(b.into_series(c.name)?.into_column()))
+            .collect::<PolarsResult<Vec<Column>>>()?;
         DataFrame::new(rows, columns)
     }
 }
