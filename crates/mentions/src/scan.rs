@@ -184,8 +184,7 @@ pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &i
         if ASCII_LETTER[usize::from(b)] {
             // The hot path: an ASCII letter, lowercase letters (plain or accented), then a space or
             // punctuation that cannot continue the word (`.` can, after one capital: `J.`).
-            let end = lowercase_word_end(bytes, i + 1);
-            let next = bytes.get(end).copied();
+            let (end, next) = lowercase_word_end(bytes, i + 1);
             let plain = match next {
                 None => true,
                 Some(b'.') => class == LOWER || end > i + 1,
@@ -329,16 +328,18 @@ fn fast_word(
     upper: bool,
 ) -> Option<(usize, bool)> {
     let bytes = sent.as_bytes();
-    let end = if digit {
-        i + 1
+    let (end, next) = if digit {
+        let end = i
+            + 1
             + bytes[i + 1..]
                 .iter()
                 .take_while(|b| b.is_ascii_digit())
-                .count()
+                .count();
+        (end, bytes.get(end).copied())
     } else {
         lowercase_word_end(bytes, i + first_len)
     };
-    let Some(&n) = bytes.get(end) else {
+    let Some(n) = next else {
         return Some((end, false));
     };
     let (d, dl) = match CLASS[usize::from(n)] {
@@ -515,35 +516,37 @@ fn general_word(
 }
 
 /// The end of the run of lowercase letters (ASCII or `à`..`ÿ` but `÷`) starting at `i` (`i` may
-/// be `bytes.len()`).
+/// be `bytes.len()`), and the byte there (`bytes.get(end)`, which the callers ask next): where an
+/// eight-byte load found the end, that byte is taken from the load rather than read again.
 #[inline]
-fn lowercase_word_end(bytes: &[u8], mut i: usize) -> usize {
+fn lowercase_word_end(bytes: &[u8], mut i: usize) -> (usize, Option<u8>) {
     loop {
         // Eight bytes at a time while they last (see `lowercase_run`), then one at a time.
-        let mut stopped = false;
-        while let Some(chunk) = bytes.get(i..i + 8) {
+        let next = loop {
+            let Some(chunk) = bytes.get(i..i + 8) else {
+                while bytes.get(i).is_some_and(u8::is_ascii_lowercase) {
+                    i += 1;
+                }
+                break bytes.get(i).copied();
+            };
             let mut word = [0u8; 8];
             word.copy_from_slice(chunk);
             let x = u64::from_le_bytes(word);
             let lower = lowercase_bits(x);
             if lower != HIGH_BITS {
-                i += ((!lower & HIGH_BITS).trailing_zeros() / 8) as usize;
-                stopped = true;
-                break;
+                // The high bit of the first byte that is not a lowercase letter: bit 8k + 7.
+                let bit = (!lower & HIGH_BITS).trailing_zeros();
+                i += (bit / 8) as usize;
+                break Some((x >> (bit - 7)) as u8);
             }
             i += 8;
-        }
-        if !stopped {
-            while bytes.get(i).is_some_and(u8::is_ascii_lowercase) {
-                i += 1;
-            }
-        }
-        if bytes.get(i) != Some(&0xC3) {
-            return i;
+        };
+        if next != Some(0xC3) {
+            return (i, next);
         }
         match bytes.get(i + 1) {
             Some(&n) if (0xA0..=0xBF).contains(&n) && n != 0xB7 => i += 2,
-            _ => return i,
+            _ => return (i, next),
         }
     }
 }
@@ -934,9 +937,10 @@ mod tests {
             for pad in ["", "abcdefg", "éééé"] {
                 let t = format!("{pad}{s}{pad}");
                 for from in (0..=t.len()).filter(|&k| t.is_char_boundary(k)) {
+                    let end = model(&t, from);
                     assert_eq!(
                         lowercase_word_end(t.as_bytes(), from),
-                        model(&t, from),
+                        (end, t.as_bytes().get(end).copied()),
                         "{t:?} {from}"
                     );
                 }
