@@ -47,7 +47,9 @@ impl Cue {
 pub struct Lexicon {
     /// Every listed word form with what the lists say about it, so that the rules need one probe
     /// per word whatever they ask.
-    words: HashMap<Box<str>, Flags, FastHash>,
+    /// Keyed by bytes, so that the rules probe a token's bytes without slicing the text as a
+    /// `str` (which checks both ends for character boundaries).
+    words: HashMap<Box<[u8]>, Flags, FastHash>,
     /// One bit per [`Lexicon::shape_key`], set for every word of `words` (empty while `words`
     /// is): most capitalised words of a text are in no list, and this probe, with no hashing of
     /// the word, turns them away.
@@ -168,6 +170,7 @@ impl Lexicon {
         if self.shapes.is_empty() {
             self.shapes = vec![0; Lexicon::SHAPES / 64];
         }
+        let word = word.as_bytes();
         let k = Lexicon::shape_key(word);
         self.shapes[k >> 6] |= 1 << (k & 63);
         match self.words.get_mut(word) {
@@ -178,9 +181,9 @@ impl Lexicon {
         }
     }
 
-    /// Everything the lists say about `word`, in one probe.
+    /// Everything the lists say about `word` (the UTF-8 bytes of a word), in one probe.
     #[inline]
-    pub(crate) fn flags(&self, word: &str) -> Flags {
+    pub(crate) fn flags(&self, word: &[u8]) -> Flags {
         let k = Lexicon::shape_key(word);
         match self.shapes.get(k >> 6) {
             Some(bits) if bits & (1 << (k & 63)) != 0 => {
@@ -195,8 +198,7 @@ impl Lexicon {
 
     /// A key below [`Lexicon::SHAPES`] from the length and the first and last bytes of `word`.
     #[inline]
-    fn shape_key(word: &str) -> usize {
-        let b = word.as_bytes();
+    fn shape_key(b: &[u8]) -> usize {
         let (first, last) = match (b.first(), b.last()) {
             (Some(&f), Some(&l)) => (usize::from(f), usize::from(l)),
             _ => (0, 0),
@@ -206,17 +208,17 @@ impl Lexicon {
 
     /// True if `word` is a known given name.
     pub fn is_given_name(&self, word: &str) -> bool {
-        self.flags(word).given_name()
+        self.flags(word.as_bytes()).given_name()
     }
 
     /// True if `word` (lowercase, capitalised or all-caps) is a stopword.
     pub fn is_stopword(&self, word: &str) -> bool {
-        self.flags(word).stopword()
+        self.flags(word.as_bytes()).stopword()
     }
 
     /// True if `word` carries the cue `cue`.
     pub fn has_cue(&self, word: &str, cue: Cue) -> bool {
-        self.flags(word).cue(cue)
+        self.flags(word.as_bytes()).cue(cue)
     }
 }
 
@@ -258,15 +260,15 @@ mod tests {
             assert_eq!(lex.flags(w), *f, "{w:?}");
         }
         let empty = Lexicon::default();
-        assert_eq!(empty.flags("Les"), Flags::default());
+        assert_eq!(empty.flags(b"Les"), Flags::default());
     }
 
     proptest::proptest! {
         #[test]
         fn flags_of_any_word_agree_with_the_map(w in "[A-Za-zÉé'’.]{0,12}") {
             let lex = Lexicon::default_fr();
-            let want = lex.words.get(w.as_str()).copied().unwrap_or_default();
-            proptest::prop_assert_eq!(lex.flags(&w), want);
+            let want = lex.words.get(w.as_bytes()).copied().unwrap_or_default();
+            proptest::prop_assert_eq!(lex.flags(w.as_bytes()), want);
         }
     }
 

@@ -5,8 +5,9 @@ use crate::scan::Token;
 use crate::EntityType;
 
 /// Capitalised particles that continue a name although they are stopwords (`Jean-Yves Le Drian`).
-const CAP_PARTICLES: &[&str] = &[
-    "Le", "La", "De", "Du", "Des", "Van", "Von", "Di", "Da", "Del", "Mac", "Mc", "Al", "El", "Ben",
+const CAP_PARTICLES: &[&[u8]] = &[
+    b"Le", b"La", b"De", b"Du", b"Des", b"Van", b"Von", b"Di", b"Da", b"Del", b"Mac", b"Mc", b"Al",
+    b"El", b"Ben",
 ];
 /// Endings of French and European place names written as one hyphenated or plain word.
 const LOC_SUFFIXES: &[&str] = &[
@@ -28,56 +29,63 @@ pub(crate) struct Run {
     pub words: usize,
 }
 
+// The word lists below take the UTF-8 bytes of a token (`Token::bytes`, no boundary checks);
+// `\xe2\x80\x99` is `’`, `\xc3\xa9` is `é`.
+
 /// Lowercase name particles that may sit between two capitalised words of one name
 /// (`Charles de Gaulle`, `Ursula von der Leyen`, `Mohammed ben Salmane`).
-fn is_particle(w: &str) -> bool {
+fn is_particle(w: &[u8]) -> bool {
     matches!(
         w,
-        "de" | "du"
-            | "des"
-            | "d'"
-            | "d’"
-            | "von"
-            | "van"
-            | "der"
-            | "den"
-            | "di"
-            | "da"
-            | "del"
-            | "della"
-            | "dos"
-            | "das"
-            | "do"
-            | "bin"
-            | "ben"
-            | "ibn"
-            | "al"
-            | "el"
-            | "y"
-            | "zu"
-            | "ter"
+        b"de"
+            | b"du"
+            | b"des"
+            | b"d'"
+            | b"d\xe2\x80\x99"
+            | b"von"
+            | b"van"
+            | b"der"
+            | b"den"
+            | b"di"
+            | b"da"
+            | b"del"
+            | b"della"
+            | b"dos"
+            | b"das"
+            | b"do"
+            | b"bin"
+            | b"ben"
+            | b"ibn"
+            | b"al"
+            | b"el"
+            | b"y"
+            | b"zu"
+            | b"ter"
     )
 }
 
 /// Second particle allowed after a first one (`de la`, `von der`, `van den`).
-fn is_second_particle(w: &str) -> bool {
-    matches!(w, "la" | "le" | "l'" | "l’" | "der" | "den" | "de")
+fn is_second_particle(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"la" | b"le" | b"l'" | b"l\xe2\x80\x99" | b"der" | b"den" | b"de"
+    )
 }
 
 /// Lowercase street and venue words that belong to the place name after them (`rue Cadet`, `salle Jean-Mathieu`).
-fn is_street_word(w: &str) -> bool {
+fn is_street_word(w: &[u8]) -> bool {
     matches!(
         w,
-        "rue"
-            | "avenue"
-            | "boulevard"
-            | "place"
-            | "quai"
-            | "impasse"
-            | "allée"
-            | "salle"
-            | "square"
-            | "cours"
+        b"rue"
+            | b"avenue"
+            | b"boulevard"
+            | b"place"
+            | b"quai"
+            | b"impasse"
+            | b"all\xc3\xa9e"
+            | b"salle"
+            | b"square"
+            | b"cours"
     )
 }
 
@@ -92,7 +100,8 @@ pub(crate) fn runs(
     lex: &Lexicon,
     out: &mut Vec<Run>,
 ) {
-    let word = |i: usize| tokens[i].text(text);
+    let bytes = text.as_bytes();
+    let word = |i: usize| tokens[i].bytes(bytes);
     let n = tokens.len();
     // The first token not yet part of a run.
     let mut next = 0;
@@ -103,8 +112,8 @@ pub(crate) fn runs(
         let t = tokens[i];
         let w = word(i);
         let fw = lex.flags(w);
-        let alphabetic = w.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
-            || w.chars().any(char::is_alphabetic);
+        let alphabetic = w.first().is_some_and(u8::is_ascii_alphabetic)
+            || t.text(text).chars().any(char::is_alphabetic);
         if fw.stopword() || fw.cue(Cue::Title) || !alphabetic {
             continue;
         }
@@ -205,8 +214,7 @@ fn hyphen_at(b: &[u8]) -> Option<usize> {
 
 /// True if `head` ends with one of [`LOC_SUFFIXES`] and is more than two bytes longer (the
 /// hyphenated ones may also sit inside a hyphenated word); `hyphenated`: `head` holds a `-`.
-fn has_loc_suffix(head: &str, hyphenated: bool) -> bool {
-    let b = head.as_bytes();
+fn has_loc_suffix(b: &[u8], hyphenated: bool) -> bool {
     let Some(&last) = b.last() else { return false };
     // Most heads end with a byte that no suffix ends with, and hold no hyphen.
     if !hyphenated && !SUFFIX_LAST[usize::from(last)] {
@@ -236,10 +244,11 @@ fn classify(
     head_flags: Flags,
     lex: &Lexicon,
 ) -> (EntityType, f32) {
-    let word = |i: usize| tokens[i].text(text);
+    let bytes = text.as_bytes();
+    let word = |i: usize| tokens[i].bytes(bytes);
     let head = word(first);
     // Up to the first hyphen (`Saint` of `Saint-Denis`).
-    let hyphen = hyphen_at(head.as_bytes());
+    let hyphen = hyphen_at(head);
     let head_part = match hyphen {
         Some(k) => &head[..k],
         None => head,
@@ -292,10 +301,11 @@ fn classify(
     (EntityType::Misc, 0.4)
 }
 
-fn is_roman_numeral(w: &str) -> bool {
+fn is_roman_numeral(w: &[u8]) -> bool {
+    // A byte of a character that is not ASCII is none of these letters, as the character is not.
     !w.is_empty()
-        && w.chars()
-            .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
+        && w.iter()
+            .all(|c| matches!(c, b'I' | b'V' | b'X' | b'L' | b'C' | b'D' | b'M'))
 }
 
 #[cfg(test)]
@@ -348,12 +358,74 @@ mod tests {
 
     #[test]
     fn word_lists() {
-        assert!(is_particle("de") && is_particle("d’") && is_particle("della") && is_particle("y"));
-        assert!(!is_particle("dé") && !is_particle("De") && !is_particle("d"));
-        assert!(
-            is_second_particle("l'") && is_second_particle("den") && !is_second_particle("les")
+        let (particle, second, street) = (
+            |w: &str| is_particle(w.as_bytes()),
+            |w: &str| is_second_particle(w.as_bytes()),
+            |w: &str| is_street_word(w.as_bytes()),
         );
-        assert!(is_street_word("allée") && is_street_word("cours") && !is_street_word("Rue"));
+        assert!(particle("de") && particle("d’") && particle("della") && particle("y"));
+        assert!(!particle("dé") && !particle("De") && !particle("d"));
+        assert!(second("l'") && second("den") && !second("les"));
+        assert!(street("allée") && street("cours") && !street("Rue"));
+    }
+
+    /// The byte lists hold exactly the words of the `str` lists they replaced: every listed word,
+    /// and its neighbours (one byte off, cut, extended, capitalised) are asked of both.
+    #[test]
+    fn byte_word_lists_agree_with_str_lists() {
+        const PARTICLES: &[&str] = &[
+            "de", "du", "des", "d'", "d’", "von", "van", "der", "den", "di", "da", "del", "della",
+            "dos", "das", "do", "bin", "ben", "ibn", "al", "el", "y", "zu", "ter",
+        ];
+        const SECOND: &[&str] = &["la", "le", "l'", "l’", "der", "den", "de"];
+        const STREET: &[&str] = &[
+            "rue",
+            "avenue",
+            "boulevard",
+            "place",
+            "quai",
+            "impasse",
+            "allée",
+            "salle",
+            "square",
+            "cours",
+        ];
+        const CAPS: &[&str] = &[
+            "Le", "La", "De", "Du", "Des", "Van", "Von", "Di", "Da", "Del", "Mac", "Mc", "Al",
+            "El", "Ben",
+        ];
+        let mut words: Vec<String> = vec![String::new(), "d".into(), "l".into(), "allé".into()];
+        for w in PARTICLES.iter().chain(SECOND).chain(STREET).chain(CAPS) {
+            let mut chars = w.chars();
+            let cap: String = chars
+                .next()
+                .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+                .unwrap_or_default();
+            words.extend([w.to_string(), cap, format!("{w}s"), w.to_lowercase()]);
+            words.extend(
+                (1..w.len())
+                    .filter(|&k| w.is_char_boundary(k))
+                    .map(|k| w[..k].to_string()),
+            );
+            words.push(w.replace('’', "'").replace('\'', "’"));
+        }
+        for w in &words {
+            let b = w.as_bytes();
+            assert_eq!(is_particle(b), PARTICLES.contains(&w.as_str()), "{w:?}");
+            assert_eq!(is_second_particle(b), SECOND.contains(&w.as_str()), "{w:?}");
+            assert_eq!(is_street_word(b), STREET.contains(&w.as_str()), "{w:?}");
+            assert_eq!(
+                CAP_PARTICLES.contains(&b),
+                CAPS.contains(&w.as_str()),
+                "{w:?}"
+            );
+        }
+        for w in ["I", "XIV", "MMXX", "", "Ix", "XİV", "Ⅻ", "VÉ"] {
+            let model = !w.is_empty()
+                && w.chars()
+                    .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'));
+            assert_eq!(is_roman_numeral(w.as_bytes()), model, "{w:?}");
+        }
     }
 
     /// `hyphen_at` finds the first `-` as a byte search does: every string of up to 17 bytes
@@ -410,7 +482,11 @@ mod tests {
             "Pakistan",
             "Mannheim",
         ] {
-            assert_eq!(has_loc_suffix(w, w.contains('-')), model(w), "{w}");
+            assert_eq!(
+                has_loc_suffix(w.as_bytes(), w.contains('-')),
+                model(w),
+                "{w}"
+            );
         }
     }
 

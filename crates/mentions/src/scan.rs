@@ -28,6 +28,12 @@ impl Token {
     pub fn text<'t>(&self, text: &'t str) -> &'t str {
         text.get(self.start..self.end).unwrap_or("")
     }
+
+    /// The bytes of [`Token::text`]: a slice without the checks of character boundaries.
+    #[inline]
+    pub fn bytes<'t>(&self, text: &'t [u8]) -> &'t [u8] {
+        text.get(self.start..self.end).unwrap_or_default()
+    }
 }
 
 fn is_apostrophe(c: char) -> bool {
