@@ -427,10 +427,11 @@ struct RuleNames {
 /// A name of [`RuleNames`].
 #[derive(Debug)]
 struct RuleName {
+    /// [`RuleNames::key`] of its surface and type: one comparison turns away most other names.
+    key: u64,
     /// Where its surface first appears in the text.
     start: usize,
     end: usize,
-    entity_type: EntityType,
     id: Arc<str>,
     canonical: Arc<str>,
 }
@@ -439,6 +440,23 @@ impl RuleNames {
     /// A text names a few dozen things: beyond this many, names are built each time (a linear
     /// search stays cheaper than hashing below it).
     const MAX: usize = 64;
+
+    /// The length (below 2^32: longer surfaces share a key, which only costs comparisons), type,
+    /// and first and last bytes of `surface`: names with different keys differ.
+    #[inline]
+    fn key(surface: &[u8], entity_type: EntityType) -> u64 {
+        let (first, last) = match (surface.first(), surface.last()) {
+            (Some(&f), Some(&l)) => (u64::from(f), u64::from(l)),
+            _ => (0, 0),
+        };
+        let type_bits: u64 = match entity_type {
+            EntityType::Per => 0,
+            EntityType::Org => 1,
+            EntityType::Loc => 2,
+            EntityType::Misc => 3,
+        };
+        (surface.len() as u64 & 0xFFFF_FFFF) | type_bits << 32 | first << 40 | last << 48
+    }
 
     /// The `(entity_id, canonical)` of the rule mention `surface` (`text[start..]`) of type
     /// `entity_type`; `id_buf` is scratch space.
@@ -450,10 +468,9 @@ impl RuleNames {
         entity_type: EntityType,
         id_buf: &mut String,
     ) -> (Arc<str>, Arc<str>) {
+        let key = Self::key(surface.as_bytes(), entity_type);
         let known = self.list.iter().find(|n| {
-            n.end - n.start == surface.len()
-                && n.entity_type == entity_type
-                && &text[n.start..n.end] == surface
+            n.key == key && text.as_bytes().get(n.start..n.end) == Some(surface.as_bytes())
         });
         if let Some(n) = known {
             return (Arc::clone(&n.id), Arc::clone(&n.canonical));
@@ -464,9 +481,9 @@ impl RuleNames {
             (Arc::from(id_buf.as_str()), Arc::from(canonical));
         if self.list.len() < Self::MAX {
             self.list.push(RuleName {
+                key,
                 start,
                 end: start + surface.len(),
-                entity_type,
                 id: Arc::clone(&id),
                 canonical: Arc::clone(&canonical),
             });
