@@ -291,12 +291,7 @@ impl Recognizer {
                 };
                 // `Canadiens de Montréal`, `Université de Paris`, `Tour de France`: a name + `de` + a
                 // known place is one name; the place is dropped and the whole typed from the name.
-                let after = text.get(r.end..).unwrap_or("");
-                let gap = ["de ", "d'", "d’", "du "].iter().find_map(|p| {
-                    let rest = after.strip_prefix(' ')?;
-                    rest.starts_with(p).then(|| 1 + p.len())
-                });
-                if let Some(gap) = gap {
+                if let Some(gap) = place_gap(text.as_bytes(), r.end) {
                     let place_start = r.end + gap;
                     let place = found[first_found..gazetteer_end]
                         .binary_search_by_key(&place_start, |f| f.start)
@@ -830,6 +825,20 @@ fn free_caps(
     }
 }
 
+/// The length of the gap between a name ending at `end` and a place after it (`Tour de France`):
+/// a space then `de `, `d'`, `d’` or `du `; `None` for anything else. One match on the bytes
+/// rather than a prefix test a spelling.
+#[inline]
+fn place_gap(text: &[u8], end: usize) -> Option<usize> {
+    match text.get(end..)? {
+        [b' ', b'd', b'e' | b'u', b' ', ..] => Some(4),
+        [b' ', b'd', b'\'', ..] => Some(3),
+        // `’` is E2 80 99 in UTF-8.
+        [b' ', b'd', 0xE2, 0x80, 0x99, ..] => Some(5),
+        _ => None,
+    }
+}
+
 /// Keeps, among `v[from..]`, the items for which `keep` holds (in order); `v[..from]` is untouched.
 fn retain_from<T: Copy>(v: &mut Vec<T>, from: usize, mut keep: impl FnMut(&T) -> bool) {
     let mut w = from;
@@ -1209,6 +1218,33 @@ mod tests {
             free_caps(&tokens, &all_caps, &hits, &mut caps, &mut inside);
             proptest::prop_assert_eq!(caps, want);
             proptest::prop_assert_eq!(&inside[1..], &want_inside[..]);
+        }
+    }
+
+    /// `place_gap` answers as the prefix tests it replaced, at every offset (character boundary
+    /// or not, and past the end) of every string of up to five pieces of the spellings.
+    #[test]
+    fn place_gaps_as_prefix_tests() {
+        let model = |text: &str, end: usize| {
+            let after = text.get(end..).unwrap_or("");
+            ["de ", "d'", "d’", "du "].iter().find_map(|p| {
+                let rest = after.strip_prefix(' ')?;
+                rest.starts_with(p).then(|| 1 + p.len())
+            })
+        };
+        let parts = [" ", "d", "e", "u", "'", "’", "x", "é", "de ", "D"];
+        let mut strings = vec![String::new()];
+        for _ in 0..5 {
+            let next: Vec<String> = strings
+                .iter()
+                .flat_map(|s| parts.iter().map(move |p| format!("{s}{p}")))
+                .collect();
+            strings.extend(next);
+        }
+        for s in &strings {
+            for end in 0..=s.len() + 1 {
+                assert_eq!(place_gap(s.as_bytes(), end), model(s, end), "{s:?} {end}");
+            }
         }
     }
 
