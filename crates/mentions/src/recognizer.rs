@@ -249,8 +249,8 @@ impl Recognizer {
             // A one-word gazetteer hit that is a given name followed by a capitalised word is a person's
             // first name (`Dominique Richard`, `Maurice Papon`): leave it to the rules.
             retain_from(found, first_found, |f| {
-                let surface = &text[f.start..f.end];
-                if !inner.lexicon.is_given_name(surface) {
+                let surface = text.as_bytes().get(f.start..f.end).unwrap_or_default();
+                if !inner.lexicon.flags(surface).given_name() {
                     return true;
                 }
                 let n = tokens.partition_point(|t| t.start < f.end);
@@ -352,7 +352,6 @@ impl Recognizer {
         };
         let mut out = Vec::with_capacity(found.len());
         for (i, f) in found.iter().enumerate() {
-            let surface = &text[f.start..f.end];
             let person_names = |start: usize, end: usize| {
                 rule_names.get(text, start, &text[start..end], EntityType::Per, id_buf)
             };
@@ -388,6 +387,7 @@ impl Recognizer {
                     },
                     None,
                 ) => {
+                    let surface = &text[f.start..f.end];
                     if pending && !confirmed.contains(surface) {
                         continue;
                     }
