@@ -550,9 +550,11 @@ struct PrefixFilter {
     long: Box<Bits16>,
     /// The first words of the patterns (up to the first character that is not alphanumeric).
     words: Box<WordBits>,
-    /// For each byte, bit `min(len, 15)` set for the byte length `len` of every first word of a
+    /// For each byte, bit `len % 64` set for the byte length `len` of every first word of a
     /// pattern that starts with it: a probe with no hashing, that rejects most lowercase words.
-    heads: Box<[u16; 256]>,
+    /// (Modulo rather than capped, so that the probe is one bit test: a shift count is taken
+    /// modulo 64 by the machine; lengths 64 apart only share a bit, which never rejects a word.)
+    heads: Box<[u64; 256]>,
 }
 
 /// One bit per [`PrefixFilter::word_key`].
@@ -601,8 +603,8 @@ impl PrefixFilter {
 
     /// The bit of [`PrefixFilter::heads`] for a word of `len` bytes.
     #[inline(always)]
-    fn length_bit(len: usize) -> u16 {
-        1 << len.min(15)
+    fn length_bit(len: usize) -> u64 {
+        1 << (len % 64)
     }
 
     /// A hash of the length of the word `b[..len]` (`1 <= len <= b.len()`) and of its first
@@ -1011,6 +1013,13 @@ mod tests {
         assert!(filter.keep_word(b"Jens Stoltenberg a dit", 4) && filter.keep_word(b"UE", 2));
         assert!(!filter.keep_word(b"Jens Stoltenberg", 3) && !filter.keep_word(b"Otans", 5));
         assert!(!filter.may_match(b"x"));
+        // First words of 64 bytes and more share their length bit with shorter ones: never
+        // turned away.
+        let mut filter = PrefixFilter::default();
+        let long = format!("{} Suite", "Y".repeat(70));
+        filter.add(&long);
+        assert!(filter.keep_word(long.as_bytes(), 70));
+        assert!(!filter.keep_word(format!("{} x", "Y".repeat(71)).as_bytes(), 71));
     }
 
     #[test]
