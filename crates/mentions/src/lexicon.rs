@@ -45,13 +45,19 @@ impl Cue {
 /// stopwords match in lowercase, capitalised or all-caps form, with either apostrophe.
 #[derive(Clone, Debug, Default)]
 pub struct Lexicon {
-    /// Every listed word form with what the lists say about it, so that the rules need one probe
-    /// per word whatever they ask.
-    /// Keyed by bytes, so that the rules probe a token's bytes without slicing the text as a
-    /// `str` (which checks both ends for character boundaries).
-    words: HashMap<Box<[u8]>, Flags, FastHash>,
-    /// One bit per [`Lexicon::shape_key`], set for every word of `words` (empty while `words`
-    /// is): most capitalised words of a text are in no list, and this probe, with no hashing of
+    /// Every listed word form of at most 16 bytes (nearly all) with what the lists say about it,
+    /// so that the rules need one probe per word whatever they ask. Keyed by [`ShortKey`]: built
+    /// from two loads of the word's bytes (no slicing of the text as a `str`) and compared as
+    /// numbers, where a map keyed by the bytes compares them with a `memcmp` call.
+    short: HashMap<ShortKey, Flags, FastHash>,
+    /// The same for the longer word forms, keyed by their bytes.
+    long: HashMap<Box<[u8]>, Flags, FastHash>,
+    /// Every word form and its flags in one map keyed by bytes: the model the two maps above
+    /// must agree with.
+    #[cfg(test)]
+    model: HashMap<Box<[u8]>, Flags, FastHash>,
+    /// One bit per [`Lexicon::shape_key`], set for every listed word form (empty while there
+    /// is none): most capitalised words of a text are in no list, and this probe, with no hashing of
     /// the word, turns them away.
     shapes: Vec<u64>,
 }
@@ -173,11 +179,13 @@ impl Lexicon {
         let word = word.as_bytes();
         let k = Lexicon::shape_key(word);
         self.shapes[k >> 6] |= 1 << (k & 63);
-        match self.words.get_mut(word) {
-            Some(f) => f.0 |= bits,
-            None => {
-                self.words.insert(word.into(), Flags(bits));
-            }
+        #[cfg(test)]
+        {
+            self.model.entry(word.into()).or_default().0 |= bits;
+        }
+        match ShortKey::of(word) {
+            Some(key) => self.short.entry(key).or_default().0 |= bits,
+            None => self.long.entry(word.into()).or_default().0 |= bits,
         }
     }
 
@@ -187,7 +195,11 @@ impl Lexicon {
         let k = Lexicon::shape_key(word);
         match self.shapes.get(k >> 6) {
             Some(bits) if bits & (1 << (k & 63)) != 0 => {
-                self.words.get(word).copied().unwrap_or_default()
+                let found = match ShortKey::of(word) {
+                    Some(key) => self.short.get(&key),
+                    None => self.long.get(word),
+                };
+                found.copied().unwrap_or_default()
             }
             _ => Flags::default(),
         }
@@ -220,6 +232,48 @@ impl Lexicon {
     pub fn has_cue(&self, word: &str, cue: Cue) -> bool {
         self.flags(word.as_bytes()).cue(cue)
     }
+}
+
+/// A word of at most 16 bytes as numbers: its length, and its first and last eight bytes (from 8
+/// to 16 bytes), or its first and last four (from 4 to 7), or its first, middle and last bytes
+/// (up to 3). The loads overlap in shorter words; with the length they give the word back, so
+/// equal keys are equal words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct ShortKey(u64, u64, u8);
+
+impl ShortKey {
+    /// The key of `w`, `None` beyond 16 bytes.
+    #[inline]
+    fn of(w: &[u8]) -> Option<ShortKey> {
+        let n = w.len();
+        let (a, b) = match n {
+            8..=16 => (load8(w), load8(w.get(n - 8..)?)),
+            4..=7 => (load4(w), load4(w.get(n - 4..)?)),
+            1..=3 => {
+                let (first, mid, last) = (w[0], w[n / 2], w[n - 1]);
+                (u64::from_le_bytes([first, mid, last, 0, 0, 0, 0, 0]), 0)
+            }
+            0 => (0, 0),
+            _ => return None,
+        };
+        Some(ShortKey(a, b, n as u8))
+    }
+}
+
+/// The first eight bytes of `w` (which has at least eight), little-endian.
+#[inline(always)]
+fn load8(w: &[u8]) -> u64 {
+    let mut x = [0u8; 8];
+    x.copy_from_slice(&w[..8]);
+    u64::from_le_bytes(x)
+}
+
+/// The first four bytes of `w` (which has at least four), little-endian.
+#[inline(always)]
+fn load4(w: &[u8]) -> u64 {
+    let mut x = [0u8; 4];
+    x.copy_from_slice(&w[..4]);
+    u64::from(u32::from_le_bytes(x))
 }
 
 fn list_lines(text: &str) -> impl Iterator<Item = &str> {
@@ -255,8 +309,28 @@ mod tests {
     #[test]
     fn flags_agree_with_the_map() {
         let lex = Lexicon::default_fr();
-        assert!(lex.words.len() > 1000, "{}", lex.words.len());
-        for (w, f) in &lex.words {
+        assert!(lex.model.len() > 1000, "{}", lex.model.len());
+        assert_eq!(lex.short.len() + lex.long.len(), lex.model.len());
+        // Word forms beyond 16 bytes (none in the default lists) go through the other map.
+        let mut long = Lexicon::default();
+        long.add_given_names("Marie-Ange-Éléonore\nAbcdefghijklmnop\nAbcdefghijklmnopq");
+        assert_eq!((long.short.len(), long.long.len()), (1, 2));
+        for w in [
+            "Marie-Ange-Éléonore",
+            "Abcdefghijklmnop",
+            "Abcdefghijklmnopq",
+        ] {
+            assert!(long.flags(w.as_bytes()).given_name(), "{w}");
+        }
+        for w in [
+            "Marie-Ange-Éléonor",
+            "Abcdefghijklmnopr",
+            "Abcdefghijklmno",
+            "Bbcdefghijklmnopq",
+        ] {
+            assert!(!long.flags(w.as_bytes()).given_name(), "{w}");
+        }
+        for (w, f) in &lex.model {
             assert_eq!(lex.flags(w), *f, "{w:?}");
         }
         let empty = Lexicon::default();
@@ -267,8 +341,33 @@ mod tests {
         #[test]
         fn flags_of_any_word_agree_with_the_map(w in "[A-Za-zÉé'’.]{0,12}") {
             let lex = Lexicon::default_fr();
-            let want = lex.words.get(w.as_bytes()).copied().unwrap_or_default();
+            let want = lex.model.get(w.as_bytes()).copied().unwrap_or_default();
             proptest::prop_assert_eq!(lex.flags(w.as_bytes()), want);
+        }
+    }
+
+    proptest::proptest! {
+        /// Equal short keys are equal words: a word against itself with one byte changed, cut
+        /// by one byte, or grown by one, at every length up to the limit and beyond it.
+        #[test]
+        fn short_keys_are_words(
+            a in proptest::collection::vec(proptest::sample::select(vec![b'a', b'b', 0xC3, 0]), 0..20),
+            at in 0usize..20,
+            byte in proptest::sample::select(vec![b'a', b'b', 0xC3, 0]),
+        ) {
+            let mut changed = a.clone();
+            if let Some(c) = changed.get_mut(at) {
+                *c = byte;
+            }
+            let cut = a.get(..a.len().saturating_sub(1)).unwrap_or_default().to_vec();
+            let mut grown = a.clone();
+            grown.push(byte);
+            proptest::prop_assert_eq!(ShortKey::of(&a).is_some(), a.len() <= 16);
+            for b in [&changed, &cut, &grown] {
+                if let (Some(ka), Some(kb)) = (ShortKey::of(&a), ShortKey::of(b)) {
+                    proptest::prop_assert_eq!(ka == kb, a == *b, "{:?} {:?}", a, b);
+                }
+            }
         }
     }
 
