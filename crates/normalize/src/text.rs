@@ -810,8 +810,6 @@ fn find_newline_swar<const COUNT: bool>(b: &[u8], mut i: usize) -> (usize, usize
 /// Buffers of [`for_each_unit`], kept between calls.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct UnitBuffers {
-    /// Positions of the punctuation of the whole text where paragraphs may be glued.
-    candidates: Vec<usize>,
     /// Glue points of the current line.
     glue: Vec<usize>,
 }
@@ -867,11 +865,6 @@ pub(crate) fn split_units<const CHARS: bool>(
     mut f: impl FnMut(Piece) -> Option<(usize, usize)>,
 ) -> usize {
     let bytes = text.as_bytes();
-    // Glue candidates of the whole text in one pass (much cheaper than one search per line).
-    bufs.candidates.clear();
-    bufs.candidates
-        .extend(memchr::memchr3_iter(b'.', b'!', b'?', bytes).filter(|&i| may_glue(bytes, i)));
-    let mut cand = 0;
     let mut base = 0;
     // Chars before `base` (only counted when CHARS).
     let mut char_base = 0;
@@ -887,9 +880,6 @@ pub(crate) fn split_units<const CHARS: bool>(
             if let Some((next, next_chars)) = f(Piece::Line(base, end, char_base)) {
                 base = next;
                 char_base = next_chars;
-                while bufs.candidates.get(cand).is_some_and(|&c| c < next) {
-                    cand += 1;
-                }
                 continue;
             }
         }
@@ -902,7 +892,15 @@ pub(crate) fn split_units<const CHARS: bool>(
         if s == e {
             continue;
         }
-        if !bufs.candidates.get(cand).is_some_and(|&c| c < end) {
+        // Glue candidates are searched in the line only once the callback has not taken it
+        // (most lines of a page are copied from the previous page, whose punctuation is never
+        // looked at). `may_glue` reads the bytes around the punctuation in the whole text: at
+        // the line's ends they are `\n` or missing, which fail the test alike.
+        let mut points = memchr::memchr3_iter(b'.', b'!', b'?', &bytes[line_base + 1..end])
+            .map(|i| i + 1)
+            .filter(|&i| may_glue(bytes, line_base + i));
+        let first = points.next();
+        if first.is_none() {
             // No glue point: the line is one unit (the blanks trimmed are rarely there).
             let (mut cs, mut ce) = (0, 0);
             if CHARS {
@@ -921,12 +919,8 @@ pub(crate) fn split_units<const CHARS: bool>(
         }
         let line = &text[line_base..end];
         bufs.glue.clear();
-        while cand < bufs.candidates.len() && bufs.candidates[cand] < end {
-            let i = bufs.candidates[cand];
-            cand += 1;
-            if i > line_base {
-                push_glue_point(line, i - line_base, &mut bufs.glue);
-            }
+        for i in first.into_iter().chain(points) {
+            push_glue_point(line, i, &mut bufs.glue);
         }
         let mut from = 0;
         for &cut in bufs.glue.iter().chain(std::iter::once(&line.len())) {
@@ -1289,6 +1283,30 @@ mod tests {
         (!bad).then_some(spaces)
     }
 
+    /// Units the straightforward way: split on `\n`, cut each line at its [`glue_points`], trim
+    /// each piece; with the code-point offsets counted from the start of the text.
+    fn units_reference(text: &str) -> Vec<(usize, usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut base = 0;
+        let mut points = Vec::new();
+        for line in text.split('\n') {
+            glue_points(line, &mut points);
+            let mut from = 0;
+            for cut in points.iter().copied().chain([line.len()]) {
+                let piece = &line[from..cut];
+                let lead = piece.len() - piece.trim_start().len();
+                let len = piece.trim().len();
+                if len > 0 {
+                    let (s, e) = (base + from + lead, base + from + lead + len);
+                    out.push((s, e, text[..s].chars().count(), text[..e].chars().count()));
+                }
+                from = cut;
+            }
+            base += line.len() + 1;
+        }
+        out
+    }
+
     proptest::proptest! {
         /// The padded and overlapping blocks of `plain_latin_spaces` agree with checking pair by
         /// pair, on texts shorter and longer than a block.
@@ -1460,6 +1478,22 @@ mod tests {
                 let mut plain = 0;
                 for_each_unit(text, &mut bufs, |_, _| plain += 1);
                 proptest::prop_assert_eq!(seen, plain);
+            }
+        }
+
+        /// `split_units` searches glue points line by line in the whole text's bytes; the
+        /// reference runs `glue_points` on each line alone.
+        #[test]
+        fn units_agree_with_line_by_line_glue_points(
+            s in tricky(),
+            glued in "([a-zé]{0,5}[.!?\"»”)]{0,2}[A-ZÉ\"«“ \n]{0,2}[a-z’']{0,2}){0,12}",
+        ) {
+            for text in [s.as_str(), glued.as_str()] {
+                let mut units = Vec::new();
+                for_each_unit_chars(text, &mut UnitBuffers::default(), |s, e, cs, ce| {
+                    units.push((s, e, cs, ce));
+                });
+                proptest::prop_assert_eq!(units, units_reference(text), "{:?}", text);
             }
         }
 
