@@ -110,6 +110,24 @@ fn advance(key: &[u8], mut at: usize, mut n: usize) -> usize {
     at.min(key.len())
 }
 
+/// Byte offset after the [`WINDOW`] chars of `key` from byte `at` (or the end of `key`):
+/// [`advance`] by `WINDOW`, with a shortcut when the next `WINDOW` bytes are all ASCII (most
+/// windows), checked as two overlapping 8-byte words.
+#[inline]
+fn window_end(key: &[u8], at: usize) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const _: () = assert!(WINDOW >= 8 && WINDOW <= 16);
+    if let (Some(a), Some(b)) = (key.get(at..at + 8), key.get(at + WINDOW - 8..at + WINDOW)) {
+        let (mut x, mut y) = ([0; 8], [0; 8]);
+        x.copy_from_slice(a);
+        y.copy_from_slice(b);
+        if (u64::from_le_bytes(x) | u64::from_le_bytes(y)) & HIGH == 0 {
+            return at + WINDOW;
+        }
+    }
+    advance(key, at, WINDOW)
+}
+
 /// Index in the `firsts` bit set of a key starting at `at` (which has at least two bytes).
 fn first_two(key: &[u8], at: usize) -> usize {
     usize::from(key[at]) << 8 | usize::from(key[at + 1])
@@ -175,7 +193,7 @@ impl RepeatDetector {
             return None;
         }
         let key = &self.key[..len];
-        let w = window_hash(&key[..advance(key, 0, WINDOW)]);
+        let w = window_hash(&key[..window_end(key, 0)]);
         let mut hash = None;
         let mut nchars = chars; // the chars of the whole key, once built
         if self.may_start_early(chars, reach) {
@@ -265,7 +283,7 @@ impl RepeatDetector {
             if firsts[f >> 6] & (1 << (f & 63)) != 0
                 && self
                     .starts
-                    .contains_key(&window_hash(&key[at..advance(key, at, WINDOW)]))
+                    .contains_key(&window_hash(&key[at..window_end(key, at)]))
             {
                 return true;
             }
@@ -341,7 +359,7 @@ impl RepeatDetector {
                 return false;
             }
             let (mut best, mut best_bytes) = (0, 0);
-            let w = window_hash(&key[at..advance(key, at, WINDOW)]);
+            let w = window_hash(&key[at..window_end(key, at)]);
             if let Some(group) = starts.get(&w) {
                 let mut j = group.first;
                 let mut tries = 0;
@@ -458,6 +476,18 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+
+        /// The ASCII shortcut of `window_end` agrees with counting chars one by one.
+        #[test]
+        fn window_ends_agree_with_counting_chars(
+            s in "[a-z0-9]{0,24}|\\PC{0,30}|([a-zé]{0,6}[0-9]?){0,6}|[a-z]{0,12}[ßœ😀][a-z]{0,12}",
+        ) {
+            let key = s.as_bytes();
+            for at in (0..=key.len()).filter(|&i| s.is_char_boundary(i)) {
+                let expected = s[at..].char_indices().nth(WINDOW).map_or(key.len(), |(i, _)| at + i);
+                proptest::prop_assert_eq!(window_end(key, at), expected, "{:?} at {}", s, at);
+            }
+        }
 
         #[test]
         fn agrees_with_the_plain_detector(
