@@ -170,15 +170,30 @@ fn breaks_plain_latin(p: u8, q: u8) -> bool {
 /// Pairs of bytes checked at once by [`plain_latin_spaces`].
 const PLAIN_BLOCK: usize = 32;
 
+/// `FROM_MASKS[PLAIN_BLOCK - from..][..PLAIN_BLOCK]` holds `k >= from` (0 or 1) at `k`.
+static FROM_MASKS: [u8; 2 * PLAIN_BLOCK] = {
+    let mut t = [0; 2 * PLAIN_BLOCK];
+    let mut k = PLAIN_BLOCK;
+    while k < 2 * PLAIN_BLOCK {
+        t[k] = 1;
+        k += 1;
+    }
+    t
+};
+
 /// Checks the pairs `(ps[k], qs[k])` with [`breaks_plain_latin`] and counts the spaces
-/// `ps[k]` from `k = from` on.
+/// `ps[k]` from `k = from` on (`from < PLAIN_BLOCK`). The bound is applied as a mask of bytes
+/// read from [`FROM_MASKS`]: comparing each `k` with `from` took wide integer lanes, more
+/// vector instructions than the rest of the block.
 #[inline(always)]
 fn plain_latin_block(ps: &[u8; PLAIN_BLOCK], qs: &[u8; PLAIN_BLOCK], from: usize) -> (bool, u8) {
+    let mut mask = [0; PLAIN_BLOCK];
+    mask.copy_from_slice(&FROM_MASKS[PLAIN_BLOCK - from..][..PLAIN_BLOCK]);
     let mut bad = false;
     let mut spaces = 0;
     for k in 0..PLAIN_BLOCK {
         bad |= breaks_plain_latin(ps[k], qs[k]);
-        spaces += u8::from(ps[k] == b' ') & u8::from(k >= from);
+        spaces += u8::from(ps[k] == b' ') & mask[k];
     }
     (bad, spaces)
 }
