@@ -551,7 +551,29 @@ pub(crate) fn push_normalized(s: &str, out: &mut String) {
     let n = b.len();
     let mut seg = 0; // start of the span not yet copied
     let mut i = 0;
+    // No block is tried again before this offset (one failed there).
+    let mut retry = 0;
     while i < n {
+        // Plain prose, 31 bytes at a time: if the 32 pairs from a printable ASCII byte at `i`
+        // break no `plain_latin_spaces` rule, bytes `i..i + 31` need no change. Each of them is
+        // printable ASCII or part of a Latin-1 letter `0xC3 xx`; each space among them has an
+        // ordinary character after it (its pair, and that character's own pair for its second
+        // byte, are in the block) and no `«` before it (`0xC2 0xAB` would be a bad pair in the
+        // block, and `b[i]` is ASCII). The last byte of the block is left to the loop: its
+        // successor is not checked as the first of a pair.
+        if i >= retry && is_graphic(b[i]) {
+            if let Some(chunk) = b.get(i..i + PLAIN_BLOCK + 1) {
+                let mut ps = [0; PLAIN_BLOCK];
+                let mut qs = [0; PLAIN_BLOCK];
+                ps.copy_from_slice(&chunk[..PLAIN_BLOCK]);
+                qs.copy_from_slice(&chunk[1..]);
+                if !plain_latin_block(&ps, &qs, 0).0 {
+                    i += PLAIN_BLOCK - 1;
+                    continue;
+                }
+                retry = i + PLAIN_BLOCK;
+            }
+        }
         // Printable ASCII, eight bytes at a time.
         i = skip_graphic(b, i);
         let Some(&c) = b.get(i) else {
@@ -1414,6 +1436,31 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// `push_normalized` (whose plain blocks skip 31 bytes at once) on long prose with a
+        /// few odd pieces anywhere, against the char-by-char reference.
+        #[test]
+        fn push_normalized_of_almost_plain_prose(
+            words in proptest::collection::vec("[a-zA-Z0-9,.'éàçùÿß÷-]{1,9}", 1..60),
+            odds in proptest::collection::vec((proptest::sample::select(vec![
+                " :", " ;", " !", " ?", "  ", "\u{a0}", "É", "×", "’", "«", "« ", " »", "\t",
+                "\u{7f}", "\u{1f}", "œ", " é", "!", ":", "ÿ ", "\u{202f}", " \u{2009}", "\n",
+                "\u{85}", "\u{3000}", " \u{200b}",
+            ]), 0..500usize), 0..4),
+        ) {
+            let mut s = words.join(" ");
+            for (odd, at) in odds {
+                let mut cut = at.min(s.len());
+                while !s.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                s.insert_str(cut, odd);
+            }
+            let (mut fast, mut slow) = (String::new(), String::new());
+            push_normalized(&s, &mut fast);
+            push_normalized_reference(&s, &mut slow);
+            proptest::prop_assert_eq!(&fast, &slow, "{:?}", s);
+        }
 
         /// Prose that is plain but for at most one piece, at any offset of the blocks.
         #[test]
