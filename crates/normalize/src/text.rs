@@ -198,6 +198,37 @@ fn plain_latin_block(ps: &[u8; PLAIN_BLOCK], qs: &[u8; PLAIN_BLOCK], from: usize
     (bad, spaces)
 }
 
+/// For a printable ASCII byte at `i`: if the [`PLAIN_BLOCK`] byte pairs from `i` break no rule
+/// of [`plain_latin_spaces`], the bytes from `i` on that neither [`push_normalized`] nor the
+/// key of [`scan`] change, and the spaces among them; `None` if a pair breaks a rule or fewer
+/// than `PLAIN_BLOCK + 1` bytes are left.
+///
+/// Those bytes are `i..i + 31` (or `i..i + 32` when byte `i + 31` ends a Latin-1 letter, so that
+/// the end is a char boundary): each is printable ASCII or part of a letter `0xC3 xx` with
+/// `xx >= 0x9F`, and a space among them has an ordinary character after it (its pair, and the
+/// pair of that character's first byte, are in the block) and no `«` before it (`0xC2 0xAB`
+/// would be a bad pair in the block, and `b[i]` is ASCII). The last byte of the block is not
+/// vouched for: the byte after it is only checked as the second of a pair.
+#[inline(always)]
+fn plain_block_at(b: &[u8], i: usize) -> Option<(usize, usize)> {
+    let chunk = b.get(i..i + PLAIN_BLOCK + 1)?;
+    let mut ps = [0; PLAIN_BLOCK];
+    let mut qs = [0; PLAIN_BLOCK];
+    ps.copy_from_slice(&chunk[..PLAIN_BLOCK]);
+    qs.copy_from_slice(&chunk[1..]);
+    let (bad, spaces) = plain_latin_block(&ps, &qs, 0);
+    if bad {
+        return None;
+    }
+    let last = ps[PLAIN_BLOCK - 1];
+    let len = if (last as i8) < -0x40 {
+        PLAIN_BLOCK
+    } else {
+        PLAIN_BLOCK - 1
+    };
+    Some((len, usize::from(spaces) - usize::from(last == b' ')))
+}
+
 /// For a non-empty `b` (a `str`) made only of printable ASCII, lowercase Latin-1 letters
 /// (U+00DF..U+00FF, `÷` too) and single spaces before any of them but `: ; ! ?`, not ending
 /// with a space: its number of spaces. If it does not start with a space either, its line key
@@ -282,12 +313,24 @@ pub(crate) fn scan(s: &str, max_key: usize, key: &mut String) -> Scan {
     let mut in_word = false;
     let mut pending_space = false;
     let mut i = 0;
+    // No plain block is tried again before this offset (one failed there).
+    let mut retry = 0;
     while i < n {
         // Fast run: bytes that go to the key unchanged (ASCII is lowercased afterwards).
         let run = i;
         let mut spaces = 0;
         if !pending_space {
             loop {
+                // Plain prose, 31 bytes at a time (see `plain_block_at`): all of them belong
+                // to the run (a space among them follows byte `i`, so it is after `run`).
+                if i >= retry && bytes.get(i).is_some_and(|&c| is_graphic(c)) {
+                    if let Some((len, block_spaces)) = plain_block_at(bytes, i) {
+                        spaces += block_spaces;
+                        i += len;
+                        continue;
+                    }
+                    retry = i + PLAIN_BLOCK;
+                }
                 i = skip_graphic(bytes, i);
                 let Some(&b) = bytes.get(i) else {
                     break;
@@ -554,25 +597,14 @@ pub(crate) fn push_normalized(s: &str, out: &mut String) {
     // No block is tried again before this offset (one failed there).
     let mut retry = 0;
     while i < n {
-        // Plain prose, 31 bytes at a time: if the 32 pairs from a printable ASCII byte at `i`
-        // break no `plain_latin_spaces` rule, bytes `i..i + 31` need no change. Each of them is
-        // printable ASCII or part of a Latin-1 letter `0xC3 xx`; each space among them has an
-        // ordinary character after it (its pair, and that character's own pair for its second
-        // byte, are in the block) and no `«` before it (`0xC2 0xAB` would be a bad pair in the
-        // block, and `b[i]` is ASCII). The last byte of the block is left to the loop: its
-        // successor is not checked as the first of a pair.
+        // Plain prose, 31 bytes at a time (see `plain_block_at`; a char boundary is not
+        // needed here).
         if i >= retry && is_graphic(b[i]) {
-            if let Some(chunk) = b.get(i..i + PLAIN_BLOCK + 1) {
-                let mut ps = [0; PLAIN_BLOCK];
-                let mut qs = [0; PLAIN_BLOCK];
-                ps.copy_from_slice(&chunk[..PLAIN_BLOCK]);
-                qs.copy_from_slice(&chunk[1..]);
-                if !plain_latin_block(&ps, &qs, 0).0 {
-                    i += PLAIN_BLOCK - 1;
-                    continue;
-                }
-                retry = i + PLAIN_BLOCK;
+            if plain_block_at(b, i).is_some() {
+                i += PLAIN_BLOCK - 1;
+                continue;
             }
+            retry = i + PLAIN_BLOCK;
         }
         // Printable ASCII, eight bytes at a time.
         i = skip_graphic(b, i);
@@ -1437,10 +1469,10 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
 
-        /// `push_normalized` (whose plain blocks skip 31 bytes at once) on long prose with a
-        /// few odd pieces anywhere, against the char-by-char reference.
+        /// `push_normalized` and `scan` (whose plain blocks skip 31 bytes at once) on long
+        /// prose with a few odd pieces anywhere, against the char-by-char references.
         #[test]
-        fn push_normalized_of_almost_plain_prose(
+        fn push_normalized_and_scan_of_almost_plain_prose(
             words in proptest::collection::vec("[a-zA-Z0-9,.'éàçùÿß÷-]{1,9}", 1..60),
             odds in proptest::collection::vec((proptest::sample::select(vec![
                 " :", " ;", " !", " ?", "  ", "\u{a0}", "É", "×", "’", "«", "« ", " »", "\t",
@@ -1460,6 +1492,18 @@ mod tests {
             push_normalized(&s, &mut fast);
             push_normalized_reference(&s, &mut slow);
             proptest::prop_assert_eq!(&fast, &slow, "{:?}", s);
+            let mut k = String::new();
+            for max in [1000, 40] {
+                let sc = scan(&s, max, &mut k);
+                proptest::prop_assert_eq!(sc.words, word_count(&s).min(WORDS_CAP), "{:?}", s);
+                proptest::prop_assert_eq!(sc.key_fits, key(&s).len() <= max, "{:?}", s);
+                if sc.key_fits {
+                    proptest::prop_assert_eq!(&k, &key(&s), "{:?}", s);
+                }
+                if sc.plain {
+                    proptest::prop_assert_eq!(&slow, &s, "plain {:?}", s);
+                }
+            }
         }
 
         /// Prose that is plain but for at most one piece, at any offset of the blocks.
