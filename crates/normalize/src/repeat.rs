@@ -273,10 +273,11 @@ impl RepeatDetector {
         // at every position tested).
         let mut p = 0;
         for (at, (&a, &b)) in key.iter().zip(&key[1..]).enumerate() {
-            if (a as i8) < -0x40 {
-                continue; // a continuation byte
-            }
-            if p > stop {
+            // A continuation byte starts no kept key (their bits are set from `first_two` of
+            // whole keys), so it is tested like a char start, without a branch of its own;
+            // only char starts count as positions.
+            let char_start = (a as i8) >= -0x40;
+            if char_start && p > stop {
                 break;
             }
             let f = usize::from(a) << 8 | usize::from(b);
@@ -287,7 +288,7 @@ impl RepeatDetector {
             {
                 return true;
             }
-            p += 1;
+            p += usize::from(char_start);
         }
         false
     }
@@ -486,6 +487,37 @@ mod tests {
             for at in (0..=key.len()).filter(|&i| s.is_char_boundary(i)) {
                 let expected = s[at..].char_indices().nth(WINDOW).map_or(key.len(), |(i, _)| at + i);
                 proptest::prop_assert_eq!(window_end(key, at), expected, "{:?} at {}", s, at);
+            }
+        }
+
+        /// `may_start_early` (a bit set of first two bytes, tested at every byte) finds a kept
+        /// key's window at some char position up to its bound exactly when looking every such
+        /// position up in `starts` does.
+        #[test]
+        fn early_starts_agree_with_looking_up_every_position(
+            kept in proptest::collection::vec("(é|œ|’|Σ|😀|[a-c]|[A-C]| ){12,40}", 1..6),
+            pick in 0..6usize,
+            before in "(é|œ|’|Σ|😀|[a-c]|[A-C]| ){0,40}",
+            after in "(é|œ|’|Σ|😀|[a-c]|[A-C]| ){0,300}",
+        ) {
+            // A kept paragraph at some offset, so that the answer is often yes.
+            let para = format!("{before}{}{after}", kept[pick % kept.len()]);
+            let mut d = RepeatDetector::default();
+            for k in &kept {
+                d.check(k);
+            }
+            let reach = para.len() / 10 + 1;
+            let (len, chars) = repeat_key_upto(&para, &mut d.key, reach + WINDOW);
+            d.key_len = len;
+            if chars >= WINDOW {
+                let key = &d.key[..len];
+                let stop = reach.min(chars - WINDOW);
+                let expected = std::str::from_utf8(key)
+                    .unwrap()
+                    .char_indices()
+                    .take(stop + 1)
+                    .any(|(at, _)| d.starts.contains_key(&window_hash(&key[at..window_end(key, at)])));
+                proptest::prop_assert_eq!(d.may_start_early(chars, reach), expected, "{:?} {:?}", kept, para);
             }
         }
 
