@@ -7,7 +7,7 @@ use polars_arrow::datatypes::ArrowDataType;
 use polars_arrow::types::NativeType;
 
 use crate::encode::{Codec, LocalDict};
-use crate::rows::{Row, Value};
+use crate::rows::{Date, Row, Value};
 use crate::schema::{ColumnDef, ColumnType, Table};
 
 /// How list columns are laid out: natively (Parquet) or as one JSON array per cell (CSV, which has no
@@ -219,54 +219,23 @@ impl Columns {
 
     /// Appends one row.
     pub(crate) fn push<R: Row>(&mut self, row: &R) {
-        let safe = self.lists == ListLayout::JsonSafe;
-        for (i, b) in self.builders.iter_mut().enumerate() {
-            let value = row.value(i);
-            match (b, value) {
-                (Builder::Str(b), Value::Str(s)) => {
-                    self.bytes += 16 + s.map_or(0, str::len);
-                    match s {
-                        Some(s) if safe => b.push_value(csv_safe_cell(s)),
-                        Some(s) => b.push_value(s),
-                        None => b.push_null(),
-                    }
-                }
-                (Builder::Dict(d), Value::Str(s)) => {
-                    self.bytes += 4 + s.map_or(0, str::len);
-                    d.push(s);
-                }
-                (Builder::Str(b), Value::List(items)) => {
-                    let json = json_array(items);
-                    self.bytes += 16 + json.len();
-                    b.push_value(json);
-                }
-                (Builder::U32(b), Value::U32(v)) => {
-                    self.bytes += 4;
-                    b.push(v);
-                }
-                (Builder::U64(b), Value::U64(v)) => {
-                    self.bytes += 8;
-                    b.push(v);
-                }
-                (Builder::F32(b), Value::F32(v)) => {
-                    self.bytes += 4;
-                    b.push(v);
-                }
-                (Builder::Date(b), Value::Date(d)) => {
-                    self.bytes += 4;
-                    b.push(d.and_then(|d| d.days_since_epoch()));
-                }
-                (Builder::List(b), Value::List(items)) => {
-                    self.bytes += 16 + items.iter().map(|s| 16 + s.len()).sum::<usize>();
-                    b.append_values_iter(items.iter().map(String::as_str));
-                }
-                (_, value) => unreachable!(
-                    "{value:?} in column {} of {}",
-                    self.defs[i].name,
-                    R::TABLE.name()
-                ),
-            }
-        }
+        let mut cells = Cells {
+            builders: &mut self.builders,
+            next: 0,
+            bytes: 0,
+            safe: self.lists == ListLayout::JsonSafe,
+            defs: self.defs,
+            table: R::TABLE,
+        };
+        row.write_cells(&mut cells);
+        assert_eq!(
+            cells.next,
+            self.defs.len(),
+            "a row of {} gave {} cells",
+            R::TABLE.name(),
+            cells.next
+        );
+        self.bytes += cells.bytes;
         self.rows += 1;
     }
 
@@ -287,6 +256,133 @@ impl Columns {
             .map(|(b, c)| Ok(b.into_series(c.name)?.into_column()))
             .collect::<PolarsResult<Vec<Column>>>()?;
         DataFrame::new(rows, columns)
+    }
+}
+
+/// The column builders of a table, receiving one row's cells in column order (see
+/// [`Row::write_cells`]). A cell whose type is not its column's panics: a row type and its table's
+/// schema disagree.
+pub struct Cells<'a> {
+    builders: &'a mut [Builder],
+    /// The column of the next cell.
+    next: usize,
+    /// Bytes buffered by this row's cells.
+    bytes: usize,
+    /// CSV for spreadsheets (`--csv-safe`).
+    safe: bool,
+    defs: &'static [ColumnDef],
+    table: Table,
+}
+
+impl Cells<'_> {
+    /// The next cell, whatever its type.
+    pub fn value(&mut self, value: Value<'_>) {
+        match value {
+            Value::Str(s) => self.str(s),
+            Value::U32(v) => self.u32(v),
+            Value::U64(v) => self.u64(v),
+            Value::F32(v) => self.f32(v),
+            Value::Date(d) => self.date(d),
+            Value::List(items) => self.list(items),
+        }
+    }
+
+    /// The next cell, a string or null.
+    #[inline(always)]
+    pub fn str(&mut self, s: Option<&str>) {
+        match self.builders.get_mut(self.next) {
+            Some(Builder::Dict(d)) => {
+                self.bytes += 4 + s.map_or(0, str::len);
+                d.push(s);
+            }
+            Some(Builder::Str(b)) => {
+                self.bytes += 16 + s.map_or(0, str::len);
+                match s {
+                    Some(s) if self.safe => b.push_value(csv_safe_cell(s)),
+                    Some(s) => b.push_value(s),
+                    None => b.push_null(),
+                }
+            }
+            _ => self.mismatch(Value::Str(s)),
+        }
+        self.next += 1;
+    }
+
+    /// The next cell, a u32 or null.
+    #[inline(always)]
+    pub fn u32(&mut self, v: Option<u32>) {
+        match self.builders.get_mut(self.next) {
+            Some(Builder::U32(b)) => {
+                self.bytes += 4;
+                b.push(v);
+            }
+            _ => self.mismatch(Value::U32(v)),
+        }
+        self.next += 1;
+    }
+
+    /// The next cell, a u64 or null.
+    #[inline(always)]
+    pub fn u64(&mut self, v: Option<u64>) {
+        match self.builders.get_mut(self.next) {
+            Some(Builder::U64(b)) => {
+                self.bytes += 8;
+                b.push(v);
+            }
+            _ => self.mismatch(Value::U64(v)),
+        }
+        self.next += 1;
+    }
+
+    /// The next cell, a f32 or null.
+    #[inline(always)]
+    pub fn f32(&mut self, v: Option<f32>) {
+        match self.builders.get_mut(self.next) {
+            Some(Builder::F32(b)) => {
+                self.bytes += 4;
+                b.push(v);
+            }
+            _ => self.mismatch(Value::F32(v)),
+        }
+        self.next += 1;
+    }
+
+    /// The next cell, a date or null.
+    pub fn date(&mut self, d: Option<Date>) {
+        match self.builders.get_mut(self.next) {
+            Some(Builder::Date(b)) => {
+                self.bytes += 4;
+                b.push(d.and_then(|d| d.days_since_epoch()));
+            }
+            _ => self.mismatch(Value::Date(d)),
+        }
+        self.next += 1;
+    }
+
+    /// The next cell, a list of strings (a JSON array in CSV).
+    pub fn list(&mut self, items: &[String]) {
+        match self.builders.get_mut(self.next) {
+            Some(Builder::List(b)) => {
+                self.bytes += 16 + items.iter().map(|s| 16 + s.len()).sum::<usize>();
+                b.append_values_iter(items.iter().map(String::as_str));
+            }
+            Some(Builder::Str(b)) => {
+                let json = json_array(items);
+                self.bytes += 16 + json.len();
+                b.push_value(json);
+            }
+            _ => self.mismatch(Value::List(items)),
+        }
+        self.next += 1;
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn mismatch(&self, value: Value<'_>) -> ! {
+        match self.defs.get(self.next) {
+            Some(c) => unreachable!("{value:?} in column {} of {}", c.name, self.table.name()),
+            None => unreachable!("{value:?} past the last column of {}", self.table.name()),
+        }
     }
 }
 
@@ -327,6 +423,35 @@ mod tests {
         for cell in ["", "Les ministres", "1-2", "'déjà"] {
             assert_eq!(csv_safe_cell(cell), cell);
         }
+    }
+
+    /// A row type whose `write_cells` disagrees with its table's schema, in a cell's type or in the
+    /// number of cells.
+    struct Wrong(usize);
+
+    impl Row for Wrong {
+        const TABLE: Table = Table::Sentences;
+        fn value(&self, _col: usize) -> Value<'_> {
+            Value::U32(Some(0))
+        }
+        fn write_cells(&self, cells: &mut Cells<'_>) {
+            cells.str(Some("0000000000000000"));
+            for _ in 0..self.0 {
+                cells.u32(Some(1));
+            }
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "U32(Some(1)) in column char_start of sentences")]
+    fn a_cell_of_the_wrong_type_panics() {
+        Columns::for_parquet(Table::Sentences).push(&Wrong(3));
+    }
+
+    #[test]
+    #[should_panic(expected = "a row of sentences gave 3 cells")]
+    fn a_row_with_too_few_cells_panics() {
+        Columns::for_parquet(Table::Sentences).push(&Wrong(2));
     }
 
     #[test]

@@ -44,7 +44,7 @@ mod writer;
 pub use dataset::{escape_value, DatasetWriter, Layout, PartitionBy, Shard, NULL_PARTITION};
 pub use encode::is_dictionary;
 pub use error::Error;
-pub use frame::csv_safe_cell;
+pub use frame::{csv_safe_cell, Cells};
 pub use read::{read_parquet, Cell, TableData};
 pub use rows::{ArticleRow, Date, ErrorRow, MentionRow, RemovedRow, Row, SentenceRow, Value};
 pub use schema::{schema_markdown, ColumnDef, ColumnType, Table, SCHEMA_VERSION};

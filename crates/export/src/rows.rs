@@ -1,5 +1,6 @@
 //! Plain Rust row types, one per table. They know nothing of polars.
 
+use crate::frame::Cells;
 use crate::schema::{Table, SCHEMA_VERSION};
 
 /// A calendar date.
@@ -79,6 +80,16 @@ pub trait Row: Send {
     const TABLE: Table;
     /// The cell of column `col` (an index into `Self::TABLE.columns()`).
     fn value(&self, col: usize) -> Value<'_>;
+
+    /// Gives the row's cells to `cells`, in column order. The default gives [`Row::value`] of each
+    /// column; a row type written many times can give its cells directly (`cells.str(..)`,
+    /// `cells.u64(..)`, ...), which saves choosing the column and the cell's type per cell. Both
+    /// must give the same cells.
+    fn write_cells(&self, cells: &mut Cells<'_>) {
+        for col in 0..Self::TABLE.columns().len() {
+            cells.value(self.value(col));
+        }
+    }
 }
 
 /// One row of the `articles` table. See `docs/schema.md` for each field.

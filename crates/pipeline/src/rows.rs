@@ -3,7 +3,7 @@
 //! OrangeSum alone has 4.2 million rows of six cells).
 
 use toolkit_dedup::Signature;
-use toolkit_export::{ArticleRow, MentionRow, RemovedRow, Row, SentenceRow, Table, Value};
+use toolkit_export::{ArticleRow, Cells, MentionRow, RemovedRow, Row, SentenceRow, Table, Value};
 use toolkit_ingest::Cut;
 use toolkit_mentions::Mention;
 use toolkit_normalize::Removal;
@@ -160,6 +160,16 @@ impl Row for SentenceCells<'_> {
             _ => panic!("sentences has no column {col}"),
         }
     }
+
+    fn write_cells(&self, cells: &mut Cells<'_>) {
+        cells.str(Some(self.article_id));
+        cells.u32(Some(self.sentence_index));
+        cells.u32(Some(self.paragraph_index));
+        cells.u64(Some(self.char_start));
+        cells.u64(Some(self.char_end));
+        cells.str(Some(self.text));
+        cells.u32(Some(self.n_tokens));
+    }
 }
 
 impl From<SentenceCells<'_>> for SentenceRow {
@@ -207,6 +217,19 @@ impl Row for MentionCells<'_> {
             _ => panic!("mentions has no column {col}"),
         }
     }
+
+    fn write_cells(&self, cells: &mut Cells<'_>) {
+        cells.str(Some(self.article_id));
+        cells.u32(Some(self.sentence_index));
+        cells.u64(Some(self.char_start));
+        cells.u64(Some(self.char_end));
+        cells.str(Some(self.surface));
+        cells.str(Some(self.entity_id));
+        cells.str(Some(self.canonical));
+        cells.str(Some(self.entity_type));
+        cells.str(Some(self.method));
+        cells.f32(Some(self.confidence));
+    }
 }
 
 impl From<MentionCells<'_>> for MentionRow {
@@ -249,6 +272,15 @@ impl Row for RemovedCells<'_> {
             _ => panic!("removed has no column {col}"),
         }
     }
+
+    fn write_cells(&self, cells: &mut Cells<'_>) {
+        cells.str(Some(self.article_id));
+        cells.u64(Some(self.char_start));
+        cells.u64(Some(self.char_end));
+        cells.str(Some(self.text));
+        cells.str(Some(self.class));
+        cells.str(Some(self.rule_id));
+    }
 }
 
 impl From<RemovedCells<'_>> for RemovedRow {
@@ -268,13 +300,50 @@ impl From<RemovedCells<'_>> for RemovedRow {
 mod tests {
     use super::*;
 
-    /// Each borrowed row gives the cells of the owned row it converts to, column by column.
+    /// Each borrowed row gives the cells of the owned row it converts to, column by column, and
+    /// its own `write_cells` writes the same table as the owned row's (which gives its `value`s).
     fn same_cells<C: Row, R: Row + From<C>>(make: impl Fn() -> C) {
         let owned = R::from(make());
         let borrowed = make();
         for col in 0..C::TABLE.columns().len() {
             assert_eq!(borrowed.value(col), owned.value(col), "column {col}");
         }
+        let write = |push: &dyn Fn(&mut toolkit_export::RowBatch<R>)| {
+            let dir = tempfile::tempdir().unwrap();
+            for format in [toolkit_export::Format::Parquet, toolkit_export::Format::Csv] {
+                let options = toolkit_export::WriterOptions {
+                    format,
+                    ..Default::default()
+                };
+                let mut batch = toolkit_export::RowBatch::<R>::new(&options);
+                push(&mut batch);
+                let mut writer =
+                    toolkit_export::TableWriter::<R>::create(dir.path(), &options).unwrap();
+                writer.push_batch(batch.encode().unwrap()).unwrap();
+                writer.finish().unwrap();
+            }
+            let mut files: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            files.sort();
+            files
+                .iter()
+                .map(|f| std::fs::read(f).unwrap())
+                .collect::<Vec<_>>()
+        };
+        let by_value = write(&|b| {
+            for _ in 0..3 {
+                b.push(&R::from(make()));
+            }
+        });
+        let by_cells = write(&|b| {
+            for _ in 0..3 {
+                b.push(&make());
+            }
+        });
+        assert_eq!(by_value.len(), 2);
+        assert!(by_value == by_cells, "{} differs", C::TABLE.name());
     }
 
     #[test]
