@@ -16,7 +16,7 @@
 //! for each length the date is the shortest run of 6 to 80 characters, without a line break, after
 //! which only white space is left.
 
-use regex::Regex;
+use super::Rules;
 
 use super::photo::fold_prefix;
 
@@ -48,16 +48,13 @@ pub(super) fn after_comma(after: &str) -> bool {
     })
 }
 
-/// The `agency` and `date` groups of the regex on `line`, if it matches. `regex` is the regex
+/// The `agency` and `date` groups of the regex on `line`, if it matches. `rules` hold the regex
 /// itself, for lines that do not start with an ASCII byte.
-pub(super) fn groups<'a>(line: &'a str, regex: &Regex) -> Option<(&'a str, &'a str)> {
+pub(super) fn groups<'a>(line: &'a str, rules: &Rules) -> Option<(&'a str, &'a str)> {
     let b = line.as_bytes();
     match b.first()? {
         b'A'..=b'Z' => {}
-        x if !x.is_ascii() => {
-            let c = regex.captures(line)?;
-            return Some((c.name("agency")?.as_str(), c.name("date")?.as_str()));
-        }
+        x if !x.is_ascii() => return rules.agency_line(line),
         _ => return None,
     }
     // `\p{Lu}[^,\n]{1,60}?,`
@@ -99,10 +96,15 @@ pub(super) fn groups<'a>(line: &'a str, regex: &Regex) -> Option<(&'a str, &'a s
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use regex::Regex;
 
-    /// The regex this module writes out.
+    /// The regex this module writes out, with its counted repetitions.
     fn reference() -> &'static Regex {
-        &super::super::rules().agency_line
+        &super::super::tests::counted().2
+    }
+
+    fn rules() -> &'static Rules {
+        super::super::rules()
     }
 
     fn reference_groups(line: &str) -> Option<(&str, &str)> {
@@ -223,16 +225,16 @@ mod tests {
 
         #[test]
         fn groups_are_the_regex_groups(l in line()) {
-            prop_assert_eq!(groups(&l, reference()), reference_groups(&l));
-            if groups(&l, reference()).is_some() {
+            prop_assert_eq!(groups(&l, rules()), reference_groups(&l));
+            if groups(&l, rules()).is_some() {
                 prop_assert!(after_comma(l.split_once(',').unwrap().1));
             }
         }
 
         #[test]
         fn groups_of_near_lines_are_the_regex_groups(l in near_line()) {
-            prop_assert_eq!(groups(&l, reference()), reference_groups(&l));
-            if groups(&l, reference()).is_some() {
+            prop_assert_eq!(groups(&l, rules()), reference_groups(&l));
+            if groups(&l, rules()).is_some() {
                 prop_assert!(after_comma(l.split_once(',').unwrap().1));
             }
         }

@@ -50,9 +50,12 @@ struct Rules {
     header: Regex,
     /// [`DATELINE`] without the bound on the place's length, which [`Rules::dateline`] checks.
     dateline: Regex,
+    /// [`AGENCY_LINE`] without the bounds on the agency's and the date's lengths, which
+    /// [`Rules::agency_line`] checks.
     agency_line: Regex,
     /// [`BYLINE`] without the bound on the names' length, which [`Rules::byline`] checks.
     byline: Regex,
+    /// [`CREDITS`] without the bound on the body's length, which [`Rules::credits`] checks.
     credits: Regex,
 }
 
@@ -64,6 +67,18 @@ const DATELINE_PLACE_CHARS: usize = 42;
 const BYLINE: &str = r"^(?:Par|By)\s+(?P<names>\p{Lu}[\p{L}\p{M}'’.\- ,&]{1,80}?)\s*$";
 /// The longest names of [`BYLINE`], in characters.
 const BYLINE_NAMES_CHARS: usize = 81;
+/// `AFP, publié le mardi 30 juin 2020 à 21h01`: an agency of 2 to 61 characters without a comma,
+/// a date of 6 to 80 characters.
+const AGENCY_LINE: &str = r"^(?P<agency>\p{Lu}[^,\n]{1,60}?),\s+(?i:publié|mis à jour|modifié)\s+le\s+(?P<date>[^\n]{6,80}?)\s*$";
+/// The longest agency of [`AGENCY_LINE`], in characters.
+const AGENCY_CHARS: usize = 61;
+/// The longest date of [`AGENCY_LINE`], in characters.
+const AGENCY_DATE_CHARS: usize = 80;
+/// `(Reportage Robin Emmott; version française Jean-Stéphane Brosse)`: a body of 3 to 300
+/// characters.
+const CREDITS: &str = r"\s*\((?P<body>[^()\n]{3,300})\)\s*$";
+/// The longest body of [`CREDITS`], in characters.
+const CREDITS_BODY_CHARS: usize = 300;
 
 /// `pattern` with its first counted repetition `{from,to}` (followed by `?` when lazy) made
 /// unbounded. A counted repetition of a Unicode class is built as that many copies of the class's
@@ -79,8 +94,12 @@ fn unbounded(pattern: &str, from: usize, to: usize) -> String {
         pattern.contains(&counted),
         "{pattern} has no {counted}: the bound and the pattern disagree"
     );
-    let open = if from == 0 { "*" } else { "+" };
-    pattern.replacen(&counted, open, 1)
+    let open = match from {
+        0 => "*".to_string(),
+        1 => "+".to_string(),
+        _ => format!("{{{from},}}"),
+    };
+    pattern.replacen(&counted, &open, 1)
 }
 
 impl Rules {
@@ -96,6 +115,27 @@ impl Rules {
         let c = self.byline.captures(line)?;
         let names = c.name("names").map_or("", |n| n.as_str());
         (names.chars().count() <= BYLINE_NAMES_CHARS).then_some(c)
+    }
+
+    /// The `agency` and `date` groups of [`AGENCY_LINE`] on `line`. The agency ends at the first
+    /// comma (it cannot hold one), so only one agency can match. The date, lazy, is the shortest
+    /// one of at least 6 characters before white space and the end, after the most white space:
+    /// a date after less white space starts earlier and ends no sooner, so it is longer, and when
+    /// the unbounded pattern's date is too long, every date the counted pattern could take is too.
+    fn agency_line<'h>(&self, line: &'h str) -> Option<(&'h str, &'h str)> {
+        let c = self.agency_line.captures(line)?;
+        let (agency, date) = (c.name("agency")?.as_str(), c.name("date")?.as_str());
+        (agency.chars().count() <= AGENCY_CHARS && date.chars().count() <= AGENCY_DATE_CHARS)
+            .then_some((agency, date))
+    }
+
+    /// The captures of [`CREDITS`] on `line`. The body holds no parenthesis and the `)` after it
+    /// ends the line but for white space, so the body is the text after the last `(`: the only
+    /// one either pattern can take.
+    fn credits<'h>(&self, line: &'h str) -> Option<regex::Captures<'h>> {
+        let c = self.credits.captures(line)?;
+        let body = c.name("body").map_or("", |b| b.as_str());
+        (body.chars().count() <= CREDITS_BODY_CHARS).then_some(c)
     }
 
     /// Whether [`DATELINE`] matches `line`.
@@ -145,10 +185,15 @@ fn rules() -> &'static Rules {
             header: re(r"^\s*(?i:date)\s*:?\s+(\d{4}(?:[-/]\d{1,2}(?:[-/]\d{1,2})?)?(?:T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)(?:[ \t]+|\s*$|\s*\n)"),
             // The place is a capital, up to 40 more characters, a capital.
             dateline: re(&unbounded(DATELINE, 0, DATELINE_PLACE_CHARS - 2)),
-            agency_line: re(r"^(?P<agency>\p{Lu}[^,\n]{1,60}?),\s+(?i:publié|mis à jour|modifié)\s+le\s+(?P<date>[^\n]{6,80}?)\s*$"),
+            // The agency is a capital and 1 to 60 more characters, the date 6 to 80 characters.
+            agency_line: re(&unbounded(
+                &unbounded(AGENCY_LINE, 1, AGENCY_CHARS - 1),
+                6,
+                AGENCY_DATE_CHARS,
+            )),
             // The names are a capital and 1 to 80 more characters.
             byline: re(&unbounded(BYLINE, 1, BYLINE_NAMES_CHARS - 1)),
-            credits: re(r"\s*\((?P<body>[^()\n]{3,300})\)\s*$"),
+            credits: re(&unbounded(CREDITS, 3, CREDITS_BODY_CHARS)),
         }
     })
 }
@@ -467,7 +512,7 @@ fn leading_block(t: &str, first: &FirstLines<'_>, hints: &Hints<'_>, m: &mut Met
                 && starts_upper(l)
                 && !l.ends_with(['.', ':', ',', ';'])
                 && !(gate::byline(l) && r.is_byline(l))
-                && agency::groups(l, &r.agency_line).is_none()
+                && agency::groups(l, r).is_none()
                 && !(gate::dateline(l) && r.is_dateline(l))
                 && date::parse(l).is_none()
                 && has_more(i)
@@ -549,7 +594,7 @@ fn agency_lines(t: &str, from: usize, m: &mut Meta) {
         if agency::after_comma(&t[comma + 1..e]) {
             let s = memchr::memrchr(b'\n', &b[pos..comma]).map_or(pos, |i| pos + i + 1);
             if e - s <= 200 {
-                if let Some((agency, date)) = agency::groups(t[s..e].trim(), &r.agency_line) {
+                if let Some((agency, date)) = agency::groups(t[s..e].trim(), r) {
                     agency_line(t, s, e, agency, date, m);
                 }
             }
@@ -644,10 +689,7 @@ fn credits(t: &str, m: &mut Meta) {
     let trimmed_end = t.trim_end().len();
     let line_start = t[..trimmed_end].rfind('\n').map_or(0, |i| i + 1);
     let line = &t[line_start..trimmed_end];
-    let Some(c) = gate::credits(line)
-        .then(|| r.credits.captures(line))
-        .flatten()
-    else {
+    let Some(c) = gate::credits(line).then(|| r.credits(line)).flatten() else {
         return;
     };
     let body = c.name("body").map_or("", |g| g.as_str());
@@ -780,10 +822,14 @@ mod tests {
         }
     }
 
-    /// The dateline and byline regexes as written, with their counted repetitions.
-    fn counted() -> &'static (Regex, Regex) {
-        static R: std::sync::OnceLock<(Regex, Regex)> = std::sync::OnceLock::new();
-        R.get_or_init(|| (Regex::new(DATELINE).unwrap(), Regex::new(BYLINE).unwrap()))
+    /// The dateline, byline, agency-line and credits regexes as written, with their counted
+    /// repetitions.
+    pub(super) fn counted() -> &'static (Regex, Regex, Regex, Regex) {
+        static R: std::sync::OnceLock<(Regex, Regex, Regex, Regex)> = std::sync::OnceLock::new();
+        R.get_or_init(|| {
+            let re = |p| Regex::new(p).unwrap();
+            (re(DATELINE), re(BYLINE), re(AGENCY_LINE), re(CREDITS))
+        })
     }
 
     #[test]
@@ -795,6 +841,9 @@ mod tests {
                 && !dateline.as_str().contains("{0,40}\\p{Lu})")
         );
         assert!(byline.as_str().contains(",&]+?)") && !byline.as_str().contains("{1,80}"));
+        let (agency, credits) = (rules().agency_line.as_str(), rules().credits.as_str());
+        assert!(agency.contains(r"[^,\n]+?),") && agency.contains(r"[^\n]{6,}?)"));
+        assert!(credits.contains(r"[^()\n]{3,})") && !credits.contains("300"));
         let long = format!("Par {}", "Jean Dupont ".repeat(6));
         assert!(counted().1.is_match(long.trim_end()) && rules().is_byline(long.trim_end()));
         let too_long = format!("Par {}", "Jean Dupont ".repeat(9));
@@ -856,6 +905,39 @@ mod tests {
             .prop_map(|(by, n, tail)| format!("{by}J{}{tail}", n.concat()));
         let mixed = prop::collection::vec(any, 0..30).prop_map(|p| p.concat());
         prop_oneof![dateline, byline, mixed]
+    }
+
+    /// Closing credits whose body is around the length bounds (runs of characters of one to four
+    /// bytes), with parentheses, semicolons and white space before, inside and after.
+    fn credits_line() -> impl Strategy<Value = String> {
+        let run = (
+            prop::sample::select(vec!["a", "é", "€", "😀", " ", ";"]),
+            prop::sample::select(vec![
+                0usize, 1, 2, 3, 4, 100, 148, 149, 150, 151, 298, 299, 300, 301, 302,
+            ]),
+        )
+            .prop_map(|(c, n)| c.repeat(n));
+        let piece = prop::sample::select(vec![
+            "",
+            " ",
+            "(",
+            ")",
+            "\n",
+            "\t",
+            "\u{a0}",
+            "Reportage ",
+            "; ",
+            "x",
+            "é",
+        ]);
+        (
+            prop::collection::vec(piece.clone(), 0..4),
+            prop::collection::vec(prop_oneof![run, piece.prop_map(str::to_string)], 0..5),
+            prop::sample::select(vec!["", " ", "  \n", ")", " )"]),
+        )
+            .prop_map(|(before, body, after)| {
+                format!("{}({}){after}", before.concat(), body.concat())
+            })
     }
 
     /// Lines built from the pieces the metadata regexes look for, so that many of them match.
@@ -967,7 +1049,7 @@ mod tests {
                 continue;
             }
             let line = t[s..e].trim();
-            if let Some(c) = r.agency_line.captures(line) {
+            if let Some(c) = counted().2.captures(line) {
                 let group = |name| c.name(name).map_or("", |g| g.as_str());
                 agency_line(t, s, e, group("agency"), group("date"), m);
             }
@@ -1094,11 +1176,21 @@ mod tests {
             let spans = |c: Option<regex::Captures<'_>>| {
                 c.map(|c| c.iter().map(|g| g.map(|g| g.range())).collect::<Vec<_>>())
             };
-            let (dateline, byline) = counted();
+            let (dateline, byline, _, _) = counted();
             prop_assert_eq!(spans(r.dateline(&l)), spans(dateline.captures(&l)));
             prop_assert_eq!(spans(r.byline(&l)), spans(byline.captures(&l)));
             prop_assert_eq!(r.is_dateline(&l), dateline.is_match(&l));
             prop_assert_eq!(r.is_byline(&l), byline.is_match(&l));
+        }
+
+        /// The unbounded credits regex with its length check finds what the counted pattern
+        /// finds, with the same groups.
+        #[test]
+        fn unbounded_credits_with_check_match_the_counted_ones(l in credits_line()) {
+            let spans = |c: Option<regex::Captures<'_>>| {
+                c.map(|c| c.iter().map(|g| g.map(|g| g.range())).collect::<Vec<_>>())
+            };
+            prop_assert_eq!(spans(rules().credits(&l)), spans(counted().3.captures(&l)));
         }
 
         /// A gate never rejects a line its regex matches: the gates change no result.
@@ -1115,7 +1207,7 @@ mod tests {
                 prop_assert!(gate::dateline(&l));
             }
             let trimmed = l.trim_end();
-            if r.credits.is_match(trimmed) {
+            if r.credits(trimmed).is_some() {
                 prop_assert!(gate::credits(trimmed));
             }
         }
