@@ -46,19 +46,24 @@ const NOT_SECTIONS: &[&str] = &[
     "à lire aussi",
 ];
 
+/// The metadata regexes, each built the first time a line gets past its gate ([`gate`]) and then
+/// kept: a regex no line of a run needs is never built (building all five takes ~19 M
+/// instructions, most of it for the dateline's and the byline's Unicode classes).
 struct Rules {
-    header: Regex,
+    header: OnceLock<Regex>,
     /// [`DATELINE`] without the bound on the place's length, which [`Rules::dateline`] checks.
-    dateline: Regex,
+    dateline: OnceLock<Regex>,
     /// [`AGENCY_LINE`] without the bounds on the agency's and the date's lengths, which
     /// [`Rules::agency_line`] checks.
-    agency_line: Regex,
+    agency_line: OnceLock<Regex>,
     /// [`BYLINE`] without the bound on the names' length, which [`Rules::byline`] checks.
-    byline: Regex,
+    byline: OnceLock<Regex>,
     /// [`CREDITS`] without the bound on the body's length, which [`Rules::credits`] checks.
-    credits: Regex,
+    credits: OnceLock<Regex>,
 }
 
+/// `date 2022-01-07T10:00:00Z` (the scraper's header).
+const HEADER: &str = r"^\s*(?i:date)\s*:?\s+(\d{4}(?:[-/]\d{1,2}(?:[-/]\d{1,2})?)?(?:T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)(?:[ \t]+|\s*$|\s*\n)";
 /// `BRUXELLES, 7 janvier (Reuters) - `: a place of 2 to 42 characters, an optional date, the agency.
 const DATELINE: &str = r"^(?P<place>\p{Lu}[\p{Lu}\p{M}'’ .\-/]{0,40}\p{Lu})(?:\s+\([^()\n]{1,30}\))?(?:\s*,\s*(?P<date>[^()\n,]{3,30}?))?\s*\((?P<agency>\p{Lu}[^()\n]{0,40})\)\s*[-–—]+\s*";
 /// The longest place of [`DATELINE`], in characters.
@@ -105,14 +110,14 @@ fn unbounded(pattern: &str, from: usize, to: usize) -> String {
 impl Rules {
     /// The captures of [`DATELINE`] on `line`.
     fn dateline<'h>(&self, line: &'h str) -> Option<regex::Captures<'h>> {
-        let c = self.dateline.captures(line)?;
+        let c = self.dateline_regex().captures(line)?;
         let place = c.name("place").map_or("", |p| p.as_str());
         (place.chars().count() <= DATELINE_PLACE_CHARS).then_some(c)
     }
 
     /// The captures of [`BYLINE`] on `line`.
     fn byline<'h>(&self, line: &'h str) -> Option<regex::Captures<'h>> {
-        let c = self.byline.captures(line)?;
+        let c = self.byline_regex().captures(line)?;
         let names = c.name("names").map_or("", |n| n.as_str());
         (names.chars().count() <= BYLINE_NAMES_CHARS).then_some(c)
     }
@@ -123,7 +128,7 @@ impl Rules {
     /// a date after less white space starts earlier and ends no sooner, so it is longer, and when
     /// the unbounded pattern's date is too long, every date the counted pattern could take is too.
     fn agency_line<'h>(&self, line: &'h str) -> Option<(&'h str, &'h str)> {
-        let c = self.agency_line.captures(line)?;
+        let c = self.agency_line_regex().captures(line)?;
         let (agency, date) = (c.name("agency")?.as_str(), c.name("date")?.as_str());
         (agency.chars().count() <= AGENCY_CHARS && date.chars().count() <= AGENCY_DATE_CHARS)
             .then_some((agency, date))
@@ -133,19 +138,19 @@ impl Rules {
     /// ends the line but for white space, so the body is the text after the last `(`: the only
     /// one either pattern can take.
     fn credits<'h>(&self, line: &'h str) -> Option<regex::Captures<'h>> {
-        let c = self.credits.captures(line)?;
+        let c = self.credits_regex().captures(line)?;
         let body = c.name("body").map_or("", |b| b.as_str());
         (body.chars().count() <= CREDITS_BODY_CHARS).then_some(c)
     }
 
     /// Whether [`DATELINE`] matches `line`.
     fn is_dateline(&self, line: &str) -> bool {
-        self.dateline.is_match(line) && self.dateline(line).is_some()
+        self.dateline_regex().is_match(line) && self.dateline(line).is_some()
     }
 
     /// Whether [`BYLINE`] matches `line`.
     fn is_byline(&self, line: &str) -> bool {
-        self.byline.is_match(line) && self.byline(line).is_some()
+        self.byline_regex().is_match(line) && self.byline(line).is_some()
     }
 }
 
@@ -178,24 +183,50 @@ mod gate {
 }
 
 fn rules() -> &'static Rules {
-    static R: OnceLock<Rules> = OnceLock::new();
-    R.get_or_init(|| {
-        let re = |s: &str| Regex::new(s).expect("metadata regexes are valid");
-        Rules {
-            header: re(r"^\s*(?i:date)\s*:?\s+(\d{4}(?:[-/]\d{1,2}(?:[-/]\d{1,2})?)?(?:T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)(?:[ \t]+|\s*$|\s*\n)"),
-            // The place is a capital, up to 40 more characters, a capital.
-            dateline: re(&unbounded(DATELINE, 0, DATELINE_PLACE_CHARS - 2)),
-            // The agency is a capital and 1 to 60 more characters, the date 6 to 80 characters.
-            agency_line: re(&unbounded(
-                &unbounded(AGENCY_LINE, 1, AGENCY_CHARS - 1),
-                6,
-                AGENCY_DATE_CHARS,
-            )),
-            // The names are a capital and 1 to 80 more characters.
-            byline: re(&unbounded(BYLINE, 1, BYLINE_NAMES_CHARS - 1)),
-            credits: re(&unbounded(CREDITS, 3, CREDITS_BODY_CHARS)),
-        }
-    })
+    static R: Rules = Rules {
+        header: OnceLock::new(),
+        dateline: OnceLock::new(),
+        agency_line: OnceLock::new(),
+        byline: OnceLock::new(),
+        credits: OnceLock::new(),
+    };
+    &R
+}
+
+fn build(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("metadata regexes are valid")
+}
+
+impl Rules {
+    /// The header regex: `date 2022-01-07` at the start of the text.
+    fn header(&self) -> &Regex {
+        self.header.get_or_init(|| build(HEADER))
+    }
+
+    fn dateline_regex(&self) -> &Regex {
+        // The place is a capital, up to 40 more characters, a capital.
+        self.dateline
+            .get_or_init(|| build(&unbounded(DATELINE, 0, DATELINE_PLACE_CHARS - 2)))
+    }
+
+    fn agency_line_regex(&self) -> &Regex {
+        // The agency is a capital and 1 to 60 more characters, the date 6 to 80 characters.
+        self.agency_line.get_or_init(|| {
+            let agency = unbounded(AGENCY_LINE, 1, AGENCY_CHARS - 1);
+            build(&unbounded(&agency, 6, AGENCY_DATE_CHARS))
+        })
+    }
+
+    fn byline_regex(&self) -> &Regex {
+        // The names are a capital and 1 to 80 more characters.
+        self.byline
+            .get_or_init(|| build(&unbounded(BYLINE, 1, BYLINE_NAMES_CHARS - 1)))
+    }
+
+    fn credits_regex(&self) -> &Regex {
+        self.credits
+            .get_or_init(|| build(&unbounded(CREDITS, 3, CREDITS_BODY_CHARS)))
+    }
 }
 
 fn is_agency(name: &str) -> bool {
@@ -418,7 +449,7 @@ pub(crate) fn extract(t: &str, hints: &Hints<'_>) -> Meta {
         ..Meta::default()
     };
     let mut body = 0;
-    if let Some(c) = gate::header(t).then(|| r.header.captures(t)).flatten() {
+    if let Some(c) = gate::header(t).then(|| r.header().captures(t)).flatten() {
         let whole = c.get(0).map_or(0..0, |g| g.range());
         m.cut(0, whole.end, "header");
         m.set_date(
@@ -835,13 +866,16 @@ mod tests {
     #[test]
     fn the_bounds_are_the_ones_removed() {
         // The place's and the names' repetitions are the ones made unbounded (a lazy one stays lazy).
-        let (dateline, byline) = (&rules().dateline, &rules().byline);
+        let (dateline, byline) = (rules().dateline_regex(), rules().byline_regex());
         assert!(
             dateline.as_str().contains("'’ .\\-/]*\\p{Lu})")
                 && !dateline.as_str().contains("{0,40}\\p{Lu})")
         );
         assert!(byline.as_str().contains(",&]+?)") && !byline.as_str().contains("{1,80}"));
-        let (agency, credits) = (rules().agency_line.as_str(), rules().credits.as_str());
+        let (agency, credits) = (
+            rules().agency_line_regex().as_str(),
+            rules().credits_regex().as_str(),
+        );
         assert!(agency.contains(r"[^,\n]+?),") && agency.contains(r"[^\n]{6,}?)"));
         assert!(credits.contains(r"[^()\n]{3,})") && !credits.contains("300"));
         let long = format!("Par {}", "Jean Dupont ".repeat(6));
@@ -1197,7 +1231,7 @@ mod tests {
         #[test]
         fn gates_only_reject_lines_their_regex_cannot_match(l in line()) {
             let r = rules();
-            if r.header.is_match(&l) {
+            if r.header().is_match(&l) {
                 prop_assert!(gate::header(&l));
             }
             if r.is_byline(&l) {
