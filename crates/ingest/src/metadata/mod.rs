@@ -51,7 +51,8 @@ const NOT_SECTIONS: &[&str] = &[
 /// instructions, most of it for the dateline's and the byline's Unicode classes).
 struct Rules {
     header: OnceLock<Regex>,
-    /// [`DATELINE`] without the bound on the place's length, which [`Rules::dateline`] checks.
+    /// [`DATELINE`] without the bounds on the lengths of its groups, which [`Rules::dateline`]
+    /// checks.
     dateline: OnceLock<Regex>,
     /// [`AGENCY_LINE`] without the bounds on the agency's and the date's lengths, which
     /// [`Rules::agency_line`] checks.
@@ -65,9 +66,17 @@ struct Rules {
 /// `date 2022-01-07T10:00:00Z` (the scraper's header).
 const HEADER: &str = r"^\s*(?i:date)\s*:?\s+(\d{4}(?:[-/]\d{1,2}(?:[-/]\d{1,2})?)?(?:T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)(?:[ \t]+|\s*$|\s*\n)";
 /// `BRUXELLES, 7 janvier (Reuters) - `: a place of 2 to 42 characters, an optional date, the agency.
-const DATELINE: &str = r"^(?P<place>\p{Lu}[\p{Lu}\p{M}'’ .\-/]{0,40}\p{Lu})(?:\s+\([^()\n]{1,30}\))?(?:\s*,\s*(?P<date>[^()\n,]{3,30}?))?\s*\((?P<agency>\p{Lu}[^()\n]{0,40})\)\s*[-–—]+\s*";
+/// An aside of 1 to 30 characters in parentheses may follow the place, a date of 3 to 30 characters
+/// the place or the aside; the agency has 1 to 41 characters.
+const DATELINE: &str = r"^(?P<place>\p{Lu}[\p{Lu}\p{M}'’ .\-/]{0,40}\p{Lu})(?:\s+\((?P<aside>[^()\n]{1,30})\))?(?:\s*,\s*(?P<date>[^()\n,]{3,30}?))?\s*\((?P<agency>\p{Lu}[^()\n]{0,40})\)\s*[-–—]+\s*";
 /// The longest place of [`DATELINE`], in characters.
 const DATELINE_PLACE_CHARS: usize = 42;
+/// The longest aside of [`DATELINE`], in characters.
+const DATELINE_ASIDE_CHARS: usize = 30;
+/// The longest date of [`DATELINE`], in characters.
+const DATELINE_DATE_CHARS: usize = 30;
+/// The longest agency of [`DATELINE`], in characters.
+const DATELINE_AGENCY_CHARS: usize = 41;
 /// `Par Jean Dupont`: names of 2 to 81 characters.
 const BYLINE: &str = r"^(?:Par|By)\s+(?P<names>\p{Lu}[\p{L}\p{M}'’.\- ,&]{1,80}?)\s*$";
 /// The longest names of [`BYLINE`], in characters.
@@ -108,11 +117,24 @@ fn unbounded(pattern: &str, from: usize, to: usize) -> String {
 }
 
 impl Rules {
-    /// The captures of [`DATELINE`] on `line`.
+    /// The captures of [`DATELINE`] on `line`. The line decides how it can be read: the place
+    /// runs to the white space before the first `(` or `,` (its class holds neither), a `(` after
+    /// the place opens the agency when its `)` is followed by a dash and the aside otherwise (the
+    /// aside's `)` must be followed by `,` or `(`), and neither the date nor a parenthesis holds a
+    /// parenthesis. So both patterns read a line in one way only, and the counted pattern matches
+    /// when the unbounded one does and its groups are short enough. The date is the shortest of
+    /// at least 3 characters after the most white space, as in [`Rules::agency_line`].
     fn dateline<'h>(&self, line: &'h str) -> Option<regex::Captures<'h>> {
         let c = self.dateline_regex().captures(line)?;
-        let place = c.name("place").map_or("", |p| p.as_str());
-        (place.chars().count() <= DATELINE_PLACE_CHARS).then_some(c)
+        let fits = |group, most| {
+            c.name(group)
+                .map_or(true, |g| g.as_str().chars().count() <= most)
+        };
+        (fits("place", DATELINE_PLACE_CHARS)
+            && fits("aside", DATELINE_ASIDE_CHARS)
+            && fits("date", DATELINE_DATE_CHARS)
+            && fits("agency", DATELINE_AGENCY_CHARS))
+        .then_some(c)
     }
 
     /// The captures of [`BYLINE`] on `line`.
@@ -205,8 +227,13 @@ impl Rules {
 
     fn dateline_regex(&self) -> &Regex {
         // The place is a capital, up to 40 more characters, a capital.
-        self.dateline
-            .get_or_init(|| build(&unbounded(DATELINE, 0, DATELINE_PLACE_CHARS - 2)))
+        self.dateline.get_or_init(|| {
+            let place = unbounded(DATELINE, 0, DATELINE_PLACE_CHARS - 2);
+            let aside = unbounded(&place, 1, DATELINE_ASIDE_CHARS);
+            let date = unbounded(&aside, 3, DATELINE_DATE_CHARS);
+            // The agency is a capital and up to 40 more characters.
+            build(&unbounded(&date, 0, DATELINE_AGENCY_CHARS - 1))
+        })
     }
 
     fn agency_line_regex(&self) -> &Regex {
@@ -872,6 +899,9 @@ mod tests {
                 && !dateline.as_str().contains("{0,40}\\p{Lu})")
         );
         assert!(byline.as_str().contains(",&]+?)") && !byline.as_str().contains("{1,80}"));
+        for counted in ["{1,30}", "{3,30}", "{0,40}"] {
+            assert!(!dateline.as_str().contains(counted), "{counted}");
+        }
         let (agency, credits) = (
             rules().agency_line_regex().as_str(),
             rules().credits_regex().as_str(),
@@ -938,7 +968,41 @@ mod tests {
         )
             .prop_map(|(by, n, tail)| format!("{by}J{}{tail}", n.concat()));
         let mixed = prop::collection::vec(any, 0..30).prop_map(|p| p.concat());
-        prop_oneof![dateline, byline, mixed]
+        prop_oneof![dateline, byline, mixed, dateline_parts()]
+    }
+
+    /// Datelines whose aside, date and agency are around their length bounds (runs of characters
+    /// of one to four bytes, and white space), with stray parentheses, commas and dashes.
+    fn dateline_parts() -> impl Strategy<Value = String> {
+        let run = |lens: Vec<usize>| {
+            (
+                prop::sample::select(vec!["a", "É", "€", "😀", " ", "1"]),
+                prop::sample::select(lens),
+            )
+                .prop_map(|(c, n)| c.repeat(n))
+        };
+        let near = |n: usize| vec![0, 1, 2, 3, 4, n - 2, n - 1, n, n + 1, n + 2];
+        let space = prop::sample::select(vec!["", " ", "  ", "\t", "\n", "\u{a0}"]);
+        let aside = prop_oneof![
+            Just(String::new()),
+            (space.clone(), run(near(30))).prop_map(|(s, r)| format!("{s}(c{r})")),
+        ];
+        let date = prop_oneof![
+            Just(String::new()),
+            (space.clone(), space.clone(), run(near(30)), space.clone())
+                .prop_map(|(a, b, r, c)| format!("{a},{b}{r}{c}")),
+        ];
+        let agency = (space.clone(), run(near(41))).prop_map(|(s, r)| format!("{s}(R{r})"));
+        let stray = prop::sample::select(vec!["", "(", ")", ",", " (x)", " - ", "—"]);
+        (
+            prop::sample::select(vec!["PARIS", "B", "SAINT-ÉTIENNE"]),
+            aside,
+            date,
+            agency,
+            stray,
+            prop::sample::select(vec![" - texte", "- x", " — ", " x"]),
+        )
+            .prop_map(|(p, a, d, g, x, t)| format!("{p}{a}{d}{g}{x}{t}"))
     }
 
     /// Closing credits whose body is around the length bounds (runs of characters of one to four
