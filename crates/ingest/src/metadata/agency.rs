@@ -5,7 +5,8 @@
 //! ```
 //!
 //! written out by hand for lines that start with an ASCII byte (of which only `A` to `Z` are
-//! `\p{Lu}`); the others, rare, go to the regex itself, as std has no `\p{Lu}`. On the regex's
+//! `\p{Lu}`); the others, rare, go to the regex itself, as std has no `\p{Lu}`, when they pass
+//! [`after_comma`] (so that the regex is built only if such a line can match). On the regex's
 //! counted repetitions the lazy DFA gives up and a bounded backtracker runs: its captures took about
 //! half of the agency-line search.
 //!
@@ -54,7 +55,14 @@ pub(super) fn groups<'a>(line: &'a str, rules: &Rules) -> Option<(&'a str, &'a s
     let b = line.as_bytes();
     match b.first()? {
         b'A'..=b'Z' => {}
-        x if !x.is_ascii() => return rules.agency_line(line),
+        x if !x.is_ascii() => {
+            // The regex, built on first use, only for lines that pass the cheap necessary test
+            // the other lines pass in `agency_lines` (the agency holds no comma).
+            let comma = memchr::memchr(b',', b)?;
+            return after_comma(&line[comma + 1..])
+                .then(|| rules.agency_line(line))
+                .flatten();
+        }
         _ => return None,
     }
     // `\p{Lu}[^,\n]{1,60}?,`
