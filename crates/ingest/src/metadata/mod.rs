@@ -188,9 +188,16 @@ mod gate {
         t.len() >= 4 && t.as_bytes()[..4].eq_ignore_ascii_case(b"date")
     }
 
-    /// `^(?:Par|By)\s+`.
+    /// `^(?:Par|By)\s+\p{Lu}`: white space after `Par` or `By` (`trim_start` and `\s` both take
+    /// the Unicode `White_Space` characters), then an upper-case letter (every `\p{Lu}` character
+    /// is `char::is_uppercase`). Lines such as `Paris ...` or `Par ailleurs, ...` are common in the
+    /// first lines; without the regex run on them, it is never built for most texts.
     pub(super) fn byline(line: &str) -> bool {
-        line.starts_with("Par") || line.starts_with("By")
+        let rest = line.strip_prefix("Par").or_else(|| line.strip_prefix("By"));
+        rest.is_some_and(|r| {
+            let names = r.trim_start();
+            names.len() < r.len() && names.chars().next().is_some_and(char::is_uppercase)
+        })
     }
 
     /// `^\p{Lu}...\(agency\)`: an upper-case first letter and a parenthesis.
@@ -820,6 +827,17 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The byline gate's test for `\p{Lu}`.
+    #[test]
+    fn every_upper_case_letter_is_uppercase() {
+        let lu = Regex::new(r"^\p{Lu}$").unwrap();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if lu.is_match(c.encode_utf8(&mut [0; 4])) {
+                assert!(c.is_uppercase(), "{c:?}");
+            }
+        }
+    }
+
     #[test]
     fn space_len_is_char_is_whitespace_for_every_character() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
@@ -1072,6 +1090,7 @@ mod tests {
             "Mis à jour le",
             "mardi 30 juin 2020",
             "Jean Dupont",
+            "Éric Dupont",
             "Le Monde",
             "é",
             "x",
