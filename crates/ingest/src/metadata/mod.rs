@@ -1172,7 +1172,6 @@ mod tests {
     /// `agency_lines` as first written (every line tried, then the same step per line), the
     /// reference for the comma-search version.
     fn agency_lines_reference(t: &str, from: usize, m: &mut Meta) {
-        let r = rules();
         for (s, e) in lines_from(t, from) {
             if e - s > 200 || !t[s..e].contains(',') {
                 continue;
