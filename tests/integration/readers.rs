@@ -281,4 +281,23 @@ fn every_table_opens_with_polars_and_pyarrow() {
             );
         }
     }
+
+    // Every column chunk has the encoding docs/schema.md gives its column: the unsigned integers
+    // (but `removed`'s) delta-encoded, the other columns that are not dictionary-encoded plain.
+    for t in Table::ALL {
+        for c in dump[t.name()]["chunks"].as_array().unwrap() {
+            let column = c["path"].as_str().unwrap().split('.').next().unwrap();
+            let has = |e: &str| c["encodings"].as_array().unwrap().iter().any(|x| x == e);
+            if toolkit_export::is_dictionary(t, column) {
+                continue;
+            }
+            let delta = toolkit_export::is_delta(t, column);
+            assert_eq!(
+                (has("DELTA_BINARY_PACKED"), has("PLAIN")),
+                (delta, !delta),
+                "{}.{column}: {c}",
+                t.name()
+            );
+        }
+    }
 }

@@ -309,9 +309,22 @@ pub fn schema_markdown() -> String {
             .filter(|c| crate::encode::is_dictionary(table, c.name))
             .map(|c| format!("`{}`", c.name))
             .collect();
+        let delta: Vec<String> = table
+            .columns()
+            .iter()
+            .filter(|c| crate::encode::is_delta(table, c.name))
+            .map(|c| format!("`{}`", c.name))
+            .collect();
+        let mut encodings = vec![format!("dictionary-encoded: {}", dictionary.join(", "))];
+        if !delta.is_empty() {
+            encodings.push(format!(
+                "delta-encoded (`DELTA_BINARY_PACKED`): {}",
+                delta.join(", ")
+            ));
+        }
         s.push_str(&format!(
-            "\nIn Parquet, dictionary-encoded: {}; every other column is plain-encoded.\n",
-            dictionary.join(", ")
+            "\nIn Parquet, {}; every other column is plain-encoded.\n",
+            encodings.join("; ")
         ));
     }
     s

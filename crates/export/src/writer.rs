@@ -353,7 +353,10 @@ impl<R: Row> TableWriter<R> {
                 group
                     .append(batch)
                     .map_err(|e| Error::polars(&self.tmp_path, e))?;
-                if group.encoded_bytes() >= self.row_group_bytes {
+                if group
+                    .reached(self.row_group_bytes)
+                    .map_err(|e| Error::polars(&self.tmp_path, e))?
+                {
                     self.write_row_group()?;
                 }
                 Ok(())
