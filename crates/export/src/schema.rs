@@ -303,24 +303,22 @@ pub fn schema_markdown() -> String {
                 c.doc
             ));
         }
-        let dictionary: Vec<String> = table
-            .columns()
-            .iter()
-            .filter(|c| crate::encode::is_dictionary(table, c.name))
-            .map(|c| format!("`{}`", c.name))
-            .collect();
-        let delta: Vec<String> = table
-            .columns()
-            .iter()
-            .filter(|c| crate::encode::is_delta(table, c.name))
-            .map(|c| format!("`{}`", c.name))
-            .collect();
-        let mut encodings = vec![format!("dictionary-encoded: {}", dictionary.join(", "))];
+        let names = |encoded: fn(Table, &str) -> bool| {
+            let names: Vec<String> = table
+                .columns()
+                .iter()
+                .filter(|c| encoded(table, c.name))
+                .map(|c| format!("`{}`", c.name))
+                .collect();
+            names.join(", ")
+        };
+        let mut encodings = vec![format!(
+            "dictionary-encoded: {}",
+            names(crate::encode::is_dictionary)
+        )];
+        let delta = names(crate::encode::is_delta);
         if !delta.is_empty() {
-            encodings.push(format!(
-                "delta-encoded (`DELTA_BINARY_PACKED`): {}",
-                delta.join(", ")
-            ));
+            encodings.push(format!("delta-encoded (`DELTA_BINARY_PACKED`): {delta}"));
         }
         s.push_str(&format!(
             "\nIn Parquet, {}; every other column is plain-encoded.\n",

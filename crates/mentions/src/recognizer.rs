@@ -1242,14 +1242,7 @@ mod tests {
             })
         };
         let parts = [" ", "d", "e", "u", "'", "’", "x", "é", "de ", "D"];
-        let mut strings = vec![String::new()];
-        for _ in 0..5 {
-            let next: Vec<String> = strings
-                .iter()
-                .flat_map(|s| parts.iter().map(move |p| format!("{s}{p}")))
-                .collect();
-            strings.extend(next);
-        }
+        let strings = crate::scan::concatenations(&parts, 5);
         for s in &strings {
             for end in 0..=s.len() + 1 {
                 assert_eq!(place_gap(s.as_bytes(), end), model(s, end), "{s:?} {end}");

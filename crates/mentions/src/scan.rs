@@ -659,6 +659,21 @@ pub(crate) fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(is_alnum) && !after.is_some_and(is_alnum)
 }
 
+/// Every string made of up to `pieces` of `parts` (the empty string first), for tests that try a
+/// fast path on all of them.
+#[cfg(test)]
+pub(crate) fn concatenations(parts: &[&str], pieces: usize) -> Vec<String> {
+    let mut strings = vec![String::new()];
+    for _ in 0..pieces {
+        let next: Vec<String> = strings
+            .iter()
+            .flat_map(|s| parts.iter().map(move |p| format!("{s}{p}")))
+            .collect();
+        strings.extend(next);
+    }
+    strings
+}
+
 /// The first version of the tokenizer (one decoded char at a time), kept as the model the fast one
 /// must agree with.
 #[cfg(test)]
@@ -931,14 +946,7 @@ mod tests {
             "a", "é", "÷", "à", "ÿ", "É", "z", " ", "Z", "×", "ß", "\u{e0}b", "ō", "·",
         ];
         // Every string of up to five parts, at every start that is a character boundary.
-        let mut strings = vec![String::new()];
-        for _ in 0..5 {
-            let next: Vec<String> = strings
-                .iter()
-                .flat_map(|s| parts.iter().map(move |p| format!("{s}{p}")))
-                .collect();
-            strings.extend(next);
-        }
+        let strings = concatenations(&parts, 5);
         for s in &strings {
             for pad in ["", "abcdefg", "éééé"] {
                 let t = format!("{pad}{s}{pad}");
