@@ -7,11 +7,12 @@
 //! steps: a batch carries its own small dictionary and its rows' keys into it; the row group buffer
 //! merges each batch's dictionary into the row group's (one lookup per distinct value of the batch, not
 //! per row) and keeps 1, 2 or 4 bytes per row; the dictionary page and the key pages are encoded when
-//! the row group is written. Every other column is plain- or delta-encoded ([`is_delta`]) and compressed per batch (zstd, with a
-//! context reused per thread), so a row group waiting to be written holds compressed pages, not rows,
-//! and can be large (64–128 MB uncompressed) in little memory. A batch's small plain columns (under
-//! 256 KiB: numbers, titles, URLs) are sent as values instead and encoded into ~1 MiB pages by the row
-//! group buffer, so that the file does not fill with tiny pages. Page boundaries follow the batches, so
+//! the row group is written. Every other column is plain- or delta-encoded ([`is_delta`]) and
+//! compressed per batch (zstd, with a context reused per thread), so a row group waiting to be
+//! written holds compressed pages, not rows, and can be large (64–128 MB uncompressed) in little
+//! memory. A batch's small columns that are not dictionary-encoded (under 256 KiB: numbers, titles,
+//! URLs) are sent as values instead and encoded into ~1 MiB pages by the row group buffer, so that
+//! the file does not fill with tiny pages. Page boundaries follow the batches, so
 //! the bytes written depend on how rows are batched (fixed by the caller), never on thread timing.
 
 use std::cell::RefCell;
@@ -68,7 +69,7 @@ pub fn is_dictionary(table: Table, name: &str) -> bool {
     }
 }
 
-/// Whether column `name` of `table`, of type `ty`, is delta-encoded (`DELTA_BINARY_PACKED`): the
+/// Whether column `name` of `table` is delta-encoded (`DELTA_BINARY_PACKED`): the
 /// unsigned integers (indexes, offsets, counts), except in `removed`. Their deltas are small, so
 /// zstd is given a few bits per value instead of 4 or 8 bytes: smaller and faster to compress
 /// than plain values. The offsets of `removed` are the exception: many short segments per article,
@@ -544,10 +545,8 @@ impl RowGroupBuffer {
         if self.encoded_bytes() < limit {
             return Ok(false);
         }
-        if self.pending_bytes() > 0 {
-            for i in 0..self.columns.len() {
-                self.flush_values(i)?;
-            }
+        for i in 0..self.columns.len() {
+            self.flush_values(i)?;
         }
         Ok(self.encoded_bytes() >= limit)
     }

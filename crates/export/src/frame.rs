@@ -1,4 +1,6 @@
-//! Rows → polars `DataFrame`, column by column, with the table's fixed schema.
+//! Rows into columns with the table's fixed schema: a row gives its cells to [`Cells`], which
+//! appends them to the column builders; the builders become Arrow arrays (Parquet) or a polars
+//! `DataFrame` (CSV).
 
 use polars::prelude::*;
 use polars_arrow::array::{Array, MutableArray, MutableBinaryViewArray, PrimitiveArray};
@@ -311,38 +313,45 @@ impl Cells<'_> {
     /// The next cell, a u32 or null.
     #[inline(always)]
     pub fn u32(&mut self, v: Option<u32>) {
-        match self.builders.get_mut(self.next) {
-            Some(Builder::U32(b)) => {
-                self.bytes += 4;
-                b.push(v);
-            }
-            _ => self.mismatch(Value::U32(v)),
-        }
-        self.next += 1;
+        self.number(v, Value::U32, |b| match b {
+            Builder::U32(n) => Some(n),
+            _ => None,
+        });
     }
 
     /// The next cell, a u64 or null.
     #[inline(always)]
     pub fn u64(&mut self, v: Option<u64>) {
-        match self.builders.get_mut(self.next) {
-            Some(Builder::U64(b)) => {
-                self.bytes += 8;
-                b.push(v);
-            }
-            _ => self.mismatch(Value::U64(v)),
-        }
-        self.next += 1;
+        self.number(v, Value::U64, |b| match b {
+            Builder::U64(n) => Some(n),
+            _ => None,
+        });
     }
 
     /// The next cell, a f32 or null.
     #[inline(always)]
     pub fn f32(&mut self, v: Option<f32>) {
-        match self.builders.get_mut(self.next) {
-            Some(Builder::F32(b)) => {
-                self.bytes += 4;
+        self.number(v, Value::F32, |b| match b {
+            Builder::F32(n) => Some(n),
+            _ => None,
+        });
+    }
+
+    /// The next cell, a number or null, into the number column that `column` finds in the next
+    /// builder (`value` names the cell if there is none).
+    #[inline(always)]
+    fn number<T: NativeType>(
+        &mut self,
+        v: Option<T>,
+        value: fn(Option<T>) -> Value<'static>,
+        column: fn(&mut Builder) -> Option<&mut Numbers<T>>,
+    ) {
+        match self.builders.get_mut(self.next).and_then(column) {
+            Some(b) => {
+                self.bytes += std::mem::size_of::<T>();
                 b.push(v);
             }
-            _ => self.mismatch(Value::F32(v)),
+            None => self.mismatch(value(v)),
         }
         self.next += 1;
     }

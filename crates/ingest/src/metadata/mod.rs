@@ -47,8 +47,9 @@ const NOT_SECTIONS: &[&str] = &[
 ];
 
 /// The metadata regexes, each built the first time a line gets past its gate ([`gate`]) and then
-/// kept: a regex no line of a run needs is never built (building all five takes ~19 M
-/// instructions, most of it for the dateline's and the byline's Unicode classes).
+/// kept: a regex no line of a run needs is never built (building all five takes ~15 M
+/// instructions, most of it for the dateline's and the byline's Unicode classes; see
+/// docs/benchmarks/ingest.md, seventh pass).
 struct Rules {
     header: OnceLock<Regex>,
     /// [`DATELINE`] without the bounds on the lengths of its groups, which [`Rules::dateline`]
