@@ -5,6 +5,8 @@
 # `valgrind --tool=callgrind` (about a minute for 2,000 pages) and prints the total and the inclusive
 # counts of the stages and of the Parquet encoding (a function inlined into its caller is not listed).
 # BIN is a toolkit binary to measure instead of this checkout's (e.g. one copied from an older build).
+# With TOOLKIT_CALLGRIND_OUT=FILE, callgrind's output is kept there (for call counts and other
+# functions: `callgrind_annotate --inclusive=yes --tree=calling FILE`).
 # Usage: scripts/instr-export.sh [LINES] [BIN]     (default: 2000 lines, this checkout's release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,11 +34,12 @@ valgrind --tool=callgrind --dump-instr=no --callgrind-out-file="$out/callgrind.o
     exit "$rc"
   fi
 }
+if [ -n "${TOOLKIT_CALLGRIND_OUT:-}" ]; then cp "$out/callgrind.out" "$TOOLKIT_CALLGRIND_OUT"; fi
 total=$(grep -E '^summary:|^totals:' "$out/callgrind.out" | head -1 | awk '{print $2}')
 echo "instructions, first $lines pages, --jobs 1: $total ($(wc -c <"$out/first.jsonl") bytes of JSONL)"
 echo "inclusive, per function (M instructions, share of the total):"
 callgrind_annotate --inclusive=yes "$out/callgrind.out" 2>/dev/null |
   grep -E '^ *[0-9,]+ \(' |
-  grep -E '(zstd_safe::CCtx::compress2|Columns::push|LocalDict::push|RowGroupBuffer::take_pages|RowGroupBuffer::append|Recognizer::find|Normalizer::clean|DocumentLines::new|ChromeLearner::add|Ingester::ingest|metadata::extract|Signer::sign|Segmenter::split|count_tokens|jsonfast::extract|Frame::decode|PipelineBuilder::build|RecognizerBuilder::build|Builder::build_one_string) \[' |
+  grep -E '(zstd_safe::CCtx::compress2|Columns::push|LocalDict::push|LocalDict::key_of|Partitioned<R>::push_all|RowGroupBuffer::take_pages|RowGroupBuffer::append|Recognizer::find|Normalizer::clean|DocumentLines::new|ChromeLearner::add|Ingester::ingest|metadata::extract|Signer::sign|Segmenter::split|count_tokens|jsonfast::extract|Frame::decode|PipelineBuilder::build|RecognizerBuilder::build|Builder::build_one_string) \[' |
   sed -E 's/^ *([0-9,]+) \( *([0-9.]+)%\) +[^:]*:([^ ]+).*/\1 \2 \3/' |
   awk '{ gsub(",", "", $1); printf "  %9.1f M  %5s%%  %s\n", $1 / 1e6, $2, $3 }'
