@@ -145,16 +145,41 @@ impl Codec {
 /// [`Part::Dict`] the batch sends. Before hashing, a row's value is compared with the previous row's
 /// (rows of one article follow each other) and with the value that came after the previous row's
 /// value the last time it was seen: the chrome lines, rules and classes of a site's pages come in
-/// the same order page after page.
+/// the same order page after page. While a column has at most [`SMALL_DICT`] distinct values
+/// (entity types, methods, removal classes), they are compared one by one instead of hashed, and the
+/// table is built when the column outgrows that.
 #[derive(Default)]
 pub(crate) struct LocalDict {
     values: Vec<Box<str>>,
     /// Per key, the key of the row that followed it last time (`NULL_KEY`: none yet).
     next: Vec<u32>,
-    /// Each value's hash and key.
+    /// Each value's hash and key; empty while there are at most [`SMALL_DICT`] values.
     table: HashTable<(u64, u32)>,
     hasher: DefaultHashBuilder,
     keys: Vec<u32>,
+}
+
+/// Up to this many distinct values, a batch dictionary looks a value up by comparing it with each.
+const SMALL_DICT: usize = 8;
+
+/// Whether `a` and `b` are equal; strings of up to 16 bytes are compared with a few loads instead of
+/// a call to `memcmp` (most dictionary values are short: classes, types, rule ids).
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
+    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().expect("4 bytes"));
+    match n {
+        // Two overlapping loads cover every byte.
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        0..=3 => a.iter().zip(b).all(|(x, y)| x == y),
+        _ => a == b,
+    }
 }
 
 impl LocalDict {
@@ -165,9 +190,9 @@ impl LocalDict {
             Some(v) if last == NULL_KEY => self.key_of(v),
             Some(v) => {
                 let next = self.next[last as usize];
-                if *self.values[last as usize] == *v {
+                if same(&self.values[last as usize], v) {
                     last
-                } else if next != NULL_KEY && *self.values[next as usize] == *v {
+                } else if next != NULL_KEY && same(&self.values[next as usize], v) {
                     next
                 } else {
                     let key = self.key_of(v);
@@ -181,21 +206,41 @@ impl LocalDict {
 
     /// The key of `v`, which is added if new.
     fn key_of(&mut self, v: &str) -> u32 {
+        if self.values.len() <= SMALL_DICT {
+            if let Some(k) = self.values.iter().position(|x| same(x, v)) {
+                return k as u32;
+            }
+            if self.values.len() < SMALL_DICT {
+                return self.add(v, None);
+            }
+            // The column outgrows the small set: index every value.
+            let hasher = &self.hasher;
+            for (k, x) in self.values.iter().enumerate() {
+                let hash = hasher.hash_one(&**x);
+                self.table
+                    .insert_unique(hash, (hash, k as u32), |&(h, _)| h);
+            }
+        }
         let hash = self.hasher.hash_one(v);
         let values = &self.values;
         match self
             .table
-            .find(hash, |&(h, k)| h == hash && *values[k as usize] == *v)
+            .find(hash, |&(h, k)| h == hash && same(&values[k as usize], v))
         {
             Some(&(_, k)) => k,
-            None => {
-                let k = self.values.len() as u32;
-                self.values.push(v.into());
-                self.next.push(NULL_KEY);
-                self.table.insert_unique(hash, (hash, k), |&(h, _)| h);
-                k
-            }
+            None => self.add(v, Some(hash)),
         }
+    }
+
+    /// Adds a new value (indexed under `hash` once the table is in use) and gives its key.
+    fn add(&mut self, v: &str, hash: Option<u64>) -> u32 {
+        let k = self.values.len() as u32;
+        self.values.push(v.into());
+        self.next.push(NULL_KEY);
+        if let Some(hash) = hash {
+            self.table.insert_unique(hash, (hash, k), |&(h, _)| h);
+        }
+        k
     }
 
     /// The distinct values in key order, and the keys.
@@ -696,14 +741,32 @@ mod tests {
         (values, keys)
     }
 
+    /// Dictionary values: short and long, many of one length, differing at the start, in the middle
+    /// or at the end, so that every branch of [`super::same`] meets equal and unequal pairs; more than
+    /// [`super::SMALL_DICT`] distinct values, so that columns outgrow the small set.
+    const VALUE: &str = "[ab]{0,3}|[ab]{2}x[ab]{2}|[ab]x{5}[ab]|[ab]x{9}[ab]{0,6}|x{16}[ab]{1,2}";
+
     proptest! {
+        /// `same` is string equality, whatever the lengths and where the strings differ.
+        #[test]
+        fn short_string_equality_is_equality(a in VALUE, b in VALUE, flip in 0usize..40) {
+            prop_assert_eq!(super::same(&a, &b), a == b);
+            // The same string with one byte changed.
+            let mut c = a.clone().into_bytes();
+            if let Some(byte) = c.get_mut(flip % a.len().max(1)) {
+                *byte ^= 1;
+            }
+            let c = String::from_utf8(c).expect("ASCII");
+            prop_assert_eq!(super::same(&a, &c), a == c);
+        }
+
         /// The shortcuts of [`LocalDict::push`] (the previous row's value, the value that followed
         /// it last time) give the model's dictionary, on columns whose values come in repeated runs
         /// (like a site's chrome lines), interrupted by other values and nulls.
         #[test]
         fn batch_dictionaries_match_the_model(
             runs in proptest::collection::vec(
-                (proptest::collection::vec(proptest::option::weighted(0.9, "[a-d]{0,2}"), 1..6), 1..4usize),
+                (proptest::collection::vec(proptest::option::weighted(0.9, VALUE), 1..6), 1..4usize),
                 0..12,
             )
         ) {
