@@ -51,7 +51,21 @@ struct SiteCounts {
     /// Per line hash: the number of documents and the line's text. A learner that merges others
     /// keeps the text only from the second document on: most lines occur once, and their text would
     /// be most of the memory.
-    lines: FxHashMap<u64, (u64, Option<Box<str>>)>,
+    lines: FxHashMap<u64, LineCount>,
+}
+
+/// The count of one line of a site.
+#[derive(Clone, Debug)]
+struct LineCount {
+    /// Documents that hold the line.
+    docs: u64,
+    /// The site's document count (`SiteCounts::docs`) when the line was last counted, 0 for
+    /// counts merged in: a line is counted once per document, at its first occurrence, and
+    /// the current document is the only one whose number is the site's count (merges only add
+    /// to it), so no per-document set of lines is needed.
+    last_doc: u64,
+    /// The line's text (its key), if kept.
+    text: Option<Box<str>>,
 }
 
 /// Counts, per site, in how many documents each normalized line occurs; [`finish`](Self::finish)
@@ -66,8 +80,6 @@ struct SiteCounts {
 pub struct ChromeLearner {
     config: LearnerConfig,
     sites: FxHashMap<String, SiteCounts>,
-    /// The hashes of the lines of the document being counted.
-    seen: SeenSet,
     /// Buffers of [`observe`](Self::observe), kept between calls.
     doc: DocumentLines,
     scratch: LineScratch,
@@ -79,7 +91,6 @@ impl ChromeLearner {
         ChromeLearner {
             config,
             sites: FxHashMap::default(),
-            seen: SeenSet::default(),
             doc: DocumentLines::default(),
             scratch: LineScratch::default(),
         }
@@ -112,23 +123,28 @@ impl ChromeLearner {
             None => self.sites.entry(site.to_string()).or_default(),
         };
         counts.docs += 1;
-        self.seen.start(doc.lines.len());
+        let this_doc = counts.docs;
         for &(h, start, end) in &doc.lines {
-            if !self.seen.insert(h) {
-                continue; // counted at its first occurrence in the document
-            }
             // The key is sliced only when kept (most lines were counted before with theirs).
             let key = || doc.buf[start..end].into();
             match counts.lines.entry(h) {
                 Entry::Occupied(mut e) => {
-                    let (n, kept) = e.get_mut();
-                    *n += 1;
-                    if kept.is_none() {
-                        *kept = Some(key());
+                    let c = e.get_mut();
+                    if c.last_doc == this_doc {
+                        continue; // counted at its first occurrence in the document
+                    }
+                    c.last_doc = this_doc;
+                    c.docs += 1;
+                    if c.text.is_none() {
+                        c.text = Some(key());
                     }
                 }
                 Entry::Vacant(e) => {
-                    e.insert((1, keep_new.then(key)));
+                    e.insert(LineCount {
+                        docs: 1,
+                        last_doc: this_doc,
+                        text: keep_new.then(key),
+                    });
                 }
             }
         }
@@ -144,17 +160,22 @@ impl ChromeLearner {
         for (site, theirs) in other.sites {
             let mine = self.sites.entry(site).or_default();
             mine.docs += theirs.docs;
-            for (h, (n, text)) in theirs.lines {
+            for (h, theirs) in theirs.lines {
+                let (n, text) = (theirs.docs, theirs.text);
                 match mine.lines.entry(h) {
                     Entry::Occupied(mut e) => {
-                        let (count, kept) = e.get_mut();
-                        *count += n;
-                        if kept.is_none() {
-                            *kept = text;
+                        let c = e.get_mut();
+                        c.docs += n;
+                        if c.text.is_none() {
+                            c.text = text;
                         }
                     }
                     Entry::Vacant(e) => {
-                        e.insert((n, if n >= 2 { text } else { None }));
+                        e.insert(LineCount {
+                            docs: n,
+                            last_doc: 0,
+                            text: if n >= 2 { text } else { None },
+                        });
                     }
                 }
             }
@@ -175,8 +196,8 @@ impl ChromeLearner {
             let mut lines: Vec<(String, u64)> = counts
                 .lines
                 .into_values()
-                .filter(|(n, _)| *n >= need)
-                .filter_map(|(n, t)| Some((t?.into_string(), n)))
+                .filter(|c| c.docs >= need)
+                .filter_map(|c| Some((c.text?.into_string(), c.docs)))
                 .collect();
             if lines.is_empty() {
                 continue;
@@ -380,49 +401,6 @@ impl DocumentLines {
             return None;
         }
         Some(xxh3_64(key.as_bytes()))
-    }
-}
-
-/// The line hashes of one document, to count each line once per document: an open-addressing
-/// table of xxh3 hashes (already well mixed) whose slots belong to the document that stamped
-/// them, so that starting a document clears nothing.
-#[derive(Clone, Debug, Default)]
-struct SeenSet {
-    /// (hash, stamp); a slot is taken in the current document if its stamp is `stamp`.
-    slots: Vec<(u64, u32)>,
-    stamp: u32,
-}
-
-impl SeenSet {
-    /// Forgets the hashes of the previous document; room for `n` more.
-    fn start(&mut self, n: usize) {
-        self.stamp = self.stamp.wrapping_add(1);
-        let size = (2 * n).next_power_of_two().max(16);
-        if self.stamp == 0 || self.slots.len() < size {
-            // Every slot free (stamp 1 is the first in use).
-            self.slots.clear();
-            self.slots.resize(size.max(self.slots.capacity()), (0, 0));
-            self.stamp = 1;
-        }
-    }
-
-    /// Adds a hash; false if it was there already. At most the `n` hashes given to
-    /// [`start`](Self::start) are added.
-    #[inline]
-    fn insert(&mut self, h: u64) -> bool {
-        let mask = self.slots.len() - 1;
-        let mut i = h as usize & mask;
-        loop {
-            let slot = &mut self.slots[i];
-            if slot.1 != self.stamp {
-                *slot = (h, self.stamp);
-                return true;
-            }
-            if slot.0 == h {
-                return false;
-            }
-            i = (i + 1) & mask;
-        }
     }
 }
 
@@ -769,7 +747,7 @@ mod tests {
             merged.merge(l);
         }
         let counts = &merged.sites["s"].lines;
-        let kept = counts.values().filter(|(_, t)| t.is_some()).count();
+        let kept = counts.values().filter(|c| c.text.is_some()).count();
         assert_eq!(kept, 2, "only `menu` and `a la une` occur twice or more");
         assert_eq!(counts.len(), 2 + 2 * docs.len());
         assert_eq!(merged.finish().to_string(), one.finish().to_string());
@@ -825,8 +803,12 @@ mod tests {
                 counts
                     .lines
                     .entry(h)
-                    .or_insert_with(|| (0, Some(key.as_str().into())))
-                    .0 += 1;
+                    .or_insert_with(|| LineCount {
+                        docs: 0,
+                        last_doc: 0,
+                        text: Some(key.as_str().into()),
+                    })
+                    .docs += 1;
             }
         });
     }
@@ -843,7 +825,7 @@ mod tests {
                 let mut lines: Vec<_> = c
                     .lines
                     .iter()
-                    .map(|(h, (n, t))| (*h, *n, t.as_deref().map(str::to_string)))
+                    .map(|(h, c)| (*h, c.docs, c.text.as_deref().map(str::to_string)))
                     .collect();
                 lines.sort();
                 (site.clone(), c.docs, lines)
@@ -951,6 +933,29 @@ mod tests {
             }
             proptest::prop_assert_eq!(counts(&observed), counts(&reference));
             proptest::prop_assert_eq!(counts(&added), counts(&merged));
+            // Counts merged into a learner that goes on adding documents (a line merged in is
+            // counted again in the next document that holds it, once).
+            let (mut mixed, mut mixed_reference) = (
+                ChromeLearner::new(config.clone()),
+                ChromeLearner::new(config.clone()),
+            );
+            for (i, (site, text)) in docs.iter().enumerate() {
+                if i % 3 == 1 {
+                    let mut one = ChromeLearner::new(config.clone());
+                    one.observe(*site, text);
+                    mixed.merge(one);
+                } else {
+                    mixed.add(&DocumentLines::new(&config, *site, text));
+                    mixed.add(&DocumentLines::new(&config, *site, text));
+                }
+                let mut one = ChromeLearner::new(config.clone());
+                observe_reference(&mut one, *site, text);
+                if i % 3 != 1 {
+                    observe_reference(&mut one, *site, text);
+                }
+                mixed_reference.merge(one);
+            }
+            proptest::prop_assert_eq!(counts(&mixed), counts(&mixed_reference));
             let profile = reference.finish().to_string();
             proptest::prop_assert_eq!(&observed.finish().to_string(), &profile);
             proptest::prop_assert_eq!(&added.finish().to_string(), &profile);
@@ -1054,25 +1059,6 @@ mod tests {
         assert_eq!(scratch.pages[0].page.replayed, 3);
         let keys: Vec<&str> = doc.lines.iter().map(|&(_, s, e)| &doc.buf[s..e]).collect();
         assert_eq!(keys, ["titre deux", "menu", "a la une", "fin"]);
-    }
-
-    #[test]
-    fn the_seen_set_forgets_each_document() {
-        let mut seen = SeenSet::default();
-        let mut reference = FxHashSet::default();
-        for doc in 0..300u64 {
-            if doc == 200 {
-                seen.stamp = u32::MAX - 1; // the stamp wraps around
-            }
-            let n = (doc % 40) as usize;
-            seen.start(n);
-            reference.clear();
-            for i in 0..n as u64 {
-                // Repeats inside a document, and hashes that share their low bits.
-                let h = (i % 7 + doc % 3) << 32 | (i % 5);
-                assert_eq!(seen.insert(h), reference.insert(h), "doc {doc}, {i}");
-            }
-        }
     }
 
     #[test]
