@@ -51,7 +51,81 @@ struct SiteCounts {
     /// Per line hash: the number of documents and the line's text. A learner that merges others
     /// keeps the text only from the second document on: most lines occur once, and their text would
     /// be most of the memory.
-    lines: FxHashMap<u64, LineCount>,
+    lines: LineCounts,
+}
+
+/// The [`LineCount`]s of a site by line hash (an xxh3 hash of the key, well mixed already):
+/// the counts one after the other, and an open-addressing index over them (linear probing, at
+/// most half full). A look-up is a few instructions, which matters since every line of every
+/// document is looked up.
+#[derive(Clone, Debug, Default)]
+struct LineCounts {
+    /// 1 + index in `counts` of the line whose hash starts its probe here; 0 for a free slot.
+    /// Empty, or a power of two at least twice as long as `counts`.
+    slots: Vec<u32>,
+    /// (line hash, count), in the order the lines came.
+    counts: Vec<(u64, LineCount)>,
+}
+
+impl LineCounts {
+    /// Number of lines.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// The count of the line of hash `h`, and whether it is new: if it is, `new()` made it.
+    #[inline]
+    fn get_or_insert_with(
+        &mut self,
+        h: u64,
+        new: impl FnOnce() -> LineCount,
+    ) -> (&mut LineCount, bool) {
+        if 2 * (self.counts.len() + 1) > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            match self.slots[i] as usize {
+                0 => break,
+                k if self.counts[k - 1].0 == h => return (&mut self.counts[k - 1].1, false),
+                _ => i = (i + 1) & mask,
+            }
+        }
+        let k = u32::try_from(self.counts.len() + 1).expect("fewer than 2^32 lines per site");
+        self.slots[i] = k;
+        self.counts.push((h, new()));
+        let last = self.counts.len() - 1;
+        (&mut self.counts[last].1, true)
+    }
+
+    /// Doubles the index (16 slots at first) and places every line again.
+    #[cold]
+    fn grow(&mut self) {
+        let size = (2 * self.slots.len()).max(16);
+        self.slots.clear();
+        self.slots.resize(size, 0);
+        let mask = size - 1;
+        for (k, &(h, _)) in self.counts.iter().enumerate() {
+            let mut i = h as usize & mask;
+            while self.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = k as u32 + 1;
+        }
+    }
+
+    /// The lines and their counts.
+    #[cfg(test)]
+    fn iter(&self) -> impl Iterator<Item = &(u64, LineCount)> {
+        self.counts.iter()
+    }
+
+    /// The lines and their counts, by value.
+    fn into_iter(self) -> impl Iterator<Item = (u64, LineCount)> {
+        self.counts.into_iter()
+    }
 }
 
 /// The count of one line of a site.
@@ -116,7 +190,6 @@ impl ChromeLearner {
     /// Counts one more document of `doc`'s site holding `doc`'s lines; a new line keeps its text
     /// only if `keep_new`.
     fn count(&mut self, doc: &DocumentLines, keep_new: bool) {
-        use std::collections::hash_map::Entry;
         let site = doc.site();
         let counts = match self.sites.get_mut(site) {
             Some(c) => c,
@@ -127,25 +200,18 @@ impl ChromeLearner {
         for &(h, start, end) in &doc.lines {
             // The key is sliced only when kept (most lines were counted before with theirs).
             let key = || doc.buf[start..end].into();
-            match counts.lines.entry(h) {
-                Entry::Occupied(mut e) => {
-                    let c = e.get_mut();
-                    if c.last_doc == this_doc {
-                        continue; // counted at its first occurrence in the document
-                    }
-                    c.last_doc = this_doc;
-                    c.docs += 1;
-                    if c.text.is_none() {
-                        c.text = Some(key());
-                    }
-                }
-                Entry::Vacant(e) => {
-                    e.insert(LineCount {
-                        docs: 1,
-                        last_doc: this_doc,
-                        text: keep_new.then(key),
-                    });
-                }
+            let (c, new) = counts.lines.get_or_insert_with(h, || LineCount {
+                docs: 1,
+                last_doc: this_doc,
+                text: keep_new.then(key),
+            });
+            if new || c.last_doc == this_doc {
+                continue; // counted at its first occurrence in the document
+            }
+            c.last_doc = this_doc;
+            c.docs += 1;
+            if c.text.is_none() {
+                c.text = Some(key());
             }
         }
     }
@@ -156,26 +222,20 @@ impl ChromeLearner {
     /// `observe` into one accumulating learner, not accumulating learners into each other (a line
     /// seen once in each of two accumulators would lose its text and could not be learned).
     pub fn merge(&mut self, other: ChromeLearner) {
-        use std::collections::hash_map::Entry;
         for (site, theirs) in other.sites {
             let mine = self.sites.entry(site).or_default();
             mine.docs += theirs.docs;
-            for (h, theirs) in theirs.lines {
-                let (n, text) = (theirs.docs, theirs.text);
-                match mine.lines.entry(h) {
-                    Entry::Occupied(mut e) => {
-                        let c = e.get_mut();
-                        c.docs += n;
-                        if c.text.is_none() {
-                            c.text = text;
-                        }
-                    }
-                    Entry::Vacant(e) => {
-                        e.insert(LineCount {
-                            docs: n,
-                            last_doc: 0,
-                            text: if n >= 2 { text } else { None },
-                        });
+            for (h, theirs) in theirs.lines.into_iter() {
+                let (n, mut text) = (theirs.docs, theirs.text);
+                let (c, new) = mine.lines.get_or_insert_with(h, || LineCount {
+                    docs: n,
+                    last_doc: 0,
+                    text: if n >= 2 { text.take() } else { None },
+                });
+                if !new {
+                    c.docs += n;
+                    if c.text.is_none() {
+                        c.text = text;
                     }
                 }
             }
@@ -195,7 +255,8 @@ impl ChromeLearner {
             let need = need.max(self.config.min_docs).max(1);
             let mut lines: Vec<(String, u64)> = counts
                 .lines
-                .into_values()
+                .into_iter()
+                .map(|(_, c)| c)
                 .filter(|c| c.docs >= need)
                 .filter_map(|c| Some((c.text?.into_string(), c.docs)))
                 .collect();
@@ -747,7 +808,7 @@ mod tests {
             merged.merge(l);
         }
         let counts = &merged.sites["s"].lines;
-        let kept = counts.values().filter(|c| c.text.is_some()).count();
+        let kept = counts.iter().filter(|(_, c)| c.text.is_some()).count();
         assert_eq!(kept, 2, "only `menu` and `a la une` occur twice or more");
         assert_eq!(counts.len(), 2 + 2 * docs.len());
         assert_eq!(merged.finish().to_string(), one.finish().to_string());
@@ -800,15 +861,12 @@ mod tests {
             }
             let h = xxh3_64(key.as_bytes());
             if seen.insert(h) {
-                counts
-                    .lines
-                    .entry(h)
-                    .or_insert_with(|| LineCount {
-                        docs: 0,
-                        last_doc: 0,
-                        text: Some(key.as_str().into()),
-                    })
-                    .docs += 1;
+                let new = || LineCount {
+                    docs: 0,
+                    last_doc: 0,
+                    text: Some(key.as_str().into()),
+                };
+                counts.lines.get_or_insert_with(h, new).0.docs += 1;
             }
         });
     }
@@ -1059,6 +1117,44 @@ mod tests {
         assert_eq!(scratch.pages[0].page.replayed, 3);
         let keys: Vec<&str> = doc.lines.iter().map(|&(_, s, e)| &doc.buf[s..e]).collect();
         assert_eq!(keys, ["titre deux", "menu", "a la une", "fin"]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// `LineCounts` against a `HashMap`: hashes that share their low bits (long probes, and
+        /// growth while probing), repeats, and a hash of 0.
+        #[test]
+        fn line_counts_agree_with_a_map(
+            ops in proptest::collection::vec((0u64..40, 0u64..4, proptest::bool::ANY), 0..300),
+        ) {
+            let mut table = LineCounts::default();
+            let mut model: std::collections::HashMap<u64, u64> = Default::default();
+            let mut order = Vec::new();
+            for (low, high, bump) in ops {
+                let h = high << 40 | low << 4; // many share their low bits
+                let (c, new) = table.get_or_insert_with(h, || LineCount {
+                    docs: 1,
+                    last_doc: h,
+                    text: None,
+                });
+                proptest::prop_assert_eq!(new, !model.contains_key(&h), "{:x}", h);
+                proptest::prop_assert_eq!(c.last_doc, h);
+                let n = model.entry(h).or_insert_with(|| {
+                    order.push(h);
+                    1
+                });
+                if !new && bump {
+                    c.docs += 1;
+                    *n += 1;
+                }
+                proptest::prop_assert_eq!(c.docs, *n);
+            }
+            proptest::prop_assert_eq!(table.len(), model.len());
+            let all: Vec<(u64, u64)> = table.iter().map(|(h, c)| (*h, c.docs)).collect();
+            let expected: Vec<(u64, u64)> = order.iter().map(|h| (*h, model[h])).collect();
+            proptest::prop_assert_eq!(all, expected);
+        }
     }
 
     #[test]
