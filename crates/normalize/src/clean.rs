@@ -133,6 +133,11 @@ impl VerdictMemo {
             self.entries.clear();
             self.raw.clear();
         }
+        if self.raw.capacity() == 0 {
+            // Room for all the bytes the bound allows at once (a unit is never longer than
+            // the bound): the buffer is never copied to a larger one.
+            self.raw.reserve_exact(MEMO_BYTES);
+        }
         let entry = MemoEntry {
             site,
             at: self.raw.len(),
@@ -873,6 +878,26 @@ mod tests {
                 c.text.split("\n\n").count()
             }
         );
+    }
+
+    #[test]
+    fn the_verdict_memo_reserves_its_bound_once() {
+        let mut memo = VerdictMemo::default();
+        let text = "x".repeat(MAX_RULE_KEY) + "é";
+        let b = text.as_bytes();
+        let kept = Verdict::Kept {
+            words: 1,
+            plain: true,
+        };
+        for i in 0..3 * MEMO_BYTES / MAX_RULE_KEY {
+            // Units of several lengths, the memo emptied twice on the way.
+            let (start, end) = (i % 7, MAX_RULE_KEY - i % 5);
+            let edge = edge_hash(b, start, end);
+            memo.insert(i, b, start, end, edge, kept);
+            assert_eq!(memo.get(i, b, start, end, edge), Some(kept));
+            assert!(memo.raw.len() <= MEMO_BYTES);
+            assert_eq!(memo.raw.capacity(), MEMO_BYTES);
+        }
     }
 
     #[test]

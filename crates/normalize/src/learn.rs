@@ -578,11 +578,24 @@ impl KeyCache {
     fn insert(&mut self, unit: &str, hash: u64, key: &str) {
         let size = unit.len() + key.len() + CACHE_ENTRY_BYTES;
         if self.bytes + size > CACHE_BYTES {
-            // Dropped rather than cleared: a thread keeps no more than the bound.
-            *self = KeyCache {
-                max_words: self.max_words,
-                ..KeyCache::default()
-            };
+            if self.text.capacity() > CACHE_BYTES {
+                // Grown by an entry larger than the bound: dropped, so that a thread keeps no
+                // more than the bound.
+                *self = KeyCache {
+                    max_words: self.max_words,
+                    ..KeyCache::default()
+                };
+            } else {
+                // Emptied, its memory kept for the next entries.
+                self.map.clear();
+                self.text.clear();
+                self.bytes = 0;
+            }
+        }
+        if self.text.capacity() == 0 {
+            // Room for all the entries the bound allows at once: the buffer is never copied
+            // to a larger one, and no fresh memory is taken after each emptying.
+            self.text.reserve_exact(CACHE_BYTES.max(size));
         }
         self.bytes += size;
         let entry = CacheEntry {
@@ -1166,8 +1179,17 @@ mod tests {
             c.insert(&unit, i as u64, "k");
             assert!(c.bytes <= CACHE_BYTES);
             assert_eq!(c.get(&unit), Some((i as u64, "k")));
+            // Reserved once, never grown.
+            assert_eq!(c.text.capacity(), CACHE_BYTES);
         }
         assert!(c.map.len() < CACHE_BYTES / 1000);
+        // An entry larger than the bound grows the buffer; the next emptying drops it.
+        let huge = "y".repeat(CACHE_BYTES + 10);
+        c.insert(&huge, 1, "k");
+        assert_eq!(c.get(&huge), Some((1, "k")));
+        c.insert("z", 2, "k");
+        assert_eq!(c.text.capacity(), CACHE_BYTES);
+        assert_eq!(c.get("z"), Some((2, "k")));
     }
 
     proptest::proptest! {
