@@ -569,13 +569,16 @@ impl Normalizer {
                     if !units.is_empty() {
                         if let Some(run) = page.run(text.as_bytes(), start, end, chars, hash, 1) {
                             page.record_run(&run, units.len());
-                            units.extend(old_units[run.items.clone()].iter().map(|u| Unit {
-                                start: run.byte(u.start),
-                                end: run.byte(u.end),
-                                char_start: run.char(u.char_start),
-                                char_end: run.char(u.char_end),
-                                ..*u
-                            }));
+                            let at = units.len();
+                            units.extend_from_slice(&old_units[run.items.clone()]);
+                            // Copied as they are, then shifted in place.
+                            let (bytes, chars) = run.shifts();
+                            for u in &mut units[at..] {
+                                u.start = u.start.wrapping_add(bytes);
+                                u.end = u.end.wrapping_add(bytes);
+                                u.char_start = u.char_start.wrapping_add(chars);
+                                u.char_end = u.char_end.wrapping_add(chars);
+                            }
                             return Some((run.next, run.next_chars));
                         }
                     }

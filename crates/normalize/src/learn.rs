@@ -404,11 +404,14 @@ impl DocumentLines {
                             // The keys of the run's lines, one after the other.
                             let at = buf.len();
                             buf.push_str(&old_buf[first.1..last.2]);
-                            lines.extend(
-                                found
-                                    .iter()
-                                    .map(|&(h, s, e)| (h, s - first.1 + at, e - first.1 + at)),
-                            );
+                            // Copied as they are, then shifted in place.
+                            let shift = at.wrapping_sub(first.1);
+                            let from = lines.len();
+                            lines.extend_from_slice(found);
+                            for (_, s, e) in &mut lines[from..] {
+                                *s = s.wrapping_add(shift);
+                                *e = e.wrapping_add(shift);
+                            }
                         }
                         return Some((run.next, run.next_chars));
                     }

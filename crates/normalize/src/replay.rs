@@ -66,16 +66,15 @@ pub(crate) struct Run {
 }
 
 impl Run {
-    /// The offsets in the new page of a byte offset of the remembered page inside the run.
+    /// What to add (with `wrapping_add`) to a byte offset and to a char offset of the
+    /// remembered page inside the run to get the same offsets in the new page: the copies of
+    /// the run's items are shifted in place, in a loop simple enough for the compiler.
     #[inline]
-    pub(crate) fn byte(&self, old: usize) -> usize {
-        old - self.old_start + self.new_start
-    }
-
-    /// The same for a char offset.
-    #[inline]
-    pub(crate) fn char(&self, old: usize) -> usize {
-        old - self.old_chars + self.new_chars
+    pub(crate) fn shifts(&self) -> (usize, usize) {
+        (
+            self.new_start.wrapping_sub(self.old_start),
+            self.new_chars.wrapping_sub(self.old_chars),
+        )
     }
 }
 
@@ -221,12 +220,16 @@ impl Page {
         let Page {
             lines, new_lines, ..
         } = self;
-        new_lines.extend(lines[run.lines.clone()].iter().map(|l| LineRec {
-            start: run.byte(l.start),
-            chars: run.char(l.chars),
-            item: l.item - run.items.start + item,
-            hash: l.hash,
-        }));
+        // Copied as they are, then shifted in place.
+        let at = new_lines.len();
+        new_lines.extend_from_slice(&lines[run.lines.clone()]);
+        let (bytes, chars) = run.shifts();
+        let items = item.wrapping_sub(run.items.start);
+        for l in &mut new_lines[at..] {
+            l.start = l.start.wrapping_add(bytes);
+            l.chars = l.chars.wrapping_add(chars);
+            l.item = l.item.wrapping_add(items);
+        }
     }
 
     /// Makes the new page (`text`, with `chars` chars and `items` items) the remembered one.
