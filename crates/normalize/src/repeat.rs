@@ -269,17 +269,12 @@ impl RepeatDetector {
         };
         let key = &self.key[..self.key_len];
         let stop = reach.min(chars - WINDOW);
-        // The char starts of the key with the byte after each (at least WINDOW chars are left
-        // at every position tested).
-        let mut p = 0;
-        for (at, (&a, &b)) in key.iter().zip(&key[1..]).enumerate() {
-            // A continuation byte starts no kept key (their bits are set from `first_two` of
-            // whole keys), so it is tested like a char start, without a branch of its own;
-            // only char starts count as positions.
-            let char_start = (a as i8) >= -0x40;
-            if char_start && p > stop {
-                break;
-            }
+        // Every byte before char `stop + 1` with the byte after it (at least WINDOW chars are
+        // left at every char tested). A continuation byte starts no kept key (their bits are
+        // set from `first_two` of whole keys), so it is tested like a char start: the loop
+        // needs no count of chars, only the byte where char `stop + 1` starts.
+        let end = advance(key, 0, stop + 1).min(key.len().saturating_sub(1));
+        for (at, (&a, &b)) in key[..end].iter().zip(&key[1..=end]).enumerate() {
             let f = usize::from(a) << 8 | usize::from(b);
             if firsts[f >> 6] & (1 << (f & 63)) != 0
                 && self
@@ -288,7 +283,6 @@ impl RepeatDetector {
             {
                 return true;
             }
-            p += usize::from(char_start);
         }
         false
     }
