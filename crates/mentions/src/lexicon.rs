@@ -49,7 +49,7 @@ pub struct Lexicon {
     /// so that the rules need one probe per word whatever they ask. Keyed by [`ShortKey`]: built
     /// from two loads of the word's bytes (no slicing of the text as a `str`) and compared as
     /// numbers, where a map keyed by the bytes compares them with a `memcmp` call.
-    short: HashMap<ShortKey, Flags, FastHash>,
+    short: ShortMap,
     /// The same for the longer word forms, keyed by their bytes.
     long: HashMap<Box<[u8]>, Flags, FastHash>,
     /// Every word form and its flags in one map keyed by bytes: the model the two maps above
@@ -184,7 +184,7 @@ impl Lexicon {
             self.model.entry(word.into()).or_default().0 |= bits;
         }
         match ShortKey::of(word) {
-            Some(key) => self.short.entry(key).or_default().0 |= bits,
+            Some(key) => self.short.add(key, bits),
             None => self.long.entry(word.into()).or_default().0 |= bits,
         }
     }
@@ -194,15 +194,20 @@ impl Lexicon {
     pub(crate) fn flags(&self, word: &[u8]) -> Flags {
         let k = Lexicon::shape_key(word);
         match self.shapes.get(k >> 6) {
-            Some(bits) if bits & (1 << (k & 63)) != 0 => {
-                let found = match ShortKey::of(word) {
-                    Some(key) => self.short.get(&key),
-                    None => self.long.get(word),
-                };
-                found.copied().unwrap_or_default()
-            }
+            Some(bits) if bits & (1 << (k & 63)) != 0 => match ShortKey::of(word) {
+                Some(key) => self.short.get(key),
+                None => self.long_flags(word),
+            },
             _ => Flags::default(),
         }
+    }
+
+    /// [`Lexicon::flags`] of a word beyond 16 bytes: rare, and out of line so that the common
+    /// path needs no stack frame.
+    #[cold]
+    #[inline(never)]
+    fn long_flags(&self, word: &[u8]) -> Flags {
+        self.long.get(word).copied().unwrap_or_default()
     }
 
     /// Number of bits of `shapes`: 2^16 (8 KiB), for some twenty thousand word forms.
@@ -257,6 +262,94 @@ impl ShortKey {
             _ => return None,
         };
         Some(ShortKey(a, b, n as u8))
+    }
+}
+
+/// [`ShortKey`] → [`Flags`], open addressing with linear probing in a power-of-two table at
+/// most half full: a probe is a multiply and a few comparisons of numbers, where a `HashMap`
+/// hashes the key's three fields one after the other and then matches control bytes.
+#[derive(Clone, Debug, Default)]
+struct ShortMap {
+    /// Empty (no slot) until the first word is added.
+    slots: Vec<Slot>,
+    len: usize,
+}
+
+/// A slot of [`ShortMap`]: a key, its length plus one (0: an empty slot), its flags.
+#[derive(Clone, Copy, Debug, Default)]
+struct Slot {
+    a: u64,
+    b: u64,
+    len1: u8,
+    flags: Flags,
+}
+
+impl ShortMap {
+    /// The first slot to probe for `key` in a table of `slots` (a power of two) slots.
+    #[inline]
+    fn home(key: ShortKey, slots: usize) -> usize {
+        let h = (key.0.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ key.1 ^ u64::from(key.2))
+            .wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
+        (h >> 32) as usize & (slots - 1)
+    }
+
+    /// Number of keys.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Sets `bits` in the flags of `key` (added if absent).
+    fn add(&mut self, key: ShortKey, bits: u8) {
+        if 2 * (self.len + 1) > self.slots.len() {
+            let old = std::mem::take(&mut self.slots);
+            self.slots = vec![Slot::default(); (2 * old.len()).max(64)];
+            self.len = 0;
+            for s in old.into_iter().filter(|s| s.len1 != 0) {
+                self.add(ShortKey(s.a, s.b, s.len1 - 1), s.flags.0);
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = Self::home(key, self.slots.len());
+        loop {
+            let s = &mut self.slots[i];
+            if s.len1 == 0 {
+                *s = Slot {
+                    a: key.0,
+                    b: key.1,
+                    len1: key.2 + 1,
+                    flags: Flags(bits),
+                };
+                self.len += 1;
+                return;
+            }
+            if (s.a, s.b, s.len1) == (key.0, key.1, key.2 + 1) {
+                s.flags.0 |= bits;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The flags of `key` (none if absent).
+    #[inline]
+    fn get(&self, key: ShortKey) -> Flags {
+        let n = self.slots.len();
+        if n == 0 {
+            return Flags::default();
+        }
+        let mut i = Self::home(key, n);
+        // At most half full: the probe ends at an empty slot.
+        while let Some(s) = self.slots.get(i) {
+            if s.len1 == key.2 + 1 && s.a == key.0 && s.b == key.1 {
+                return s.flags;
+            }
+            if s.len1 == 0 {
+                break;
+            }
+            i = (i + 1) & (n - 1);
+        }
+        Flags::default()
     }
 }
 
@@ -367,6 +460,30 @@ mod tests {
                 if let (Some(ka), Some(kb)) = (ShortKey::of(&a), ShortKey::of(b)) {
                     proptest::prop_assert_eq!(ka == kb, a == *b, "{:?} {:?}", a, b);
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// `ShortMap` answers as a `HashMap` of the same keys, through its growths and the
+        /// collisions of a small table (words of a two-letter alphabet, short and long).
+        #[test]
+        fn short_map_agrees_with_a_hash_map(
+            added in proptest::collection::vec(("[ab]{0,4}|[ab]{7,9}|[ab]{15,16}", 0u8..8), 0..200),
+            asked in proptest::collection::vec("[ab]{0,4}|[ab]{7,9}|[ab]{15,16}", 0..50),
+        ) {
+            let mut map = ShortMap::default();
+            let mut model: HashMap<ShortKey, u8> = HashMap::new();
+            for (w, bit) in &added {
+                let key = ShortKey::of(w.as_bytes()).expect("short");
+                proptest::prop_assert_eq!(map.get(key).0, model.get(&key).copied().unwrap_or(0));
+                map.add(key, 1 << bit);
+                *model.entry(key).or_default() |= 1 << bit;
+            }
+            proptest::prop_assert_eq!(map.len(), model.len());
+            for w in asked.iter().chain(added.iter().map(|(w, _)| w)) {
+                let key = ShortKey::of(w.as_bytes()).expect("short");
+                proptest::prop_assert_eq!(map.get(key).0, model.get(&key).copied().unwrap_or(0), "{:?}", w);
             }
         }
     }
