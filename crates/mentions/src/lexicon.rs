@@ -195,7 +195,7 @@ impl Lexicon {
         let k = Lexicon::shape_key(word);
         match self.shapes.get(k >> 6) {
             Some(bits) if bits & (1 << (k & 63)) != 0 => match ShortKey::of(word) {
-                Some(key) => self.short.get(key),
+                Some(key) => Flags(self.short.get(key)),
                 None => self.long_flags(word),
             },
             _ => Flags::default(),
@@ -244,12 +244,12 @@ impl Lexicon {
 /// (up to 3). The loads overlap in shorter words; with the length they give the word back, so
 /// equal keys are equal words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct ShortKey(u64, u64, u8);
+pub(crate) struct ShortKey(u64, u64, u8);
 
 impl ShortKey {
     /// The key of `w`, `None` beyond 16 bytes.
     #[inline]
-    fn of(w: &[u8]) -> Option<ShortKey> {
+    pub(crate) fn of(w: &[u8]) -> Option<ShortKey> {
         let n = w.len();
         let (a, b) = match n {
             8..=16 => (load8(w), load8(w.get(n - 8..)?)),
@@ -265,23 +265,23 @@ impl ShortKey {
     }
 }
 
-/// [`ShortKey`] → [`Flags`], open addressing with linear probing in a power-of-two table at
+/// [`ShortKey`] → a set of bits ([`Flags`] in the lexicon), open addressing with linear probing in a power-of-two table at
 /// most half full: a probe is a multiply and a few comparisons of numbers, where a `HashMap`
 /// hashes the key's three fields one after the other and then matches control bytes.
 #[derive(Clone, Debug, Default)]
-struct ShortMap {
+pub(crate) struct ShortMap {
     /// Empty (no slot) until the first word is added.
     slots: Vec<Slot>,
     len: usize,
 }
 
-/// A slot of [`ShortMap`]: a key, its length plus one (0: an empty slot), its flags.
+/// A slot of [`ShortMap`]: a key, its length plus one (0: an empty slot), its bits.
 #[derive(Clone, Copy, Debug, Default)]
 struct Slot {
     a: u64,
     b: u64,
     len1: u8,
-    flags: Flags,
+    bits: u8,
 }
 
 impl ShortMap {
@@ -299,14 +299,14 @@ impl ShortMap {
         self.len
     }
 
-    /// Sets `bits` in the flags of `key` (added if absent).
-    fn add(&mut self, key: ShortKey, bits: u8) {
+    /// Sets `bits` in the bits of `key` (added if absent).
+    pub(crate) fn add(&mut self, key: ShortKey, bits: u8) {
         if 2 * (self.len + 1) > self.slots.len() {
             let old = std::mem::take(&mut self.slots);
             self.slots = vec![Slot::default(); (2 * old.len()).max(64)];
             self.len = 0;
             for s in old.into_iter().filter(|s| s.len1 != 0) {
-                self.add(ShortKey(s.a, s.b, s.len1 - 1), s.flags.0);
+                self.add(ShortKey(s.a, s.b, s.len1 - 1), s.bits);
             }
         }
         let mask = self.slots.len() - 1;
@@ -318,38 +318,51 @@ impl ShortMap {
                     a: key.0,
                     b: key.1,
                     len1: key.2 + 1,
-                    flags: Flags(bits),
+                    bits,
                 };
                 self.len += 1;
                 return;
             }
             if (s.a, s.b, s.len1) == (key.0, key.1, key.2 + 1) {
-                s.flags.0 |= bits;
+                s.bits |= bits;
                 return;
             }
             i = (i + 1) & mask;
         }
     }
 
-    /// The flags of `key` (none if absent).
+    /// Removes every key, keeping the table's size.
+    pub(crate) fn clear(&mut self) {
+        if self.len > 0 {
+            self.slots.fill(Slot::default());
+            self.len = 0;
+        }
+    }
+
+    /// Number of slots.
+    pub(crate) fn capacity(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// The bits of `key` (none if absent).
     #[inline]
-    fn get(&self, key: ShortKey) -> Flags {
+    pub(crate) fn get(&self, key: ShortKey) -> u8 {
         let n = self.slots.len();
         if n == 0 {
-            return Flags::default();
+            return 0;
         }
         let mut i = Self::home(key, n);
         // At most half full: the probe ends at an empty slot.
         while let Some(s) = self.slots.get(i) {
             if s.len1 == key.2 + 1 && s.a == key.0 && s.b == key.1 {
-                return s.flags;
+                return s.bits;
             }
             if s.len1 == 0 {
                 break;
             }
             i = (i + 1) & (n - 1);
         }
-        Flags::default()
+        0
     }
 }
 
@@ -476,14 +489,27 @@ mod tests {
             let mut model: HashMap<ShortKey, u8> = HashMap::new();
             for (w, bit) in &added {
                 let key = ShortKey::of(w.as_bytes()).expect("short");
-                proptest::prop_assert_eq!(map.get(key).0, model.get(&key).copied().unwrap_or(0));
+                proptest::prop_assert_eq!(map.get(key), model.get(&key).copied().unwrap_or(0));
                 map.add(key, 1 << bit);
                 *model.entry(key).or_default() |= 1 << bit;
             }
             proptest::prop_assert_eq!(map.len(), model.len());
             for w in asked.iter().chain(added.iter().map(|(w, _)| w)) {
                 let key = ShortKey::of(w.as_bytes()).expect("short");
-                proptest::prop_assert_eq!(map.get(key).0, model.get(&key).copied().unwrap_or(0), "{:?}", w);
+                proptest::prop_assert_eq!(map.get(key), model.get(&key).copied().unwrap_or(0), "{:?}", w);
+            }
+            // Emptied, it answers as an empty map and fills again.
+            map.clear();
+            proptest::prop_assert_eq!(map.len(), 0);
+            let keys: Vec<ShortKey> = asked.iter().map(|w| ShortKey::of(w.as_bytes()).expect("short")).collect();
+            for &key in &keys {
+                proptest::prop_assert_eq!(map.get(key), 0);
+            }
+            for &key in &keys {
+                map.add(key, 1);
+            }
+            for &key in &keys {
+                proptest::prop_assert_eq!(map.get(key), 1);
             }
         }
     }

@@ -10,7 +10,7 @@ use aho_corasick::{Anchored, MatchKind, PatternID};
 
 use crate::coref;
 use crate::hash::FastHash;
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, ShortKey, ShortMap};
 use crate::rules::{self, Run};
 use crate::scan::{self, Token, Tokens};
 use crate::{EntityType, Error, Gazetteer, Mention, Method};
@@ -202,6 +202,7 @@ impl Recognizer {
             inside,
             id: id_buf,
             rule_names,
+            pending_words,
         } = scratch;
         // Sized for the text (a mention every ~60 bytes) so that they rarely grow.
         found.clear();
@@ -331,11 +332,11 @@ impl Recognizer {
             }
             found[first_found..].sort_by_key(|f| f.start);
         }
-        let has_pending = found
-            .iter()
-            .any(|f| matches!(f.kind, Kind::Rule { pending: true, .. }));
-        // The pending surfaces that also appear capitalised inside a sentence.
-        let confirmed: HashSet<&str, FastHash> = if has_pending {
+        // The pending surfaces that also appear capitalised inside a sentence: marked in
+        // `pending_words` when all pending surfaces have at most 16 bytes (nearly always), else
+        // found with hash sets.
+        let (short_pending, has_pending) = mark_confirmed(text, found, inside, pending_words);
+        let confirmed: HashSet<&str, FastHash> = if has_pending && !short_pending {
             let pending: HashSet<&str, FastHash> = found
                 .iter()
                 .filter(|f| matches!(f.kind, Kind::Rule { pending: true, .. }))
@@ -388,7 +389,14 @@ impl Recognizer {
                     None,
                 ) => {
                     let surface = &text[f.start..f.end];
-                    if pending && !confirmed.contains(surface) {
+                    let confirmed = || {
+                        if short_pending {
+                            pending_words.get(surface.as_bytes()) & CONFIRMED != 0
+                        } else {
+                            confirmed.contains(surface)
+                        }
+                    };
+                    if pending && !confirmed() {
                         continue;
                     }
                     let (id, canonical) =
@@ -500,6 +508,8 @@ struct Scratch {
     /// The id of a rule mention, built here then copied into its `Arc<str>`.
     id: String,
     rule_names: RuleNames,
+    /// The surfaces of the pending rule mentions of a text ([`mark_confirmed`]).
+    pending_words: PendingWords,
 }
 
 impl Scratch {
@@ -519,6 +529,9 @@ impl Scratch {
         trim(&mut self.caps);
         trim(&mut self.runs);
         trim(&mut self.inside);
+        if self.pending_words.capacity() > KEEP {
+            self.pending_words = PendingWords::default();
+        }
     }
 }
 
@@ -854,6 +867,70 @@ fn retain_from<T: Copy>(v: &mut Vec<T>, from: usize, mut keep: impl FnMut(&T) ->
     v.truncate(w);
 }
 
+/// A pending surface in [`PendingWords`].
+const PENDING: u8 = 1;
+/// A pending surface that a capitalised word inside a sentence confirms.
+const CONFIRMED: u8 = 2;
+
+/// Words of at most 16 bytes, with [`PENDING`] and [`CONFIRMED`] bits.
+#[derive(Debug, Default)]
+struct PendingWords(ShortMap);
+
+impl PendingWords {
+    fn capacity(&self) -> usize {
+        self.0.capacity()
+    }
+
+    /// The bits of `w` (none for a word beyond 16 bytes).
+    #[inline]
+    fn get(&self, w: &[u8]) -> u8 {
+        ShortKey::of(w).map_or(0, |k| self.0.get(k))
+    }
+}
+
+/// Marks in `words` (emptied first) the surfaces of the pending rule mentions of `found` as
+/// [`PENDING`], and those that are also the word `text[s..e]` of some span of `inside` as
+/// [`CONFIRMED`]; the same answer as [`confirmed`], without hashing the words or building sets.
+/// Returns whether every pending surface has at most 16 bytes (if not, `words` is incomplete
+/// and [`confirmed`] must answer), and whether there is any.
+fn mark_confirmed(
+    text: &str,
+    found: &[Found],
+    inside: &[(usize, usize)],
+    words: &mut PendingWords,
+) -> (bool, bool) {
+    let bytes = text.as_bytes();
+    let (mut short, mut any, mut shapes) = (true, false, 0u64);
+    words.0.clear();
+    for f in found {
+        if !matches!(f.kind, Kind::Rule { pending: true, .. }) {
+            continue;
+        }
+        let w = &bytes[f.start..f.end];
+        any = true;
+        shapes |= shape_bit(w);
+        match ShortKey::of(w) {
+            Some(k) => words.0.add(k, PENDING),
+            None => short = false,
+        }
+    }
+    if !any || !short {
+        return (short, any);
+    }
+    for &(s, e) in inside {
+        let w = &bytes[s..e];
+        if shapes & shape_bit(w) == 0 {
+            continue;
+        }
+        if let Some(k) = ShortKey::of(w) {
+            if words.0.get(k) & PENDING != 0 {
+                words.0.add(k, CONFIRMED);
+            }
+        }
+    }
+    (true, true)
+}
+
 /// The words of `pending` among the words `text[s..e]` of `inside`. Only the inside words of a
 /// shape (length, first and last bytes) some pending word has are sliced and hashed.
 fn confirmed<'t>(
@@ -1185,6 +1262,60 @@ mod tests {
                 .filter(|w| pending.contains(w))
                 .collect();
             proptest::prop_assert_eq!(confirmed(&text, &pending, &inside), want);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        /// `mark_confirmed` confirms the pending surfaces that `confirmed` (hash sets) finds,
+        /// or says that it cannot (a pending surface beyond 16 bytes); mentions that are not
+        /// pending rule mentions are not marked.
+        #[test]
+        fn marked_confirmed_as_the_sets(
+            words in proptest::collection::vec("[AaÉé]{0,3}|A{14,18}|A{60,66}", 1..20),
+            found_picks in proptest::collection::vec((0usize..40, 0u8..3), 0..10),
+            inside_picks in proptest::collection::vec(0usize..40, 0..30),
+        ) {
+            let text = words.join(" ");
+            let mut spans = Vec::new();
+            let mut at = 0;
+            for w in &words {
+                spans.push((at, at + w.len()));
+                at += w.len() + 1;
+            }
+            let pick = |k: &usize| spans[k % spans.len()];
+            let found: Vec<Found> = found_picks
+                .iter()
+                .map(|(k, kind)| {
+                    let (start, end) = pick(k);
+                    let kind = match kind {
+                        0 => Kind::Gazetteer(0),
+                        pending => Kind::Rule { entity_type: EntityType::Per, pending: *pending == 1, words: 1 },
+                    };
+                    Found { start, end, sentence: 0, kind, confidence: 0.5 }
+                })
+                .collect();
+            let pending: HashSet<&str, FastHash> = found
+                .iter()
+                .filter(|f| matches!(f.kind, Kind::Rule { pending: true, .. }))
+                .map(|f| &text[f.start..f.end])
+                .collect();
+            let inside: Vec<(usize, usize)> = inside_picks.iter().map(pick).collect();
+            let want = confirmed(&text, &pending, &inside);
+            let mut words = PendingWords::default();
+            // Left over from another text.
+            words.0.add(ShortKey::of(b"A").expect("short"), PENDING | CONFIRMED);
+            let (short, any) = mark_confirmed(&text, &found, &inside, &mut words);
+            proptest::prop_assert_eq!(any, !pending.is_empty());
+            proptest::prop_assert_eq!(short, pending.iter().all(|w| w.len() <= 16));
+            if short {
+                for &(s, e) in spans.iter().chain(&inside) {
+                    let w = &text[s..e];
+                    let bits = words.get(w.as_bytes());
+                    proptest::prop_assert_eq!(bits & PENDING != 0, pending.contains(w), "{:?}", w);
+                    proptest::prop_assert_eq!(bits & CONFIRMED != 0, want.contains(w), "{:?}", w);
+                }
+            }
         }
     }
 

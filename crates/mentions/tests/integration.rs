@@ -136,6 +136,33 @@ fn no_mentions_in_urls_or_for_sentence_start_words() {
     assert_eq!(find(text), []);
 }
 
+/// A capitalised word alone at a sentence start is kept only if the text also has it capitalised
+/// inside a sentence: for words of up to 16 bytes and for longer ones (which take another path).
+#[test]
+fn sentence_start_words_confirmed_inside_a_sentence() {
+    for (kept, dropped) in [
+        ("Kerbrevanec", "Zorglandia"),
+        ("Kerbrevanecquilliou", "Zorglandiaquessantrop"),
+    ] {
+        let text = format!(
+            "{kept} arrive demain. {dropped} part ce soir. On attend {kept} ici. {dropped}, {kept}."
+        );
+        let shown: Vec<(&str, Method)> = find(&text)
+            .iter()
+            .map(|m| (m.surface(&text), m.method))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (kept, Method::Rule),
+                (kept, Method::Rule),
+                (kept, Method::Rule)
+            ],
+            "{text}"
+        );
+    }
+}
+
 #[test]
 fn case_accent_and_elision_variants() {
     let text = "L’OTAN, l’Alliance atlantique, les ETATS-UNIS et les Etats-Unis d'Amérique, d'Ukraine et de Kyiv.";
