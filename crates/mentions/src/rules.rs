@@ -213,25 +213,45 @@ fn hyphen_at(b: &[u8]) -> Option<usize> {
 }
 
 /// True if `head` ends with one of [`LOC_SUFFIXES`] and is more than two bytes longer (the
-/// hyphenated ones may also sit inside a hyphenated word); `hyphenated`: `head` holds a `-`.
-fn has_loc_suffix(b: &[u8], hyphenated: bool) -> bool {
+/// hyphenated ones may also sit inside a hyphenated word); `hyphen`: the offset of the first `-`
+/// of `head`, if any.
+fn has_loc_suffix(b: &[u8], hyphen: Option<usize>) -> bool {
     let Some(&last) = b.last() else { return false };
-    // Most heads end with a byte that no suffix ends with, and hold no hyphen.
-    if !hyphenated && !SUFFIX_LAST[usize::from(last)] {
-        return false;
+    // The suffixes that start with `-` (ending with one implies holding it) can only start at a
+    // hyphen: each hyphen is asked for them, rather than every window compared with each.
+    let mut at = hyphen;
+    while let Some(k) = at {
+        let rest = b.get(k..).unwrap_or_default();
+        if hyphenated_suffix_len(rest).is_some_and(|n| b.len() > n + 2) {
+            return true;
+        }
+        at = rest
+            .iter()
+            .skip(1)
+            .position(|&c| c == b'-')
+            .map(|p| k + 1 + p);
     }
-    LOC_SUFFIXES.iter().any(|s| {
-        let s = s.as_bytes();
-        if b.len() <= s.len() + 2 {
-            return false;
+    // Most heads end with a byte that no other suffix ends with.
+    SUFFIX_LAST[usize::from(last)]
+        && LOC_SUFFIXES.iter().any(|s| {
+            let s = s.as_bytes();
+            s[0] != b'-' && b.len() > s.len() + 2 && s[s.len() - 1] == last && b.ends_with(s)
+        })
+}
+
+/// The length of the [`LOC_SUFFIXES`] starting with `-` that `rest` starts with, if any (one
+/// match on the bytes, no `memcmp` call).
+#[inline]
+fn hyphenated_suffix_len(rest: &[u8]) -> Option<usize> {
+    match rest {
+        [b'-', b's', b'u', b'r', b'-', ..] | [b'-', b'l', b'e', b's', b'-', ..] => Some(5),
+        // `-lès-`: `è` is C3 A8.
+        [b'-', b'l', 0xC3, 0xA8, b's', b'-', ..] | [b'-', b's', b'o', b'u', b's', b'-', ..] => {
+            Some(6)
         }
-        if s[0] == b'-' {
-            // Ending with `-sur-` implies holding it, and holding it implies a hyphen.
-            hyphenated && b.windows(s.len()).any(|w| w == s)
-        } else {
-            s[s.len() - 1] == last && b.ends_with(s)
-        }
-    })
+        [b'-', b'e', b'n', b'-', ..] => Some(4),
+        _ => None,
+    }
 }
 
 /// Types the run `tokens[first..=last]` from its words and the words before it; `head_flags` are
@@ -289,7 +309,7 @@ fn classify(
     if tokens[first..=last].iter().all(|t| t.upper || !t.cap) && !is_roman_numeral(head) {
         return (EntityType::Org, 0.6);
     }
-    if single && has_loc_suffix(head, hyphen.is_some()) {
+    if single && has_loc_suffix(head, hyphen) {
         return (EntityType::Loc, 0.6);
     }
     if prev.is_some() && prev_flags.cue(Cue::LocPrep) {
@@ -482,11 +502,15 @@ mod tests {
             "Pakistan",
             "Mannheim",
         ] {
-            assert_eq!(
-                has_loc_suffix(w.as_bytes(), w.contains('-')),
-                model(w),
-                "{w}"
-            );
+            assert_eq!(has_loc_suffix(w.as_bytes(), w.find('-')), model(w), "{w}");
+        }
+        // Every string of up to five pieces, suffixes and pieces of suffixes among them.
+        let parts = [
+            "-sur-", "-lès-", "-les-", "-sous-", "-en-", "-", "s", "ur", "en", "l", "è", "ès",
+            "ville", "court", "istan", "a", "Ab",
+        ];
+        for w in crate::scan::concatenations(&parts, 5) {
+            assert_eq!(has_loc_suffix(w.as_bytes(), w.find('-')), model(&w), "{w}");
         }
     }
 
