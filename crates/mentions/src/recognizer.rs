@@ -92,10 +92,12 @@ impl RecognizerBuilder {
                         continue;
                     }
                     if seen.insert(variant.clone()) {
+                        let given_name = lexicon.is_given_name(&variant);
                         patterns.push(variant);
                         targets.push(Target {
                             entity: ei,
                             confidence: if exact { 0.95 } else { 0.9 },
+                            given_name,
                         });
                     }
                 }
@@ -141,6 +143,8 @@ pub(crate) struct Known {
 struct Target {
     entity: u32,
     confidence: f32,
+    /// The pattern is a given name (a match has the pattern's bytes, so the same flags).
+    given_name: bool,
 }
 
 /// Finds entity mentions in text. Built once by [`RecognizerBuilder`]; cheap to clone and share
@@ -222,6 +226,8 @@ impl Recognizer {
             // Gazetteer: an anchored, leftmost-longest match at each word start that can begin an alias
             // (`starts` only holds those that pass the prefix filter).
             let mut covered = s;
+            // Whether a match of this sentence is a given name (see below).
+            let mut given_name = false;
             for &ws in &sentence_tokens.starts {
                 if ws < covered {
                     continue;
@@ -236,6 +242,7 @@ impl Recognizer {
                 }
                 covered = me;
                 let t = inner.targets[pattern.as_usize()];
+                given_name |= t.given_name;
                 found.push(Found {
                     start: ms,
                     end: me,
@@ -248,8 +255,10 @@ impl Recognizer {
                 continue;
             }
             // A one-word gazetteer hit that is a given name followed by a capitalised word is a person's
-            // first name (`Dominique Richard`, `Maurice Papon`): leave it to the rules.
-            retain_from(found, first_found, |f| {
+            // first name (`Dominique Richard`, `Maurice Papon`): leave it to the rules. (Nothing
+            // to do in a sentence where no match is a given name.)
+            let given_names = if given_name { first_found } else { found.len() };
+            retain_from(found, given_names, |f| {
                 let surface = text.as_bytes().get(f.start..f.end).unwrap_or_default();
                 if !inner.lexicon.flags(surface).given_name() {
                     return true;

@@ -136,6 +136,32 @@ fn no_mentions_in_urls_or_for_sentence_start_words() {
     assert_eq!(find(text), []);
 }
 
+/// A gazetteer match that is a given name (`Florence`, `Nancy`: places) before a capitalised word
+/// is left to the rules, which find a person; elsewhere it stays a place.
+#[test]
+fn given_name_matches_before_a_name_are_persons() {
+    let text =
+        "Florence Dupuisson est arrivée à Nancy. Elle aime Florence. À Moscou, Nancy Kerbrat \
+                parle. Nancy Kerbrat vit à Moscou.";
+    let mentions = find(text);
+    let shown: Vec<(&str, &str, Method)> = mentions
+        .iter()
+        .map(|m| (m.surface(text), &*m.entity_id, m.method))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("Florence Dupuisson", "per:florence-dupuisson", Method::Rule),
+            ("Nancy", "place:nancy", Method::Gazetteer),
+            ("Florence", "place:florence", Method::Gazetteer),
+            ("Moscou", "place:moscou", Method::Gazetteer),
+            ("Nancy Kerbrat", "per:nancy-kerbrat", Method::Rule),
+            ("Nancy Kerbrat", "per:nancy-kerbrat", Method::Rule),
+            ("Moscou", "place:moscou", Method::Gazetteer),
+        ]
+    );
+}
+
 /// A capitalised word alone at a sentence start is kept only if the text also has it capitalised
 /// inside a sentence: for words of up to 16 bytes and for longer ones (which take another path).
 #[test]
