@@ -510,8 +510,10 @@ fn general_word(
     }
     // Every path out of the loop leaves `i` just after the last byte of the token.
     let end = i;
-    let cap =
-        c.is_uppercase() || (hyphen && c.is_lowercase() && particle_prefixed(&sent[start..end]));
+    // The particles start with `a`, `b`, `e` or `i`: most lowercase hyphenated words
+    // (`peut-être`) are turned away by their first letter.
+    let cap = c.is_uppercase()
+        || (hyphen && matches!(c, 'a' | 'b' | 'e' | 'i') && particle_prefixed(&sent[start..end]));
     let upper = letters >= 2 && !lower;
     Word {
         end,
