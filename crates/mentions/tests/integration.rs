@@ -248,6 +248,21 @@ proptest! {
         }
     }
 
+    /// Mentions come sorted by start whatever mix of gazetteer matches, runs, street words and
+    /// merged places (`Université de Paris`) the sentences have.
+    #[test]
+    fn mentions_sorted_by_start(words in proptest::collection::vec(proptest::sample::select(vec![
+        "Jean Kerbrat", "Kerbrat de Paris", "rue Cadet", "à Moscou", "Université de Paris",
+        "Tour de France", "Kerbrat", "et", "le président", "OTAN", "M. Kerbrat", ",", ". Selon",
+    ]), 0..10)) {
+        let text = words.join(" ");
+        let mentions = find(&text);
+        prop_assert!(
+            mentions.windows(2).all(|w| w[0].start < w[1].start),
+            "{text:?} {mentions:?}"
+        );
+    }
+
     #[test]
     fn seed_text_with_random_spans(cuts in proptest::collection::vec(0usize..3000, 0..30)) {
         let mut cuts = cuts;
