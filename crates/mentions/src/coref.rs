@@ -134,7 +134,12 @@ impl<'t> Surnames<'t> {
         } else if self.many.is_empty() {
             self.few
                 .iter()
-                .find(|(s, _)| s.len() == surname.len() && *s == surname)
+                .find(|(s, _)| {
+                    // The last byte turns away most surnames of the same length before `memcmp`.
+                    s.len() == surname.len()
+                        && s.as_bytes().last() == surname.as_bytes().last()
+                        && *s == surname
+                })
                 .map(|&(_, p)| p)
         } else {
             self.many.get(surname).copied()
