@@ -171,9 +171,15 @@ pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
             // are read from a fixed-size chunk, with one end-of-text test for the 8 instead of one
             // a byte (the loop over the chunk is unrolled; each byte still has its own class test,
             // so a word of 5 bytes costs no more than one at a time). The last 7 bytes of the text
-            // are read one at a time.
+            // are read one at a time. The chunk is taken after comparing `i + 8` with the length
+            // (`b[i..].first_chunk()` costs a slice bound test more).
             let c = 'ascii: loop {
-                if let Some(chunk) = b[i..].first_chunk::<8>() {
+                let chunk = if i + 8 <= n {
+                    b[i..i + 8].first_chunk::<8>()
+                } else {
+                    None
+                };
+                if let Some(chunk) = chunk {
                     for &byte in chunk {
                         let c = CLASS[usize::from(byte)];
                         if (c as i8) <= 0 {
