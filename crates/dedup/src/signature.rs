@@ -2,7 +2,7 @@
 
 use crate::config::{DedupConfig, Mode, MAX_SHINGLE_WORDS};
 use crate::error::Error;
-use crate::words::{for_each_word, mix64};
+use crate::words::{for_each_word, mix64, Words};
 
 /// Number of MinHash values in a [`Signature`].
 pub const NUM_HASHES: usize = 128;
@@ -167,17 +167,21 @@ impl Signer {
         } else if w == 2 {
             // The default: the shingle of the words before and `h` is `prev ^ h` rotated by its
             // position (see `shingle_hash`), with no ring to keep.
-            let mut prev = 0;
-            for_each_word(text, |h| {
-                exact = mix64(exact ^ h);
-                if n != 0 {
+            // The first word is taken on its own, so that the loop has no test for it.
+            let mut words = Words::new(text);
+            if let Some(first) = words.next() {
+                exact = mix64(exact ^ first);
+                n = 1;
+                let mut prev = first;
+                for h in words {
+                    exact = mix64(exact ^ h);
                     add(&mut bins, mix64(2 ^ prev ^ h.rotate_left(ROTATIONS[1])));
+                    prev = h;
+                    n += 1;
                 }
-                prev = h;
-                n += 1;
-            });
-            if n == 1 {
-                add(&mut bins, shingle_hash(&[prev]));
+                if n == 1 {
+                    add(&mut bins, shingle_hash(&[first]));
+                }
             }
         } else {
             // The last word hashes, word `i` (from 0) in `ring[i % MAX_SHINGLE_WORDS]`: when word

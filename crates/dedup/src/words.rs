@@ -128,23 +128,49 @@ fn non_ascii(text: &str, c: u8, i: usize, h: u64) -> (Option<u64>, usize) {
     }
 }
 
-/// Calls `f` with the hash of each lowercased word of `text`, in order.
+/// Calls `f` with the hash of each lowercased word of `text`, in order (see [`Words`]).
+#[inline(always)]
+pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
+    for h in Words::new(text) {
+        f(h);
+    }
+}
+
+/// The hash of each lowercased word of a text, in order.
 ///
 /// Bytes are read through [`CLASS`]: an ASCII letter or digit costs a table load, a xor and a
 /// multiplication, a Latin-1 letter a few more operations; only other non-ASCII characters are
-/// decoded. `f` is called from one place, so that
-/// the compiler can inline it.
-#[inline(always)]
-pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
-    let b = text.as_bytes();
-    let n = b.len();
-    let mut i = 0;
-    loop {
+/// decoded. `next` is always inlined, so that a caller can take the first word on its own (one
+/// copy of the loop) and the others in a loop (another copy) with no test of which word it is.
+pub(crate) struct Words<'a> {
+    text: &'a str,
+    /// A char boundary: where the search for the next word starts.
+    i: usize,
+}
+
+impl<'a> Words<'a> {
+    /// The words of `text`.
+    #[inline(always)]
+    pub(crate) fn new(text: &'a str) -> Words<'a> {
+        Words { text, i: 0 }
+    }
+}
+
+impl Iterator for Words<'_> {
+    type Item = u64;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<u64> {
+        let text = self.text;
+        let b = text.as_bytes();
+        let n = b.len();
+        let mut i = self.i;
         // Between words: find the first character of the next one.
         let mut h = FNV_OFFSET;
         loop {
             if i >= n {
-                return;
+                self.i = i;
+                return None;
             }
             let c = CLASS[usize::from(b[i])];
             // An ASCII letter or digit (1..=0x7F), the common case, with one test.
@@ -211,7 +237,8 @@ pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
                 None => break,
             }
         }
-        f(mix64(h));
+        self.i = i;
+        Some(mix64(h))
     }
 }
 
