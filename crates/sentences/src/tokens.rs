@@ -157,20 +157,21 @@ static SHIFTED_CLASS: [[u64; 256]; 8] = {
 /// Latin-1 letter (a window that would end with 0xC3 ends before it).
 #[inline(always)]
 fn window(bytes: &[u8], i: usize) -> (u32, u32, usize) {
-    let class = |m: u64, (k, &b): (usize, &u8)| m | CLASS[usize::from(b)] << k;
+    // Groups of 8 bytes (the last one of a short window shorter), each read through
+    // `SHIFTED_CLASS` (bits `0..8` and `32..40`), then shifted in place.
+    let group = |group: &[u8]| {
+        SHIFTED_CLASS
+            .iter()
+            .zip(group)
+            .fold(0, |v, (shifted, &b)| v | shifted[usize::from(b)])
+    };
     let rest = &bytes[i..];
     let (m, end) = match rest.get(..32) {
         Some(block) => {
             let block: &[u8; 32] = block.try_into().unwrap_or(&[0; 32]);
-            // Four groups of 8 bytes, each read through `SHIFTED_CLASS` (bits `0..8` and
-            // `32..40`), then shifted in place.
             let mut m = 0;
-            for (g, group) in block.chunks_exact(8).enumerate() {
-                let mut v = 0;
-                for (shifted, &b) in SHIFTED_CLASS.iter().zip(group) {
-                    v |= shifted[usize::from(b)];
-                }
-                m |= v << (8 * g);
+            for (g, bytes) in block.chunks_exact(8).enumerate() {
+                m |= group(bytes) << (8 * g);
             }
             let end = if block[31] == 0xC3 && rest.len() > 32 {
                 31
@@ -179,7 +180,13 @@ fn window(bytes: &[u8], i: usize) -> (u32, u32, usize) {
             };
             (m, end)
         }
-        None => (rest.iter().enumerate().fold(0, class), rest.len()),
+        None => {
+            let mut m = 0;
+            for (g, bytes) in rest.chunks(8).enumerate() {
+                m |= group(bytes) << (8 * g);
+            }
+            (m, rest.len())
+        }
     };
     (m as u32, (m >> 32) as u32, end)
 }
