@@ -402,10 +402,12 @@ fn word_before(text: &str, at: usize) -> Option<(usize, &str)> {
 /// by bytes, from the end (in UTF-8, 0xE2 0x80 0x99 is always `’`).
 fn after_last_apostrophe(word: &str) -> &str {
     let bytes = word.as_bytes();
+    // One test of each byte against `'` and the last byte of `’` (most words have neither).
     for k in (0..bytes.len()).rev() {
-        let curly = bytes[k] == 0x99 && k >= 2 && bytes[k - 2..k] == [0xE2, 0x80];
-        if bytes[k] == b'\'' || curly {
-            return &word[k + 1..];
+        match bytes[k] {
+            b'\'' => return &word[k + 1..],
+            0x99 if k >= 2 && bytes[k - 2..k] == [0xE2, 0x80] => return &word[k + 1..],
+            _ => {}
         }
     }
     word
