@@ -64,13 +64,16 @@ pub fn count_tokens(sentence: &str) -> usize {
             // letter.
             let at = i + p;
             let (c, width) = char_at(sentence, at);
-            if is_alnum(c) {
+            // An ASCII char that stops a run is a special byte of `CLASS`: punctuation, a symbol
+            // or a control char, never alphanumeric nor whitespace, so it skips both tests.
+            let ascii = c.is_ascii();
+            if !ascii && is_alnum(c) {
                 if !in_word {
                     count += 1;
                     in_word = true;
                     word_start = at;
                 }
-            } else if c.is_whitespace() {
+            } else if !ascii && c.is_whitespace() {
                 in_word = false;
             } else {
                 let next = if at + width < len {
