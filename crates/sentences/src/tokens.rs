@@ -19,7 +19,7 @@
 /// assert_eq!(count_tokens("Il gagne 3,5 % aujourd'hui..."), 6);
 /// ```
 pub fn count_tokens(sentence: &str) -> usize {
-    // A window of up to 32 bytes at a time: a table gives a mask of the bytes of words (ASCII
+    // A window of up to 64 bytes at a time: a table gives a mask of the bytes of words (ASCII
     // letters and digits, Latin-1 letters) and a mask of the bytes that need a closer look
     // (punctuation, apostrophes, other scripts); the words of each run of bytes between two of those
     // are counted with bit operations, and the character that ends the run is decoded and handled
@@ -34,25 +34,26 @@ pub fn count_tokens(sentence: &str) -> usize {
     while i < len {
         let (word, special, end) = window(bytes, i);
         // Bit `k`: byte `i + k`; the bytes past the window stop the search too.
-        let stops = special | (u64::MAX << end) as u32;
+        let stops = special | u64::MAX.checked_shl(end as u32).unwrap_or(0);
         // `off`: a char boundary in the window, where the next run starts.
         let mut off = 0;
         // The word starts of the runs so far, counted once at the end of the window.
-        let mut all_starts = 0u32;
+        let mut all_starts = 0u64;
         loop {
-            let mut p = (stops & (u32::MAX << off)).trailing_zeros() as usize;
+            let mut p = (stops & (u64::MAX << off)).trailing_zeros() as usize;
             // `×` and `÷`: their second byte is special, their first (0xC3) a word byte.
             if p < end && p > off && bytes[i + p - 1] == 0xC3 {
                 p -= 1;
             }
             if p > off {
                 // The run `off..p`: whole chars that are word bytes or ASCII whitespace.
-                let run = word & (u32::MAX << off) & ((1u64 << p) - 1) as u32;
-                let before = (word << 1 & !(1 << off)) | u32::from(in_word) << off;
+                // (`1 <= p <= 64`.)
+                let run = word & (u64::MAX << off) & (u64::MAX >> (64 - p));
+                let before = (word << 1 & !(1 << off)) | u64::from(in_word) << off;
                 let starts = run & !before;
                 all_starts |= starts;
                 if starts != 0 {
-                    word_start = i + (31 - starts.leading_zeros() as usize);
+                    word_start = i + (63 - starts.leading_zeros() as usize);
                 }
                 in_word = word >> (p - 1) & 1 != 0;
             }
@@ -156,42 +157,55 @@ static SHIFTED_CLASS: [[u64; 256]; 8] = {
 };
 
 /// The window of `bytes` from `i` (a char boundary): its word bytes and special bytes (see
-/// [`CLASS`]), bit `k` for byte `i + k`, and its length, at most 32 and never ending inside a
+/// [`CLASS`]), bit `k` for byte `i + k`, and its length, at most 64 and never ending inside a
 /// Latin-1 letter (a window that would end with 0xC3 ends before it).
 #[inline(always)]
-fn window(bytes: &[u8], i: usize) -> (u32, u32, usize) {
+fn window(bytes: &[u8], i: usize) -> (u64, u64, usize) {
     // Groups of 8 bytes (the last one of a short window shorter), each read through
-    // `SHIFTED_CLASS` (bits `0..8` and `32..40`), then shifted in place.
+    // `SHIFTED_CLASS` (bits `0..8` and `32..40`), then shifted in place: up to 32 bytes in one
+    // `u64` (word bits `0..32`, special bits `32..64`), two of which make the window's masks.
     let group = |group: &[u8]| {
         SHIFTED_CLASS
             .iter()
             .zip(group)
             .fold(0, |v, (shifted, &b)| v | shifted[usize::from(b)])
     };
+    let join = |lo: u64, hi: u64| (lo & 0xFFFF_FFFF | hi << 32, lo >> 32 | hi & !0xFFFF_FFFF);
     let rest = &bytes[i..];
-    let (m, end) = match rest.get(..32) {
+    let ((word, special), end) = match rest.get(..64) {
         Some(block) => {
-            let block: &[u8; 32] = block.try_into().unwrap_or(&[0; 32]);
-            let mut m = 0;
-            for (g, bytes) in block.chunks_exact(8).enumerate() {
-                m |= group(bytes) << (8 * g);
+            let block: &[u8; 64] = block.try_into().unwrap_or(&[0; 64]);
+            let mut lo = 0;
+            let mut hi = 0;
+            for (g, (a, b)) in block[..32]
+                .chunks_exact(8)
+                .zip(block[32..].chunks_exact(8))
+                .enumerate()
+            {
+                lo |= group(a) << (8 * g);
+                hi |= group(b) << (8 * g);
             }
-            let end = if block[31] == 0xC3 && rest.len() > 32 {
-                31
+            let end = if block[63] == 0xC3 && rest.len() > 64 {
+                63
             } else {
-                32
+                64
             };
-            (m, end)
+            (join(lo, hi), end)
         }
         None => {
-            let mut m = 0;
-            for (g, bytes) in rest.chunks(8).enumerate() {
-                m |= group(bytes) << (8 * g);
+            let (a, b) = rest.split_at(rest.len().min(32));
+            let mut lo = 0;
+            for (g, bytes) in a.chunks(8).enumerate() {
+                lo |= group(bytes) << (8 * g);
             }
-            (m, rest.len())
+            let mut hi = 0;
+            for (g, bytes) in b.chunks(8).enumerate() {
+                hi |= group(bytes) << (8 * g);
+            }
+            (join(lo, hi), rest.len())
         }
     };
-    (m as u32, (m >> 32) as u32, end)
+    (word, special, end)
 }
 
 /// Whether `bytes` ends with one of `.` `!` `?` `…`.
@@ -436,21 +450,28 @@ mod tests {
         }
     }
 
-    /// The classes of a window as the first version of [`window`] computed them: one
-    /// [`CLASS`] load, shift and `or` a byte.
-    fn window_model(bytes: &[u8], i: usize) -> (u32, u32, usize) {
+    /// The classes of a window byte by byte: one [`CLASS`] load and two shifts and `or`s a
+    /// byte, up to 64 bytes.
+    fn window_model(bytes: &[u8], i: usize) -> (u64, u64, usize) {
         let rest = &bytes[i..];
-        let len = rest.len().min(32);
-        let m = rest[..len]
-            .iter()
-            .enumerate()
-            .fold(0, |m, (k, &b)| m | CLASS[usize::from(b)] << k);
-        let end = if len == 32 && rest[31] == 0xC3 && rest.len() > 32 {
-            31
+        let len = rest.len().min(64);
+        let (word, special) =
+            rest[..len]
+                .iter()
+                .enumerate()
+                .fold((0, 0), |(word, special), (k, &b)| {
+                    let class = CLASS[usize::from(b)];
+                    (
+                        word | (class & 0xFFFF_FFFF) << k,
+                        special | (class >> 32) << k,
+                    )
+                });
+        let end = if len == 64 && rest[63] == 0xC3 && rest.len() > 64 {
+            63
         } else {
             len
         };
-        (m as u32, (m >> 32) as u32, end)
+        (word, special, end)
     }
 
     proptest::proptest! {
@@ -461,19 +482,21 @@ mod tests {
         fn window_like_the_model(bytes in proptest::collection::vec(proptest::sample::select(vec![
             b'a', b'Z', b'0', b' ', b'\t', b'\n', b'.', b'\'', b',', b'-', 0xC3, 0xA9, 0x97, 0xB7, 0x80,
             0xE2, 0x1E, 0x7F, 0xFF,
-        ]), 0..80)) {
+        ]), 0..150)) {
             for i in 0..=bytes.len() {
                 proptest::prop_assert_eq!(window(&bytes, i), window_model(&bytes, i), "{:?} at {}", bytes, i);
             }
         }
     }
 
-    /// Every char up to U+3000 at every position around the end of the first window (32 bytes),
+    /// Every char up to U+3000 at every position around the middle (32 bytes) and the end (64
+    /// bytes) of the first window,
     /// after word bytes, spaces, digits, an apostrophe or a Latin-1 letter that the window would
     /// cut, against the reference.
     #[test]
     fn windows() {
         let pads: Vec<String> = (24..=34)
+            .chain(56..=66)
             .flat_map(|n| {
                 [
                     "a".repeat(n),
