@@ -191,10 +191,10 @@ fn split_with<const CAPITALS: bool, const BLOCKS: bool>(
 }
 
 /// Whether the byte `b`, between `prev` and `next`, may be a candidate that the loop of [`split`]
-/// acts on: a byte of [`CANDIDATE`] (or `\u{b}`, `\u{c}`, `/`, `>`) or, with `CAPITALS`, a capital (`A`..=`Z`,
-/// or 0xC3 before 0x80..=0x87, `À`..`Ç`) after a space, a tab, `"` or a non-ASCII byte (a superset of
-/// the test of the loop, in fewer operations). Written with `|` and no branch so that
-/// [`block`] compiles to vector compares.
+/// acts on: a byte of [`CANDIDATE`] (or `\u{b}`, `\u{c}`, `/`, `>`) or, with `CAPITALS`, a capital
+/// (`A`..=`Z`, or 0xC3 before 0x80..=0x87, `À`..`Ç`) after a space, a tab, `"` or a non-ASCII byte
+/// (a superset of the test of the loop, in fewer operations). Written with `|` and no branch so
+/// that [`block`] compiles to vector compares.
 #[inline(always)]
 fn is_candidate<const CAPITALS: bool>(prev: u8, b: u8, next: u8) -> bool {
     // `(b | 0x11) == 0x3F`: `.` and `?` (and `/`, `>`, which the loop passes over) in one compare.
