@@ -35,6 +35,7 @@ const CLASS: [u8; 256] = {
     }
     t
 };
+
 /// [`FIRST`] and [`CLASS`] in one static, read through one base address (a separate `FIRST` took
 /// one more instruction a word to load its address).
 #[repr(C)]
