@@ -41,8 +41,10 @@ pub fn count_tokens(sentence: &str) -> usize {
         let mut all_starts = 0u64;
         loop {
             let mut p = (stops & (u64::MAX << off)).trailing_zeros() as usize;
-            // `×` and `÷`: their second byte is special, their first (0xC3) a word byte.
-            if p < end && p > off && bytes[i + p - 1] == 0xC3 {
+            // `×` and `÷`: their second byte (0x97, 0xB7) is special, their first (0xC3) a word
+            // byte. A stop on a continuation byte is one of them (`off` is a char boundary, and the
+            // continuation bytes of other chars are passed over with their special first byte).
+            if p < end && (bytes[i + p] as i8) < -0x40 {
                 p -= 1;
             }
             if p > off {
