@@ -80,6 +80,11 @@ fn num<T: std::str::FromStr>(s: &str, len: std::ops::RangeInclusive<usize>) -> O
 /// ISO dates and datetimes, `YYYY/MM/DD`, `DD/MM/YYYY`.
 pub(crate) fn parse_numeric(s: &str) -> Option<Date> {
     let s = s.trim();
+    // Every form starts with its first number (a year or a day), all ASCII digits: without one,
+    // the text is not split and its parts not collected.
+    if !s.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let date_part = s.split(['T', ' ']).next()?;
     let sep = if date_part.contains('/') { '/' } else { '-' };
     let parts: Vec<&str> = date_part.split(sep).collect();
@@ -146,8 +151,20 @@ pub(crate) fn parse_words(s: &str) -> Option<Date> {
 }
 
 /// Any supported form.
+///
+/// Every form has a number of ASCII digits (a four-digit year, or a day of one or two), so a text
+/// without one is no date: most of the lines asked (title candidates) have none, and are answered
+/// without splitting them, collecting their parts and lowercasing their words. The digits are
+/// counted without an early exit, which the compiler turns into a vector loop.
 pub(crate) fn parse(s: &str) -> Option<Date> {
+    if !has_ascii_digit(s) {
+        return None;
+    }
     parse_numeric(s).or_else(|| parse_words(s))
+}
+
+fn has_ascii_digit(s: &str) -> bool {
+    s.bytes().filter(u8::is_ascii_digit).count() != 0
 }
 
 #[cfg(test)]
@@ -196,6 +213,63 @@ mod tests {
         ) {
             let s = parts.concat();
             prop_assert_eq!(parse_words(&s), parse_words_reference(&s));
+        }
+    }
+
+    /// [`parse_numeric`] before its first-digit gate.
+    fn parse_numeric_reference(s: &str) -> Option<Date> {
+        let s = s.trim();
+        let date_part = s.split(['T', ' ']).next()?;
+        let sep = if date_part.contains('/') { '/' } else { '-' };
+        let parts: Vec<&str> = date_part.split(sep).collect();
+        let (y, m, d, precision) = match parts.as_slice() {
+            [y] => (num(y, 4..=4)?, 1, 1, Precision::Year),
+            [y, m] if y.len() == 4 => (num(y, 4..=4)?, num(m, 1..=2)?, 1, Precision::Month),
+            [y, m, d] if y.len() == 4 => (
+                num(y, 4..=4)?,
+                num(m, 1..=2)?,
+                num(d, 1..=2)?,
+                Precision::Day,
+            ),
+            [d, m, y] if y.len() == 4 => (
+                num(y, 4..=4)?,
+                num(m, 1..=2)?,
+                num(d, 1..=2)?,
+                Precision::Day,
+            ),
+            _ => return None,
+        };
+        valid(Some(y), m, d).then_some(Date {
+            year: Some(y),
+            month: m,
+            day: d,
+            precision,
+        })
+    }
+
+    /// [`parse`] before the digit gates.
+    fn parse_reference(s: &str) -> Option<Date> {
+        parse_numeric_reference(s).or_else(|| parse_words(s))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(10000))]
+
+        /// Numeric and word dates (the digits anywhere in them: after a weekday, a month, white
+        /// space), near misses and text without digits.
+        #[test]
+        fn parse_with_the_digit_gate_matches_the_reference(
+            parts in prop::collection::vec(prop::sample::select(vec![
+                "Mardi", "mardi", "dimanche", "30", "7", "1er", "juin", "Janv.", "jan", "Août",
+                "DÉCEMBRE", "2020", "1999", "2022-01-07", "2020-07-03T00:59:02+02:00", "07/01/2022",
+                "2022/01/07", "2022-13", "2022", "-", "/", "T", " ", "  ", ",", ", ", "\t", "\n",
+                "\u{a0}", "\u{3000}", "à", "21h01", "x", "le chef", "Une phrase de titre",
+                "\u{0660}", "\u{ff11}",
+            ]), 0..8),
+        ) {
+            let s = parts.concat();
+            prop_assert_eq!(parse_numeric(&s), parse_numeric_reference(&s));
+            prop_assert_eq!(parse(&s), parse_reference(&s));
         }
     }
 
