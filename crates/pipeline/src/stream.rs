@@ -34,21 +34,14 @@ pub(crate) fn record_bytes(item: &Item) -> usize {
     }
 }
 
-/// Batches in flight per worker (worked on, or done and waiting for the sink). The sink is uneven:
-/// most batches take it a few milliseconds, but the batch that completes a row group makes it
-/// encode and write the row group (a tenth of a second or more). With one batch per worker plus two,
-/// the workers ran out of slots and waited meanwhile; with four per worker they keep working, and
-/// the batches waiting hold a few more megabytes of encoded rows.
-const IN_FLIGHT_PER_WORKER: usize = 4;
-
 impl Pipeline {
     /// Reads `inputs` on a reader thread in batches (at most `batch_docs` documents or `batch_bytes`
     /// bytes), maps each whole batch with `work` on one thread of the worker pool (several batches
-    /// are in flight: [`IN_FLIGHT_PER_WORKER`] per worker plus two) and hands the results to `sink`
-    /// in input order on the calling thread. Because a batch is always one unit of work, what `work`
-    /// makes of it (rows, and pages encoded from them) is the same whatever the number of workers.
-    /// Memory stays bounded: the reader runs ahead by at most two batches, and at most `4 × jobs + 2`
-    /// batches are being worked on or wait for the sink.
+    /// are in flight, one per worker plus two) and hands the results to `sink` in input order on the
+    /// calling thread. Because a batch is always one unit of work, what `work` makes of it (rows, and
+    /// pages encoded from them) is the same whatever the number of workers. Memory stays bounded:
+    /// the reader runs ahead by at most two batches, and at most `jobs + 2` batches are being worked
+    /// on or wait for the sink.
     pub(crate) fn stream<T, W, S>(
         &self,
         inputs: Vec<Input>,
@@ -98,7 +91,7 @@ impl Pipeline {
         S: FnMut(T, &mut Stats) -> Result<(), Error>,
     {
         let start = Instant::now();
-        let in_flight = IN_FLIGHT_PER_WORKER * self.pool.current_num_threads() + 2;
+        let in_flight = self.pool.current_num_threads() + 2;
         let mut stats = std::thread::scope(|scope| -> Result<Stats, Error> {
             let (tx, rx) = sync_channel::<Vec<I>>(2);
             // Named threads, so that profiles and `scripts/thread-cpu.sh` can tell them apart.
