@@ -23,10 +23,18 @@ echo "input  1x: $bytes1 bytes; ${factor}x: $bytesn bytes"
 echo "run wall_s user_s sys_s peak_rss_kb MB/s"
 for run in "1 $data $bytes1" "$factor $big $bytesn"; do
   read -r n input bytes <<< "$run"
+  rc=0
   /usr/bin/time -f "%e %U %S %M" -o "$work/time" \
     "$bin" export "$input" -o "$work/out$n" --date-field date_modified_meta --jobs "$jobs" -q \
-    ${extra[@]+"${extra[@]}"} || true
-  read -r wall user sys rss < "$work/time"
+    ${extra[@]+"${extra[@]}"} || rc=$?
+  # 1: some inputs went to the errors table, still a complete run; more: the run failed (a full
+  # disk, for one: the 10x run needs about 6 GB in TMPDIR).
+  if [ "$rc" -gt 1 ]; then
+    echo "bench-scale: the ${n}x export failed (exit $rc)" >&2
+    exit "$rc"
+  fi
+  # time's last line holds the figures (a first line may say the command's exit status).
+  read -r wall user sys rss < <(tail -n 1 "$work/time")
   echo "${n}x $wall $user $sys $rss $(python3 -c "print(f'{$bytes / 1e6 / $wall:.1f}')")"
   echo "$rss" >> "$work/rss"
   du -sh "$work/out$n" | sed 's/^/   tables: /'
