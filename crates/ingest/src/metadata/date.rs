@@ -85,6 +85,11 @@ pub(crate) fn parse_numeric(s: &str) -> Option<Date> {
     if !s.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
+    parse_numeric_ungated(s)
+}
+
+/// [`parse_numeric`] of a trimmed text, without the first-digit gate.
+fn parse_numeric_ungated(s: &str) -> Option<Date> {
     let date_part = s.split(['T', ' ']).next()?;
     let sep = if date_part.contains('/') { '/' } else { '-' };
     let parts: Vec<&str> = date_part.split(sep).collect();
@@ -216,35 +221,9 @@ mod tests {
         }
     }
 
-    /// [`parse_numeric`] before its first-digit gate.
+    /// [`parse_numeric`] before its first-digit gate: the same parser on every text.
     fn parse_numeric_reference(s: &str) -> Option<Date> {
-        let s = s.trim();
-        let date_part = s.split(['T', ' ']).next()?;
-        let sep = if date_part.contains('/') { '/' } else { '-' };
-        let parts: Vec<&str> = date_part.split(sep).collect();
-        let (y, m, d, precision) = match parts.as_slice() {
-            [y] => (num(y, 4..=4)?, 1, 1, Precision::Year),
-            [y, m] if y.len() == 4 => (num(y, 4..=4)?, num(m, 1..=2)?, 1, Precision::Month),
-            [y, m, d] if y.len() == 4 => (
-                num(y, 4..=4)?,
-                num(m, 1..=2)?,
-                num(d, 1..=2)?,
-                Precision::Day,
-            ),
-            [d, m, y] if y.len() == 4 => (
-                num(y, 4..=4)?,
-                num(m, 1..=2)?,
-                num(d, 1..=2)?,
-                Precision::Day,
-            ),
-            _ => return None,
-        };
-        valid(Some(y), m, d).then_some(Date {
-            year: Some(y),
-            month: m,
-            day: d,
-            precision,
-        })
+        parse_numeric_ungated(s.trim())
     }
 
     /// [`parse`] before the digit gates.
