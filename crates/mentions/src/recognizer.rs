@@ -1246,6 +1246,17 @@ mod tests {
         }
     }
 
+    /// `words` joined by spaces, and each word's byte span in the result.
+    fn joined(words: &[String]) -> (String, Vec<(usize, usize)>) {
+        let mut spans = Vec::new();
+        let mut at = 0;
+        for w in words {
+            spans.push((at, at + w.len()));
+            at += w.len() + 1;
+        }
+        (words.join(" "), spans)
+    }
+
     proptest::proptest! {
         /// `confirmed` finds the inside words that are pending, as a plain filter does.
         #[test]
@@ -1254,13 +1265,7 @@ mod tests {
             pending_picks in proptest::collection::vec(0usize..40, 0..8),
             inside_picks in proptest::collection::vec(0usize..40, 0..30),
         ) {
-            let text = words.join(" ");
-            let mut spans = Vec::new();
-            let mut at = 0;
-            for w in &words {
-                spans.push((at, at + w.len()));
-                at += w.len() + 1;
-            }
+            let (text, spans) = joined(&words);
             let pick = |k: &usize| spans[k % spans.len()];
             let pending: HashSet<&str, FastHash> =
                 pending_picks.iter().map(|k| { let (s, e) = pick(k); &text[s..e] }).collect();
@@ -1285,13 +1290,7 @@ mod tests {
             found_picks in proptest::collection::vec((0usize..40, 0u8..3), 0..10),
             inside_picks in proptest::collection::vec(0usize..40, 0..30),
         ) {
-            let text = words.join(" ");
-            let mut spans = Vec::new();
-            let mut at = 0;
-            for w in &words {
-                spans.push((at, at + w.len()));
-                at += w.len() + 1;
-            }
+            let (text, spans) = joined(&words);
             let pick = |k: &usize| spans[k % spans.len()];
             let found: Vec<Found> = found_picks
                 .iter()

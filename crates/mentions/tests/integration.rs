@@ -112,14 +112,19 @@ fn mentions_of(text: &str) -> Vec<Mention> {
     find(text)
 }
 
+/// Each mention's surface, entity id and method.
+fn shown<'a>(text: &'a str, mentions: &'a [Mention]) -> Vec<(&'a str, &'a str, Method)> {
+    mentions
+        .iter()
+        .map(|m| (m.surface(text), &*m.entity_id, m.method))
+        .collect()
+}
+
 #[test]
 fn rule_person_then_surname_is_coref() {
     let text = "Le ministre Paul Dupuisson est arrivé. Plus tard, M. Dupuisson a parlé. Dupuisson est reparti.";
     let mentions = find(text);
-    let shown: Vec<(&str, &str, Method)> = mentions
-        .iter()
-        .map(|m| (m.surface(text), &*m.entity_id, m.method))
-        .collect();
+    let shown = shown(text, &mentions);
     assert_eq!(
         shown,
         [
@@ -144,10 +149,7 @@ fn given_name_matches_before_a_name_are_persons() {
         "Florence Dupuisson est arrivée à Nancy. Elle aime Florence. À Moscou, Nancy Kerbrat \
                 parle. Nancy Kerbrat vit à Moscou.";
     let mentions = find(text);
-    let shown: Vec<(&str, &str, Method)> = mentions
-        .iter()
-        .map(|m| (m.surface(text), &*m.entity_id, m.method))
-        .collect();
+    let shown = shown(text, &mentions);
     assert_eq!(
         shown,
         [
