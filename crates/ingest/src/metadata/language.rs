@@ -196,6 +196,17 @@ const WINDOW: usize = 2000;
 const BITS: usize = WINDOW / 64 + 1;
 
 const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// `LOW[n]`: the low `n` bytes of a `u64` set (`n` up to 8), one load instead of a shift by a count.
+const LOW: [u64; 9] = {
+    let mut low = [0u64; 9];
+    let mut n = 1;
+    while n <= 8 {
+        low[n] = u64::MAX >> (64 - 8 * n);
+        n += 1;
+    }
+    low
+};
 const ONES: u64 = 0x0101_0101_0101_0101;
 
 /// The 8 bytes of `x` as the high bits of a mask: bytes that are ASCII letters or not ASCII
@@ -303,7 +314,7 @@ fn counts(text: &str) -> [u32; 32] {
         };
         let len = stop - start;
         if len <= 8 {
-            let mask = u64::MAX >> (64 - 8 * len);
+            let mask = LOW[len];
             let raw =
                 u64::from_le_bytes(padded[start..start + 8].try_into().expect("8 bytes")) & mask;
             if raw & HIGH == 0 {
@@ -381,7 +392,7 @@ fn latin_words(b: &[u8], start: usize, stop: usize, mut f: impl FnMut(u64)) -> u
                     word = i;
                 }
                 if len < 8 {
-                    let lower = (raw | 0x2020_2020_2020_2020) & (u64::MAX >> (64 - 8 * n));
+                    let lower = (raw | 0x2020_2020_2020_2020) & LOW[n];
                     key |= lower << (8 * len);
                 }
                 len += n;
@@ -615,6 +626,15 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn low_masks_keep_the_low_bytes() {
+        for n in 0..=8 {
+            let mut bytes = [0u8; 8];
+            bytes[..n].fill(0xFF);
+            assert_eq!(super::LOW[n], u64::from_le_bytes(bytes), "{n}");
         }
     }
 
