@@ -299,10 +299,12 @@ fn counts(text: &str) -> [u32; 32] {
         }
         let s = bits.trailing_zeros() as usize;
         let start = w * 64 + s;
-        let ones = (!(bits >> s)).trailing_zeros() as usize;
-        let stop = if s + ones < 64 {
-            bits &= u64::MAX << (s + ones);
-            start + ones
+        // Adding the run's lowest bit clears the run and carries into the bit after it, unless
+        // the run reaches the word's last bit.
+        let (after, out) = bits.overflowing_add(bits & bits.wrapping_neg());
+        let stop = if !out {
+            bits &= after;
+            w * 64 + after.trailing_zeros() as usize
         } else {
             w += 1;
             while word[w] == u64::MAX {
