@@ -430,7 +430,7 @@ impl Parser<'_> {
                 }
                 0 => return None,
                 // A paragraph break, most of the escapes of a news text: both `\n` at once.
-                b'\n' if b.get(end + 2..end + 4) == Some(&b"\\n"[..]) => {
+                b'\n' if matches!(b.get(end + 2..), Some([b'\\', b'n', ..])) => {
                     out.text("\n\n");
                     run = end + 4;
                 }
