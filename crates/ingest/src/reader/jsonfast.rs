@@ -472,7 +472,7 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::super::{json_fields, serde_fields};
-    use super::extract;
+    use super::{extract, Parser, Skip};
     use crate::input::FieldNames;
     use proptest::prelude::*;
 
@@ -861,6 +861,65 @@ mod tests {
                 };
                 same(&line, &fields);
             }
+        }
+    }
+
+    /// The body of a JSON string (no quotes) of pieces put next to each other in every order:
+    /// escapes (valid or not), their letters alone, raw quotes and control characters, multi-byte
+    /// characters; after 0 to 40 ASCII bytes, so that each falls at every place of a block.
+    fn dense_body() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("\\n"),
+            Just("\\n\\n"),
+            Just("n"),
+            Just("\\"),
+            Just("\\\\"),
+            Just("\\\""),
+            Just("\\t"),
+            Just("\\/"),
+            Just("\\u006e"),
+            Just("\\u00E9"),
+            Just("\\ud83d\\ude00"),
+            Just("\\ud83d"),
+            Just("\\udc00"),
+            Just("\\x"),
+            Just("\\u12"),
+            Just("\""),
+            Just("\u{1}"),
+            Just("\u{1f}"),
+            Just("\u{7f}"),
+            Just("é"),
+            Just("😀"),
+            Just("中"),
+            Just("\u{a0}"),
+            Just("a"),
+            Just(" "),
+            Just("!"),
+            Just("#"),
+            Just("]"),
+            Just("^"),
+        ];
+        ("[a-z ]{0,40}", proptest::collection::vec(piece, 0..24))
+            .prop_map(|(lead, pieces)| lead + &pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        /// `Parser::string`, with both sinks, against serde_json on one string literal: the same
+        /// text, or a refusal where serde_json refuses (a raw quote ends the literal early, which
+        /// serde_json refuses as trailing characters).
+        #[test]
+        fn string_is_serde(body in dense_body()) {
+            let lit = format!("\"{body}\"");
+            let slow = serde_json::from_str::<String>(&lit).ok();
+            let mut p = Parser { s: &lit, i: 1 };
+            let mut text = String::new();
+            let fast = p.string(&mut text).filter(|()| p.i == lit.len()).map(|()| text);
+            prop_assert_eq!(&fast, &slow, "{:?}", lit);
+            let mut q = Parser { s: &lit, i: 1 };
+            let skipped = q.string(&mut Skip).filter(|()| q.i == lit.len());
+            prop_assert_eq!(skipped.is_some(), slow.is_some(), "{:?}", lit);
         }
     }
 
