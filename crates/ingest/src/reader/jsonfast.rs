@@ -417,6 +417,13 @@ impl Parser<'_> {
                 _ => return None, // a control character
             }
             let e = *b.get(end + 1)?;
+            // A paragraph break, most of the escapes of a news text: both `\n` at once, tested
+            // before the table.
+            if e == b'n' && matches!(b.get(end + 2..), Some([b'\\', b'n', ..])) {
+                out.text("\n\n");
+                run = end + 4;
+                continue;
+            }
             match ESCAPES[usize::from(e)] {
                 0 if e == b'u' => {
                     self.i = end + 2;
@@ -425,11 +432,6 @@ impl Parser<'_> {
                     run = self.i;
                 }
                 0 => return None,
-                // A paragraph break, most of the escapes of a news text: both `\n` at once.
-                b'\n' if matches!(b.get(end + 2..), Some([b'\\', b'n', ..])) => {
-                    out.text("\n\n");
-                    run = end + 4;
-                }
                 c => {
                     out.char(char::from(c));
                     run = end + 2;
