@@ -123,8 +123,8 @@ const WORD: u64 = 1;
 /// Bit of [`CLASS`] for the other bytes but ASCII whitespace.
 const SPECIAL: u64 = 1 << 32;
 
-/// The class of each byte: [`WORD`], [`SPECIAL`] or neither (ASCII whitespace). Bits 0 and 32, so
-/// that `CLASS[b] << k` summed over a window of 32 bytes gives both masks at once.
+/// The class of each byte: [`WORD`], [`SPECIAL`] or neither (ASCII whitespace), in bits 0 and 32:
+/// the source of [`SHIFTED_CLASS`], which `window` reads, and of the tests' byte-by-byte model.
 static CLASS: [u64; 256] = {
     let mut t = [0; 256];
     let mut b = 0;
