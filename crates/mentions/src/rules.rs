@@ -9,11 +9,12 @@ const CAP_PARTICLES: &[&[u8]] = &[
     b"Le", b"La", b"De", b"Du", b"Des", b"Van", b"Von", b"Di", b"Da", b"Del", b"Mac", b"Mc", b"Al",
     b"El", b"Ben",
 ];
-/// Endings of French and European place names written as one hyphenated or plain word.
+/// Endings of French and European place names written as one plain word.
 const LOC_SUFFIXES: &[&str] = &[
-    "ville", "court", "bourg", "heim", "dorf", "stadt", "grad", "abad", "istan", "-sur-", "-lès-",
-    "-les-", "-sous-", "-en-",
+    "ville", "court", "bourg", "heim", "dorf", "stadt", "grad", "abad", "istan",
 ];
+/// The links of hyphenated place names (`Boulogne-sur-Mer`), found by [`hyphenated_suffix_len`].
+const HYPHENATED_LOC_SUFFIXES: &[&str] = &["-sur-", "-lès-", "-les-", "-sous-", "-en-"];
 
 /// A capitalised run found by the rules, before coreference.
 #[derive(Clone, Debug, PartialEq)]
@@ -171,15 +172,13 @@ pub(crate) fn runs(
     }
 }
 
-/// The last bytes of the [`LOC_SUFFIXES`] that do not start with `-`.
+/// The last bytes of the [`LOC_SUFFIXES`].
 static SUFFIX_LAST: [bool; 256] = {
     let mut t = [false; 256];
     let mut k = 0;
     while k < LOC_SUFFIXES.len() {
         let s = LOC_SUFFIXES[k].as_bytes();
-        if s[0] != b'-' {
-            t[s[s.len() - 1] as usize] = true;
-        }
+        t[s[s.len() - 1] as usize] = true;
         k += 1;
     }
     t
@@ -212,13 +211,12 @@ fn hyphen_at(b: &[u8]) -> Option<usize> {
         .map(|k| at + k)
 }
 
-/// True if `head` ends with one of [`LOC_SUFFIXES`] and is more than two bytes longer (the
-/// hyphenated ones may also sit inside a hyphenated word); `hyphen`: the offset of the first `-`
-/// of `head`, if any.
+/// True if `head` ends with one of [`LOC_SUFFIXES`] or holds one of [`HYPHENATED_LOC_SUFFIXES`],
+/// and is more than two bytes longer; `hyphen`: the offset of the first `-` of `head`, if any.
 fn has_loc_suffix(b: &[u8], hyphen: Option<usize>) -> bool {
     let Some(&last) = b.last() else { return false };
-    // The suffixes that start with `-` (ending with one implies holding it) can only start at a
-    // hyphen: each hyphen is asked for them, rather than every window compared with each.
+    // The hyphenated suffixes can only start at a hyphen: each hyphen is asked for them, rather
+    // than every window compared with each.
     let mut at = hyphen;
     while let Some(k) = at {
         let rest = b.get(k..).unwrap_or_default();
@@ -235,12 +233,12 @@ fn has_loc_suffix(b: &[u8], hyphen: Option<usize>) -> bool {
     SUFFIX_LAST[usize::from(last)]
         && LOC_SUFFIXES.iter().any(|s| {
             let s = s.as_bytes();
-            s[0] != b'-' && b.len() > s.len() + 2 && s[s.len() - 1] == last && b.ends_with(s)
+            b.len() > s.len() + 2 && s[s.len() - 1] == last && b.ends_with(s)
         })
 }
 
-/// The length of the [`LOC_SUFFIXES`] starting with `-` that `rest` starts with, if any (one
-/// match on the bytes, no `memcmp` call).
+/// The length of the [`HYPHENATED_LOC_SUFFIXES`] that `rest` starts with, if any (one match on
+/// the bytes, no `memcmp` call; `hyphenated_suffixes_are_the_list` checks it against the list).
 #[inline]
 fn hyphenated_suffix_len(rest: &[u8]) -> Option<usize> {
     match rest {
@@ -469,15 +467,31 @@ mod tests {
         assert_eq!(hyphen_at(b""), None);
     }
 
+    /// The byte match of [`hyphenated_suffix_len`] finds exactly the suffixes of the list.
+    #[test]
+    fn hyphenated_suffixes_are_the_list() {
+        let parts = ["-", "s", "ur", "ous", "en", "l", "è", "ès", "es", "x"];
+        let mut words = crate::scan::concatenations(&parts, 4);
+        words.extend(HYPHENATED_LOC_SUFFIXES.iter().map(|s| format!("{s}Mer")));
+        for w in words {
+            let want = HYPHENATED_LOC_SUFFIXES
+                .iter()
+                .find(|s| w.starts_with(**s))
+                .map(|s| s.len());
+            assert_eq!(hyphenated_suffix_len(w.as_bytes()), want, "{w}");
+        }
+    }
+
     #[test]
     fn loc_suffixes() {
         // The first version of the test, the model of `has_loc_suffix`.
         let model = |head: &str| {
-            let hyphenated = head.contains('-');
-            LOC_SUFFIXES.iter().any(|s| {
-                head.len() > s.len() + 2
-                    && (head.ends_with(s) || hyphenated && s.starts_with('-') && head.contains(s))
-            })
+            LOC_SUFFIXES
+                .iter()
+                .any(|s| head.len() > s.len() + 2 && head.ends_with(s))
+                || HYPHENATED_LOC_SUFFIXES
+                    .iter()
+                    .any(|s| head.len() > s.len() + 2 && head.contains(s))
         };
         for w in [
             "Bethoncourt",
