@@ -930,6 +930,11 @@ mod tests {
     fn byte_finder_is_memchr_for_every_byte_at_every_place() {
         for needle in [b',', b'\n'] {
             let f = ByteFinder::new(needle);
+            // Where the CPU has AVX2, the searcher under test is the AVX2 one, not `memchr` again.
+            #[cfg(target_arch = "x86_64")]
+            if std::is_x86_feature_detected!("avx2") {
+                assert!(matches!(f, ByteFinder::Avx2(_)));
+            }
             for len in [0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200] {
                 for pos in 0..len {
                     for x in 0..=255u8 {
