@@ -95,14 +95,14 @@ const CREDITS: &str = r"\s*\((?P<body>[^()\n]{3,300})\)\s*$";
 /// The longest body of [`CREDITS`], in characters.
 const CREDITS_BODY_CHARS: usize = 300;
 
-/// `pattern` with its first counted repetition `{from,to}` (followed by `?` when lazy) made
-/// unbounded. A counted repetition of a Unicode class is built as that many copies of the class's
-/// UTF-8 automaton: building the metadata regexes took 224.8 M instructions with the two counted
-/// patterns above and 34.3 M with their unbounded forms (docs/benchmarks/ingest.md), and the first
-/// documents waited for it. The bound is checked on the capture instead, which
-/// gives the same matches: the repeated class holds neither the `(` nor the `,` that must follow a
-/// dateline's place, so a shorter place cannot match where the longest one does, and a byline's
-/// names run to the end of the line.
+/// `pattern` with the first occurrence of the counted repetition `{from,to}` (followed by `?` when
+/// lazy) made unbounded; where one bound occurs twice (the place and the agency of [`DATELINE`],
+/// both `{0,40}`), successive calls open them in the order they occur. A counted repetition of a
+/// Unicode class is built as that many copies of the class's UTF-8 automaton, which made building
+/// the metadata regexes cost most of the start-up (docs/benchmarks/ingest.md). Each `Rules` method
+/// checks the bound on the capture instead and says why that gives the same matches; the property
+/// test `unbounded_patterns_with_checks_match_the_counted_ones` compares them with the counted
+/// patterns.
 fn unbounded(pattern: &str, from: usize, to: usize) -> String {
     let counted = format!("{{{from},{to}}}");
     assert!(
