@@ -125,10 +125,10 @@ pub(crate) fn split_bytewise(text: &str, rules: &Rules<'_>, out: &mut Vec<Senten
     }
 }
 
-/// [`split`], with the glued-sentence rule (`CAPITALS`, `starters` set) or without; without
-/// `BLOCKS` (tests only), candidates are found by the table of the loop, byte by byte, and every
-/// terminator takes the general path of [`terminator`] (no fast path).
-fn split_with<const CAPITALS: bool, const BLOCKS: bool>(
+/// [`split`], with the glued-sentence rule (`CAPITALS`, `starters` set) or without. `FAST` turns
+/// on every fast path: without it (tests only, the reference), candidates are found by the table of
+/// the loop, byte by byte, and every terminator takes the general path of [`terminator`].
+fn split_with<const CAPITALS: bool, const FAST: bool>(
     text: &str,
     rules: &Rules<'_>,
     starters: Option<&Starters>,
@@ -153,7 +153,7 @@ fn split_with<const CAPITALS: bool, const BLOCKS: bool>(
         scanned: 0,
     };
     let mut i = 0;
-    while let Some(at) = candidates.next::<CAPITALS, BLOCKS>(bytes, table, i) {
+    while let Some(at) = candidates.next::<CAPITALS, FAST>(bytes, table, i) {
         i = at;
         let b = bytes[i];
         i = match b {
@@ -161,12 +161,12 @@ fn split_with<const CAPITALS: bool, const BLOCKS: bool>(
             b'\r' if bytes.get(i + 1) == Some(&b'\n') => i + 1,
             b'\r' => line_break(&mut cutter, rules, i, i + 1, false),
             0xE2 => match (bytes.get(i + 1), bytes.get(i + 2)) {
-                (Some(0x80), Some(0xA6)) => terminator::<BLOCKS>(&mut cutter, rules, i),
+                (Some(0x80), Some(0xA6)) => terminator::<FAST>(&mut cutter, rules, i),
                 (Some(0x80), Some(0xA8)) => line_break(&mut cutter, rules, i, i + 3, false),
                 (Some(0x80), Some(0xA9)) => line_break(&mut cutter, rules, i, i + 3, true),
                 _ => i + 1,
             },
-            b'.' | b'!' | b'?' => terminator::<BLOCKS>(&mut cutter, rules, i),
+            b'.' | b'!' | b'?' => terminator::<FAST>(&mut cutter, rules, i),
             // Capitals (only in the table when `starters` is set): `A`..=`Z`, and `À`, `Ç` (`Ça`)
             // but not the other 0xC3 letters (`é`, `è`, … inside words). Most are rejected by the
             // byte before, inline, without a call.
