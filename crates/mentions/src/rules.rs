@@ -13,7 +13,10 @@ const CAP_PARTICLES: &[&[u8]] = &[
 const LOC_SUFFIXES: &[&str] = &[
     "ville", "court", "bourg", "heim", "dorf", "stadt", "grad", "abad", "istan",
 ];
-/// The links of hyphenated place names (`Boulogne-sur-Mer`), found by [`hyphenated_suffix_len`].
+/// The links of hyphenated place names (`Boulogne-sur-Mer`): the list that the byte match of
+/// [`hyphenated_suffix_len`] is tested against (`hyphenated_suffixes_are_the_list`); a link added
+/// here fails that test until the match has it too.
+#[cfg(test)]
 const HYPHENATED_LOC_SUFFIXES: &[&str] = &["-sur-", "-lès-", "-les-", "-sous-", "-en-"];
 
 /// A capitalised run found by the rules, before coreference.
@@ -211,8 +214,8 @@ fn hyphen_at(b: &[u8]) -> Option<usize> {
         .map(|k| at + k)
 }
 
-/// True if `head` ends with one of [`LOC_SUFFIXES`] or holds one of [`HYPHENATED_LOC_SUFFIXES`],
-/// and is more than two bytes longer; `hyphen`: the offset of the first `-` of `head`, if any.
+/// True if `head` ends with one of [`LOC_SUFFIXES`] or holds one of the hyphenated links that
+/// [`hyphenated_suffix_len`] finds (`-sur-`, `-lès-`, ...), and is more than two bytes longer; `hyphen`: the offset of the first `-` of `head`, if any.
 fn has_loc_suffix(b: &[u8], hyphen: Option<usize>) -> bool {
     let Some(&last) = b.last() else { return false };
     // The hyphenated suffixes can only start at a hyphen: each hyphen is asked for them, rather
@@ -237,8 +240,9 @@ fn has_loc_suffix(b: &[u8], hyphen: Option<usize>) -> bool {
         })
 }
 
-/// The length of the [`HYPHENATED_LOC_SUFFIXES`] that `rest` starts with, if any (one match on
-/// the bytes, no `memcmp` call; `hyphenated_suffixes_are_the_list` checks it against the list).
+/// The length of the hyphenated link of a place name (`-sur-`, `-lès-`, `-les-`, `-sous-`, `-en-`)
+/// that `rest` starts with, if any (one match on the bytes, no `memcmp` call;
+/// `hyphenated_suffixes_are_the_list` checks it against the tests' list).
 #[inline]
 fn hyphenated_suffix_len(rest: &[u8]) -> Option<usize> {
     match rest {
