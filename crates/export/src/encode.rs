@@ -572,6 +572,11 @@ impl RowGroupBuffer {
         self.rows
     }
 
+    /// An empty buffer for the same table and level.
+    pub(crate) fn empty(&self) -> RowGroupBuffer {
+        RowGroupBuffer::new(self.table, self.zstd_level)
+    }
+
     pub(crate) fn zstd_level(&self) -> i32 {
         self.zstd_level
     }

@@ -81,12 +81,53 @@ impl Default for WriterOptions {
     }
 }
 
+type ParquetFile = Box<polars::io::parquet::write::BatchedWriter<File>>;
+
 enum Sink {
-    Parquet(
-        Box<polars::io::parquet::write::BatchedWriter<File>>,
-        RowGroupBuffer,
-    ),
+    Parquet(FileSlot, RowGroupBuffer),
     Csv(polars::io::csv::write::BatchedWriter<File>),
+}
+
+/// The Parquet file writer, or the thread that has it while it writes a row group: a full row group's
+/// last pages (dictionaries, values waiting for a page) are encoded and the row group written there,
+/// so that the thread gathering the table goes on with the next row group meanwhile. One row group
+/// is written at a time, in order, so the file is the same as if it were written in place.
+enum FileSlot {
+    Idle(ParquetFile),
+    Writing(std::thread::JoinHandle<PolarsResult<ParquetFile>>),
+    /// Only while the writer moves between the two (or after an error took it).
+    Taken,
+}
+
+impl FileSlot {
+    /// Takes the file writer, once the row group being written (if any) is done.
+    fn take(&mut self) -> PolarsResult<ParquetFile> {
+        match std::mem::replace(self, FileSlot::Taken) {
+            FileSlot::Idle(writer) => Ok(writer),
+            FileSlot::Writing(thread) => match thread.join() {
+                Ok(writer) => writer,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            FileSlot::Taken => Err(PolarsError::ComputeError(
+                "the file writer was lost to an earlier error".into(),
+            )),
+        }
+    }
+
+    /// Writes `group` on a thread of its own, after the row group being written (if any).
+    fn write(&mut self, mut group: RowGroupBuffer) -> PolarsResult<()> {
+        let mut writer = self.take()?;
+        let thread = std::thread::Builder::new()
+            .name("toolkit-rowgroup".into())
+            .spawn(move || {
+                let (rows, pages) = group.take_pages()?;
+                writer.write_row_group(rows as u64, &pages)?;
+                Ok(writer)
+            })
+            .map_err(|e| PolarsError::ComputeError(format!("spawning a thread: {e}").into()))?;
+        *self = FileSlot::Writing(thread);
+        Ok(())
+    }
 }
 
 /// Rows of table `R` gathered where they are made (a worker thread) and encoded there with
@@ -274,7 +315,7 @@ impl<R: Row> TableWriter<R> {
                     .batched(&schema)
                     .map(|w| {
                         Sink::Parquet(
-                            Box::new(w),
+                            FileSlot::Idle(Box::new(w)),
                             RowGroupBuffer::new(R::TABLE, options.zstd_level),
                         )
                     })
@@ -368,17 +409,16 @@ impl<R: Row> TableWriter<R> {
         }
     }
 
+    /// Hands the row group gathered so far to be written (see [`FileSlot`]).
     fn write_row_group(&mut self) -> Result<(), Error> {
-        let Some(Sink::Parquet(w, group)) = self.sink.as_mut() else {
+        let Some(Sink::Parquet(file, group)) = self.sink.as_mut() else {
             return Ok(());
         };
         if group.rows() == 0 {
             return Ok(());
         }
-        let (rows, pages) = group
-            .take_pages()
-            .map_err(|e| Error::polars(&self.tmp_path, e))?;
-        w.write_row_group(rows as u64, &pages)
+        let full = std::mem::replace(group, group.empty());
+        file.write(full)
             .map_err(|e| Error::polars(&self.tmp_path, e))
     }
 
@@ -415,8 +455,10 @@ impl<R: Row> TableWriter<R> {
         self.flush()?;
         let tmp = self.tmp_path.clone();
         match self.sink.take() {
-            Some(Sink::Parquet(w, _)) => {
-                w.finish().map_err(|e| Error::polars(&tmp, e))?;
+            Some(Sink::Parquet(mut file, _)) => {
+                file.take()
+                    .and_then(|w| w.finish())
+                    .map_err(|e| Error::polars(&tmp, e))?;
             }
             Some(Sink::Csv(mut w)) => {
                 w.finish().map_err(|e| Error::polars(&tmp, e))?;
@@ -444,9 +486,12 @@ impl<R: Row> TableWriter<R> {
 
 impl<R: Row> Drop for TableWriter<R> {
     fn drop(&mut self) {
-        if self.sink.is_some() {
-            // Not finished: an error or a panic unwound through here. Leave nothing behind.
-            self.sink = None;
+        if let Some(sink) = self.sink.take() {
+            // Not finished: an error or a panic unwound through here. Leave nothing behind, once
+            // no thread writes to the file any more.
+            if let Sink::Parquet(FileSlot::Writing(thread), _) = sink {
+                let _ = thread.join();
+            }
             let _ = std::fs::remove_file(&self.tmp_path);
         }
     }
