@@ -163,50 +163,47 @@ static SHIFTED_CLASS: [[u64; 256]; 8] = {
 /// Latin-1 letter (a window that would end with 0xC3 ends before it).
 #[inline(always)]
 fn window(bytes: &[u8], i: usize) -> (u64, u64, usize) {
-    // Groups of 8 bytes (the last one of a short window shorter), each read through
-    // `SHIFTED_CLASS` (bits `0..8` and `32..40`), then shifted in place: up to 32 bytes in one
-    // `u64` (word bits `0..32`, special bits `32..64`), two of which make the window's masks.
+    // Groups of 8 bytes, each read through `SHIFTED_CLASS` (bits `0..8` and `32..40`), then
+    // shifted in place: 32 bytes in one `u64` (word bits `0..32`, special bits `32..64`), two of
+    // which make the window's masks.
     let group = |group: &[u8]| {
         SHIFTED_CLASS
             .iter()
             .zip(group)
             .fold(0, |v, (shifted, &b)| v | shifted[usize::from(b)])
     };
-    let join = |lo: u64, hi: u64| (lo & 0xFFFF_FFFF | hi << 32, lo >> 32 | hi & !0xFFFF_FFFF);
     let rest = &bytes[i..];
-    let ((word, special), end) = match rest.get(..64) {
+    // A short window (the end of the sentence) is read from a copy padded with spaces, whose
+    // class is neither word nor special: the same masks as its bytes alone, and one loop for
+    // both (cheaper than a loop over the short window's groups, the last one shorter).
+    let mut padded = [b' '; 64];
+    let (block, end) = match rest.get(..64) {
         Some(block) => {
-            let block: &[u8; 64] = block.try_into().unwrap_or(&[0; 64]);
-            let mut lo = 0;
-            let mut hi = 0;
-            for (g, (a, b)) in block[..32]
-                .chunks_exact(8)
-                .zip(block[32..].chunks_exact(8))
-                .enumerate()
-            {
-                lo |= group(a) << (8 * g);
-                hi |= group(b) << (8 * g);
-            }
             let end = if block[63] == 0xC3 && rest.len() > 64 {
                 63
             } else {
                 64
             };
-            (join(lo, hi), end)
+            (block, end)
         }
         None => {
-            let (a, b) = rest.split_at(rest.len().min(32));
-            let mut lo = 0;
-            for (g, bytes) in a.chunks(8).enumerate() {
-                lo |= group(bytes) << (8 * g);
-            }
-            let mut hi = 0;
-            for (g, bytes) in b.chunks(8).enumerate() {
-                hi |= group(bytes) << (8 * g);
-            }
-            (join(lo, hi), rest.len())
+            padded[..rest.len()].copy_from_slice(rest);
+            (&padded[..], rest.len())
         }
     };
+    let block: &[u8; 64] = block.try_into().unwrap_or(&[0; 64]);
+    let mut lo = 0;
+    let mut hi = 0;
+    for (g, (a, b)) in block[..32]
+        .chunks_exact(8)
+        .zip(block[32..].chunks_exact(8))
+        .enumerate()
+    {
+        lo |= group(a) << (8 * g);
+        hi |= group(b) << (8 * g);
+    }
+    let word = lo & 0xFFFF_FFFF | hi << 32;
+    let special = lo >> 32 | hi & !0xFFFF_FFFF;
     (word, special, end)
 }
 
