@@ -210,12 +210,12 @@ impl Signer {
                 add(&mut bins, shingle_hash(&ring[..n]));
             }
         }
-        finish(bins, exact, n, near)
+        finish(&mut bins, exact, n, near)
     }
 }
 
 /// The signature of a text of `n` words, from its exact hash and (near mode) its shingles' bins.
-fn finish(mut bins: [u64; NUM_HASHES], exact: u64, n: usize, near: bool) -> Signature {
+fn finish(bins: &mut [u64; NUM_HASHES], exact: u64, n: usize, near: bool) -> Signature {
     let kind = match (n, near) {
         (0, _) => Kind::Empty,
         (_, true) => Kind::Near,
@@ -223,8 +223,8 @@ fn finish(mut bins: [u64; NUM_HASHES], exact: u64, n: usize, near: bool) -> Sign
     };
     let mut mins = [0u8; NUM_HASHES];
     if kind == Kind::Near {
-        densify(&mut bins);
-        for (m, b) in mins.iter_mut().zip(bins) {
+        densify(bins);
+        for (m, &b) in mins.iter_mut().zip(bins.iter()) {
             // Keep 8 well-mixed bits of the minimum (its top bits are mostly zeros).
             *m = (mix64(b) >> 56) as u8;
         }
@@ -241,35 +241,48 @@ fn finish(mut bins: [u64; NUM_HASHES], exact: u64, n: usize, near: bool) -> Sign
 /// sequence, which depends only on the bin and the attempt, so that two texts with the same empty
 /// bins borrow from the same places. At least one bin must be full.
 fn densify(bins: &mut [u64; NUM_HASHES]) {
-    let full = *bins;
-    if full.iter().all(|&b| b == u64::MAX) {
+    // A full bin holds a shingle hash shifted left by `BIN_BITS` (bit 0 clear), an empty one
+    // `u64::MAX` (bit 0 set): the empty bins as two 64-bit masks, built without a branch, which
+    // tell the probes which bins are full (only empty bins are written) and give the empty bins
+    // one at a time.
+    let mut empty = [0u64; NUM_HASHES / 64];
+    for (mask, half) in empty.iter_mut().zip(bins.chunks_exact(64)) {
+        for (k, &b) in half.iter().enumerate() {
+            *mask |= (b & 1) << k;
+        }
+    }
+    if empty == [0; NUM_HASHES / 64] || empty == [u64::MAX; NUM_HASHES / 64] {
         return;
     }
-    for (i, bin) in bins.iter_mut().enumerate() {
-        if *bin != u64::MAX {
-            continue;
-        }
-        // Probe sequence of bin i: the top bits of a 64-bit LCG seeded by a hash of i (the top bits
-        // of an LCG are well distributed; one multiplication per attempt).
-        let mut state = mix64(i as u64 ^ 0x6465_6e73_6966_7921);
-        let mut found = None;
-        for _ in 0..1024 {
-            state = state
-                .wrapping_mul(0x5851_f42d_4c95_7f2d)
-                .wrapping_add(0x1405_7b7e_f767_814f);
-            let j = (state >> (64 - BIN_BITS)) as usize;
-            if full[j] != u64::MAX {
-                found = Some(full[j]);
-                break;
+    let is_full = |j: usize| empty[j / 64] >> (j % 64) & 1 == 0;
+    for (half, &mask) in empty.iter().enumerate() {
+        let mut mask = mask;
+        while mask != 0 {
+            let i = half * 64 + mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            // Probe sequence of bin i: the top bits of a 64-bit LCG seeded by a hash of i (the top
+            // bits of an LCG are well distributed; one multiplication per attempt).
+            let mut state = mix64(i as u64 ^ 0x6465_6e73_6966_7921);
+            let mut found = None;
+            for _ in 0..1024 {
+                state = state
+                    .wrapping_mul(0x5851_f42d_4c95_7f2d)
+                    .wrapping_add(0x1405_7b7e_f767_814f);
+                let j = (state >> (64 - BIN_BITS)) as usize;
+                if is_full(j) {
+                    found = Some(bins[j]);
+                    break;
+                }
             }
+            // Rarely reached (1024 misses); a fixed scan keeps it deterministic and total.
+            let found = found.or_else(|| {
+                (1..NUM_HASHES)
+                    .map(|d| (i + d) % NUM_HASHES)
+                    .find(|&j| is_full(j))
+                    .map(|j| bins[j])
+            });
+            bins[i] = found.unwrap_or(u64::MAX);
         }
-        // Rarely reached (1024 misses); a fixed scan keeps it deterministic and total.
-        let found = found.or_else(|| {
-            (1..NUM_HASHES)
-                .map(|d| full[(i + d) % NUM_HASHES])
-                .find(|&v| v != u64::MAX)
-        });
-        *bin = found.unwrap_or(u64::MAX);
     }
 }
 
@@ -302,6 +315,7 @@ fn shingle_hash(words: &[u64]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     const STORY: &str = "Le gouvernement a annoncé jeudi une enveloppe de sept milliards d'euros pour \
         les salaires des soignants, après une nuit de négociations avec les syndicats de la fonction \
@@ -344,7 +358,7 @@ mod tests {
         if near && n > 0 && n < w {
             add(&mut bins, ring_hash(&ring, n, n, w));
         }
-        finish(bins, exact, n, near)
+        finish(&mut bins, exact, n, near)
     }
 
     #[test]
@@ -366,6 +380,81 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// The first implementation of [`densify`]: a copy of the bins, a test of every bin.
+    fn densify_reference(bins: &mut [u64; NUM_HASHES]) {
+        let full = *bins;
+        if full.iter().all(|&b| b == u64::MAX) {
+            return;
+        }
+        for (i, bin) in bins.iter_mut().enumerate() {
+            if *bin != u64::MAX {
+                continue;
+            }
+            let mut state = mix64(i as u64 ^ 0x6465_6e73_6966_7921);
+            let mut found = None;
+            for _ in 0..1024 {
+                state = state
+                    .wrapping_mul(0x5851_f42d_4c95_7f2d)
+                    .wrapping_add(0x1405_7b7e_f767_814f);
+                let j = (state >> (64 - BIN_BITS)) as usize;
+                if full[j] != u64::MAX {
+                    found = Some(full[j]);
+                    break;
+                }
+            }
+            let found = found.or_else(|| {
+                (1..NUM_HASHES)
+                    .map(|d| full[(i + d) % NUM_HASHES])
+                    .find(|&v| v != u64::MAX)
+            });
+            *bin = found.unwrap_or(u64::MAX);
+        }
+    }
+
+    /// Bins as `sign` leaves them: a value shifted left by `BIN_BITS`, or `u64::MAX` for an empty
+    /// bin (`None`).
+    fn bins_of(values: &[Option<u64>]) -> [u64; NUM_HASHES] {
+        let mut bins = [u64::MAX; NUM_HASHES];
+        for (bin, v) in bins.iter_mut().zip(values) {
+            if let Some(v) = v {
+                *bin = v << BIN_BITS;
+            }
+        }
+        bins
+    }
+
+    #[test]
+    fn densify_agrees_with_the_reference_on_edge_cases() {
+        let mut cases = vec![vec![None; NUM_HASHES], vec![Some(7); NUM_HASHES]];
+        for k in [0, 1, 63, 64, 65, 127] {
+            let mut one_full = vec![None; NUM_HASHES];
+            one_full[k] = Some(k as u64 + 1);
+            let mut one_empty: Vec<Option<u64>> = (0..NUM_HASHES as u64).map(Some).collect();
+            one_empty[k] = None;
+            cases.extend([one_full, one_empty]);
+        }
+        for values in cases {
+            let (mut got, mut want) = (bins_of(&values), bins_of(&values));
+            densify(&mut got);
+            densify_reference(&mut want);
+            assert_eq!(got, want, "{values:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// [`densify`] (masks of the empty bins) fills the bins like the reference, from texts
+        /// with every bin full to texts with a single full bin.
+        #[test]
+        fn densify_agrees_with_the_reference(values in (0.0..=1.0f64).prop_flat_map(|p| {
+            proptest::collection::vec(proptest::option::weighted(p, proptest::num::u64::ANY), NUM_HASHES)
+        })) {
+            let (mut got, mut want) = (bins_of(&values), bins_of(&values));
+            densify(&mut got);
+            densify_reference(&mut want);
+            proptest::prop_assert_eq!(got, want);
         }
     }
 
