@@ -180,7 +180,8 @@ impl Signer {
                     n += 1;
                 }
                 if n == 1 {
-                    add(&mut bins, shingle_hash(&[first]));
+                    // `prev` is the first word: `first` is not kept alive through the loop.
+                    add(&mut bins, shingle_hash(&[prev]));
                 }
             }
         } else {
