@@ -172,12 +172,19 @@ fn window(bytes: &[u8], i: usize) -> (u64, u64, usize) {
             .zip(group)
             .fold(0, |v, (shifted, &b)| v | shifted[usize::from(b)])
     };
+    // 32 bytes: word bits `0..32`, special bits `32..64`.
+    let half = |half: &[u8; 32]| {
+        half.chunks_exact(8)
+            .enumerate()
+            .fold(0, |v, (g, bytes)| v | group(bytes) << (8 * g))
+    };
     let rest = &bytes[i..];
     // A short window (the end of the sentence) is read from a copy padded with spaces, whose
     // class is neither word nor special: the same masks as its bytes alone, and one loop for
-    // both (cheaper than a loop over the short window's groups, the last one shorter).
-    let mut padded = [b' '; 64];
-    let (block, end) = match rest.get(..64) {
+    // both (cheaper than a loop over the short window's groups, the last one shorter); its
+    // second half is not read when the window has no byte there.
+    let padded: [u8; 64];
+    let (block, end) = match rest.first_chunk::<64>() {
         Some(block) => {
             let end = if block[63] == 0xC3 && rest.len() > 64 {
                 63
@@ -187,21 +194,19 @@ fn window(bytes: &[u8], i: usize) -> (u64, u64, usize) {
             (block, end)
         }
         None => {
-            padded[..rest.len()].copy_from_slice(rest);
-            (&padded[..], rest.len())
+            let mut copy = [b' '; 64];
+            copy[..rest.len()].copy_from_slice(rest);
+            padded = copy;
+            (&padded, rest.len())
         }
     };
-    let block: &[u8; 64] = block.try_into().unwrap_or(&[0; 64]);
-    let mut lo = 0;
-    let mut hi = 0;
-    for (g, (a, b)) in block[..32]
-        .chunks_exact(8)
-        .zip(block[32..].chunks_exact(8))
-        .enumerate()
-    {
-        lo |= group(a) << (8 * g);
-        hi |= group(b) << (8 * g);
-    }
+    let (first, second) = block.split_at(32);
+    let lo = half(first.try_into().unwrap_or(&[0; 32]));
+    let hi = if end > 32 {
+        half(second.try_into().unwrap_or(&[0; 32]))
+    } else {
+        0
+    };
     let word = lo & 0xFFFF_FFFF | hi << 32;
     let special = lo >> 32 | hi & !0xFFFF_FFFF;
     (word, special, end)
