@@ -1,8 +1,8 @@
 //! The boundary rules: one pass over the bytes, stopping only at candidate characters.
 //!
 //! Candidates are `.` `!` `?` `…` and line breaks (`\n`, a lone `\r`, U+2028, U+2029), and
-//! capitals after a space (glued sentences). Everything else is skipped: candidates are found 32
-//! bytes at a time by vector compares (by a table lookup per byte only within 32 bytes of the ends of
+//! capitals after a space (glued sentences). Everything else is skipped: candidates are found 64
+//! bytes at a time by vector compares (by a table lookup per byte only within 64 bytes of the ends of
 //! the text). At a candidate the rules look at most a bounded number
 //! of characters around it (the word before, the closing quotes after, the first letter of the next
 //! word), so the whole split is linear in the length of the text.
@@ -207,12 +207,12 @@ fn is_candidate<const CAPITALS: bool>(prev: u8, b: u8, next: u8) -> bool {
     terminator | (after_space & capital)
 }
 
-/// The [`is_candidate`] bytes of the 32-byte block from `i`, one bit each (bit `k` for byte
+/// The [`is_candidate`] bytes of the 64-byte block from `i`, one bit each (bit `k` for byte
 /// `i + k`), or `None` when the block has no byte before it or after it.
 #[inline(always)]
-fn block<const CAPITALS: bool>(bytes: &[u8], i: usize) -> Option<u32> {
-    let window: &[u8; 34] = bytes.get(i.checked_sub(1)?..i + 33)?.try_into().ok()?;
-    let mut lanes = [0u8; 32];
+fn block<const CAPITALS: bool>(bytes: &[u8], i: usize) -> Option<u64> {
+    let window: &[u8; 66] = bytes.get(i.checked_sub(1)?..i + 65)?.try_into().ok()?;
+    let mut lanes = [0u8; 64];
     for (k, lane) in lanes.iter_mut().enumerate() {
         *lane = u8::from(is_candidate::<CAPITALS>(
             window[k],
@@ -225,13 +225,13 @@ fn block<const CAPITALS: bool>(bytes: &[u8], i: usize) -> Option<u32> {
     let mut mask = 0;
     for (g, group) in lanes.chunks_exact(8).enumerate() {
         let v = u64::from_le_bytes(group.try_into().unwrap_or([0; 8]));
-        mask |= ((v.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * g);
+        mask |= (v.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * g);
     }
     Some(mask)
 }
 
 /// The positions that the loop of [`split`] looks at, in order: the [`is_candidate`] bytes of blocks
-/// of 32 bytes (a candidate every ~30 bytes of French news), and near the
+/// of 64 bytes (a candidate every ~30 bytes of French news), and near the
 /// ends of the text, where a block has no byte before or after it, the bytes of the table of the
 /// loop. The bytes passed over would all have been left unchanged by the loop (a capital inside a
 /// word, an accented lowercase letter).
@@ -239,7 +239,7 @@ struct Candidates {
     /// Start of the last block.
     base: usize,
     /// Its candidates not returned yet, one bit each (see [`block`]).
-    lanes: u32,
+    lanes: u64,
     /// Every candidate before this position is in `lanes` or was returned.
     scanned: usize,
 }
@@ -272,7 +272,7 @@ impl Candidates {
                 Some(lanes) => {
                     self.base = start;
                     self.lanes = lanes;
-                    self.scanned = start + 32;
+                    self.scanned = start + 64;
                 }
                 None => {
                     self.scanned = start + 1;
@@ -822,7 +822,7 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
-        /// Finding candidates 32 bytes at a time gives the sentences of the byte-by-byte search.
+        /// Finding candidates 64 bytes at a time gives the sentences of the byte-by-byte search.
         #[test]
         fn blocks_agree_with_the_table(parts in proptest::collection::vec(proptest::sample::select(vec![
             "a", "Z", "é", "É", "À", "Ça", "Ç", " ", "  ", "\n", "\n\n", "\r\n", "\r", "\t", "\u{b}",
