@@ -45,15 +45,11 @@ impl Cue {
 /// stopwords match in lowercase, capitalised or all-caps form, with either apostrophe.
 #[derive(Clone, Debug, Default)]
 pub struct Lexicon {
-    /// Every listed word form of at most 16 bytes (nearly all) with what the lists say about it,
-    /// so that the rules need one probe per word whatever they ask. Keyed by [`ShortKey`]: built
-    /// from two loads of the word's bytes (no slicing of the text as a `str`) and compared as
-    /// numbers, where a map keyed by the bytes compares them with a `memcmp` call.
-    short: ShortMap,
-    /// The same for the longer word forms, keyed by their bytes.
-    long: HashMap<Box<[u8]>, Flags, FastHash>,
-    /// Every word form and its flags in one map keyed by bytes: the model the two maps above
-    /// must agree with.
+    /// Every listed word form with what the lists say about it ([`Flags`] bits), so that the
+    /// rules need one probe per word whatever they ask.
+    words: WordMap,
+    /// Every word form and its flags in one map keyed by bytes: the model `words` must agree
+    /// with.
     #[cfg(test)]
     model: HashMap<Box<[u8]>, Flags, FastHash>,
     /// One bit per [`Lexicon::shape_key`], set for every listed word form (empty while there
@@ -183,10 +179,7 @@ impl Lexicon {
         {
             self.model.entry(word.into()).or_default().0 |= bits;
         }
-        match ShortKey::of(word) {
-            Some(key) => self.short.add(key, bits),
-            None => self.long.entry(word.into()).or_default().0 |= bits,
-        }
+        self.words.add(word, bits);
     }
 
     /// Everything the lists say about `word` (the UTF-8 bytes of a word), in one probe.
@@ -194,20 +187,9 @@ impl Lexicon {
     pub(crate) fn flags(&self, word: &[u8]) -> Flags {
         let k = Lexicon::shape_key(word);
         match self.shapes.get(k >> 6) {
-            Some(bits) if bits & (1 << (k & 63)) != 0 => match ShortKey::of(word) {
-                Some(key) => Flags(self.short.get(key)),
-                None => self.long_flags(word),
-            },
+            Some(bits) if bits & (1 << (k & 63)) != 0 => Flags(self.words.get(word)),
             _ => Flags::default(),
         }
-    }
-
-    /// [`Lexicon::flags`] of a word beyond 16 bytes: rare, and out of line so that the common
-    /// path needs no stack frame.
-    #[cold]
-    #[inline(never)]
-    fn long_flags(&self, word: &[u8]) -> Flags {
-        self.long.get(word).copied().unwrap_or_default()
     }
 
     /// Number of bits of `shapes`: 2^16 (8 KiB), for some twenty thousand word forms.
@@ -244,12 +226,12 @@ impl Lexicon {
 /// (up to 3). The loads overlap in shorter words; with the length they give the word back, so
 /// equal keys are equal words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct ShortKey(u64, u64, u8);
+struct ShortKey(u64, u64, u8);
 
 impl ShortKey {
     /// The key of `w`, `None` beyond 16 bytes.
     #[inline]
-    pub(crate) fn of(w: &[u8]) -> Option<ShortKey> {
+    fn of(w: &[u8]) -> Option<ShortKey> {
         let n = w.len();
         let (a, b) = match n {
             8..=16 => (load8(w), load8(w.get(n - 8..)?)),
@@ -265,11 +247,84 @@ impl ShortKey {
     }
 }
 
+/// Words (UTF-8 bytes) → a set of bits: those of at most 16 bytes (nearly all) in a [`ShortMap`],
+/// keyed by [`ShortKey`] (two loads of the word's bytes, compared as numbers, where a map keyed by
+/// the bytes compares them with a `memcmp` call), longer ones in a hash map keyed by their bytes
+/// and asked from a cold function, so that the common path needs no stack frame.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WordMap {
+    short: ShortMap,
+    long: HashMap<Box<[u8]>, u8, FastHash>,
+}
+
+impl WordMap {
+    /// Sets `bits` in the bits of `word` (added if absent).
+    #[inline]
+    pub(crate) fn add(&mut self, word: &[u8], bits: u8) {
+        match ShortKey::of(word) {
+            Some(key) => self.short.add(key, bits),
+            None => self.long_add(word, bits),
+        }
+    }
+
+    /// [`WordMap::add`] of a word beyond 16 bytes: rare, and out of line.
+    #[cold]
+    #[inline(never)]
+    fn long_add(&mut self, word: &[u8], bits: u8) {
+        *self.long.entry(word.into()).or_default() |= bits;
+    }
+
+    /// The bits of `word` (none if absent).
+    #[inline]
+    pub(crate) fn get(&self, word: &[u8]) -> u8 {
+        match ShortKey::of(word) {
+            Some(key) => self.short.get(key),
+            None => self.long_get(word),
+        }
+    }
+
+    /// [`WordMap::get`] of a word beyond 16 bytes: rare, and out of line.
+    #[cold]
+    #[inline(never)]
+    fn long_get(&self, word: &[u8]) -> u8 {
+        self.long.get(word).copied().unwrap_or(0)
+    }
+
+    /// The bits of `word`, to change in place; `None` if absent.
+    #[inline]
+    pub(crate) fn get_mut(&mut self, word: &[u8]) -> Option<&mut u8> {
+        match ShortKey::of(word) {
+            Some(key) => self.short.get_mut(key),
+            None => self.long.get_mut(word),
+        }
+    }
+
+    /// Removes every word, keeping the tables' sizes.
+    #[inline]
+    pub(crate) fn clear(&mut self) {
+        self.short.clear();
+        if !self.long.is_empty() {
+            self.long.clear();
+        }
+    }
+
+    /// Number of slots of the short words' table plus the long words' capacity.
+    pub(crate) fn capacity(&self) -> usize {
+        self.short.capacity() + self.long.capacity()
+    }
+
+    /// Number of words of at most 16 bytes, and of longer ones.
+    #[cfg(test)]
+    fn lens(&self) -> (usize, usize) {
+        (self.short.len(), self.long.len())
+    }
+}
+
 /// [`ShortKey`] → a set of bits ([`Flags`] in the lexicon), open addressing with linear probing in a power-of-two table at
 /// most half full: a probe is a multiply and a few comparisons of numbers, where a `HashMap`
 /// hashes the key's three fields one after the other and then matches control bytes.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct ShortMap {
+struct ShortMap {
     /// Empty (no slot) until the first word is added.
     slots: Vec<Slot>,
     len: usize,
@@ -300,7 +355,7 @@ impl ShortMap {
     }
 
     /// Sets `bits` in the bits of `key` (added if absent).
-    pub(crate) fn add(&mut self, key: ShortKey, bits: u8) {
+    fn add(&mut self, key: ShortKey, bits: u8) {
         if 2 * (self.len + 1) > self.slots.len() {
             let old = std::mem::take(&mut self.slots);
             self.slots = vec![Slot::default(); (2 * old.len()).max(64)];
@@ -332,21 +387,24 @@ impl ShortMap {
     }
 
     /// Removes every key, keeping the table's size.
-    pub(crate) fn clear(&mut self) {
+    fn clear(&mut self) {
         if self.len > 0 {
-            self.slots.fill(Slot::default());
+            // An empty slot is one with `len1 == 0`.
+            for s in &mut self.slots {
+                s.len1 = 0;
+            }
             self.len = 0;
         }
     }
 
     /// Number of slots.
-    pub(crate) fn capacity(&self) -> usize {
+    fn capacity(&self) -> usize {
         self.slots.len()
     }
 
     /// The bits of `key` (none if absent).
     #[inline]
-    pub(crate) fn get(&self, key: ShortKey) -> u8 {
+    fn get(&self, key: ShortKey) -> u8 {
         let n = self.slots.len();
         if n == 0 {
             return 0;
@@ -363,6 +421,28 @@ impl ShortMap {
             i = (i + 1) & (n - 1);
         }
         0
+    }
+
+    /// The bits of `key`, to change in place; `None` if absent.
+    #[inline]
+    fn get_mut(&mut self, key: ShortKey) -> Option<&mut u8> {
+        let n = self.slots.len();
+        if n == 0 {
+            return None;
+        }
+        let mut i = Self::home(key, n);
+        // At most half full: the probe ends at an empty slot.
+        loop {
+            let s = self.slots.get(i)?;
+            if s.len1 == key.2 + 1 && s.a == key.0 && s.b == key.1 {
+                break;
+            }
+            if s.len1 == 0 {
+                return None;
+            }
+            i = (i + 1) & (n - 1);
+        }
+        self.slots.get_mut(i).map(|s| &mut s.bits)
     }
 }
 
@@ -416,11 +496,12 @@ mod tests {
     fn flags_agree_with_the_map() {
         let lex = Lexicon::default_fr();
         assert!(lex.model.len() > 1000, "{}", lex.model.len());
-        assert_eq!(lex.short.len() + lex.long.len(), lex.model.len());
+        let (short, long) = lex.words.lens();
+        assert_eq!(short + long, lex.model.len());
         // Word forms beyond 16 bytes (none in the default lists) go through the other map.
         let mut long = Lexicon::default();
         long.add_given_names("Marie-Ange-Éléonore\nAbcdefghijklmnop\nAbcdefghijklmnopq");
-        assert_eq!((long.short.len(), long.long.len()), (1, 2));
+        assert_eq!(long.words.lens(), (1, 2));
         for w in [
             "Marie-Ange-Éléonore",
             "Abcdefghijklmnop",
