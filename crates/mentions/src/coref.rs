@@ -40,7 +40,7 @@ impl Links {
         Some(strings.get_or_init(|| {
             let f = &found[*at];
             match f.kind {
-                Kind::Gazetteer(ei) => {
+                Kind::Gazetteer { entity: ei, .. } => {
                     let e = &entities[ei as usize];
                     (Arc::clone(&e.id), Arc::clone(&e.canonical))
                 }
@@ -58,7 +58,9 @@ pub(crate) fn link(text: &str, found: &[Found], entities: &[Known]) -> Links {
     let mut links = Links::default();
     for (at, f) in found.iter().enumerate() {
         let is_person = match f.kind {
-            Kind::Gazetteer(ei) => entities[ei as usize].entity_type == EntityType::Per,
+            Kind::Gazetteer { entity: ei, .. } => {
+                entities[ei as usize].entity_type == EntityType::Per
+            }
             Kind::Rule { entity_type, .. } => entity_type == EntityType::Per,
         };
         if !is_person {
@@ -88,7 +90,11 @@ pub(crate) fn link(text: &str, found: &[Found], entities: &[Known]) -> Links {
             // surname has), the surname probe, then (rarely) the whitespace scan.
             let gazetteer = match f.kind {
                 Kind::Rule { words: 1, .. } => false,
-                Kind::Gazetteer(ei) if entities[ei as usize].entity_type != EntityType::Per => true,
+                Kind::Gazetteer { entity: ei, .. }
+                    if entities[ei as usize].entity_type != EntityType::Per =>
+                {
+                    true
+                }
                 _ => return None,
             };
             if !by_surname.may_have_len(f.end - f.start) {

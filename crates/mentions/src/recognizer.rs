@@ -246,7 +246,10 @@ impl Recognizer {
                     start: ms,
                     end: me,
                     sentence: si,
-                    kind: Kind::Gazetteer(t.entity),
+                    kind: Kind::Gazetteer {
+                        entity: t.entity,
+                        given_name: t.given_name,
+                    },
                     confidence: t.confidence,
                 });
             }
@@ -258,8 +261,13 @@ impl Recognizer {
             // to do in a sentence where no match is a given name.)
             let given_names = if given_name { first_found } else { found.len() };
             retain_from(found, given_names, |f| {
-                let surface = text.as_bytes().get(f.start..f.end).unwrap_or_default();
-                if !inner.lexicon.flags(surface).given_name() {
+                if !matches!(
+                    f.kind,
+                    Kind::Gazetteer {
+                        given_name: true,
+                        ..
+                    }
+                ) {
                     return true;
                 }
                 let n = tokens.partition_point(|t| t.start < f.end);
@@ -307,7 +315,7 @@ impl Recognizer {
                         .ok()
                         .map(|i| first_found + i)
                         .filter(|&i| match found[i].kind {
-                            Kind::Gazetteer(ei) => {
+                            Kind::Gazetteer { entity: ei, .. } => {
                                 inner.entities[ei as usize].entity_type == EntityType::Loc
                             }
                             Kind::Rule { .. } => false,
@@ -363,7 +371,7 @@ impl Recognizer {
                     method: Method::Coref,
                     confidence: 0.8,
                 },
-                (Kind::Gazetteer(ei), None) => {
+                (Kind::Gazetteer { entity: ei, .. }, None) => {
                     let e = &inner.entities[ei as usize];
                     Mention {
                         start: f.start,
@@ -795,7 +803,12 @@ pub(crate) struct Found {
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Kind {
-    Gazetteer(u32),
+    Gazetteer {
+        /// The index of the entity in [`Inner::entities`].
+        entity: u32,
+        /// The match is a given name ([`Target::given_name`]).
+        given_name: bool,
+    },
     Rule {
         entity_type: EntityType,
         pending: bool,
@@ -1211,7 +1224,7 @@ mod tests {
                 .map(|(k, kind)| {
                     let (start, end) = pick(k);
                     let kind = match kind {
-                        0 => Kind::Gazetteer(0),
+                        0 => Kind::Gazetteer { entity: 0, given_name: false },
                         pending => Kind::Rule { entity_type: EntityType::Per, pending: *pending == 1, words: 1 },
                     };
                     Found { start, end, sentence: 0, kind, confidence: 0.5 }
@@ -1263,7 +1276,7 @@ mod tests {
             let (mut hits, mut at) = (Vec::new(), 0);
             for &(gap, len) in &hit_spans {
                 at += gap;
-                hits.push(Found { start: at, end: at + len, sentence: 0, kind: Kind::Gazetteer(0), confidence: 0.9 });
+                hits.push(Found { start: at, end: at + len, sentence: 0, kind: Kind::Gazetteer { entity: 0, given_name: false }, confidence: 0.9 });
                 at += len;
             }
             let blocked = |k: usize| {
