@@ -33,64 +33,48 @@ pub(crate) struct Run {
     pub words: usize,
 }
 
+/// `fn $name(w: &[u8]) -> bool`, true for exactly the listed words (one `match` on the bytes,
+/// no `memcmp` call), and for the tests `const $list`, the same words as a slice: one list.
+macro_rules! word_set {
+    ($(#[$doc:meta])* fn $name:ident, const $list:ident = [$($word:literal),+ $(,)?];) => {
+        $(#[$doc])*
+        fn $name(w: &[u8]) -> bool {
+            matches!(w, $($word)|+)
+        }
+
+        #[cfg(test)]
+        const $list: &[&[u8]] = &[$($word),+];
+    };
+}
+
 // The word lists below take the UTF-8 bytes of a token (`Token::bytes`, no boundary checks);
 // `\xe2\x80\x99` is `’`, `\xc3\xa9` is `é`.
 
-/// Lowercase name particles that may sit between two capitalised words of one name
-/// (`Charles de Gaulle`, `Ursula von der Leyen`, `Mohammed ben Salmane`).
-fn is_particle(w: &[u8]) -> bool {
-    matches!(
-        w,
-        b"de"
-            | b"du"
-            | b"des"
-            | b"d'"
-            | b"d\xe2\x80\x99"
-            | b"von"
-            | b"van"
-            | b"der"
-            | b"den"
-            | b"di"
-            | b"da"
-            | b"del"
-            | b"della"
-            | b"dos"
-            | b"das"
-            | b"do"
-            | b"bin"
-            | b"ben"
-            | b"ibn"
-            | b"al"
-            | b"el"
-            | b"y"
-            | b"zu"
-            | b"ter"
-    )
+word_set! {
+    /// Lowercase name particles that may sit between two capitalised words of one name
+    /// (`Charles de Gaulle`, `Ursula von der Leyen`, `Mohammed ben Salmane`).
+    fn is_particle,
+    const PARTICLES = [
+        b"de", b"du", b"des", b"d'", b"d\xe2\x80\x99", b"von", b"van", b"der", b"den", b"di",
+        b"da", b"del", b"della", b"dos", b"das", b"do", b"bin", b"ben", b"ibn", b"al", b"el",
+        b"y", b"zu", b"ter",
+    ];
 }
 
-/// Second particle allowed after a first one (`de la`, `von der`, `van den`).
-fn is_second_particle(w: &[u8]) -> bool {
-    matches!(
-        w,
-        b"la" | b"le" | b"l'" | b"l\xe2\x80\x99" | b"der" | b"den" | b"de"
-    )
+word_set! {
+    /// Second particle allowed after a first one (`de la`, `von der`, `van den`).
+    fn is_second_particle,
+    const SECOND_PARTICLES = [b"la", b"le", b"l'", b"l\xe2\x80\x99", b"der", b"den", b"de"];
 }
 
-/// Lowercase street and venue words that belong to the place name after them (`rue Cadet`, `salle Jean-Mathieu`).
-fn is_street_word(w: &[u8]) -> bool {
-    matches!(
-        w,
-        b"rue"
-            | b"avenue"
-            | b"boulevard"
-            | b"place"
-            | b"quai"
-            | b"impasse"
-            | b"all\xc3\xa9e"
-            | b"salle"
-            | b"square"
-            | b"cours"
-    )
+word_set! {
+    /// Lowercase street and venue words that belong to the place name after them (`rue Cadet`,
+    /// `salle Jean-Mathieu`).
+    fn is_street_word,
+    const STREET_WORDS = [
+        b"rue", b"avenue", b"boulevard", b"place", b"quai", b"impasse", b"all\xc3\xa9e", b"salle",
+        b"square", b"cours",
+    ];
 }
 
 /// Finds the capitalised runs among `tokens` (all of one sentence). Tokens for which `blocked(i)`
@@ -387,37 +371,40 @@ mod tests {
         );
         assert!(particle("de") && particle("d’") && particle("della") && particle("y"));
         assert!(!particle("dé") && !particle("De") && !particle("d"));
-        assert!(second("l'") && second("den") && !second("les"));
+        assert!(second("l'") && second("l’") && second("den") && !second("les"));
         assert!(street("allée") && street("cours") && !street("Rue"));
     }
 
-    /// The byte lists hold exactly the words of the `str` lists they replaced: every listed word,
-    /// and its neighbours (one byte off, cut, extended, capitalised) are asked of both.
+    /// Each word matcher answers its own list (`word_set!`), with no copy of the lists here:
+    /// every listed word (of any list, `CAP_PARTICLES` too) and its neighbours (cut, extended,
+    /// capitalised, lowercased, the other apostrophe) are asked. The byte escapes are checked
+    /// apart: every listed word is UTF-8, a list that holds a word with one apostrophe holds it
+    /// with the other, and `word_lists` spells the words that are not ASCII as text.
     #[test]
-    fn byte_word_lists_agree_with_str_lists() {
-        const PARTICLES: &[&str] = &[
-            "de", "du", "des", "d'", "d’", "von", "van", "der", "den", "di", "da", "del", "della",
-            "dos", "das", "do", "bin", "ben", "ibn", "al", "el", "y", "zu", "ter",
+    fn word_sets_are_their_lists() {
+        type WordSet = (&'static [&'static [u8]], fn(&[u8]) -> bool);
+        let sets: [WordSet; 3] = [
+            (PARTICLES, is_particle),
+            (SECOND_PARTICLES, is_second_particle),
+            (STREET_WORDS, is_street_word),
         ];
-        const SECOND: &[&str] = &["la", "le", "l'", "l’", "der", "den", "de"];
-        const STREET: &[&str] = &[
-            "rue",
-            "avenue",
-            "boulevard",
-            "place",
-            "quai",
-            "impasse",
-            "allée",
-            "salle",
-            "square",
-            "cours",
-        ];
-        const CAPS: &[&str] = &[
-            "Le", "La", "De", "Du", "Des", "Van", "Von", "Di", "Da", "Del", "Mac", "Mc", "Al",
-            "El", "Ben",
-        ];
-        let mut words: Vec<String> = vec![String::new(), "d".into(), "l".into(), "allé".into()];
-        for w in PARTICLES.iter().chain(SECOND).chain(STREET).chain(CAPS) {
+        // `'` and `’` swapped.
+        let swap = |w: &str| -> String {
+            w.chars()
+                .map(|c| match c {
+                    '\'' => '’',
+                    '’' => '\'',
+                    c => c,
+                })
+                .collect()
+        };
+        let listed = sets
+            .iter()
+            .flat_map(|(list, _)| list.iter())
+            .chain(CAP_PARTICLES);
+        let mut words: Vec<String> = vec![String::new(), "d".into(), "l".into()];
+        for w in listed {
+            let w = std::str::from_utf8(w).expect("a listed word is UTF-8");
             let mut chars = w.chars();
             let cap: String = chars
                 .next()
@@ -429,18 +416,17 @@ mod tests {
                     .filter(|&k| w.is_char_boundary(k))
                     .map(|k| w[..k].to_string()),
             );
-            words.push(w.replace('’', "'").replace('\'', "’"));
+            words.push(swap(w));
         }
-        for w in &words {
-            let b = w.as_bytes();
-            assert_eq!(is_particle(b), PARTICLES.contains(&w.as_str()), "{w:?}");
-            assert_eq!(is_second_particle(b), SECOND.contains(&w.as_str()), "{w:?}");
-            assert_eq!(is_street_word(b), STREET.contains(&w.as_str()), "{w:?}");
-            assert_eq!(
-                CAP_PARTICLES.contains(&b),
-                CAPS.contains(&w.as_str()),
-                "{w:?}"
-            );
+        for (list, is_in) in sets {
+            for w in &words {
+                let b = w.as_bytes();
+                assert_eq!(is_in(b), list.contains(&b), "{w:?}");
+                let other = swap(w);
+                if list.contains(&b) {
+                    assert!(list.contains(&other.as_bytes()), "{w:?} without {other:?}");
+                }
+            }
         }
         for w in ["I", "XIV", "MMXX", "", "Ix", "XİV", "Ⅻ", "VÉ"] {
             let model = !w.is_empty()
