@@ -215,6 +215,7 @@ impl Recognizer {
         rule_names.list.clear();
         inside.clear();
         inside.reserve(text.len() / 64 + 8);
+        sentence_tokens.set_text(text);
         for (si, &(s, e)) in sentences.iter().enumerate() {
             let (Some(sent), Some(upto_end)) = (text.get(s..e), text.get(..e)) else {
                 continue;
@@ -520,9 +521,9 @@ impl Scratch {
             }
         }
         trim(&mut self.found);
-        trim(&mut self.tokens.list);
-        trim(&mut self.tokens.starts);
-        trim(&mut self.tokens.caps);
+        if self.tokens.capacity() > KEEP {
+            self.tokens = Tokens::default();
+        }
         trim(&mut self.caps);
         trim(&mut self.runs);
         trim(&mut self.inside);
@@ -1321,6 +1322,7 @@ mod tests {
     fn shouting_sentences() {
         let shouts = |s: &str| {
             let mut t = Tokens::default();
+            t.set_text(s);
             scan::tokenize(s, 0, &mut t, &|_: &[u8]| true);
             shouting(&t)
         };

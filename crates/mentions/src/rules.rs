@@ -322,6 +322,7 @@ mod tests {
     fn find(s: &str) -> Vec<(&str, EntityType, bool)> {
         let lex = Lexicon::default_fr();
         let mut toks = Tokens::default();
+        toks.set_text(s);
         tokenize(s, 0, &mut toks, &|_: &[u8]| true);
         let mut out = Vec::new();
         runs(s, &toks.list, |_| false, &toks.caps, &lex, &mut out);

@@ -130,6 +130,26 @@ pub(crate) struct Tokens {
     pub upper: usize,
     /// Number of tokens with neither `upper` nor `elision`.
     pub other: usize,
+    /// The lowercase letters of the text that the sentences come from ([`Tokens::set_text`]).
+    lower: LowerMasks,
+}
+
+impl Tokens {
+    /// Prepares for the sentences of `text`: [`tokenize`] must be given a prefix of the `text`
+    /// last set (it reads the text's [`LowerMasks`] from here; built once for the whole text,
+    /// not once per sentence).
+    pub(crate) fn set_text(&mut self, text: &str) {
+        self.lower.set(text.as_bytes());
+    }
+
+    /// The capacity of the buffers kept between texts, in entries: the largest.
+    pub(crate) fn capacity(&self) -> usize {
+        self.list
+            .capacity()
+            .max(self.starts.capacity())
+            .max(self.caps.capacity())
+            .max(self.lower.bits.capacity())
+    }
 }
 
 /// Which word starts [`tokenize`] records (see `PrefixFilter` in the recognizer): a trait rather
@@ -156,7 +176,8 @@ impl<F: Fn(&[u8]) -> bool> KeepStart for F {
 }
 
 /// Splits the sentence `sent[from..]` (`sent`: the text up to the end of the sentence, so that
-/// offsets need no rebasing; nothing before `from` is read) into word tokens (`out.list`), and
+/// offsets need no rebasing; nothing before `from` is read; the text is the one last given to
+/// [`Tokens::set_text`] of `out`) into word tokens (`out.list`), and
 /// records in `out.starts` every offset where a word starts (token starts, and the parts of
 /// `Otan-Russie`) for which `keep_start.keep(rest of the sentence from there)` holds (or
 /// `keep_start.keep_word`, for a word that ends before a character that is not alphanumeric).
@@ -172,6 +193,12 @@ pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &i
     list.clear();
     out.starts.clear();
     out.caps.clear();
+    // Built for the whole text by `Tokens::set_text`; a local here, as `list`.
+    debug_assert!(
+        out.lower.covers(sent.len()),
+        "no Tokens::set_text for this text"
+    );
+    let lower = std::mem::take(&mut out.lower);
     // Tokens that are all caps or an elision (not counted in `out.other`): none on the hot path.
     let (mut upper_count, mut not_other) = (0usize, 0usize);
     let bytes = sent.as_bytes();
@@ -190,7 +217,7 @@ pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &i
         if ASCII_LETTER[usize::from(b)] {
             // The hot path: an ASCII letter, lowercase letters (plain or accented), then a space or
             // punctuation that cannot continue the word (`.` can, after one capital: `J.`).
-            let (end, next) = lowercase_word_end(bytes, i + 1);
+            let (end, next) = lower.word_end(bytes, i + 1);
             let plain = match next {
                 None => true,
                 Some(b'.') => class == LOWER || end > i + 1,
@@ -305,7 +332,114 @@ pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &i
         (gap_space, gap_joins, gap_initial) = (true, word.elision, false);
     }
     out.list = list;
+    out.lower = lower;
     (out.upper, out.other) = (upper_count, out.list.len() - not_other);
+}
+
+/// One bit per byte of a text, set for the ASCII lowercase letters: [`tokenize`] finds where the
+/// lowercase letters after the first letter of a word end with one load, a shift and a count of
+/// trailing ones, where an eight-byte load and test per word cost more than building these bits
+/// once for the whole text (about one instruction a byte, see [`block_lowercase`]).
+#[derive(Clone, Debug, Default)]
+struct LowerMasks {
+    /// Bit `k % 64` of `bits[k / 64]` is set iff byte `k` of the text is an ASCII lowercase
+    /// letter; the bits from the end of the text on are clear, and there is at least one.
+    bits: Vec<u64>,
+}
+
+impl LowerMasks {
+    /// The masks of `text`.
+    #[cfg(test)]
+    fn of(text: &str) -> LowerMasks {
+        let mut masks = LowerMasks::default();
+        masks.set(text.as_bytes());
+        masks
+    }
+
+    /// Makes these the masks of `text` (the buffer is reused).
+    fn set(&mut self, text: &[u8]) {
+        let bits = &mut self.bits;
+        bits.clear();
+        bits.reserve(text.len() / 64 + 1);
+        let mut blocks = text.chunks_exact(64);
+        for block in &mut blocks {
+            bits.push(block_lowercase(block));
+        }
+        let rest = blocks.remainder().len();
+        let last = match text.len().checked_sub(64) {
+            // The last 64 bytes, shifted so that the bits of the bytes already done drop out.
+            Some(at) if rest > 0 => block_lowercase(&text[at..]) >> (64 - rest),
+            Some(_) => 0,
+            None => {
+                let mut block = [0u8; 64];
+                block[..rest].copy_from_slice(blocks.remainder());
+                block_lowercase(&block)
+            }
+        };
+        bits.push(last);
+    }
+
+    /// Whether these may be the masks of a text of `len` bytes or longer.
+    fn covers(&self, len: usize) -> bool {
+        len < 64 * self.bits.len()
+    }
+
+    /// [`lowercase_word_end`] of `bytes` (a prefix of the text: the run ends at its end) at `i`:
+    /// the end of the run of lowercase letters (ASCII or `à`..`ÿ` but `÷`) starting at `i`, and
+    /// the byte there.
+    #[inline(always)]
+    fn word_end(&self, bytes: &[u8], mut i: usize) -> (usize, Option<u8>) {
+        loop {
+            i = self.run_end(i);
+            let Some(&next) = bytes.get(i) else {
+                // The run may go on in the text after `bytes`: it ends there.
+                return (bytes.len(), None);
+            };
+            if next != 0xC3 {
+                return (i, Some(next));
+            }
+            match bytes.get(i + 1) {
+                Some(&n) if (0xA0..=0xBF).contains(&n) && n != 0xB7 => i += 2,
+                _ => return (i, Some(next)),
+            }
+        }
+    }
+
+    /// The end of the run of ASCII lowercase letters of the text starting at `i` (at most its
+    /// length).
+    #[inline(always)]
+    fn run_end(&self, mut i: usize) -> usize {
+        // The bits from the end of the text on are clear: the loop ends in its last word.
+        while let Some(&m) = self.bits.get(i / 64) {
+            let rest = !m >> (i % 64);
+            if rest != 0 {
+                return i + rest.trailing_zeros() as usize;
+            }
+            i = (i | 63) + 1;
+        }
+        i
+    }
+}
+
+/// One bit per byte of the first 64 bytes of `block` (bit `k` for `block[k]`), set iff it is an
+/// ASCII lowercase letter. Written byte by byte with no branch, so that the compiler makes it
+/// vector additions and compares; each eight bytes of 0 or 1 are then gathered into eight bits
+/// by a multiply (byte `k` moves to bit `56 + k`; the other products land below bit 56 or beyond
+/// bit 63, and never on the same bit, so nothing carries).
+#[inline(always)]
+fn block_lowercase(block: &[u8]) -> u64 {
+    let mut lanes = [0u8; 64];
+    for (lane, &b) in lanes.iter_mut().zip(block) {
+        // `a`..=`z` are the bytes that `+ 0x1F` takes to -128..=-103 as signed bytes.
+        *lane = u8::from((b.wrapping_add(0x1F) as i8) < -102);
+    }
+    let mut m = 0;
+    for (k, eight) in lanes.chunks_exact(8).enumerate() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(eight);
+        m |= (u64::from_le_bytes(word).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+    }
+    m
 }
 
 /// For a Latin-1 letter at `i` (`à`..`ÿ` but `÷`, `À`..`Þ` but `×`, two bytes in UTF-8): whether it
@@ -830,6 +964,7 @@ mod tests {
 
     fn words(s: &str) -> Vec<&str> {
         let mut t = Tokens::default();
+        t.set_text(s);
         tokenize(s, 0, &mut t, &|_: &[u8]| true);
         t.list.iter().map(|t| t.text(s)).collect()
     }
@@ -875,11 +1010,15 @@ mod tests {
             "J.", "J.-P.", "M.", "W", "OTAN", "Otan", "de", "Aujourd'hui", "Jean-Yves", "G7", "2CV", "😀",
             "\u{301}", "ǅ", "Ⅻ", "٣", "²", "ª", "¼", "ǀ", "\u{202f}", "\u{2009}", "\u{2070}", "Ω",
             "à", "À", "ß", "Þ", "ÿ", "÷", "12", "2e", "l'État", "d’", "É.", "qu’à", "Qu'", "QU'",
-        ]), 0..30)) {
+        ]), 0..60)) {
             let s: String = parts.concat();
             let (mut a, mut b, mut sb) = (Tokens::default(), Vec::new(), Vec::new());
-            // The tokenizer starts at byte 7 of its text and must not look behind it.
-            tokenize(&format!("{PREFIX}{s}"), 7, &mut a, &|_: &[u8]| true);
+            // The tokenizer starts at byte 7 of its text and must not look behind it, and
+            // stops at the end of the sentence though the text goes on (lowercase letters, for
+            // the masks of the text).
+            let text = format!("{PREFIX}{s}abcdéf");
+            a.set_text(&text);
+            tokenize(&text[..PREFIX.len() + s.len()], 7, &mut a, &|_: &[u8]| true);
             reference::tokenize(&s, 7, &mut b, &mut sb);
             proptest::prop_assert_eq!(&a.list, &b, "{:?}", s);
             proptest::prop_assert_eq!(&a.starts, &sb, "{:?}", s);
@@ -897,6 +1036,7 @@ mod tests {
             include_str!("../../../data/samples/004_d14b38b1f95176d0.txt"),
         ] {
             let (mut a, mut b, mut sb) = (Tokens::default(), Vec::new(), Vec::new());
+            a.set_text(s);
             tokenize(s, 0, &mut a, &|_: &[u8]| true);
             reference::tokenize(s, 0, &mut b, &mut sb);
             assert_eq!(a.list, b);
@@ -964,6 +1104,40 @@ mod tests {
         }
     }
 
+    /// `LowerMasks::word_end` answers as `lowercase_word_end` (checked above against the char
+    /// model) at every character boundary of texts of up to 200 bytes, whose blocks of 64 bytes
+    /// end anywhere in a run, for every prefix of the text that the start lies in.
+    #[test]
+    fn masked_word_ends_as_the_scan() {
+        let runs = [
+            "a".repeat(70),
+            "é".repeat(40),
+            "abcdefgh".repeat(9) + "é" + &"z".repeat(9),
+            "a{b`zé÷àÿÉ×ß\u{e0}bōy·".to_string(),
+        ];
+        for run in &runs {
+            for pad in 0..70 {
+                for tail in ["", " ", "a", "Z", "é", "\u{c3}"] {
+                    // A text of `pad` spaces, the run and a tail; `\u{c3}` is `Ã`, whose lead
+                    // byte is that of `é`.
+                    let text = format!("{}{run}{tail}", " ".repeat(pad));
+                    let masks = LowerMasks::of(&text);
+                    let b = text.as_bytes();
+                    for i in (0..=b.len()).filter(|&k| text.is_char_boundary(k)) {
+                        for len in (i..=b.len()).filter(|&k| text.is_char_boundary(k)) {
+                            assert_eq!(
+                                masks.word_end(&b[..len], i),
+                                lowercase_word_end(&b[..len], i),
+                                "{text:?} {i} {len}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(LowerMasks::of("").word_end(b"", 0), (0, None));
+    }
+
     #[test]
     fn is_alnum_agrees_with_std() {
         for c in ('\0'..='\u{3000}').chain(['😀', '\u{e000}']) {
@@ -975,12 +1149,9 @@ mod tests {
     fn token_flags() {
         let s = "Les chefs : « Moscou » et l'OTAN, Bachar al-Assad";
         let mut tokens = Tokens::default();
-        tokenize(
-            &format!("{PREFIX}abc{s}"),
-            10,
-            &mut tokens,
-            &|_: &[u8]| true,
-        );
+        let text = format!("{PREFIX}abc{s}");
+        tokens.set_text(&text);
+        tokenize(&text, 10, &mut tokens, &|_: &[u8]| true);
         let (t, starts) = (&tokens.list, &tokens.starts);
         assert_eq!(starts.len(), t.len() + 1, "al-Assad has two word starts");
         assert!(t[0].initial && t[0].cap && !t[0].joined);
