@@ -284,7 +284,7 @@ pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &i
         };
         let start = i;
         let fast = first.and_then(|(first_len, digit, upper)| {
-            let (end, elision) = fast_word(sent, i, first_len, digit, upper)?;
+            let (end, elision) = fast_word(sent, &lower, i, first_len, digit, upper)?;
             let keep = if elision {
                 keep_start.keep(&bytes[start..])
             } else {
@@ -384,9 +384,9 @@ impl LowerMasks {
         len < 64 * self.bits.len()
     }
 
-    /// [`lowercase_word_end`] of `bytes` (a prefix of the text: the run ends at its end) at `i`:
-    /// the end of the run of lowercase letters (ASCII or `à`..`ÿ` but `÷`) starting at `i`, and
-    /// the byte there.
+    /// The end of the run of lowercase letters (ASCII or `à`..`ÿ` but `÷`) of `bytes` (a prefix
+    /// of the text: the run ends at its end) starting at `i` (`i` may be `bytes.len()`), and the
+    /// byte there (`bytes.get(end)`, which the callers ask next).
     #[inline(always)]
     fn word_end(&self, bytes: &[u8], mut i: usize) -> (usize, Option<u8>) {
         loop {
@@ -458,10 +458,11 @@ fn latin1_letter(bytes: &[u8], i: usize) -> Option<bool> {
 /// something that cannot continue the word; or such a word that is an elision (`l'`, `qu'`)
 /// before a letter. Returns the end of the token and whether it is an elision; `None` leaves the
 /// word to [`general_word`] (hyphens and apostrophes inside words, initials, capitals inside, other
-/// scripts). Gives exactly what `general_word` would.
+/// scripts). Gives exactly what `general_word` would. `lower`: the text's [`LowerMasks`].
 #[inline]
 fn fast_word(
     sent: &str,
+    lower: &LowerMasks,
     i: usize,
     first_len: usize,
     digit: bool,
@@ -477,7 +478,7 @@ fn fast_word(
                 .count();
         (end, bytes.get(end).copied())
     } else {
-        lowercase_word_end(bytes, i + first_len)
+        lower.word_end(bytes, i + first_len)
     };
     let Some(n) = next else {
         return Some((end, false));
@@ -654,42 +655,6 @@ fn general_word(
         elision,
         cap,
         upper,
-    }
-}
-
-/// The end of the run of lowercase letters (ASCII or `à`..`ÿ` but `÷`) starting at `i` (`i` may
-/// be `bytes.len()`), and the byte there (`bytes.get(end)`, which the callers ask next): where an
-/// eight-byte load found the end, that byte is taken from the load rather than read again.
-#[inline]
-fn lowercase_word_end(bytes: &[u8], mut i: usize) -> (usize, Option<u8>) {
-    loop {
-        // Eight bytes at a time while they last (see `lowercase_run`), then one at a time.
-        let next = loop {
-            let Some(chunk) = bytes.get(i..i + 8) else {
-                while bytes.get(i).is_some_and(u8::is_ascii_lowercase) {
-                    i += 1;
-                }
-                break bytes.get(i).copied();
-            };
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let x = u64::from_le_bytes(word);
-            let lower = lowercase_bits(x);
-            if lower != HIGH_BITS {
-                // The high bit of the first byte that is not a lowercase letter: bit 8k + 7.
-                let bit = (!lower & HIGH_BITS).trailing_zeros();
-                i += (bit / 8) as usize;
-                break Some((x >> (bit - 7)) as u8);
-            }
-            i += 8;
-        };
-        if next != Some(0xC3) {
-            return (i, next);
-        }
-        match bytes.get(i + 1) {
-            Some(&n) if (0xA0..=0xBF).contains(&n) && n != 0xB7 => i += 2,
-            _ => return (i, next),
-        }
     }
 }
 
@@ -1074,16 +1039,20 @@ mod tests {
         }
     }
 
-    #[test]
-    fn lowercase_word_ends() {
-        // The model: ASCII lowercase letters and à..ÿ but ÷, one character at a time.
-        let model = |s: &str, from: usize| {
-            from + s[from..]
+    /// The model of `LowerMasks::word_end`: the end of the ASCII lowercase letters and à..ÿ but
+    /// ÷ of `s` from `from`, one character at a time, and the byte there.
+    fn word_end_model(s: &str, from: usize) -> (usize, Option<u8>) {
+        let end = from
+            + s[from..]
                 .chars()
                 .take_while(|&c| c.is_ascii_lowercase() || ('à'..='ÿ').contains(&c) && c != '÷')
                 .map(char::len_utf8)
-                .sum::<usize>()
-        };
+                .sum::<usize>();
+        (end, s.as_bytes().get(end).copied())
+    }
+
+    #[test]
+    fn lowercase_word_ends() {
         let parts = [
             "a", "é", "÷", "à", "ÿ", "É", "z", " ", "Z", "×", "ß", "\u{e0}b", "ō", "·",
         ];
@@ -1092,11 +1061,11 @@ mod tests {
         for s in &strings {
             for pad in ["", "abcdefg", "éééé"] {
                 let t = format!("{pad}{s}{pad}");
+                let masks = LowerMasks::of(&t);
                 for from in (0..=t.len()).filter(|&k| t.is_char_boundary(k)) {
-                    let end = model(&t, from);
                     assert_eq!(
-                        lowercase_word_end(t.as_bytes(), from),
-                        (end, t.as_bytes().get(end).copied()),
+                        masks.word_end(t.as_bytes(), from),
+                        word_end_model(&t, from),
                         "{t:?} {from}"
                     );
                 }
@@ -1104,11 +1073,11 @@ mod tests {
         }
     }
 
-    /// `LowerMasks::word_end` answers as `lowercase_word_end` (checked above against the char
-    /// model) at every character boundary of texts of up to 200 bytes, whose blocks of 64 bytes
-    /// end anywhere in a run, for every prefix of the text that the start lies in.
+    /// `LowerMasks::word_end` answers as its model at every character boundary of texts of up
+    /// to 200 bytes, whose blocks of 64 bytes end anywhere in a run, for every prefix of the
+    /// text that the start lies in (the sentence ends there, the text goes on).
     #[test]
-    fn masked_word_ends_as_the_scan() {
+    fn masked_word_ends_across_blocks() {
         let runs = [
             "a".repeat(70),
             "é".repeat(40),
@@ -1127,7 +1096,7 @@ mod tests {
                         for len in (i..=b.len()).filter(|&k| text.is_char_boundary(k)) {
                             assert_eq!(
                                 masks.word_end(&b[..len], i),
-                                lowercase_word_end(&b[..len], i),
+                                word_end_model(&text[..len], i),
                                 "{text:?} {i} {len}"
                             );
                         }
