@@ -307,6 +307,7 @@ pub(crate) fn tokenize(sent: &str, from: usize, out: &mut Tokens, keep_start: &i
             Some(word) => word,
             None => general_word(
                 sent,
+                &lower,
                 start,
                 char_at(sent, start).0,
                 &mut out.starts,
@@ -535,6 +536,7 @@ struct Word {
 #[inline(never)]
 fn general_word(
     sent: &str,
+    masks: &LowerMasks,
     start: usize,
     c: char,
     starts: &mut Vec<usize>,
@@ -554,7 +556,7 @@ fn general_word(
         // The bulk of French text: a run of ASCII lowercase letters (none after most capitals
         // of `OTAN`: the first byte is asked before the eight-byte scan).
         if bytes.get(i).is_some_and(u8::is_ascii_lowercase) {
-            let run = lowercase_run(&bytes[i..]);
+            let run = masks.run_end(i).min(bytes.len()) - i;
             i += run;
             seg_len += run;
             seg_upper = false;
@@ -656,38 +658,6 @@ fn general_word(
         cap,
         upper,
     }
-}
-
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `x` set iff the byte is an ASCII lowercase letter.
-#[inline]
-fn lowercase_bits(x: u64) -> u64 {
-    // Per byte b < 0x80 (no carry crosses bytes): b + 0x1F has its high bit set iff b >= b'a',
-    // b + 0x05 iff b > b'z'.
-    let low7 = x & !HIGH_BITS;
-    let at_least_a = low7 + 0x1F1F_1F1F_1F1F_1F1F;
-    let above_z = low7 + 0x0505_0505_0505_0505;
-    !x & at_least_a & !above_z & HIGH_BITS
-}
-
-/// The number of ASCII lowercase letters at the start of `bytes`, eight bytes at a time.
-#[inline]
-fn lowercase_run(bytes: &[u8]) -> usize {
-    let mut n = 0;
-    while let Some(chunk) = bytes.get(n..n + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let lower = lowercase_bits(u64::from_le_bytes(word));
-        if lower != HIGH_BITS {
-            return n + ((!lower & HIGH_BITS).trailing_zeros() / 8) as usize;
-        }
-        n += 8;
-    }
-    n + bytes[n..]
-        .iter()
-        .take_while(|b| b.is_ascii_lowercase())
-        .count()
 }
 
 /// `al-Assad`, `el-Sissi`, `ben-Gourion`: a lowercase Arabic/Hebrew particle glued to a capitalised name.
@@ -1012,29 +982,28 @@ mod tests {
 
     #[test]
     fn lowercase_runs() {
-        for s in [
-            "",
-            "a",
-            "abc",
-            "abcdefgh",
-            "abcdefghi",
-            "abcdefghijklmnopq Z",
-            "abcdEfgh",
-            "ab{",
-            "ab`",
-            "zzzzzzzzz@",
-            "abcdefg\u{e9}",
-            "\u{e9}t\u{e9}",
-        ] {
-            let want = s.bytes().take_while(u8::is_ascii_lowercase).count();
-            assert_eq!(lowercase_run(s.as_bytes()), want, "{s:?}");
-        }
-        for b in 0..=255u8 {
-            for at in 0..9 {
-                let mut s = *b"abcdefghijk";
-                s[at] = b;
-                let want = s.iter().take_while(|b| b.is_ascii_lowercase()).count();
-                assert_eq!(lowercase_run(&s), want, "{b} at {at}");
+        // Every byte value at every position of texts whose length ends a block anywhere
+        // (a text shorter than a block, one and two blocks, a block and a bit), from every start.
+        for len in [0, 5, 63, 64, 65, 70, 128] {
+            for b in 0..=255u8 {
+                for at in 0..len {
+                    let mut s = vec![b'a'; len];
+                    s[at] = b;
+                    let mut masks = LowerMasks::default();
+                    masks.set(&s);
+                    for from in 0..=len {
+                        let want = from
+                            + s[from..]
+                                .iter()
+                                .take_while(|b| b.is_ascii_lowercase())
+                                .count();
+                        assert_eq!(
+                            masks.run_end(from),
+                            want,
+                            "{b} at {at} of {len}, from {from}"
+                        );
+                    }
+                }
             }
         }
     }
