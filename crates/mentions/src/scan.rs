@@ -380,7 +380,8 @@ impl LowerMasks {
         bits.push(last);
     }
 
-    /// Whether these may be the masks of a text of `len` bytes or longer.
+    /// Whether the text these masks were built for has at least `len` bytes (a sentence ending
+    /// at `len` can be one of its own: a check of `Tokens::set_text`'s contract, not a proof).
     fn covers(&self, len: usize) -> bool {
         len < 64 * self.bits.len()
     }
