@@ -4,11 +4,9 @@
 //! ^(?P<agency>\p{Lu}[^,\n]{1,60}?),\s+(?i:publié|mis à jour|modifié)\s+le\s+(?P<date>[^\n]{6,80}?)\s*$
 //! ```
 //!
-//! written out by hand for lines that start with an ASCII byte (of which only `A` to `Z` are
-//! `\p{Lu}`); the others, rare, go to the regex itself, as std has no `\p{Lu}`, when they pass
-//! [`after_comma`] (so that the regex is built only if such a line can match). On the regex's
-//! counted repetitions the lazy DFA gives up and a bounded backtracker runs: its captures took about
-//! half of the agency-line search.
+//! written out by hand, for every line (but for `\p{Lu}` beyond ASCII: see [`upper_letter`]). On
+//! the regex's counted repetitions the lazy DFA gives up and a bounded backtracker runs: its
+//! captures took about half of the agency-line search.
 //!
 //! Every step is forced, as regex would take it: the agency cannot hold a comma, so it ends at the
 //! first one; a `\s+` followed by a letter takes all the white space; the three words differ in
@@ -17,7 +15,9 @@
 //! for each length the date is the shortest run of 6 to 80 characters, without a line break, after
 //! which only white space is left.
 
-use super::Rules;
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 use super::photo::fold_prefix;
 
@@ -49,25 +49,30 @@ pub(super) fn after_comma(after: &str) -> bool {
     })
 }
 
-/// The `agency` and `date` groups of the regex on `line`, if it matches. `rules` hold the regex
-/// itself, for lines that do not start with an ASCII byte.
-pub(super) fn groups<'a>(line: &'a str, rules: &Rules) -> Option<(&'a str, &'a str)> {
-    let b = line.as_bytes();
-    match b.first()? {
-        b'A'..=b'Z' => {}
-        x if !x.is_ascii() => {
-            // The regex, built on first use, only for lines that pass the cheap necessary test
-            // the other lines pass in `agency_lines` (the agency holds no comma).
-            let comma = memchr::memchr(b',', b)?;
-            return after_comma(&line[comma + 1..])
-                .then(|| rules.agency_line(line))
-                .flatten();
-        }
-        _ => return None,
+/// Whether `c` is `\p{Lu}`, an upper-case letter. std has no such test: `char::is_uppercase` also
+/// takes `Ⓐ` and `Ⅻ` (`Other_Uppercase`) and follows the Unicode version of std, not the one of
+/// regex's tables (`U+A7CE` is upper case for one and unassigned for the other). So a character
+/// beyond ASCII is asked of a regex of the one class, built on first use.
+fn upper_letter(c: char) -> bool {
+    static LU: OnceLock<Regex> = OnceLock::new();
+    if c.is_ascii() {
+        return c.is_ascii_uppercase();
     }
+    LU.get_or_init(|| Regex::new(r"^\p{Lu}$").expect("the class is valid"))
+        .is_match(c.encode_utf8(&mut [0; 4]))
+}
+
+/// The `agency` and `date` groups of the regex on `line`, if it matches.
+pub(super) fn groups(line: &str) -> Option<(&str, &str)> {
+    // The first character is tested last if it is beyond ASCII (see [`upper_letter`]).
+    let first = line.chars().next()?;
+    if first.is_ascii() && !first.is_ascii_uppercase() {
+        return None;
+    }
+    let b = line.as_bytes();
     // `\p{Lu}[^,\n]{1,60}?,`
     let comma = memchr::memchr(b',', b)?;
-    let inner = &line[1..comma];
+    let inner = &line[first.len_utf8()..comma];
     if inner.contains('\n') || !(1..=60).contains(&inner.chars().count()) {
         return None;
     }
@@ -78,6 +83,10 @@ pub(super) fn groups<'a>(line: &'a str, rules: &Rules) -> Option<(&'a str, &'a s
     p += word(&line[p..])?;
     p += spaces1(&line[p..])?;
     p += line[p..].starts_with("le").then_some(2)?;
+    // `^\p{Lu}`
+    if !upper_letter(first) {
+        return None;
+    }
     // `\s+` then `[^\n]{6,80}?\s*$`: the date starts after each number of white-space characters,
     // the most first.
     let spaces_end = p + spaces(&line[p..]);
@@ -104,15 +113,10 @@ pub(super) fn groups<'a>(line: &'a str, rules: &Rules) -> Option<(&'a str, &'a s
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use regex::Regex;
 
     /// The regex this module writes out, with its counted repetitions.
     fn reference() -> &'static Regex {
         &super::super::tests::counted().2
-    }
-
-    fn rules() -> &'static Rules {
-        super::super::rules()
     }
 
     fn reference_groups(line: &str) -> Option<(&str, &str)> {
@@ -130,6 +134,9 @@ mod tests {
             "A",
             "É",
             "Ⓐ",
+            "Ⅻ",
+            "ǅ",
+            "𝐀",
             "a",
             "1",
             ",",
@@ -181,7 +188,9 @@ mod tests {
     /// of every kind and length between.
     fn near_line() -> impl Strategy<Value = String> {
         let agency = (
-            prop::sample::select(vec!["A", "AFP", "AF\nP", "Reuters ", "É", "Ⓐ", "a", "1"]),
+            prop::sample::select(vec![
+                "A", "AFP", "AF\nP", "Reuters ", "É", "Ⓐ", "Ⅻ", "ǅ", "𝐀", "a", "1",
+            ]),
             prop::sample::select(vec![0usize, 1, 2, 56, 57, 58, 59, 60, 61]),
         )
             .prop_map(|(a, n)| format!("{a}{}", "b".repeat(n)));
@@ -228,21 +237,33 @@ mod tests {
             })
     }
 
+    #[test]
+    fn upper_letter_is_lu_for_every_character() {
+        let lu = Regex::new(r"^\p{Lu}$").unwrap();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                upper_letter(c),
+                lu.is_match(c.encode_utf8(&mut [0; 4])),
+                "{c:?}"
+            );
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(20000))]
 
         #[test]
         fn groups_are_the_regex_groups(l in line()) {
-            prop_assert_eq!(groups(&l, rules()), reference_groups(&l));
-            if groups(&l, rules()).is_some() {
+            prop_assert_eq!(groups(&l), reference_groups(&l));
+            if groups(&l).is_some() {
                 prop_assert!(after_comma(l.split_once(',').unwrap().1));
             }
         }
 
         #[test]
         fn groups_of_near_lines_are_the_regex_groups(l in near_line()) {
-            prop_assert_eq!(groups(&l, rules()), reference_groups(&l));
-            if groups(&l, rules()).is_some() {
+            prop_assert_eq!(groups(&l), reference_groups(&l));
+            if groups(&l).is_some() {
                 prop_assert!(after_comma(l.split_once(',').unwrap().1));
             }
         }

@@ -47,17 +47,15 @@ const NOT_SECTIONS: &[&str] = &[
 ];
 
 /// The metadata regexes, each built the first time a line gets past its gate ([`gate`]) and then
-/// kept: a regex no line of a run needs is never built (building all five takes ~15 M
+/// kept: a regex no line of a run needs is never built (building them takes millions of
 /// instructions, most of it for the dateline's and the byline's Unicode classes; see
-/// docs/benchmarks/ingest.md, seventh pass).
+/// docs/benchmarks/ingest.md, seventh pass). Agency lines have no regex: [`agency::groups`]
+/// matches [`AGENCY_LINE`] by hand.
 struct Rules {
     header: OnceLock<Regex>,
     /// [`DATELINE`] without the bounds on the lengths of its groups, which [`Rules::dateline`]
     /// checks.
     dateline: OnceLock<Regex>,
-    /// [`AGENCY_LINE`] without the bounds on the agency's and the date's lengths, which
-    /// [`Rules::agency_line`] checks.
-    agency_line: OnceLock<Regex>,
     /// [`BYLINE`] without the bound on the names' length, which [`Rules::byline`] checks.
     byline: OnceLock<Regex>,
     /// [`CREDITS`] without the bound on the body's length, which [`Rules::credits`] checks.
@@ -83,12 +81,10 @@ const BYLINE: &str = r"^(?:Par|By)\s+(?P<names>\p{Lu}[\p{L}\p{M}'’.\- ,&]{1,80
 /// The longest names of [`BYLINE`], in characters.
 const BYLINE_NAMES_CHARS: usize = 81;
 /// `AFP, publié le mardi 30 juin 2020 à 21h01`: an agency of 2 to 61 characters without a comma,
-/// a date of 6 to 80 characters.
+/// a date of 6 to 80 characters. Written out by hand in [`agency::groups`]; the pattern is the
+/// reference of its tests.
+#[cfg(test)]
 const AGENCY_LINE: &str = r"^(?P<agency>\p{Lu}[^,\n]{1,60}?),\s+(?i:publié|mis à jour|modifié)\s+le\s+(?P<date>[^\n]{6,80}?)\s*$";
-/// The longest agency of [`AGENCY_LINE`], in characters.
-const AGENCY_CHARS: usize = 61;
-/// The longest date of [`AGENCY_LINE`], in characters.
-const AGENCY_DATE_CHARS: usize = 80;
 /// `(Reportage Robin Emmott; version française Jean-Stéphane Brosse)`: a body of 3 to 300
 /// characters.
 const CREDITS: &str = r"\s*\((?P<body>[^()\n]{3,300})\)\s*$";
@@ -123,8 +119,10 @@ impl Rules {
     /// the place opens the agency when its `)` is followed by a dash and the aside otherwise (the
     /// aside's `)` must be followed by `,` or `(`), and neither the date nor a parenthesis holds a
     /// parenthesis. So both patterns read a line in one way only, and the counted pattern matches
-    /// when the unbounded one does and its groups are short enough. The date is the shortest of
-    /// at least 3 characters after the most white space, as in [`Rules::agency_line`].
+    /// when the unbounded one does and its groups are short enough. The date, lazy, is the
+    /// shortest of at least 3 characters after the most white space: a date after less white
+    /// space starts earlier and ends no sooner, so when the unbounded pattern's date is too long,
+    /// every date the counted pattern could take is too.
     fn dateline<'h>(&self, line: &'h str) -> Option<regex::Captures<'h>> {
         let c = self.dateline_regex().captures(line)?;
         let fits = |group, most| {
@@ -143,18 +141,6 @@ impl Rules {
         let c = self.byline_regex().captures(line)?;
         let names = c.name("names").map_or("", |n| n.as_str());
         (names.chars().count() <= BYLINE_NAMES_CHARS).then_some(c)
-    }
-
-    /// The `agency` and `date` groups of [`AGENCY_LINE`] on `line`. The agency ends at the first
-    /// comma (it cannot hold one), so only one agency can match. The date, lazy, is the shortest
-    /// one of at least 6 characters before white space and the end, after the most white space:
-    /// a date after less white space starts earlier and ends no sooner, so it is longer, and when
-    /// the unbounded pattern's date is too long, every date the counted pattern could take is too.
-    fn agency_line<'h>(&self, line: &'h str) -> Option<(&'h str, &'h str)> {
-        let c = self.agency_line_regex().captures(line)?;
-        let (agency, date) = (c.name("agency")?.as_str(), c.name("date")?.as_str());
-        (agency.chars().count() <= AGENCY_CHARS && date.chars().count() <= AGENCY_DATE_CHARS)
-            .then_some((agency, date))
     }
 
     /// The captures of [`CREDITS`] on `line`. The body holds no parenthesis and the `)` after it
@@ -228,7 +214,6 @@ fn rules() -> &'static Rules {
     static R: Rules = Rules {
         header: OnceLock::new(),
         dateline: OnceLock::new(),
-        agency_line: OnceLock::new(),
         byline: OnceLock::new(),
         credits: OnceLock::new(),
     };
@@ -253,14 +238,6 @@ impl Rules {
             let date = unbounded(&aside, 3, DATELINE_DATE_CHARS);
             // The agency is a capital and up to 40 more characters.
             build(&unbounded(&date, 0, DATELINE_AGENCY_CHARS - 1))
-        })
-    }
-
-    fn agency_line_regex(&self) -> &Regex {
-        // The agency is a capital and 1 to 60 more characters, the date 6 to 80 characters.
-        self.agency_line.get_or_init(|| {
-            let agency = unbounded(AGENCY_LINE, 1, AGENCY_CHARS - 1);
-            build(&unbounded(&agency, 6, AGENCY_DATE_CHARS))
         })
     }
 
@@ -626,7 +603,7 @@ fn leading_block(t: &str, first: &FirstLines<'_>, hints: &Hints<'_>, m: &mut Met
                 && starts_upper(l)
                 && !l.ends_with(['.', ':', ',', ';'])
                 && !(gate::byline(l) && r.is_byline(l))
-                && agency::groups(l, r).is_none()
+                && agency::groups(l).is_none()
                 && !(gate::dateline(l) && r.is_dateline(l))
                 && date::parse(l).is_none()
                 && has_more(i)
@@ -699,7 +676,6 @@ fn dateline(t: &str, first: &FirstLines<'_>, m: &mut Meta) {
 /// are found with memchr, and the matcher runs only on the lines where white space and one of its
 /// words follow the first comma ([`agency::after_comma`]).
 fn agency_lines(t: &str, from: usize, m: &mut Meta) {
-    let r = rules();
     let b = t.as_bytes();
     let (commas, newlines) = (ByteFinder::new(b','), ByteFinder::new(b'\n'));
     let mut pos = from;
@@ -709,7 +685,7 @@ fn agency_lines(t: &str, from: usize, m: &mut Meta) {
         if agency::after_comma(&t[comma + 1..e]) {
             let s = newlines.rfind(&b[pos..comma]).map_or(pos, |i| pos + i + 1);
             if e - s <= 200 {
-                if let Some((agency, date)) = agency::groups(t[s..e].trim(), r) {
+                if let Some((agency, date)) = agency::groups(t[s..e].trim()) {
                     agency_line(t, s, e, agency, date, m);
                 }
             }
@@ -721,7 +697,7 @@ fn agency_lines(t: &str, from: usize, m: &mut Meta) {
     }
 }
 
-/// Records the agency line `[s, e)` of `t`, with the `agency` and `date` groups of `agency_line`,
+/// Records the agency line `[s, e)` of `t`, with the `agency` and `date` groups of [`AGENCY_LINE`],
 /// unless its date does not parse, its agency is too long or the line is already cut.
 fn agency_line(t: &str, s: usize, e: usize, agency: &str, date: &str, m: &mut Meta) {
     let agency = agency.trim();
@@ -1001,11 +977,7 @@ mod tests {
         for counted in ["{1,30}", "{3,30}", "{0,40}"] {
             assert!(!dateline.as_str().contains(counted), "{counted}");
         }
-        let (agency, credits) = (
-            rules().agency_line_regex().as_str(),
-            rules().credits_regex().as_str(),
-        );
-        assert!(agency.contains(r"[^,\n]+?),") && agency.contains(r"[^\n]{6,}?)"));
+        let credits = rules().credits_regex().as_str();
         assert!(credits.contains(r"[^()\n]{3,})") && !credits.contains("300"));
         let long = format!("Par {}", "Jean Dupont ".repeat(6));
         assert!(counted().1.is_match(long.trim_end()) && rules().is_byline(long.trim_end()));
@@ -1300,6 +1272,8 @@ mod tests {
             "Reuters, mis à jour le 02/07/2020 à 10:15",
             "AFP, PUBLIÉ LE lundi 6 juillet 2020",
             "Belga, modifié le 3 mars 2021 ",
+            "Éditions Atlas, publié le 3 mars 2021",
+            "Ⓐgence, publié le 3 mars 2021",
             "  AFP, publié le 1er mai 2020 à 08h00  ",
             "publié le mardi 30 juin 2020",
             "Le texte, publié hier, a été modifié.",
