@@ -166,12 +166,28 @@ fn match_at(t: &str, p: usize) -> Option<usize> {
 
 /// Whether a match can have its `/` or `:` at byte `a` of `b`: the letter before it (and a white
 /// space) ends a word the regex has there (`AFP`, `EPA`, `Getty Images`, `Belga`, `PHOTO`,
-/// `REUTERS`, `Reuters` before `/`; `photo`, `photos`, `photoſ` before `:`). A white-space
-/// character takes at most 3 bytes, so that letter is among the 4 bytes before; before a `:`, the
-/// `h` of `photo` is also among the 9 bytes before (`oto`, a two-byte `ſ`, a three-byte space).
+/// `REUTERS`, `Reuters` before `/`; `photo`, `photos`, `photoſ` before `:`). So the byte just
+/// before is that letter, ASCII white space or the last byte of a character beyond ASCII (`ſ`, a
+/// white space of two or three bytes): most colons, after a digit (`12:37`) or another letter,
+/// fail this one-byte test. A white-space character takes at most 3 bytes, so that letter is among
+/// the 4 bytes before; before a `:`, the `h` of `photo` is also among the 9 bytes before (`oto`, a
+/// two-byte `ſ`, a three-byte space).
+#[inline(always)]
 fn anchor_can_end_lead(b: &[u8], a: usize) -> bool {
+    let Some(&prev) = a.checked_sub(1).map(|i| &b[i]) else {
+        return false;
+    };
+    let slash = b[a] == b'/';
+    let lead_end = if slash {
+        matches!(prev, b'P' | b'A' | b's' | b'a' | b'O' | b'S')
+    } else {
+        matches!(prev, b'o' | b'O' | b's' | b'S')
+    };
+    if !(lead_end || prev >= 0x80 || matches!(prev, b' ' | b'\t'..=b'\r')) {
+        return false;
+    }
     let before = |n: usize| &b[a.saturating_sub(n)..a];
-    if b[a] == b'/' {
+    if slash {
         before(4)
             .iter()
             .any(|x| matches!(x, b'P' | b'A' | b's' | b'a' | b'O' | b'S'))
@@ -207,33 +223,45 @@ pub(super) fn find_iter(t: &str) -> Vec<(usize, usize)> {
     // Every match that starts below `next` is in `found`: every start below it that is at most
     // `MAX_LEAD` bytes before an anchor has been tried, or is inside a match.
     let mut next = 0;
+    // The cheap tests of an anchor stay in the searcher's loop; the few anchors that pass them go
+    // to `try_anchor`, out of line.
     for_each_anchor(b, |a| {
         if a < next {
             return;
         }
-        let from = if b[a] == 0xC2 {
-            // Only `©` is an anchor, and a match with it as anchor starts at it.
-            if b.get(a + 1) != Some(&0xA9) {
-                return;
-            }
-            a
+        let may = if b[a] == 0xC2 {
+            // Only `©` is an anchor.
+            b.get(a + 1) == Some(&0xA9)
         } else {
-            if !anchor_can_end_lead(b, a) {
-                return;
-            }
-            a.saturating_sub(MAX_LEAD).max(next)
+            anchor_can_end_lead(b, a)
         };
-        // Starts are tried in increasing order, each once.
-        next = a + 1;
-        for p in from..=a {
-            if let Some(end) = match_at(t, p) {
-                found.push((p, end));
-                next = end;
-                break;
-            }
+        if may {
+            try_anchor(t, a, &mut next, &mut found);
         }
     });
     found
+}
+
+/// Tries the starts of a match whose anchor (`/`, `:` or `©`) is at byte `a` of `t`, from `next` or
+/// the furthest start the anchor allows, in order; records the first match and moves `next` past
+/// it (else to the byte after the anchor).
+#[inline(never)]
+fn try_anchor(t: &str, a: usize, next: &mut usize, found: &mut Vec<(usize, usize)>) {
+    // A match with `©` as anchor starts at it.
+    let from = if t.as_bytes()[a] == 0xC2 {
+        a
+    } else {
+        a.saturating_sub(MAX_LEAD).max(*next)
+    };
+    // Starts are tried in increasing order, each once.
+    *next = a + 1;
+    for p in from..=a {
+        if let Some(end) = match_at(t, p) {
+            found.push((p, end));
+            *next = end;
+            break;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -381,6 +409,8 @@ pub(super) mod tests {
             "\u{85}",
             ":",
             " : ",
+            "1",
+            "12:37",
             "/",
             " / ",
             "x",
