@@ -103,7 +103,9 @@ fn may_start(b: &[u8], i: usize) -> bool {
 /// are skipped in one test each, which compiles to a few vector instructions. The test is looser
 /// than [`may_start`] (any byte from 0xC2 up two bytes after 0xC3, not only the five lead bytes),
 /// which takes half the instructions of the exact one; a block it lets through for nothing (`éè`,
-/// `é’`) is read byte by byte and left behind.
+/// `é’`) is read byte by byte and left behind. Kept out of line: inlined in [`repair_layer`], whose
+/// loop calls the allocator, it reloaded the test's three vector constants at every block.
+#[inline(never)]
 fn next_candidate(b: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     while let Some(window) = b.get(i..i + 34) {
