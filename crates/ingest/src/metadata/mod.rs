@@ -50,7 +50,7 @@ const NOT_SECTIONS: &[&str] = &[
 /// kept: a regex no line of a run needs is never built (building them takes millions of
 /// instructions, most of it for the dateline's and the byline's Unicode classes; see
 /// docs/benchmarks/ingest.md, seventh pass). Agency lines have no regex: [`agency::groups`]
-/// matches [`AGENCY_LINE`] by hand.
+/// matches `AGENCY_LINE` (kept for the tests) by hand.
 struct Rules {
     header: OnceLock<Regex>,
     /// [`DATELINE`] without the bounds on the lengths of its groups, which [`Rules::dateline`]
@@ -697,7 +697,7 @@ fn agency_lines(t: &str, from: usize, m: &mut Meta) {
     }
 }
 
-/// Records the agency line `[s, e)` of `t`, with the `agency` and `date` groups of [`AGENCY_LINE`],
+/// Records the agency line `[s, e)` of `t`, with the `agency` and `date` groups of `AGENCY_LINE`,
 /// unless its date does not parse, its agency is too long or the line is already cut.
 fn agency_line(t: &str, s: usize, e: usize, agency: &str, date: &str, m: &mut Meta) {
     let agency = agency.trim();
