@@ -8,6 +8,7 @@ use std::str::FromStr;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::hash::{FxHashMap, FxHashSet};
+use crate::index::{HashIndex, Hashed, Probe};
 use crate::known::edge_words;
 use crate::replay::{line_hash, Page};
 #[cfg(test)]
@@ -55,16 +56,20 @@ struct SiteCounts {
 }
 
 /// The [`LineCount`]s of a site by line hash (an xxh3 hash of the key, well mixed already):
-/// the counts one after the other, and an open-addressing index over them (linear probing, at
-/// most half full). A look-up is a few instructions, which matters since every line of every
-/// document is looked up.
+/// the counts one after the other, and a [`HashIndex`] over them. A look-up is a few
+/// instructions, which matters since every line of every document is looked up.
 #[derive(Clone, Debug, Default)]
 struct LineCounts {
-    /// 1 + index in `counts` of the line whose hash starts its probe here; 0 for a free slot.
-    /// Empty, or a power of two at least twice as long as `counts`.
-    slots: Vec<u32>,
+    index: HashIndex,
     /// (line hash, count), in the order the lines came.
     counts: Vec<(u64, LineCount)>,
+}
+
+impl Hashed for (u64, LineCount) {
+    #[inline]
+    fn hash64(&self) -> u64 {
+        self.0
+    }
 }
 
 impl LineCounts {
@@ -81,39 +86,24 @@ impl LineCounts {
         h: u64,
         new: impl FnOnce() -> LineCount,
     ) -> (&mut LineCount, bool) {
-        if 2 * (self.counts.len() + 1) > self.slots.len() {
+        if !self.index.fits(self.counts.len() + 1) {
             self.grow();
         }
-        let mask = self.slots.len() - 1;
-        let mut i = h as usize & mask;
-        loop {
-            match self.slots[i] as usize {
-                0 => break,
-                k if self.counts[k - 1].0 == h => return (&mut self.counts[k - 1].1, false),
-                _ => i = (i + 1) & mask,
+        match self.index.probe(&self.counts, h) {
+            Probe::Found(k) => (&mut self.counts[k].1, false),
+            Probe::Free(slot) => {
+                let k = self.counts.len();
+                self.index.put(slot, k);
+                self.counts.push((h, new()));
+                (&mut self.counts[k].1, true)
             }
         }
-        let k = u32::try_from(self.counts.len() + 1).expect("fewer than 2^32 lines per site");
-        self.slots[i] = k;
-        self.counts.push((h, new()));
-        let last = self.counts.len() - 1;
-        (&mut self.counts[last].1, true)
     }
 
     /// Doubles the index (16 slots at first) and places every line again.
     #[cold]
     fn grow(&mut self) {
-        let size = (2 * self.slots.len()).max(16);
-        self.slots.clear();
-        self.slots.resize(size, 0);
-        let mask = size - 1;
-        for (k, &(h, _)) in self.counts.iter().enumerate() {
-            let mut i = h as usize & mask;
-            while self.slots[i] != 0 {
-                i = (i + 1) & mask;
-            }
-            self.slots[i] = k as u32 + 1;
-        }
+        self.index.rebuild(&self.counts, self.counts.len() + 1);
     }
 
     /// The lines and their counts.

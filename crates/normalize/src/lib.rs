@@ -50,6 +50,7 @@ mod class;
 mod clean;
 mod error;
 mod hash;
+mod index;
 mod known;
 mod learn;
 mod repeat;

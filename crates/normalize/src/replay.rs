@@ -14,6 +14,7 @@
 
 use std::ops::Range;
 
+use crate::index::{HashIndex, Hashed};
 use crate::known::edge_hash;
 
 /// One non-empty line of a page.
@@ -29,6 +30,13 @@ pub(crate) struct LineRec {
     hash: u64,
 }
 
+impl Hashed for LineRec {
+    #[inline]
+    fn hash64(&self) -> u64 {
+        self.hash
+    }
+}
+
 /// A page's text and lines, and the lines of the page being split.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Page {
@@ -36,9 +44,8 @@ pub(crate) struct Page {
     /// Its non-empty lines in order, then one more at the end of the text (`start` the text's
     /// length, `chars` its chars, `item` the number of items).
     lines: Vec<LineRec>,
-    /// Open addressing (linear probing, at most half full): 1 + index in `lines` of the first
-    /// line with a hash, 0 for a free slot.
-    table: Vec<u32>,
+    /// The lines by hash (the first line with a hash is found); empty before the first page.
+    table: HashIndex,
     /// The lines of the page being split.
     new_lines: Vec<LineRec>,
     /// Tests: lines taken from runs so far.
@@ -157,21 +164,7 @@ impl Page {
         hash: u64,
         min_item: usize,
     ) -> Option<Run> {
-        if self.table.is_empty() {
-            return None;
-        }
-        let mask = self.table.len() - 1;
-        let mut i = hash as usize & mask;
-        let first = loop {
-            let slot = self.table[i] as usize;
-            if slot == 0 {
-                return None;
-            }
-            if self.lines[slot - 1].hash == hash {
-                break slot - 1;
-            }
-            i = (i + 1) & mask;
-        };
+        let first = self.table.get(&self.lines, hash)?;
         let line = self.lines[first];
         if line.item < min_item {
             return None;
@@ -245,24 +238,7 @@ impl Page {
             hash: 0,
         });
         let n = self.lines.len() - 1;
-        let size = (2 * n).next_power_of_two().max(16);
-        self.table.clear();
-        self.table.resize(size, 0);
-        let mask = size - 1;
-        for (k, l) in self.lines[..n].iter().enumerate() {
-            let mut i = l.hash as usize & mask;
-            loop {
-                let slot = self.table[i] as usize;
-                if slot == 0 {
-                    self.table[i] = (k + 1) as u32;
-                    break;
-                }
-                if self.lines[slot - 1].hash == l.hash {
-                    break; // the first line with this hash stays
-                }
-                i = (i + 1) & mask;
-            }
-        }
+        self.table.rebuild(&self.lines[..n], n);
     }
 
     /// Bytes held, to drop a page that grew very large.
