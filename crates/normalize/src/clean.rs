@@ -9,7 +9,7 @@ use crate::hash::FxHashMap;
 use crate::known::{edge_hash, Known, KnownLines};
 use crate::learn::{site_name, ChromeProfile};
 use crate::repeat::{Repeat, RepeatDetector};
-use crate::replay::{line_hash, Page};
+use crate::replay::{extend_shifted, line_hash, Page};
 use crate::rules::{parse_pack, parse_rules, Pack, RuleId, RuleSet};
 use crate::text::{ends_like_sentence, push_normalized, scan, split_units, Piece, UnitBuffers};
 
@@ -569,16 +569,13 @@ impl Normalizer {
                     if !units.is_empty() {
                         if let Some(run) = page.run(text.as_bytes(), start, end, chars, hash, 1) {
                             page.record_run(&run, units.len());
-                            let at = units.len();
-                            units.extend_from_slice(&old_units[run.items.clone()]);
-                            // Copied as they are, then shifted in place.
                             let (bytes, chars) = run.shifts();
-                            for u in &mut units[at..] {
+                            extend_shifted(units, &old_units[run.items.clone()], |u| {
                                 u.start = u.start.wrapping_add(bytes);
                                 u.end = u.end.wrapping_add(bytes);
                                 u.char_start = u.char_start.wrapping_add(chars);
                                 u.char_end = u.char_end.wrapping_add(chars);
-                            }
+                            });
                             return Some((run.next, run.next_chars));
                         }
                     }

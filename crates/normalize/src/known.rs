@@ -75,7 +75,7 @@ pub(crate) struct KnownLines {
 
 /// The eight bytes of `b` at `i`, little-endian.
 #[inline(always)]
-fn load(b: &[u8], i: usize) -> u64 {
+pub(crate) fn load(b: &[u8], i: usize) -> u64 {
     let mut w = [0; 8];
     w.copy_from_slice(&b[i..i + 8]);
     u64::from_le_bytes(w)

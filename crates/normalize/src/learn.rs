@@ -10,7 +10,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::hash::{FxHashMap, FxHashSet};
 use crate::index::{HashIndex, Hashed, Probe};
 use crate::known::edge_words;
-use crate::replay::{line_hash, Page};
+use crate::replay::{extend_shifted, line_hash, Page};
 #[cfg(test)]
 use crate::text::for_each_unit;
 use crate::text::{
@@ -394,14 +394,11 @@ impl DocumentLines {
                             // The keys of the run's lines, one after the other.
                             let at = buf.len();
                             buf.push_str(&old_buf[first.1..last.2]);
-                            // Copied as they are, then shifted in place.
                             let shift = at.wrapping_sub(first.1);
-                            let from = lines.len();
-                            lines.extend_from_slice(found);
-                            for (_, s, e) in &mut lines[from..] {
+                            extend_shifted(lines, found, |(_, s, e)| {
                                 *s = s.wrapping_add(shift);
                                 *e = e.wrapping_add(shift);
-                            }
+                            });
                         }
                         return Some((run.next, run.next_chars));
                     }

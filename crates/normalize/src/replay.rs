@@ -15,7 +15,7 @@
 use std::ops::Range;
 
 use crate::index::{HashIndex, Hashed};
-use crate::known::edge_hash;
+use crate::known::{edge_hash, load};
 
 /// One non-empty line of a page.
 #[derive(Clone, Copy, Debug)]
@@ -74,8 +74,8 @@ pub(crate) struct Run {
 
 impl Run {
     /// What to add (with `wrapping_add`) to a byte offset and to a char offset of the
-    /// remembered page inside the run to get the same offsets in the new page: the copies of
-    /// the run's items are shifted in place, in a loop simple enough for the compiler.
+    /// remembered page inside the run to get the same offsets in the new page (see
+    /// [`extend_shifted`]).
     #[inline]
     pub(crate) fn shifts(&self) -> (usize, usize) {
         (
@@ -91,12 +91,17 @@ pub(crate) fn line_hash(text: &[u8], start: usize, end: usize) -> u64 {
     edge_hash(text, start, end)
 }
 
-/// The eight bytes of `b` at `i`, little-endian.
+/// Appends a copy of `items` (results of a run, from the remembered page) to `to` and moves
+/// each copy to its place in the new page with `shift` (wrapping additions of the run's
+/// [`shifts`](Run::shifts)): copied whole, then shifted in place, in a loop simple enough for the
+/// compiler.
 #[inline(always)]
-fn load(b: &[u8], i: usize) -> u64 {
-    let mut w = [0; 8];
-    w.copy_from_slice(&b[i..i + 8]);
-    u64::from_le_bytes(w)
+pub(crate) fn extend_shifted<T: Copy>(to: &mut Vec<T>, items: &[T], mut shift: impl FnMut(&mut T)) {
+    let at = to.len();
+    to.extend_from_slice(items);
+    for x in &mut to[at..] {
+        shift(x);
+    }
 }
 
 /// The length of the longest common prefix of `a` and `b`.
@@ -213,16 +218,13 @@ impl Page {
         let Page {
             lines, new_lines, ..
         } = self;
-        // Copied as they are, then shifted in place.
-        let at = new_lines.len();
-        new_lines.extend_from_slice(&lines[run.lines.clone()]);
         let (bytes, chars) = run.shifts();
         let items = item.wrapping_sub(run.items.start);
-        for l in &mut new_lines[at..] {
+        extend_shifted(new_lines, &lines[run.lines.clone()], |l| {
             l.start = l.start.wrapping_add(bytes);
             l.chars = l.chars.wrapping_add(chars);
             l.item = l.item.wrapping_add(items);
-        }
+        });
     }
 
     /// Makes the new page (`text`, with `chars` chars and `items` items) the remembered one.
