@@ -669,12 +669,15 @@ fn is_close_quote(c: char) -> bool {
 /// (`…jeudi.Le gouvernement…`): a word of at least two lowercase letters (no digit, URL or
 /// abbreviation dots), `.`, `!` or `?` (optionally inside a closing quote), then a capitalized
 /// word (optionally after an opening quote). The offset is where the second paragraph starts.
+///
+/// The reference for [`split_units`], which finds the same points with `memchr3` and the
+/// [`may_glue`] filter in the whole text's bytes: here [`glue_at`] is tried at every `.`, `!` and
+/// `?` of the line alone.
 #[cfg(test)]
 pub(crate) fn glue_points(line: &str, out: &mut Vec<usize>) {
     out.clear();
-    let bytes = line.as_bytes();
-    for i in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
-        if may_glue(bytes, i) {
+    for (i, c) in line.char_indices() {
+        if matches!(c, '.' | '!' | '?') {
             push_glue_point(line, i, out);
         }
     }
@@ -964,7 +967,10 @@ pub(crate) fn split_units<const CHARS: bool>(
         // Glue candidates are searched in the line only once the callback has not taken it
         // (most lines of a page are copied from the previous page, whose punctuation is never
         // looked at). `may_glue` reads the bytes around the punctuation in the whole text: at
-        // the line's ends they are `\n` or missing, which fail the test alike.
+        // the line's ends they are `\n` or missing, which fail the test alike. The test-only
+        // `glue_points`, which tries every punctuation of a line alone, is the reference for
+        // this search (measured: calling a `glue_points` written like this search here instead
+        // cost 1.5 M instructions in `clean` and 1.2 M in learning, on 3,000 pages).
         let mut points = memchr::memchr3_iter(b'.', b'!', b'?', &bytes[line_base + 1..end])
             .map(|i| i + 1)
             .filter(|&i| may_glue(bytes, line_base + i));
@@ -1587,8 +1593,9 @@ mod tests {
             }
         }
 
-        /// `split_units` searches glue points line by line in the whole text's bytes; the
-        /// reference runs `glue_points` on each line alone.
+        /// `split_units` searches glue points line by line in the whole text's bytes, with
+        /// `memchr3` and the `may_glue` filter; the reference, `glue_points`, tries every
+        /// punctuation of each line alone.
         #[test]
         fn units_agree_with_line_by_line_glue_points(
             s in tricky(),
