@@ -89,23 +89,38 @@ pub(crate) struct RepeatDetector {
     scratch: Vec<u8>,
 }
 
-/// Byte offset after `n` chars of `key` from byte `at` (or the end of `key`).
+/// Byte offset after `n` chars of `key` from byte `at` (a char start), or the end of `key`.
+///
+/// Eight bytes at a time while a word holds no more than the chars left: a word's char starts
+/// are its bytes that are not continuation bytes, so skipping it counts them even when a char
+/// runs over its end (French keys have a non-ASCII letter every few words, which stopped an
+/// all-ASCII shortcut early); then char by char.
 fn advance(key: &[u8], mut at: usize, mut n: usize) -> usize {
-    // Eight ASCII bytes at a time while at least eight chars are to be skipped.
-    while n >= 8 {
-        match key.get(at..at + 8) {
-            Some(w) if w.is_ascii() => {
-                at += 8;
-                n -= 8;
-            }
-            _ => break,
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    while let Some(w) = key.get(at..at + 8) {
+        let mut x = [0; 8];
+        x.copy_from_slice(w);
+        let x = u64::from_le_bytes(x);
+        // One per continuation byte (`0b10xxxxxx`) in its low bit, summed in the top byte.
+        let continuation = (((x & !(x << 1) & HIGH) >> 7).wrapping_mul(ONES) >> 56) as usize;
+        let starts = 8 - continuation;
+        if starts > n {
+            break;
         }
+        n -= starts;
+        at += 8;
     }
-    for _ in 0..n {
-        at += 1;
+    loop {
+        // Continuation bytes belong to the char before, counted already.
         while at < key.len() && (key[at] as i8) < -0x40 {
             at += 1;
         }
+        if n == 0 || at >= key.len() {
+            break;
+        }
+        at += 1;
+        n -= 1;
     }
     at.min(key.len())
 }
@@ -481,6 +496,21 @@ mod tests {
             for at in (0..=key.len()).filter(|&i| s.is_char_boundary(i)) {
                 let expected = s[at..].char_indices().nth(WINDOW).map_or(key.len(), |(i, _)| at + i);
                 proptest::prop_assert_eq!(window_end(key, at), expected, "{:?} at {}", s, at);
+            }
+        }
+
+        /// `advance` (eight bytes at a time, then char by char) against counting chars, from
+        /// every char boundary and for every count up to past the end.
+        #[test]
+        fn advances_agree_with_counting_chars(
+            s in "[a-z0-9 ]{0,40}|\\PC{0,30}|([a-zé ]{0,6}[0-9’]?){0,8}|[a-z]{0,12}[ßœ😀][a-z]{0,12}",
+        ) {
+            let key = s.as_bytes();
+            for at in (0..=key.len()).filter(|&i| s.is_char_boundary(i)) {
+                for n in 0..=s[at..].chars().count() + 2 {
+                    let expected = s[at..].char_indices().nth(n).map_or(key.len(), |(i, _)| at + i);
+                    proptest::prop_assert_eq!(advance(key, at, n), expected, "{:?} at {} by {}", s, at, n);
+                }
             }
         }
 
