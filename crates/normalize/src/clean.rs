@@ -754,7 +754,7 @@ impl Normalizer {
         // 4. Repeated paragraphs, among the lines kept so far.
         repeats.clear();
         for u in units.iter_mut().filter(|u| u.why.is_none()) {
-            if let Some(r) = repeats.check(&text[u.start..u.end]) {
+            if let Some(r) = repeats.check(text, u.start, u.end) {
                 u.why = Some(Why::Repeat(r));
             }
         }

@@ -31,7 +31,8 @@ pub(crate) enum Repeat {
 /// Marks a repeat key not built yet (`Kept::key_end`, `Kept::chars`).
 const UNKNOWN: usize = usize::MAX;
 
-/// A kept paragraph (with at least [`WINDOW`] key chars): its text in `raw`, its repeat key in
+/// A kept paragraph (with at least [`WINDOW`] key chars): its byte range in the document, its
+/// repeat key in
 /// `keys` once built (most keys are never needed) and the key's length in chars, the next kept
 /// paragraph whose key starts with the same window, and the next one of them whose key hash is
 /// not in `exact` yet.
@@ -60,8 +61,9 @@ struct Starts {
     unhashed: u32,
 }
 
-/// Detects repeats in a sequence of paragraphs fed in order. Only paragraphs that were kept are
-/// remembered as sources. [`clear`](Self::clear) it to reuse its buffers for another document.
+/// Detects repeats in a sequence of paragraphs of one document fed in order. Only paragraphs
+/// that were kept are remembered as sources, by their byte range in the document's text (not
+/// copied). [`clear`](Self::clear) it to reuse its buffers for another document.
 ///
 /// Most paragraphs repeat nothing, and most of their repeat key is not needed to know it: an
 /// exact repeat starts with the same window of [`WINDOW`] chars as an earlier paragraph, and a
@@ -70,8 +72,6 @@ struct Starts {
 /// an earlier paragraph starts there.
 #[derive(Debug, Default)]
 pub(crate) struct RepeatDetector {
-    /// The text of the kept paragraphs, one after the other.
-    raw: String,
     keys: Vec<u8>,
     kept: Vec<Kept>,
     /// Hashes of the keys of kept paragraphs (those whose window started a later paragraph,
@@ -158,10 +158,11 @@ fn needed(nchars: usize) -> usize {
     (nchars as f64 * MIN_COVER).ceil() as usize
 }
 
-/// The byte range in `keys` of the repeat key of the kept paragraph `k`, built on first use.
-fn kept_key(raw: &str, keys: &mut Vec<u8>, scratch: &mut Vec<u8>, k: &mut Kept) -> (usize, usize) {
+/// The byte range in `keys` of the repeat key of the kept paragraph `k` of the document `text`,
+/// built on first use.
+fn kept_key(text: &str, keys: &mut Vec<u8>, scratch: &mut Vec<u8>, k: &mut Kept) -> (usize, usize) {
     if k.key_end == UNKNOWN {
-        let (len, chars) = repeat_key(&raw[k.raw_start..k.raw_end], scratch);
+        let (len, chars) = repeat_key(&text[k.raw_start..k.raw_end], scratch);
         k.key_start = keys.len();
         keys.extend_from_slice(&scratch[..len]);
         k.key_end = keys.len();
@@ -178,7 +179,6 @@ impl RepeatDetector {
         for k in &self.kept {
             self.firsts[usize::from(k.first) >> 6] = 0;
         }
-        self.raw.clear();
         self.keys.clear();
         self.kept.clear();
         self.exact.clear();
@@ -188,14 +188,16 @@ impl RepeatDetector {
     /// True if the buffers grew large (a huge document): better dropped than kept.
     pub(crate) fn heavy(&self) -> bool {
         self.keys.capacity() > 1 << 22
-            || self.raw.capacity() > 1 << 22
             || self.kept.capacity() > 1 << 16
             || self.key.capacity() > 1 << 22
             || self.scratch.capacity() > 1 << 22
     }
 
-    /// Checks `para` against the paragraphs kept so far; if it is not a repeat, remembers it.
-    pub(crate) fn check(&mut self, para: &str) -> Option<Repeat> {
+    /// Checks the paragraph `text[start..end]` against the paragraphs kept so far; if it is not
+    /// a repeat, remembers it. `text` is the document: the same text for every call between two
+    /// [`clear`](Self::clear)s (the kept paragraphs are read from it again).
+    pub(crate) fn check(&mut self, text: &str, start: usize, end: usize) -> Option<Repeat> {
+        let para = &text[start..end];
         // The key has at most one char per byte of `para`, so a cover starts at a position
         // `p <= nchars - needed(nchars) <= reach` (see `covered`); an exact repeat at 0.
         let reach = para.len() / 10 + 1;
@@ -218,23 +220,21 @@ impl RepeatDetector {
             }
             let h = xxh3_64(&self.key[..self.key_len]);
             hash = Some(h);
-            if self.is_exact(w, h) {
+            if self.is_exact(text, w, h) {
                 if nchars >= MIN_EXACT {
                     return Some(Repeat::Exact);
                 }
-            } else if self.covered(nchars) {
+            } else if self.covered(text, nchars) {
                 return Some(Repeat::Concat);
             }
         }
         // Remember it.
-        let raw_start = self.raw.len();
-        self.raw.push_str(para);
         let idx = self.kept.len() as u32;
         let key = &self.key[..self.key_len];
         let f = first_two(key, 0);
         let mut kept = Kept {
-            raw_start,
-            raw_end: self.raw.len(),
+            raw_start: start,
+            raw_end: end,
             key_start: 0,
             key_end: UNKNOWN,
             chars: UNKNOWN,
@@ -304,9 +304,8 @@ impl RepeatDetector {
 
     /// True if a kept key, whole, hashes to `h`: only those starting with the window whose
     /// hash is `w` can.
-    fn is_exact(&mut self, w: u64, h: u64) -> bool {
+    fn is_exact(&mut self, text: &str, w: u64, h: u64) -> bool {
         let RepeatDetector {
-            raw,
             keys,
             kept,
             exact,
@@ -320,7 +319,7 @@ impl RepeatDetector {
         let mut j = group.unhashed;
         while j != NONE {
             let k = &mut kept[j as usize];
-            let (a, b) = kept_key(raw, keys, scratch, k);
+            let (a, b) = kept_key(text, keys, scratch, k);
             exact.insert(xxh3_64(&keys[a..b]));
             j = k.unhashed;
         }
@@ -329,9 +328,8 @@ impl RepeatDetector {
     }
 
     /// Greedy cover of the current key (whole) by earlier kept keys.
-    fn covered(&mut self, nchars: usize) -> bool {
+    fn covered(&mut self, text: &str, nchars: usize) -> bool {
         let RepeatDetector {
-            raw,
             keys,
             kept,
             starts,
@@ -375,7 +373,7 @@ impl RepeatDetector {
                 let mut tries = 0;
                 while j != NONE && tries < MAX_TRIES {
                     let k = &mut kept[j as usize];
-                    let (a, b) = kept_key(raw, keys, scratch, k);
+                    let (a, b) = kept_key(text, keys, scratch, k);
                     if k.chars > best && key[at..].starts_with(&keys[a..b]) {
                         best = k.chars;
                         best_bytes = b - a;
@@ -417,9 +415,26 @@ fn next_char(key: &[u8], mut at: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// A detector fed paragraphs one at a time, each appended to one document text (so that
+    /// the ranges of the earlier ones stay valid).
+    #[derive(Default)]
+    struct Fed {
+        d: RepeatDetector,
+        text: String,
+    }
+
+    impl Fed {
+        fn check(&mut self, para: &str) -> Option<Repeat> {
+            let start = self.text.len();
+            self.text.push_str(para);
+            self.text.push('\n');
+            self.d.check(&self.text, start, start + para.len())
+        }
+    }
+
     #[test]
     fn exact_and_near_repeats() {
-        let mut d = RepeatDetector::default();
+        let mut d = Fed::default();
         assert_eq!(d.check("Le gouvernement a démissionné jeudi."), None);
         assert_eq!(
             d.check("Le  gouvernement a démissionné, jeudi"),
@@ -526,10 +541,11 @@ mod tests {
         ) {
             // A kept paragraph at some offset, so that the answer is often yes.
             let para = format!("{before}{}{after}", kept[pick % kept.len()]);
-            let mut d = RepeatDetector::default();
+            let mut fed = Fed::default();
             for k in &kept {
-                d.check(k);
+                fed.check(k);
             }
+            let mut d = fed.d;
             let reach = para.len() / 10 + 1;
             let (len, chars) = repeat_key_upto(&para, &mut d.key, reach + WINDOW);
             d.key_len = len;
@@ -568,7 +584,7 @@ mod tests {
                 .iter()
                 .map(|p| p.iter().map(|&i| PIECES[i]).collect::<Vec<_>>().join(" "))
                 .collect();
-            let mut d = RepeatDetector::default();
+            let mut d = Fed::default();
             let got: Vec<Option<Repeat>> = paras.iter().map(|p| d.check(p)).collect();
             proptest::prop_assert_eq!(got, reference(&paras), "{:?}", paras);
         }
@@ -585,7 +601,7 @@ mod tests {
 
     #[test]
     fn concatenation_of_earlier_paragraphs() {
-        let mut d = RepeatDetector::default();
+        let mut d = Fed::default();
         let paras = [
             "Premier paragraphe assez long pour compter.",
             "Intertitre",
