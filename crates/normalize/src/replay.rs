@@ -159,7 +159,10 @@ impl Page {
     /// The run of lines of the remembered page that `text` (the new page) has from its line
     /// `text[start..end]` (hash `hash`, `chars` chars before it) on, if the remembered page has
     /// that line, and if the run's items start at `min_item` or later.
-    #[inline]
+    ///
+    /// Most lines looked up are not in the remembered page: the look-up is inlined into the
+    /// caller, the run is worked out by [`run_from`](Self::run_from).
+    #[inline(always)]
     pub(crate) fn run(
         &self,
         text: &[u8],
@@ -170,6 +173,21 @@ impl Page {
         min_item: usize,
     ) -> Option<Run> {
         let first = self.table.get(&self.lines, hash)?;
+        self.run_from(first, text, start, end, chars, min_item)
+    }
+
+    /// [`run`](Self::run) from the remembered page's line `first`, which has the new line's
+    /// hash.
+    #[inline(never)]
+    fn run_from(
+        &self,
+        first: usize,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        chars: usize,
+        min_item: usize,
+    ) -> Option<Run> {
         let line = self.lines[first];
         if line.item < min_item {
             return None;
