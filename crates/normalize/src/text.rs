@@ -1137,6 +1137,20 @@ pub(crate) fn more_words_than(s: &str, max: usize) -> bool {
 /// True if the line ends like a sentence (`.`, `!`, `?`, a closing quote...), but not like a
 /// truncated teaser (`... `, `…` after a space).
 pub(crate) fn ends_like_sentence(s: &str) -> bool {
+    match s.as_bytes().last() {
+        // An ASCII end that is not blank (units are trimmed): `trim_end` would keep it, and the
+        // last char is that byte.
+        Some(&c) if c < 0x80 && !matches!(c, b' ' | b'\t'..=b'\r') => match c {
+            b'.' => !(s.ends_with(" ...") || s.ends_with("...") && !s.ends_with("....")),
+            b'!' | b'?' | b'"' | b')' | b';' | b':' => true,
+            _ => false,
+        },
+        _ => ends_like_sentence_by_chars(s),
+    }
+}
+
+/// [`ends_like_sentence`] char by char, after `trim_end`; the reference of its byte shortcut.
+fn ends_like_sentence_by_chars(s: &str) -> bool {
     let t = s.trim_end();
     if t.ends_with(" ...") || t.ends_with(" …") || t.ends_with("...") && !t.ends_with("....") {
         return false;
@@ -1444,6 +1458,19 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The byte shortcut of `ends_like_sentence` (an ASCII end that is not blank) agrees
+        /// with the char-by-char version.
+        #[test]
+        fn sentence_endings_agree_with_the_char_by_char_test(
+            s in tricky(),
+            end in "( |\\.|\\.\\.\\.|\\.\\.\\.\\.| …|[!?…»\"”);:,a\t\u{a0}]){0,4}",
+        ) {
+            let t = format!("{s}{end}");
+            for u in [s.as_str(), t.as_str(), t.trim_end()] {
+                proptest::prop_assert_eq!(ends_like_sentence(u), ends_like_sentence_by_chars(u), "{:?}", u);
+            }
+        }
+
         /// The lower bound on words never passes the count, and prose-like text (the case it
         /// is for) is told by it; it counts like its plain version (blocks of 32 pairs, then 8).
         #[test]
