@@ -111,6 +111,7 @@ impl VerdictMemo {
 
     /// The verdict of the unit `b[start..end]` of a site (whose [`edge_hash`] is `edge`), if
     /// remembered.
+    #[inline]
     fn get(&self, site: usize, b: &[u8], start: usize, end: usize, edge: u64) -> Option<Verdict> {
         let e = self.entries.get(&Self::hash(site, edge))?;
         let unit = &b[start..end];
