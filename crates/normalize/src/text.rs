@@ -255,17 +255,19 @@ fn plain_latin_spaces(b: &[u8]) -> Option<usize> {
         let (bad, spaces) = plain_latin_block(&ps, &qs, 0);
         return (!bad).then_some(usize::from(spaces));
     }
-    let block = |at: usize, from: usize| {
+    // (A function, not a closure: the compiler kept the closure, called twice, out of line.)
+    #[inline(always)]
+    fn block(b: &[u8], at: usize, from: usize) -> (bool, u8) {
         let mut ps = [0; PLAIN_BLOCK];
         let mut qs = [0; PLAIN_BLOCK];
         ps.copy_from_slice(&b[at..at + PLAIN_BLOCK]);
         qs.copy_from_slice(&b[at + 1..at + 1 + PLAIN_BLOCK]);
         plain_latin_block(&ps, &qs, from)
-    };
+    }
     let mut spaces = 0;
     let mut k = 0;
     while k + PLAIN_BLOCK <= pairs {
-        let (bad, n) = block(k, 0);
+        let (bad, n) = block(b, k, 0);
         if bad {
             return None;
         }
@@ -275,7 +277,7 @@ fn plain_latin_spaces(b: &[u8]) -> Option<usize> {
     if k < pairs {
         // The last pairs, in a block that ends with them (its first pairs were counted).
         let at = pairs - PLAIN_BLOCK;
-        let (bad, n) = block(at, k - at);
+        let (bad, n) = block(b, at, k - at);
         if bad {
             return None;
         }
