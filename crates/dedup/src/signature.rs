@@ -133,6 +133,9 @@ const BIN_BITS: u32 = NUM_HASHES.trailing_zeros();
 // `Signer::sign` indexes its ring of word hashes modulo `MAX_SHINGLE_WORDS`.
 const _: () = assert!(MAX_SHINGLE_WORDS.is_power_of_two());
 const _: () = assert!(1 << BIN_BITS == NUM_HASHES);
+// `densify` keeps one bit per bin in 64-bit masks (`chunks_exact(64)` would drop a remainder) and
+// tells full bins by bit 0, clear in a hash shifted left by `BIN_BITS`.
+const _: () = assert!(NUM_HASHES % 64 == 0 && BIN_BITS > 0);
 
 impl Signer {
     /// A signer for these settings, or the error of [`DedupConfig::validate`].
