@@ -2,8 +2,9 @@
 //!
 //! Candidates are `.` `!` `?` `…` and line breaks (`\n`, a lone `\r`, U+2028, U+2029), and
 //! capitals after a space (glued sentences). Everything else is skipped: candidates are found 64
-//! bytes at a time by vector compares (by a table lookup per byte only within 64 bytes of the ends of
-//! the text). At a candidate the rules look at most a bounded number
+//! bytes at a time by vector compares (by a table lookup per byte only where a block would lack the
+//! byte before or after it: the first byte and at most the last 64 of the text). At a candidate the
+//! rules look at most a bounded number
 //! of characters around it (the word before, the closing quotes after, the first letter of the next
 //! word), so the whole split is linear in the length of the text.
 
