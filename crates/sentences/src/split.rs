@@ -830,7 +830,7 @@ mod tests {
             "\u{a0}", "\u{202f}", ".", "!", "?", "…", "...", "\u{2028}", "\u{2029}", "\"", "«", "»",
             "(", ")", "M.", "Le ", "La ", "le ", "Dupont", "J.", "1.", "3,5", "l'", "’", "fin.Le",
             "Il ", "vote", "—", "- ", "× ", "www.afp.com", "/", ">", "?/", "1/2",
-        ]), 0..40)) {
+        ]), 0..120)) {
             let text: String = parts.concat();
             for seg in [
                 Segmenter::french(),
