@@ -380,8 +380,10 @@ impl LowerMasks {
         bits.push(last);
     }
 
-    /// Whether the text these masks were built for has at least `len` bytes (a sentence ending
-    /// at `len` can be one of its own: a check of `Tokens::set_text`'s contract, not a proof).
+    /// Whether `len` is below 64 bytes per mask word, as the end of a sentence of the text these
+    /// masks were built for is (there are `text.len() / 64 + 1` words). A text up to 63 bytes
+    /// shorter than the sentence passes too: a check that `Tokens::set_text` was called, not a
+    /// proof that it was given this text.
     fn covers(&self, len: usize) -> bool {
         len < 64 * self.bits.len()
     }
