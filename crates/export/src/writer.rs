@@ -91,7 +91,9 @@ enum Sink {
 /// The Parquet file writer, or the thread that has it while it writes a row group: a full row group's
 /// last pages (dictionaries, values waiting for a page) are encoded and the row group written there,
 /// so that the thread gathering the table goes on with the next row group meanwhile. One row group
-/// is written at a time, in order, so the file is the same as if it were written in place.
+/// is written at a time, in order, so the file is the same as if it were written in place. The
+/// thread's error (or panic) reaches the caller when the writer is next needed: at the next row
+/// group, or in [`TableWriter::complete`] for the last one.
 enum FileSlot {
     Idle(ParquetFile),
     Writing(std::thread::JoinHandle<PolarsResult<ParquetFile>>),
@@ -454,17 +456,17 @@ impl<R: Row> TableWriter<R> {
     pub fn complete(mut self) -> Result<Completed, Error> {
         self.flush()?;
         let tmp = self.tmp_path.clone();
-        match self.sink.take() {
-            Some(Sink::Parquet(mut file, _)) => {
-                file.take()
-                    .and_then(|w| w.finish())
-                    .map_err(|e| Error::polars(&tmp, e))?;
-            }
-            Some(Sink::Csv(mut w)) => {
-                w.finish().map_err(|e| Error::polars(&tmp, e))?;
-            }
+        // The sink stays in `self` until the file is complete: an error here (the last row group's
+        // own, which its thread reports only when joined, or the footer's) or a panic from that
+        // thread leaves it there, and `Drop` deletes the temporary file.
+        let completed = match self.sink.as_mut() {
+            Some(Sink::Parquet(file, _)) => file.take().and_then(|w| w.finish().map(drop)),
+            Some(Sink::Csv(w)) => w.finish(),
             None => unreachable!("finish called twice"),
-        }
+        };
+        completed.map_err(|e| Error::polars(&tmp, e))?;
+        // Closes the file.
+        self.sink = None;
         // The writers own the file (unbuffered, so every write error surfaced above); sync it before
         // the rename so that the final name never points at data still in flight.
         if let Err(e) = File::open(&tmp).and_then(|f| f.sync_all()) {
@@ -520,5 +522,91 @@ impl Drop for Completed {
         if !self.committed {
             let _ = std::fs::remove_file(&self.tmp);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::{FileSlot, Sink, TableWriter, WriterOptions};
+    use crate::rows::SentenceRow;
+
+    /// A Parquet writer for `sentences` in `dir` whose first row group is handed to its thread.
+    fn writer_with_a_row_group_in_flight(dir: &Path) -> TableWriter<SentenceRow> {
+        let mut w = TableWriter::<SentenceRow>::create(dir, &WriterOptions::default()).unwrap();
+        w.push(SentenceRow {
+            article_id: "0000000000000001".into(),
+            text: "Une phrase.".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        w.flush().unwrap();
+        assert!(matches!(
+            w.sink,
+            Some(Sink::Parquet(FileSlot::Writing(_), _))
+        ));
+        w
+    }
+
+    /// Puts `fail` in place of the row-group thread, as the thread that fails writing the last row
+    /// group (a full disk): the real thread is joined and its file writer dropped.
+    fn fail_the_row_group_thread(
+        w: &mut TableWriter<SentenceRow>,
+        fail: fn() -> polars::prelude::PolarsResult<super::ParquetFile>,
+    ) {
+        let Some(Sink::Parquet(file, _)) = w.sink.as_mut() else {
+            unreachable!("a Parquet writer")
+        };
+        drop(file.take().unwrap());
+        *file = FileSlot::Writing(std::thread::spawn(fail));
+    }
+
+    fn temporaries(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn an_error_writing_the_last_row_group_is_returned_and_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = writer_with_a_row_group_in_flight(dir.path());
+        fail_the_row_group_thread(&mut w, || {
+            Err(polars::prelude::PolarsError::ComputeError(
+                "No space left on device".into(),
+            ))
+        });
+        let err = w.finish().unwrap_err();
+        let cause = std::error::Error::source(&err).map(|e| e.to_string());
+        assert!(
+            cause
+                .as_deref()
+                .is_some_and(|c| c.contains("No space left on device")),
+            "{err}: {cause:?}"
+        );
+        assert_eq!(temporaries(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_panic_writing_the_last_row_group_reaches_the_caller_and_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = writer_with_a_row_group_in_flight(dir.path());
+        fail_the_row_group_thread(&mut w, || panic!("the row group thread panicked"));
+        let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| w.finish()))
+            .expect_err("the thread's panic goes on in the caller");
+        assert_eq!(
+            panic.downcast_ref::<&str>(),
+            Some(&"the row group thread panicked")
+        );
+        assert_eq!(temporaries(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn dropping_a_writer_with_a_row_group_in_flight_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(writer_with_a_row_group_in_flight(dir.path()));
+        assert_eq!(temporaries(dir.path()), Vec::<String>::new());
     }
 }
