@@ -284,7 +284,8 @@ fn files_in(folder: &Path) -> Vec<(PathBuf, String)> {
 ///
 /// Memory stays bounded however many partitions there are: each writer writes a row group at
 /// `row_group_bytes` (uncompressed), and when all of them together hold more than `buffer_bytes`, the
-/// largest is written early. When more than `max_open` part files are open, the least recently used one is
+/// largest is written early; each open Parquet part file may also hold the row group its thread is
+/// still writing. When more than `max_open` part files are open, the least recently used one is
 /// completed; rows of its partition that come later go to a new part file (`...-of-00003-2.parquet`).
 ///
 /// ```

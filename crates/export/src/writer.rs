@@ -64,6 +64,8 @@ pub struct WriterOptions {
     pub zstd_level: i32,
     /// The most memory the row groups being gathered may hold together (per [`DatasetWriter`] over
     /// its partitions, and per export run over its tables): past it, the largest is written early.
+    /// A Parquet row group handed to the thread that writes it is no longer counted: each table (each
+    /// open part file of a dataset) may hold one more row group, until it is written.
     ///
     /// [`DatasetWriter`]: crate::DatasetWriter
     pub buffer_bytes: usize,
