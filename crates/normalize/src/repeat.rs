@@ -32,14 +32,13 @@ pub(crate) enum Repeat {
 const UNKNOWN: usize = usize::MAX;
 
 /// A kept paragraph (with at least [`WINDOW`] key chars): its byte range in the document, its
-/// repeat key in
-/// `keys` once built (most keys are never needed) and the key's length in chars, the next kept
-/// paragraph whose key starts with the same window, and the next one of them whose key hash is
-/// not in `exact` yet.
+/// repeat key in `keys` once built (most keys are never needed) and the key's length in chars,
+/// the next kept paragraph whose key starts with the same window, and the next one of them whose
+/// key hash is not in `exact` yet.
 #[derive(Clone, Copy, Debug)]
 struct Kept {
-    raw_start: usize,
-    raw_end: usize,
+    start: usize,
+    end: usize,
     key_start: usize,
     /// [`UNKNOWN`] until the key is built.
     key_end: usize,
@@ -162,7 +161,7 @@ fn needed(nchars: usize) -> usize {
 /// built on first use.
 fn kept_key(text: &str, keys: &mut Vec<u8>, scratch: &mut Vec<u8>, k: &mut Kept) -> (usize, usize) {
     if k.key_end == UNKNOWN {
-        let (len, chars) = repeat_key(&text[k.raw_start..k.raw_end], scratch);
+        let (len, chars) = repeat_key(&text[k.start..k.end], scratch);
         k.key_start = keys.len();
         keys.extend_from_slice(&scratch[..len]);
         k.key_end = keys.len();
@@ -233,8 +232,8 @@ impl RepeatDetector {
         let key = &self.key[..self.key_len];
         let f = first_two(key, 0);
         let mut kept = Kept {
-            raw_start: start,
-            raw_end: end,
+            start,
+            end,
             key_start: 0,
             key_end: UNKNOWN,
             chars: UNKNOWN,
