@@ -694,15 +694,14 @@ impl RowGroupBuffer {
         Ok(())
     }
 
-    /// The row group's pages, column by column, ready to be written; the buffer starts again empty.
-    pub(crate) fn take_pages(&mut self) -> PolarsResult<(usize, Vec<Vec<CompressedPage>>)> {
+    /// The row group's rows and pages, column by column, ready to be written.
+    pub(crate) fn into_pages(mut self) -> PolarsResult<(usize, Vec<Vec<CompressedPage>>)> {
         for i in 0..self.columns.len() {
             self.flush_values(i)?;
         }
         let codec = Codec::of(self.table);
-        let taken = std::mem::replace(self, RowGroupBuffer::new(self.table, self.zstd_level));
         let options = write_options(self.zstd_level);
-        let columns = taken
+        let columns = self
             .columns
             .into_iter()
             .enumerate()
@@ -714,7 +713,7 @@ impl RowGroupBuffer {
                 }
             })
             .collect::<PolarsResult<Vec<_>>>()?;
-        Ok((taken.rows, columns))
+        Ok((self.rows, columns))
     }
 }
 

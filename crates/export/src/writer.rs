@@ -119,12 +119,12 @@ impl FileSlot {
     }
 
     /// Writes `group` on a thread of its own, after the row group being written (if any).
-    fn write(&mut self, mut group: RowGroupBuffer) -> PolarsResult<()> {
+    fn write(&mut self, group: RowGroupBuffer) -> PolarsResult<()> {
         let mut writer = self.take()?;
         let thread = std::thread::Builder::new()
             .name("toolkit-rowgroup".into())
             .spawn(move || {
-                let (rows, pages) = group.take_pages()?;
+                let (rows, pages) = group.into_pages()?;
                 writer.write_row_group(rows as u64, &pages)?;
                 Ok(writer)
             })
