@@ -241,6 +241,20 @@ fn finish(bins: &mut [u64; NUM_HASHES], exact: u64, n: usize, near: bool) -> Sig
     }
 }
 
+/// The bins that empty bin `i` borrows from, in order, 1,024 attempts: the top bits of a 64-bit LCG
+/// seeded by a hash of `i` (the top bits of an LCG are well distributed; one multiplication per
+/// attempt).
+#[inline(always)]
+fn probes(i: usize) -> impl Iterator<Item = usize> {
+    let mut state = mix64(i as u64 ^ 0x6465_6e73_6966_7921);
+    (0..1024).map(move |_| {
+        state = state
+            .wrapping_mul(0x5851_f42d_4c95_7f2d)
+            .wrapping_add(0x1405_7b7e_f767_814f);
+        (state >> (64 - BIN_BITS)) as usize
+    })
+}
+
 /// Fills every empty bin (`u64::MAX`) with the value of the first non-empty bin of its probe
 /// sequence, which depends only on the bin and the attempt, so that two texts with the same empty
 /// bins borrow from the same places. At least one bin must be full.
@@ -264,20 +278,7 @@ fn densify(bins: &mut [u64; NUM_HASHES]) {
         while mask != 0 {
             let i = half * 64 + mask.trailing_zeros() as usize;
             mask &= mask - 1;
-            // Probe sequence of bin i: the top bits of a 64-bit LCG seeded by a hash of i (the top
-            // bits of an LCG are well distributed; one multiplication per attempt).
-            let mut state = mix64(i as u64 ^ 0x6465_6e73_6966_7921);
-            let mut found = None;
-            for _ in 0..1024 {
-                state = state
-                    .wrapping_mul(0x5851_f42d_4c95_7f2d)
-                    .wrapping_add(0x1405_7b7e_f767_814f);
-                let j = (state >> (64 - BIN_BITS)) as usize;
-                if is_full(j) {
-                    found = Some(bins[j]);
-                    break;
-                }
-            }
+            let found = probes(i).find(|&j| is_full(j)).map(|j| bins[j]);
             // Rarely reached (1024 misses); a fixed scan keeps it deterministic and total.
             let found = found.or_else(|| {
                 (1..NUM_HASHES)
@@ -387,7 +388,8 @@ mod tests {
         }
     }
 
-    /// The first implementation of [`densify`]: a copy of the bins, a test of every bin.
+    /// The first implementation of [`densify`]: a copy of the bins, a test of every bin (the same
+    /// probe sequence, [`probes`]: the test is of the masks that tell full bins from empty ones).
     fn densify_reference(bins: &mut [u64; NUM_HASHES]) {
         let full = *bins;
         if full.iter().all(|&b| b == u64::MAX) {
@@ -397,18 +399,7 @@ mod tests {
             if *bin != u64::MAX {
                 continue;
             }
-            let mut state = mix64(i as u64 ^ 0x6465_6e73_6966_7921);
-            let mut found = None;
-            for _ in 0..1024 {
-                state = state
-                    .wrapping_mul(0x5851_f42d_4c95_7f2d)
-                    .wrapping_add(0x1405_7b7e_f767_814f);
-                let j = (state >> (64 - BIN_BITS)) as usize;
-                if full[j] != u64::MAX {
-                    found = Some(full[j]);
-                    break;
-                }
-            }
+            let found = probes(i).map(|j| full[j]).find(|&v| v != u64::MAX);
             let found = found.or_else(|| {
                 (1..NUM_HASHES)
                     .map(|d| full[(i + d) % NUM_HASHES])
