@@ -415,7 +415,7 @@ impl<R: Row> DatasetWriter<R> {
     }
 
     /// Writes the largest buffer as a row group now (to keep several tables within one memory
-    /// budget).
+    /// budget); see [`TableWriter::flush`](crate::TableWriter::flush) for when a Parquet row group is on disk.
     pub fn flush_largest(&mut self) -> Result<(), Error> {
         let Some(largest) = self
             .open

@@ -440,7 +440,9 @@ impl<R: Row> TableWriter<R> {
         self.rows + self.buffer.rows() as u64
     }
 
-    /// Writes the buffered rows as one row group.
+    /// Writes the buffered rows as one row group: CSV at once; Parquet on the row group's own thread,
+    /// done before the next row group is written or the file completed, which is also when its
+    /// error, if any, is returned.
     pub fn flush(&mut self) -> Result<(), Error> {
         self.encode_buffer()?;
         self.write_row_group()
