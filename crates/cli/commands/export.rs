@@ -39,6 +39,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Status> {
             format,
             csv_safe: args.csv_safe,
             zstd_level: args.zstd_level,
+            text_zstd_level: args.text_zstd_level,
             ..WriterOptions::default()
         },
         save_chrome_profile: args.clean.save_chrome_profile.clone(),

@@ -82,6 +82,21 @@ pub fn is_delta(table: Table, name: &str) -> bool {
             .any(|c| c.name == name && matches!(c.ty, ColumnType::UInt32 | ColumnType::UInt64))
 }
 
+/// Whether column `name` of `table` is one of the long free-text columns (`articles.text`,
+/// `sentences.text`): most of the bytes the tables compress (184 of about 300 MB on OrangeSum), which
+/// are compressed at their own zstd level ([`Levels::text`]).
+pub fn is_long_text(table: Table, name: &str) -> bool {
+    matches!(table, Table::Articles | Table::Sentences) && name == "text"
+}
+
+/// The zstd levels of a table's columns: one for the long free-text columns ([`is_long_text`]), one
+/// for every other column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Levels {
+    pub(crate) text: i32,
+    pub(crate) other: i32,
+}
+
 /// The write options of every Parquet table: zstd at `level` (1 to 22, clamped), full statistics,
 /// data pages v1 of at most 1 MiB.
 pub(crate) fn write_options(level: i32) -> WriteOptions {
@@ -98,6 +113,8 @@ pub(crate) fn write_options(level: i32) -> WriteOptions {
 pub(crate) struct Codec {
     types: Vec<ParquetType>,
     dictionary: Vec<bool>,
+    /// Whether each column is a long free-text column ([`is_long_text`]).
+    text: Vec<bool>,
     /// The encoding of each column that is not dictionary-encoded.
     encodings: Vec<Encoding>,
 }
@@ -126,11 +143,25 @@ impl Codec {
                     false => Encoding::Plain,
                 })
                 .collect();
+            let text = table
+                .columns()
+                .iter()
+                .map(|c| is_long_text(table, c.name))
+                .collect();
             Codec {
                 types,
                 dictionary,
+                text,
                 encodings,
             }
+        })
+    }
+
+    /// The write options of column `i` (its zstd level).
+    pub(crate) fn options(&self, i: usize, levels: Levels) -> WriteOptions {
+        write_options(match self.text[i] {
+            true => levels.text,
+            false => levels.other,
         })
     }
 
@@ -277,11 +308,10 @@ pub(crate) struct ParquetBatch {
 pub(crate) fn encode_columns(
     columns: &mut Columns,
     table: Table,
-    zstd_level: i32,
+    levels: Levels,
 ) -> PolarsResult<ParquetBatch> {
     let codec = Codec::of(table);
     let (rows, builders) = columns.take_builders();
-    let options = write_options(zstd_level);
     let parts = builders
         .into_iter()
         .enumerate()
@@ -297,6 +327,7 @@ pub(crate) fn encode_columns(
             if bytes < RAW_BATCH_BYTES {
                 return Ok(Part::Values(array, bytes));
             }
+            let options = codec.options(i, levels);
             let pages =
                 compressed_pages(array.as_ref(), &codec.types[i], options, codec.encodings[i])?;
             let size = pages.iter().map(|p| page_sizes(p).0).sum();
@@ -395,7 +426,7 @@ fn compress_dict_page(page: DictPage, options: WriteOptions) -> PolarsResult<Com
 /// the dictionary columns.
 pub(crate) struct RowGroupBuffer {
     table: Table,
-    zstd_level: i32,
+    levels: Levels,
     rows: usize,
     columns: Vec<Gathered>,
     /// Uncompressed size of the plain pages gathered so far.
@@ -547,11 +578,11 @@ impl GlobalDict {
 }
 
 impl RowGroupBuffer {
-    pub(crate) fn new(table: Table, zstd_level: i32) -> RowGroupBuffer {
+    pub(crate) fn new(table: Table, levels: Levels) -> RowGroupBuffer {
         let codec = Codec::of(table);
         RowGroupBuffer {
             table,
-            zstd_level,
+            levels,
             rows: 0,
             columns: (0..table.columns().len())
                 .map(|i| match codec.is_dictionary(i) {
@@ -572,13 +603,13 @@ impl RowGroupBuffer {
         self.rows
     }
 
-    /// An empty buffer for the same table and level.
+    /// An empty buffer for the same table and levels.
     pub(crate) fn empty(&self) -> RowGroupBuffer {
-        RowGroupBuffer::new(self.table, self.zstd_level)
+        RowGroupBuffer::new(self.table, self.levels)
     }
 
-    pub(crate) fn zstd_level(&self) -> i32 {
-        self.zstd_level
+    pub(crate) fn levels(&self) -> Levels {
+        self.levels
     }
 
     /// The row group's size once written, uncompressed (the size readers report for it).
@@ -634,7 +665,7 @@ impl RowGroupBuffer {
         let parts: Vec<&dyn Array> = values.iter().map(|a| a.as_ref()).collect();
         let array = concatenate(&parts)?;
         let codec = Codec::of(self.table);
-        let options = write_options(self.zstd_level);
+        let options = codec.options(i, self.levels);
         let more = compressed_pages(array.as_ref(), &codec.types[i], options, codec.encodings[i])?;
         for page in &more {
             let (uncompressed, compressed) = page_sizes(page);
@@ -700,7 +731,6 @@ impl RowGroupBuffer {
             self.flush_values(i)?;
         }
         let codec = Codec::of(self.table);
-        let options = write_options(self.zstd_level);
         let columns = self
             .columns
             .into_iter()
@@ -709,6 +739,7 @@ impl RowGroupBuffer {
                 Gathered::Plain { pages, .. } => Ok(pages),
                 Gathered::Dict(d) => {
                     let array = d.into_array()?;
+                    let options = codec.options(i, self.levels);
                     compressed_pages(&array, &codec.types[i], options, Encoding::RleDictionary)
                 }
             })

@@ -42,7 +42,7 @@ mod schema;
 mod writer;
 
 pub use dataset::{escape_value, DatasetWriter, Layout, PartitionBy, Shard, NULL_PARTITION};
-pub use encode::{is_delta, is_dictionary};
+pub use encode::{is_delta, is_dictionary, is_long_text};
 pub use error::Error;
 pub use frame::{csv_safe_cell, Cells};
 pub use read::{read_parquet, Cell, TableData};

@@ -285,7 +285,9 @@ pub fn schema_markdown() -> String {
         "Schema version: **{SCHEMA_VERSION}**. Offsets are Unicode code point offsets into `articles.text`, end \
          exclusive, so Python slicing works. In CSV output, list columns hold a JSON array and dates are \
          `YYYY-MM-DD`. Parquet files are zstd-compressed, with statistics on every column, in row groups of \
-         about 112 MiB uncompressed (`WriterOptions::row_group_bytes`).\n"
+         about 112 MiB uncompressed (`WriterOptions::row_group_bytes`). The long free-text columns, \
+         `articles.text` and `sentences.text`, are compressed at zstd level 1 (pyarrow's default; \
+         `--text-zstd-level`), every other column at level 3 (`--zstd-level`).\n"
     ));
     for table in Table::ALL {
         s.push_str(&format!(
