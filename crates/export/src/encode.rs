@@ -28,11 +28,18 @@ use polars_arrow::compute::aggregate::estimated_bytes_size;
 use polars_arrow::compute::concatenate::concatenate;
 use polars_arrow::datatypes::{ArrowDataType, IntegerType};
 use polars_parquet::parquet::compression::{Compression, ZstdLevel};
-use polars_parquet::parquet::page::{CompressedDataPage, CompressedDictPage, DataPage, DictPage};
+use polars_parquet::parquet::encoding::bitpacked;
+use polars_parquet::parquet::metadata::Descriptor;
+use polars_parquet::parquet::page::{
+    CompressedDataPage, CompressedDictPage, DataPage, DataPageHeader, DataPageHeaderV1, DictPage,
+};
+use polars_parquet::parquet::schema::types::PrimitiveType;
+use polars_parquet::parquet::schema::Repetition;
+use polars_parquet::parquet::statistics::ParquetStatistics;
 use polars_parquet::parquet::CowBuffer;
 use polars_parquet::write::{
-    array_to_columns, to_parquet_type, CompressedPage, CompressionOptions, Encoding, Page,
-    ParquetType, Version, WriteOptions,
+    array_to_columns, to_parquet_type, write_def_levels, CompressedPage, CompressionOptions,
+    Encoding, Page, ParquetType, Version, WriteOptions,
 };
 
 use crate::frame::{polars_schema, Columns, ListLayout};
@@ -510,11 +517,12 @@ impl Keys {
         }
     }
 
-    fn to_vec(&self) -> Vec<u32> {
+    /// The rows that are null (key 0).
+    fn nulls(&self) -> usize {
         match self {
-            Keys::U8(k) => k.iter().map(|&v| u32::from(v)).collect(),
-            Keys::U16(k) => k.iter().map(|&v| u32::from(v)).collect(),
-            Keys::U32(k) => k.clone(),
+            Keys::U8(k) => k.iter().filter(|&&v| v == 0).count(),
+            Keys::U16(k) => k.iter().filter(|&&v| v == 0).count(),
+            Keys::U32(k) => k.iter().filter(|&&v| v == 0).count(),
         }
     }
 }
@@ -551,29 +559,297 @@ impl GlobalDict {
         self.keys.bytes() + self.value_bytes + 32 * self.index.len()
     }
 
-    fn into_array(self) -> PolarsResult<DictionaryArray<u32>> {
+    /// The values in key order.
+    fn values(&self) -> Vec<&str> {
         let mut values: Vec<&str> = vec![""; self.index.len()];
         for (v, &id) in &self.index {
             values[id as usize] = v;
         }
-        let values = Utf8ViewArray::from_slice_values(&values);
-        let mut keys = self.keys.to_vec();
-        let validity = keys
-            .contains(&0)
-            .then(|| Bitmap::from_iter(keys.iter().map(|&k| k != 0)));
-        for k in &mut keys {
-            *k = k.saturating_sub(1);
+        values
+    }
+
+    /// The dictionary page and the key pages, uncompressed, byte for byte what polars writes for the
+    /// same column as a `DictionaryArray` (the tests compare them) without building one: polars
+    /// encodes the keys through iterators at ~38 instructions a key, where runs of one key (the
+    /// `article_id` of an article's rows) can be skipped in a tight loop.
+    fn pages(
+        &self,
+        ty: &ParquetType,
+        options: WriteOptions,
+    ) -> PolarsResult<(DictPage, Vec<DataPage>)> {
+        let ParquetType::PrimitiveType(ty) = ty else {
+            unreachable!("a dictionary column is a string column")
+        };
+        let values = self.values();
+        let mut dict = Vec::with_capacity(self.value_bytes + 4 * values.len());
+        for v in &values {
+            dict.extend_from_slice(&(v.len() as u32).to_le_bytes());
+            dict.extend_from_slice(v.as_bytes());
         }
-        let keys = PrimitiveArray::from_vec(keys).with_validity(validity);
-        DictionaryArray::try_new(
-            ArrowDataType::Dictionary(
-                IntegerType::UInt32,
-                Box::new(ArrowDataType::Utf8View),
-                false,
-            ),
-            keys,
-            values.boxed(),
-        )
+        let dict = DictPage::new(CowBuffer::Owned(dict), values.len(), false);
+        let statistics = key_statistics(&values, self.keys.nulls(), ty, options)?;
+        let pages = match &self.keys {
+            Keys::U8(k) => key_pages(k, ty, &statistics, options),
+            Keys::U16(k) => key_pages(k, ty, &statistics, options),
+            Keys::U32(k) => key_pages(k, ty, &statistics, options),
+        }?;
+        Ok((dict, pages))
+    }
+
+    /// The dictionary page and the key pages, compressed.
+    fn into_pages(
+        self,
+        ty: &ParquetType,
+        options: WriteOptions,
+    ) -> PolarsResult<Vec<CompressedPage>> {
+        let (dict, pages) = self.pages(ty, options)?;
+        let mut out = Vec::with_capacity(1 + pages.len());
+        out.push(CompressedPage::Dict(compress_dict_page(dict, options)?));
+        for page in pages {
+            out.push(CompressedPage::Data(compress_data_page(page, options)?));
+        }
+        Ok(out)
+    }
+}
+
+/// The statistics polars gives every key page of a dictionary column: those of the whole column
+/// chunk, the least and the greatest value (compared as bytes) and the nulls of all its rows. Long
+/// values are truncated there as polars' settings say, so polars computes them itself, from a
+/// dictionary array of these two values only.
+fn key_statistics(
+    values: &[&str],
+    nulls: usize,
+    ty: &PrimitiveType,
+    options: WriteOptions,
+) -> PolarsResult<Option<ParquetStatistics>> {
+    if options.statistics.is_empty() {
+        return Ok(None);
+    }
+    let (Some(&min), Some(&max)) = (values.iter().min(), values.iter().max()) else {
+        return Ok(Some(ParquetStatistics {
+            null_count: Some(nulls as i64),
+            distinct_count: None,
+            max_value: None,
+            min_value: None,
+            max: None,
+            min: None,
+            is_max_value_exact: None,
+            is_min_value_exact: None,
+        }));
+    };
+    let array = DictionaryArray::try_new(
+        ArrowDataType::Dictionary(
+            IntegerType::UInt32,
+            Box::new(ArrowDataType::Utf8View),
+            false,
+        ),
+        PrimitiveArray::from_vec(vec![0u32]),
+        Utf8ViewArray::from_slice_values([min, max]).boxed(),
+    )?;
+    let array: &dyn Array = &array;
+    let ty = ParquetType::PrimitiveType(ty.clone());
+    for column in array_to_columns(array, ty, options, &[Encoding::RleDictionary])? {
+        for page in column {
+            if let Page::Data(page) = page? {
+                if let DataPageHeader::V1(DataPageHeaderV1 { statistics, .. }) = page.header() {
+                    let mut statistics = statistics.clone();
+                    if let Some(s) = &mut statistics {
+                        s.null_count = Some(nulls as i64);
+                    }
+                    return Ok(statistics);
+                }
+            }
+        }
+    }
+    unreachable!("a dictionary array of one row gives a v1 data page")
+}
+
+/// The key pages of a dictionary column whose rows' keys are `keys` (a key plus one, 0 for a null),
+/// cut and encoded as polars cuts and encodes the keys of a `DictionaryArray<u32>`: pages of as many
+/// rows as its size estimate of the keys (4 bytes a key, plus a bit a row when there are nulls) fits in
+/// the maximum page size; in each, the definition levels, the keys' bit width and the keys of the
+/// rows that are not null, RLE/bit-packed ([`encode_hybrid`]).
+fn key_pages<K: Copy + Eq + Into<u32>>(
+    keys: &[K],
+    ty: &PrimitiveType,
+    statistics: &Option<ParquetStatistics>,
+    options: WriteOptions,
+) -> PolarsResult<Vec<DataPage>> {
+    let any_null = keys.iter().any(|&k| k.into() == 0);
+    let byte_size = 4 * keys.len() + if any_null { keys.len().div_ceil(8) } else { 0 };
+    let bytes_per_row = match keys.len() {
+        0 => 0,
+        n => (byte_size as f64 / n as f64) as usize,
+    };
+    let max_page_bytes = options
+        .data_page_size
+        .unwrap_or(1 << 20)
+        .min((1 << 31) - (1 << 25));
+    let rows_per_page = (max_page_bytes / (bytes_per_row + 1)).max(1);
+    let optional = ty.field_info.repetition != Repetition::Required;
+    keys.chunks(rows_per_page)
+        .map(|page| {
+            let max = page.iter().map(|&k| k.into()).max().unwrap_or(0);
+            let bits = u32::BITS - max.saturating_sub(1).leading_zeros();
+            let mut buffer = Vec::with_capacity(16 + page.len() * bits as usize / 8);
+            // A page slice of polars keeps its validity only if the page has a null.
+            if any_null && page.iter().any(|&k| k.into() == 0) {
+                let validity = Bitmap::from_iter(page.iter().map(|&k| k.into() != 0));
+                write_def_levels(
+                    &mut buffer,
+                    optional,
+                    Some(&validity),
+                    page.len(),
+                    options.version,
+                )?;
+                let valid: Vec<u32> = page
+                    .iter()
+                    .filter_map(|&k| k.into().checked_sub(1))
+                    .collect();
+                buffer.push(bits as u8);
+                encode_hybrid(&valid, 0, bits, &mut buffer);
+            } else {
+                write_def_levels(&mut buffer, optional, None, page.len(), options.version)?;
+                buffer.push(bits as u8);
+                encode_hybrid(page, 1, bits, &mut buffer);
+            }
+            let header = match options.version {
+                Version::V1 => DataPageHeader::V1(DataPageHeaderV1 {
+                    num_values: page.len() as i32,
+                    encoding: Encoding::RleDictionary.into(),
+                    definition_level_encoding: Encoding::Rle.into(),
+                    repetition_level_encoding: Encoding::Rle.into(),
+                    statistics: statistics.clone(),
+                }),
+                Version::V2 => unreachable!("data pages are written as v1 (`write_options`)"),
+            };
+            let descriptor = Descriptor {
+                primitive_type: ty.clone(),
+                max_def_level: 0,
+                max_rep_level: 0,
+            };
+            Ok(DataPage::new(
+                header,
+                CowBuffer::Owned(buffer),
+                descriptor,
+                page.len(),
+            ))
+        })
+        .collect()
+}
+
+/// Parquet's RLE/bit-packed hybrid encoding of `keys` minus `base`, each `bits` wide, appended to
+/// `out` byte for byte as polars' `hybrid_rle::encode` writes it, which decides run by run the same
+/// way: a run of more than 8 equal keys is RLE-encoded (after enough of its keys to end the literal
+/// run before it on a multiple of 8), other keys are bit-packed in literal runs of at most
+/// [`MAX_LITERAL_RUN`] keys. Polars copies the literal run's keys into a buffer and then into 32-key
+/// blocks; here a literal run is always a stretch of `keys` (`keys[start..][..buffered]`), packed
+/// from there, and the keys of a long run past its 9th are skipped in a tight loop.
+fn encode_hybrid<K: Copy + Eq + Into<u32>>(keys: &[K], base: u32, bits: u32, out: &mut Vec<u8>) {
+    let Some(&first) = keys.first() else {
+        return;
+    };
+    // The names of polars' state: `buffered` keys from `start` on are waiting, the first `literal`
+    // of which end the literal run; the last `repeats` keys read were equal to `previous`.
+    let (mut start, mut buffered, mut literal, mut repeats, mut previous) = (0, 1, 0, 1, first);
+    let mut i = 1;
+    while i < keys.len() {
+        let key = keys[i];
+        if key == previous {
+            repeats += 1;
+            if repeats > 8 {
+                // Polars skips each further key of the run: skip them all.
+                let more = keys[i + 1..].iter().take_while(|&&k| k == previous).count();
+                repeats += more;
+                i += 1 + more;
+                continue;
+            }
+            if repeats == 8 {
+                let padding = (8 - literal % 8) % 8;
+                repeats -= padding;
+                literal += padding;
+            }
+        } else if repeats > 8 {
+            if literal > 0 {
+                bit_pack(&keys[start..start + literal], base, bits, out);
+                literal = 0;
+            }
+            rle(repeats, previous.into() - base, bits, out);
+            repeats = 1;
+            buffered = 0;
+        } else {
+            literal = buffered;
+            repeats = 1;
+        }
+        if buffered == MAX_LITERAL_RUN {
+            bit_pack(&keys[start..start + buffered], base, bits, out);
+            repeats = 1;
+            buffered = 0;
+            literal = 0;
+        }
+        if buffered == 0 {
+            start = i;
+        }
+        previous = key;
+        buffered += 1;
+        i += 1;
+    }
+    if repeats <= 8 {
+        literal = buffered;
+    }
+    if literal > 0 {
+        bit_pack(&keys[start..start + literal], base, bits, out);
+    }
+    if repeats > 8 {
+        rle(repeats, previous.into() - base, bits, out);
+    }
+}
+
+/// Polars' longest literal run (`MAX_VALUES_PER_LITERAL_RUN`).
+const MAX_LITERAL_RUN: usize = 8 << 10;
+
+/// An RLE run: `count` times `value`, `bits` wide.
+fn rle(count: usize, value: u32, bits: u32, out: &mut Vec<u8>) {
+    uleb128(out, (count as u64) << 1);
+    out.extend_from_slice(&value.to_le_bytes()[..bits.div_ceil(8) as usize]);
+}
+
+/// A literal run: `keys` minus `base` bit-packed `bits` wide, in blocks of 32 keys. The last block
+/// is written up to its last multiple of 8 keys; like polars, whose block buffer still holds the
+/// previous block's keys there, its keys past the run are those of the block before (or 0).
+fn bit_pack<K: Copy + Into<u32>>(keys: &[K], base: u32, bits: u32, out: &mut Vec<u8>) {
+    uleb128(out, ((keys.len().div_ceil(8) as u64) << 1) | 1);
+    let bits = bits as usize;
+    let mut block = [0u32; 32];
+    let mut packed = [0u8; 4 * 32];
+    let mut chunks = keys.chunks_exact(32);
+    for chunk in chunks.by_ref() {
+        for (b, &k) in block.iter_mut().zip(chunk) {
+            *b = k.into() - base;
+        }
+        bitpacked::encode_pack::<u32>(&block, bits, &mut packed);
+        out.extend_from_slice(&packed[..4 * bits]);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        for (b, &k) in block.iter_mut().zip(rest) {
+            *b = k.into() - base;
+        }
+        bitpacked::encode_pack::<u32>(&block, bits, &mut packed);
+        out.extend_from_slice(&packed[..rest.len().div_ceil(8) * bits]);
+    }
+}
+
+/// `value` as ULEB128 (the lengths of Parquet's RLE/bit-packed runs).
+fn uleb128(out: &mut Vec<u8>, mut value: u64) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
     }
 }
 
@@ -737,11 +1013,7 @@ impl RowGroupBuffer {
             .enumerate()
             .map(|(i, c)| match c {
                 Gathered::Plain { pages, .. } => Ok(pages),
-                Gathered::Dict(d) => {
-                    let array = d.into_array()?;
-                    let options = codec.options(i, self.levels);
-                    compressed_pages(&array, &codec.types[i], options, Encoding::RleDictionary)
-                }
+                Gathered::Dict(d) => d.into_pages(&codec.types[i], codec.options(i, self.levels)),
             })
             .collect::<PolarsResult<Vec<_>>>()?;
         Ok((self.rows, columns))
@@ -755,8 +1027,15 @@ mod tests {
 
     use proptest::prelude::*;
 
-    use super::{LocalDict, NULL_KEY};
+    use polars_arrow::array::{Array, DictionaryArray, PrimitiveArray, Utf8ViewArray};
+    use polars_arrow::bitmap::Bitmap;
+    use polars_arrow::datatypes::{ArrowDataType, IntegerType};
+    use polars_parquet::parquet::encoding::hybrid_rle;
+    use polars_parquet::write::{array_to_columns, Encoding, Page, ParquetType, WriteOptions};
+
+    use super::{encode_hybrid, write_options, Codec, GlobalDict, Keys, LocalDict, NULL_KEY};
     use crate::rows::SentenceRow;
+    use crate::schema::Table;
     use crate::writer::{RowBatch, TableWriter, WriterOptions};
 
     /// The batch dictionary as defined: values in order of first appearance, each row's key the
@@ -815,6 +1094,146 @@ mod tests {
             }
             prop_assert_eq!(dict.into_parts(), model(&column));
         }
+    }
+
+    /// Polars' RLE/bit-packed hybrid encoding of `keys`, `bits` wide: the model of [`encode_hybrid`].
+    fn polars_hybrid(keys: &[u32], bits: u32) -> Vec<u8> {
+        let mut out = Vec::new();
+        hybrid_rle::encode::<u32, _, _>(&mut out, keys.iter().copied(), bits).unwrap();
+        out
+    }
+
+    /// `encode_hybrid` of `keys` (as given, and plus one as `u16` with base 1) against polars.
+    fn check_hybrid(keys: &[u32], bits: u32) -> Result<(), TestCaseError> {
+        let theirs = polars_hybrid(keys, bits);
+        let mut mine = Vec::new();
+        encode_hybrid(keys, 0, bits, &mut mine);
+        prop_assert_eq!(&mine, &theirs);
+        let plus_one: Vec<u16> = keys.iter().map(|&k| k as u16 + 1).collect();
+        mine.clear();
+        encode_hybrid(&plus_one, 1, bits, &mut mine);
+        prop_assert_eq!(&mine, &theirs);
+        Ok(())
+    }
+
+    /// The least bit width of `keys`.
+    fn width(keys: &[u32]) -> u32 {
+        u32::BITS - keys.iter().max().copied().unwrap_or(0).leading_zeros()
+    }
+
+    /// A row group's dictionary column as polars encodes it, uncompressed (the model of
+    /// [`GlobalDict::pages`]): a `DictionaryArray` of the values in key order, null where the key is 0.
+    fn polars_pages(d: &GlobalDict, ty: &ParquetType, options: WriteOptions) -> Vec<Page> {
+        let values = Utf8ViewArray::from_slice_values(d.values());
+        let keys: Vec<u32> = match &d.keys {
+            Keys::U8(k) => k.iter().map(|&v| u32::from(v)).collect(),
+            Keys::U16(k) => k.iter().map(|&v| u32::from(v)).collect(),
+            Keys::U32(k) => k.clone(),
+        };
+        let validity = keys
+            .contains(&0)
+            .then(|| Bitmap::from_iter(keys.iter().map(|&k| k != 0)));
+        let keys = keys.iter().map(|k| k.saturating_sub(1)).collect();
+        let keys = PrimitiveArray::from_vec(keys).with_validity(validity);
+        let dtype = ArrowDataType::Dictionary(
+            IntegerType::UInt32,
+            Box::new(ArrowDataType::Utf8View),
+            false,
+        );
+        let array = DictionaryArray::try_new(dtype, keys, values.boxed()).unwrap();
+        let array: &dyn Array = &array;
+        array_to_columns(array, ty.clone(), options, &[Encoding::RleDictionary])
+            .unwrap()
+            .into_iter()
+            .flatten()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    /// The value numbered `v`: short, or long enough (up to 120 bytes, with 2-byte characters) that
+    /// polars truncates it in the statistics.
+    fn value(v: u32) -> String {
+        format!("{}{v}", "é".repeat(v as usize % 60))
+    }
+
+    /// Rows of a dictionary column: runs of one value (or null) of 1 to 40 rows, as `(value, rows)`.
+    fn runs(values: u32) -> impl Strategy<Value = Vec<(Option<u32>, usize)>> {
+        proptest::collection::vec(
+            (proptest::option::weighted(0.95, 0..values), 1usize..40),
+            0..400,
+        )
+    }
+
+    proptest! {
+        /// The hybrid encoding of keys is byte for byte polars', on keys in runs of every length
+        /// around the 8 that make a run RLE-encoded, at the least bit width and wider ones.
+        #[test]
+        fn hybrid_encoding_is_polars(
+            runs in proptest::collection::vec((0u32..300, 1usize..20), 0..300),
+            wider in 0u32..3,
+        ) {
+            let keys: Vec<u32> =
+                runs.iter().flat_map(|&(v, n)| std::iter::repeat_n(v, n)).collect();
+            check_hybrid(&keys, width(&keys) + wider)?;
+        }
+
+        /// A row group's dictionary page and key pages are byte for byte polars' (headers and
+        /// statistics included, long values truncated there), with keys of 1 or 2 bytes (more than
+        /// 255 values), with and without nulls, in pages cut small.
+        #[test]
+        fn dictionary_pages_are_polars(
+            distinct in prop_oneof![Just(3u32), Just(40), Just(1_000)],
+            runs in runs(1_000),
+            batches in 1usize..4,
+            page in prop_oneof![Just(None), Just(Some(64)), Just(Some(1_000))],
+        ) {
+            let column: Vec<Option<String>> = runs
+                .iter()
+                .flat_map(|&(v, n)| std::iter::repeat_n(v.map(|v| value(v % distinct)), n))
+                .collect();
+            let mut d = GlobalDict::default();
+            for part in column.chunks(column.len().div_ceil(batches).max(1)) {
+                let mut local = LocalDict::default();
+                for v in part {
+                    local.push(v.as_deref());
+                }
+                let (values, keys) = local.into_parts();
+                d.merge(values, &keys);
+            }
+            let ty = &Codec::of(Table::Removed).types[0];
+            let options = WriteOptions { data_page_size: page, ..write_options(3) };
+            let theirs = polars_pages(&d, ty, options);
+            let (dict, pages) = d.pages(ty, options).unwrap();
+            prop_assert_eq!(theirs.len(), 1 + pages.len());
+            let Page::Dict(their_dict) = &theirs[0] else { panic!("no dictionary page first") };
+            prop_assert_eq!(&*dict.buffer, &*their_dict.buffer);
+            prop_assert_eq!(
+                (dict.num_values, dict.is_sorted),
+                (their_dict.num_values, their_dict.is_sorted)
+            );
+            for (mine, theirs) in pages.iter().zip(&theirs[1..]) {
+                let Page::Data(theirs) = theirs else { panic!("a second dictionary page") };
+                prop_assert_eq!(mine.buffer(), theirs.buffer());
+                prop_assert_eq!(format!("{:?}", mine.header()), format!("{:?}", theirs.header()));
+                prop_assert_eq!(mine.num_rows, theirs.num_rows);
+                prop_assert_eq!(
+                    format!("{:?}", mine.descriptor),
+                    format!("{:?}", theirs.descriptor)
+                );
+            }
+        }
+    }
+
+    /// Literal runs longer than polars' longest (8,192 keys) are cut where polars cuts them, and a
+    /// column of one key is encoded 0 bits wide.
+    #[test]
+    fn long_literal_runs_and_zero_width_keys_are_polars() {
+        let mut keys: Vec<u32> = (0..20_000).map(|i| i % 7).collect();
+        keys.extend(std::iter::repeat_n(3, 100));
+        keys.extend((0..8_195).map(|i| (i * 5) % 11));
+        check_hybrid(&keys, width(&keys)).unwrap();
+        check_hybrid(&[0; 1_000], 0).unwrap();
+        check_hybrid(&[0; 5], 0).unwrap();
     }
 
     fn sentence(i: u32) -> SentenceRow {
