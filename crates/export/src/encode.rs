@@ -221,16 +221,30 @@ fn same(a: &str, b: &str) -> bool {
 }
 
 impl LocalDict {
+    /// Adds a row. The previous row's value again (the rows of one article, a run of one class) is
+    /// found here, inlined into the caller; any other value costs a call.
+    #[inline(always)]
     pub(crate) fn push(&mut self, value: Option<&str>) {
+        if let (Some(v), Some(&last)) = (value, self.keys.last()) {
+            // `get`: the previous row may be null (`NULL_KEY`).
+            if self.values.get(last as usize).is_some_and(|x| same(x, v)) {
+                self.keys.push(last);
+                return;
+            }
+        }
+        self.push_other(value);
+    }
+
+    /// Adds a row whose value is not the previous row's.
+    #[inline(never)]
+    fn push_other(&mut self, value: Option<&str>) {
         let last = self.keys.last().copied().unwrap_or(NULL_KEY);
         let key = match value {
             None => NULL_KEY,
             Some(v) if last == NULL_KEY => self.key_of(v),
             Some(v) => {
                 let next = self.next[last as usize];
-                if same(&self.values[last as usize], v) {
-                    last
-                } else if next != NULL_KEY && same(&self.values[next as usize], v) {
+                if next != NULL_KEY && same(&self.values[next as usize], v) {
                     next
                 } else {
                     let key = self.key_of(v);
