@@ -768,6 +768,30 @@ fn encode_hybrid<K: Copy + Eq + Into<u32>>(keys: &[K], base: u32, bits: u32, out
     let (mut start, mut buffered, mut literal, mut repeats, mut previous) = (0, 1, 0, 1, first);
     let mut i = 1;
     while i < keys.len() {
+        if repeats <= 8 {
+            // A stretch of keys each unlike the one before (most of a literal run): for each,
+            // polars ends the literal run at the keys before it. Taken in one scan, short of the
+            // key that finds the buffer full.
+            let end = keys.len().min(i + (MAX_LITERAL_RUN - buffered));
+            let mut j = i;
+            let mut before = previous;
+            while j < end {
+                let key = keys[j];
+                if key == before {
+                    break;
+                }
+                before = key;
+                j += 1;
+            }
+            if j > i {
+                literal = buffered + (j - i) - 1;
+                buffered += j - i;
+                repeats = 1;
+                i = j;
+                previous = before;
+                continue;
+            }
+        }
         let key = keys[i];
         if key == previous {
             repeats += 1;
