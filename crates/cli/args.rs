@@ -105,7 +105,7 @@ pub struct ExportArgs {
     pub zstd_level: i32,
     /// Parquet: zstd compression level of the long free-text columns (articles.text,
     /// sentences.text), most of the bytes compressed; 1 (fastest, pyarrow's default) to 22. At 3,
-    /// OrangeSum's tables are 9% smaller and the export takes about 5% more CPU.
+    /// OrangeSum's tables are 9% smaller and the export takes about 4% more CPU.
     #[arg(long, value_name = "LEVEL", default_value_t = 1, value_parser = clap::value_parser!(i32).range(1..=22))]
     pub text_zstd_level: i32,
     /// Replace the tables an earlier run left in the output folder (refused without it).
