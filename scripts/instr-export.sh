@@ -40,6 +40,6 @@ echo "instructions, first $lines pages, --jobs 1: $total ($(wc -c <"$out/first.j
 echo "inclusive, per function (M instructions, share of the total):"
 callgrind_annotate --inclusive=yes "$out/callgrind.out" 2>/dev/null |
   grep -E '^ *[0-9,]+ \(' |
-  grep -E '(zstd_safe::CCtx::compress2|Columns::push|LocalDict::push|LocalDict::key_of|Partitioned<R>::push_all|RowGroupBuffer::into_pages|RowGroupBuffer::append|Recognizer::find|Normalizer::clean|DocumentLines::new|ChromeLearner::add|Ingester::ingest|metadata::extract|Signer::sign|Segmenter::split|count_tokens|jsonfast::extract|Frame::decode|PipelineBuilder::build|RecognizerBuilder::build|Builder::build_one_string) \[' |
+  grep -E '(ZSTD_compress2|Columns::push|LocalDict::push_other|encode_hybrid|LocalDict::key_of|Partitioned<R>::push_all|RowGroupBuffer::into_pages|RowGroupBuffer::append|Recognizer::find|Normalizer::clean|DocumentLines::new|ChromeLearner::add|Ingester::ingest|metadata::extract|Signer::sign|Segmenter::split|count_tokens|jsonfast::extract|Frame::decode|PipelineBuilder::build|RecognizerBuilder::build|Builder::build_one_string) \[' |
   sed -E 's/^ *([0-9,]+) \( *([0-9.]+)%\) +[^:]*:([^ ]+).*/\1 \2 \3/' |
   awk '{ gsub(",", "", $1); printf "  %9.1f M  %5s%%  %s\n", $1 / 1e6, $2, $3 }'
