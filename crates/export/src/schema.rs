@@ -281,13 +281,16 @@ pub fn schema_markdown() -> String {
     let mut s = String::new();
     s.push_str("# Table schemas\n\n");
     s.push_str("<!-- Generated from crates/export/src/schema.rs by `cargo run --release --example schema_doc -p toolkit-export`; a test checks it is up to date. -->\n\n");
+    let defaults = crate::WriterOptions::default();
     s.push_str(&format!(
         "Schema version: **{SCHEMA_VERSION}**. Offsets are Unicode code point offsets into `articles.text`, end \
          exclusive, so Python slicing works. In CSV output, list columns hold a JSON array and dates are \
          `YYYY-MM-DD`. Parquet files are zstd-compressed, with statistics on every column, in row groups of \
          about 112 MiB uncompressed (`WriterOptions::row_group_bytes`). The long free-text columns, \
-         `articles.text` and `sentences.text`, are compressed at zstd level 1 (pyarrow's default; \
-         `--text-zstd-level`), every other column at level 3 (`--zstd-level`).\n"
+         `articles.text` and `sentences.text`, are compressed at zstd level {text} (`--text-zstd-level`), \
+         every other column at level {other} (`--zstd-level`).\n",
+        text = defaults.text_zstd_level,
+        other = defaults.zstd_level,
     ));
     for table in Table::ALL {
         s.push_str(&format!(

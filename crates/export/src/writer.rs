@@ -64,8 +64,8 @@ pub struct WriterOptions {
     pub zstd_level: i32,
     /// Parquet: the zstd compression level of the long free-text columns, `articles.text` and
     /// `sentences.text` ([`is_long_text`](crate::is_long_text)); 1 unless set, the level pyarrow
-    /// writes by default. They are most of the bytes compressed, and level 1 compresses them in
-    /// about 60% of level 3's time for files about 10% larger.
+    /// writes by default. They are most of the bytes compressed: on OrangeSum, level 3 for them
+    /// makes the tables about 9% smaller for about 4% more CPU (BENCHMARKS.md).
     pub text_zstd_level: i32,
     /// The most memory the row groups being gathered may hold together (per [`DatasetWriter`] over
     /// its partitions, and per export run over its tables): past it, the largest is written early.
