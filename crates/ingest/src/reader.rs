@@ -621,17 +621,12 @@ impl JsonlStream {
                 }
             };
             if let Some(end) = memchr::memchr(b'\n', avail).filter(|&end| end as u64 <= self.cap) {
-                let line = &avail[..end];
-                let record = match line.iter().all(u8::is_ascii_whitespace) {
-                    true => None,
-                    false => Some(parse_line(line, &self.fields, &self.shown, self.index)),
-                };
+                let record = parse_line(&avail[..end], &self.fields, &self.shown, &mut self.index);
                 self.src.consume(end + 1);
-                if let Some(record) = record {
-                    self.index += 1;
-                    return Some(record);
+                match record {
+                    Some(record) => return Some(record),
+                    None => continue,
                 }
-                continue;
             }
             let read = read_line_capped(&mut self.src, &mut self.line, self.cap);
             let index = self.index;
@@ -649,11 +644,11 @@ impl JsonlStream {
                     }))));
                 }
                 Ok(Line::Ok) => {
-                    if self.line.iter().all(u8::is_ascii_whitespace) {
-                        continue;
+                    if let Some(record) =
+                        parse_line(&self.line, &self.fields, &self.shown, &mut self.index)
+                    {
+                        return Some(record);
                     }
-                    self.index += 1;
-                    return Some(parse_line(&self.line, &self.fields, &self.shown, index));
                 }
             }
         }
@@ -661,8 +656,23 @@ impl JsonlStream {
     }
 }
 
-/// The record of JSON line `index` of input `shown` (an error names them).
-fn parse_line(line: &[u8], fields: &FieldNames, shown: &str, index: u64) -> Result<Record, Error> {
+/// The record of a JSON line of input `shown`, numbered `index` (then advanced), or `None` for a
+/// blank line, which is skipped and not numbered. An error names the input and the line's number.
+fn parse_line(
+    line: &[u8],
+    fields: &FieldNames,
+    shown: &str,
+    index: &mut u64,
+) -> Option<Result<Record, Error>> {
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    let number = *index;
+    *index += 1;
+    Some(record_of(line, fields, shown, number))
+}
+
+fn record_of(line: &[u8], fields: &FieldNames, shown: &str, index: u64) -> Result<Record, Error> {
     let text = utf8_lossy(line);
     let (body, [source_id, url, date, title]) =
         json_fields(text.trim_start_matches('\u{FEFF}'), fields)
