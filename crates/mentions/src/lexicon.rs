@@ -402,30 +402,9 @@ impl ShortMap {
         self.slots.len()
     }
 
-    /// The bits of `key` (none if absent).
+    /// The slot of `key`, if present.
     #[inline]
-    fn get(&self, key: ShortKey) -> u8 {
-        let n = self.slots.len();
-        if n == 0 {
-            return 0;
-        }
-        let mut i = Self::home(key, n);
-        // At most half full: the probe ends at an empty slot.
-        while let Some(s) = self.slots.get(i) {
-            if s.len1 == key.2 + 1 && s.a == key.0 && s.b == key.1 {
-                return s.bits;
-            }
-            if s.len1 == 0 {
-                break;
-            }
-            i = (i + 1) & (n - 1);
-        }
-        0
-    }
-
-    /// The bits of `key`, to change in place; `None` if absent.
-    #[inline]
-    fn get_mut(&mut self, key: ShortKey) -> Option<&mut u8> {
+    fn find(&self, key: ShortKey) -> Option<usize> {
         let n = self.slots.len();
         if n == 0 {
             return None;
@@ -435,13 +414,25 @@ impl ShortMap {
         loop {
             let s = self.slots.get(i)?;
             if s.len1 == key.2 + 1 && s.a == key.0 && s.b == key.1 {
-                break;
+                return Some(i);
             }
             if s.len1 == 0 {
                 return None;
             }
             i = (i + 1) & (n - 1);
         }
+    }
+
+    /// The bits of `key` (none if absent).
+    #[inline]
+    fn get(&self, key: ShortKey) -> u8 {
+        self.find(key).map_or(0, |i| self.slots[i].bits)
+    }
+
+    /// The bits of `key`, to change in place; `None` if absent.
+    #[inline]
+    fn get_mut(&mut self, key: ShortKey) -> Option<&mut u8> {
+        let i = self.find(key)?;
         self.slots.get_mut(i).map(|s| &mut s.bits)
     }
 }
