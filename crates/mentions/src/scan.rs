@@ -557,7 +557,7 @@ fn general_word(
     let mut elision = false;
     loop {
         // The bulk of French text: a run of ASCII lowercase letters (none after most capitals
-        // of `OTAN`: the first byte is asked before the eight-byte scan).
+        // of `OTAN`: the first byte is asked before the run's end is looked up in the masks).
         if bytes.get(i).is_some_and(u8::is_ascii_lowercase) {
             let run = masks.run_end(i).min(bytes.len()) - i;
             i += run;
