@@ -97,10 +97,8 @@ pub(crate) struct RepeatDetector {
 fn advance(key: &[u8], mut at: usize, mut n: usize) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const ONES: u64 = 0x0101_0101_0101_0101;
-    while let Some(w) = key.get(at..at + 8) {
-        let mut x = [0; 8];
-        x.copy_from_slice(w);
-        let x = u64::from_le_bytes(x);
+    while at + 8 <= key.len() {
+        let x = crate::known::load(key, at);
         // One per continuation byte (`0b10xxxxxx`) in its low bit, summed in the top byte.
         let continuation = (((x & !(x << 1) & HIGH) >> 7).wrapping_mul(ONES) >> 56) as usize;
         let starts = 8 - continuation;

@@ -1025,8 +1025,8 @@ pub(crate) fn word_count(s: &str) -> usize {
 
 /// True if `b` (a `str`) surely has more than `max` blank-separated words: if a printable
 /// ASCII byte starts it, and more than `max` such bytes in all follow it or an ASCII space (each
-/// starts a word). Eight bytes at a time, without branches but one per chunk; stops at the end
-/// of the chunk where the count passes `max`. False says nothing.
+/// starts a word). [`WORD_BLOCK`] byte pairs at a time, then eight, without branches but one per
+/// chunk; stops at the end of the chunk where the count passes `max`. False says nothing.
 #[inline]
 fn surely_more_words_than(b: &[u8], max: usize) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -1049,13 +1049,9 @@ fn surely_more_words_than(b: &[u8], max: usize) -> bool {
         i += WORD_BLOCK;
     }
     // Pairs (b[i + k], b[i + k + 1]) of the chunk at `i`: a space, then a printable byte.
-    while let (Some(p), Some(q)) = (b.get(i..i + 8), b.get(i + 1..i + 9)) {
-        let word = |c: &[u8]| {
-            let mut w = [0; 8];
-            w.copy_from_slice(c);
-            u64::from_le_bytes(w)
-        };
-        let hits = eq_mask(word(p), b' ') & !non_graphic_mask(word(q)) & HIGH;
+    while i + 9 <= b.len() {
+        let (p, q) = (crate::known::load(b, i), crate::known::load(b, i + 1));
+        let hits = eq_mask(p, b' ') & !non_graphic_mask(q) & HIGH;
         starts += ((hits >> 7).wrapping_mul(ONES) >> 56) as usize;
         if starts > max {
             return true;
