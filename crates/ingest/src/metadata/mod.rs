@@ -49,8 +49,9 @@ const NOT_SECTIONS: &[&str] = &[
 /// The metadata regexes, each built the first time a line gets past its gate ([`gate`]) and then
 /// kept: a regex no line of a run needs is never built (building them takes millions of
 /// instructions, most of it for the dateline's and the byline's Unicode classes; see
-/// docs/benchmarks/ingest.md, seventh pass). Agency lines have no regex: [`agency::groups`]
-/// matches `AGENCY_LINE` (kept for the tests) by hand.
+/// docs/benchmarks/ingest.md, seventh pass). Agency lines have none here: [`agency::groups`]
+/// matches `AGENCY_LINE` (kept for the tests) by hand, asking only a letter beyond ASCII of a
+/// one-class `\p{Lu}` regex of its own.
 struct Rules {
     header: OnceLock<Regex>,
     /// [`DATELINE`] without the bounds on the lengths of its groups, which [`Rules::dateline`]

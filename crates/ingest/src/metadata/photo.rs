@@ -178,24 +178,20 @@ fn anchor_can_end_lead(b: &[u8], a: usize) -> bool {
         return false;
     };
     let slash = b[a] == b'/';
-    let lead_end = if slash {
-        matches!(prev, b'P' | b'A' | b's' | b'a' | b'O' | b'S')
-    } else {
-        matches!(prev, b'o' | b'O' | b's' | b'S')
+    // The letters a lead word may end with before this anchor.
+    let lead_end = |x: u8| match slash {
+        true => matches!(x, b'P' | b'A' | b's' | b'a' | b'O' | b'S'),
+        false => matches!(x, b'o' | b'O' | b's' | b'S'),
     };
-    if !(lead_end || prev >= 0x80 || matches!(prev, b' ' | b'\t'..=b'\r')) {
+    if !(lead_end(prev) || prev >= 0x80 || matches!(prev, b' ' | b'\t'..=b'\r')) {
         return false;
     }
     let before = |n: usize| &b[a.saturating_sub(n)..a];
     if slash {
-        before(4)
-            .iter()
-            .any(|x| matches!(x, b'P' | b'A' | b's' | b'a' | b'O' | b'S'))
+        before(4).iter().any(|&x| lead_end(x))
     } else {
         // 0xBF ends `ſ`.
-        before(4)
-            .iter()
-            .any(|x| matches!(x, b'o' | b'O' | b's' | b'S' | 0xBF))
+        before(4).iter().any(|&x| lead_end(x) || x == 0xBF)
             && before(9).iter().any(|x| matches!(x, b'h' | b'H'))
     }
 }
