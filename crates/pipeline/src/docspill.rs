@@ -13,7 +13,7 @@ use toolkit_export::ErrorRow;
 use toolkit_ingest::Document;
 
 use crate::error::Error;
-use crate::spill::{begin_frame, end_frame, read_frame, TempFile};
+use crate::spill::{begin_frame, end_frame, read_frame, Bytes, TempFile};
 
 /// What a frame holds.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -35,14 +35,14 @@ pub(crate) struct DocSpill {
 /// One item read back: its record's size and its serialized body, from `file`.
 pub(crate) struct Frame {
     pub(crate) record_bytes: usize,
-    body: Vec<u8>,
+    body: Bytes,
     file: Arc<Path>,
 }
 
 impl Frame {
     /// The document, or the error row in its place.
     pub(crate) fn decode(&self) -> Result<Result<Document, ErrorRow>, Error> {
-        let kept: Kept = bincode::deserialize(&self.body).map_err(|e| Error::Spill {
+        let kept: Kept = bincode::deserialize(self.body.as_slice()).map_err(|e| Error::Spill {
             path: self.file.to_path_buf(),
             source: std::io::Error::other(e),
         })?;

@@ -5,11 +5,16 @@
 //! Items are stored with bincode (their serde fields in order, strings length-prefixed): the file is
 //! read back once by the same binary, and unlike JSON it needs no escaping or number formatting, so
 //! writing and reading it back costs little next to the rest of the run. Each item is a frame (a size
-//! to batch by, the body's length, the body), so that the reading thread only copies bytes and the
-//! workers decode them.
+//! to batch by, the body's length, the body), so that the reading thread only reads blocks of the
+//! file and the workers decode the frames in them.
+//!
+//! Neither side copies the bytes through a buffer of its own: items are written a batch at a time,
+//! straight to the file, and read back in blocks of [`BLOCK`] bytes that the frames share (each
+//! frame is a range of its block, which lives until its last frame is dropped).
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{Read, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -21,7 +26,7 @@ use crate::error::Error;
 /// appended to, then read back from the start, item by item; deleted on drop.
 pub(crate) struct TempFile {
     path: PathBuf,
-    out: Option<BufWriter<File>>,
+    out: Option<File>,
     items: u64,
 }
 
@@ -35,7 +40,7 @@ impl TempFile {
         })?;
         Ok(TempFile {
             path,
-            out: Some(BufWriter::with_capacity(1 << 20, file)),
+            out: Some(file),
             items: 0,
         })
     }
@@ -48,7 +53,7 @@ impl TempFile {
         }
     }
 
-    /// Appends `items` items, already serialized.
+    /// Appends `items` items, already serialized (a batch of them: each call is one write).
     pub(crate) fn write_items(&mut self, bytes: &[u8], items: u64) -> Result<(), Error> {
         let out = self
             .out
@@ -71,15 +76,13 @@ impl TempFile {
     /// deleted once the iterator is dropped.
     pub(crate) fn into_items<T>(
         mut self,
-        mut read: impl FnMut(&mut BufReader<File>) -> std::io::Result<T> + Send,
+        mut read: impl FnMut(&mut Blocks) -> std::io::Result<T> + Send,
     ) -> Result<impl Iterator<Item = Result<T, Error>> + Send, Error> {
-        if let Some(out) = self.out.take() {
-            // Flushed, not synced: the file is read back by this process (through the page
-            // cache) and deleted; durability would only add a wait for the disk.
-            out.into_inner().map_err(|e| self.err(e.into_error()))?;
-        }
+        // Closed, not synced: the file is read back by this process (through the page cache) and
+        // deleted; durability would only add a wait for the disk.
+        self.out = None;
         let file = File::open(&self.path).map_err(|e| self.err(e))?;
-        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let mut reader = Blocks::new(file);
         Ok(std::iter::from_fn(move || {
             if self.items == 0 {
                 return None;
@@ -115,17 +118,75 @@ pub(crate) fn end_frame(out: &mut [u8], body_start: usize) {
 }
 
 /// Reads one frame: its number and its body.
-pub(crate) fn read_frame(reader: &mut impl Read) -> std::io::Result<(u64, Vec<u8>)> {
-    let mut head = [0u8; 16];
-    reader.read_exact(&mut head)?;
+pub(crate) fn read_frame(reader: &mut Blocks) -> std::io::Result<(u64, Bytes)> {
+    let head = reader.next(16)?;
+    let head = head.as_slice();
     let meta = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
     let len = u64::from_le_bytes(head[8..].try_into().expect("8 bytes"));
-    let mut body = Vec::with_capacity(len as usize);
-    reader.by_ref().take(len).read_to_end(&mut body)?;
-    if body.len() as u64 != len {
-        return Err(std::io::ErrorKind::UnexpectedEof.into());
+    let len = usize::try_from(len).map_err(|_| std::io::Error::other("frame too long"))?;
+    Ok((meta, reader.next(len)?))
+}
+
+/// How many bytes of a temporary file are read at once (more when a frame is longer).
+const BLOCK: usize = 1 << 20;
+
+/// A temporary file read back in blocks, from which frames are taken without copying.
+pub(crate) struct Blocks {
+    file: File,
+    block: Arc<Vec<u8>>,
+    /// Where the next frame starts in `block`.
+    at: usize,
+}
+
+impl Blocks {
+    fn new(file: File) -> Blocks {
+        Blocks {
+            file,
+            block: Arc::new(Vec::new()),
+            at: 0,
+        }
     }
-    Ok((meta, body))
+
+    /// The next `n` bytes.
+    fn next(&mut self, n: usize) -> std::io::Result<Bytes> {
+        if self.block.len() - self.at < n {
+            self.refill(n)?;
+        }
+        let range = self.at..self.at + n;
+        self.at += n;
+        Ok(Bytes {
+            block: Arc::clone(&self.block),
+            range,
+        })
+    }
+
+    /// A new block that starts with the bytes of this one not taken yet and holds at least `n`
+    /// bytes; the file's bytes are read straight into it.
+    fn refill(&mut self, n: usize) -> std::io::Result<()> {
+        let rest = &self.block[self.at..];
+        let mut next = Vec::with_capacity(BLOCK.max(n));
+        next.extend_from_slice(rest);
+        let room = (next.capacity() - next.len()) as u64;
+        (&mut self.file).take(room).read_to_end(&mut next)?;
+        if next.len() < n {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        self.block = Arc::new(next);
+        self.at = 0;
+        Ok(())
+    }
+}
+
+/// A frame's bytes: a range of the block they were read in.
+pub(crate) struct Bytes {
+    block: Arc<Vec<u8>>,
+    range: Range<usize>,
+}
+
+impl Bytes {
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        &self.block[self.range.clone()]
+    }
 }
 
 /// Article rows written once, read back once in the same order, deleted on drop.
@@ -177,14 +238,14 @@ impl Spill {
 pub(crate) struct RowFrame {
     /// The length of the row's text.
     pub(crate) text_bytes: usize,
-    body: Vec<u8>,
+    body: Bytes,
     file: Arc<Path>,
 }
 
 impl RowFrame {
     /// The row.
     pub(crate) fn decode(&self) -> Result<ArticleRow, Error> {
-        bincode::deserialize(&self.body).map_err(|e| Error::Spill {
+        bincode::deserialize(self.body.as_slice()).map_err(|e| Error::Spill {
             path: self.file.to_path_buf(),
             source: io_error(e),
         })
@@ -236,6 +297,52 @@ mod tests {
             std::fs::read_dir(dir.path()).unwrap().next().is_none(),
             "spill deleted"
         );
+    }
+
+    #[test]
+    fn frames_across_blocks_and_longer_than_a_block_come_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        // Frames of many lengths (one longer than a block), so that frames and frame heads
+        // straddle the ends of blocks.
+        let lengths: Vec<usize> = (0..700)
+            .map(|i| (i * 7919) % 9000)
+            .chain([BLOCK + 12_345, 3, 0])
+            .collect();
+        let mut file = TempFile::create(dir.path(), "frames.tmp").unwrap();
+        let mut bytes = Vec::new();
+        for (i, &len) in lengths.iter().enumerate() {
+            let start = begin_frame(&mut bytes, i as u64);
+            bytes.extend((0..len).map(|k| (k * 31 + i) as u8));
+            end_frame(&mut bytes, start);
+        }
+        let total = bytes.len();
+        assert!(total > 2 * BLOCK);
+        file.write_items(&bytes, lengths.len() as u64).unwrap();
+        let back: Vec<(u64, Bytes)> = file
+            .into_items(read_frame)
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(back.len(), lengths.len());
+        for (i, (meta, body)) in back.iter().enumerate() {
+            assert_eq!(*meta, i as u64);
+            let expected: Vec<u8> = (0..lengths[i]).map(|k| (k * 31 + i) as u8).collect();
+            assert_eq!(body.as_slice(), expected.as_slice(), "frame {i}");
+        }
+    }
+
+    #[test]
+    fn a_cut_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut file = TempFile::create(dir.path(), "frames.tmp").unwrap();
+        let mut bytes = Vec::new();
+        let start = begin_frame(&mut bytes, 1);
+        bytes.extend_from_slice(b"a body of 20 bytes..");
+        end_frame(&mut bytes, start);
+        bytes.truncate(bytes.len() - 1);
+        file.write_items(&bytes, 1).unwrap();
+        let back: Vec<_> = file.into_items(read_frame).unwrap().collect();
+        assert!(matches!(back[..], [Err(Error::Spill { .. })]));
     }
 
     #[test]
