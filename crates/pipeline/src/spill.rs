@@ -82,7 +82,7 @@ impl TempFile {
         // deleted; durability would only add a wait for the disk.
         self.out = None;
         let file = File::open(&self.path).map_err(|e| self.err(e))?;
-        let mut reader = Blocks::new(file);
+        let mut reader = Blocks::new(file).map_err(|e| self.err(e))?;
         Ok(std::iter::from_fn(move || {
             if self.items == 0 {
                 return None;
@@ -133,18 +133,22 @@ const BLOCK: usize = 1 << 20;
 /// A temporary file read back in blocks, from which frames are taken without copying.
 pub(crate) struct Blocks {
     file: File,
+    /// The bytes of the file not read yet, so that a frame length past the end (a damaged file) is
+    /// an error before anything is allocated for it.
+    left: u64,
     block: Arc<Vec<u8>>,
     /// Where the next frame starts in `block`.
     at: usize,
 }
 
 impl Blocks {
-    fn new(file: File) -> Blocks {
-        Blocks {
+    fn new(file: File) -> std::io::Result<Blocks> {
+        Ok(Blocks {
+            left: file.metadata()?.len(),
             file,
             block: Arc::new(Vec::new()),
             at: 0,
-        }
+        })
     }
 
     /// The next `n` bytes.
@@ -164,10 +168,14 @@ impl Blocks {
     /// bytes; the file's bytes are read straight into it.
     fn refill(&mut self, n: usize) -> std::io::Result<()> {
         let rest = &self.block[self.at..];
+        if (n - rest.len()) as u64 > self.left {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
         let mut next = Vec::with_capacity(BLOCK.max(n));
         next.extend_from_slice(rest);
         let room = (next.capacity() - next.len()) as u64;
-        (&mut self.file).take(room).read_to_end(&mut next)?;
+        let read = (&mut self.file).take(room).read_to_end(&mut next)?;
+        self.left = self.left.saturating_sub(read as u64);
         if next.len() < n {
             return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
@@ -340,6 +348,21 @@ mod tests {
         bytes.extend_from_slice(b"a body of 20 bytes..");
         end_frame(&mut bytes, start);
         bytes.truncate(bytes.len() - 1);
+        file.write_items(&bytes, 1).unwrap();
+        let back: Vec<_> = file.into_items(read_frame).unwrap().collect();
+        assert!(matches!(back[..], [Err(Error::Spill { .. })]));
+    }
+
+    #[test]
+    fn a_frame_length_past_the_end_is_an_error_not_an_allocation() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut file = TempFile::create(dir.path(), "frames.tmp").unwrap();
+        let mut bytes = Vec::new();
+        let start = begin_frame(&mut bytes, 1);
+        bytes.extend_from_slice(b"body");
+        end_frame(&mut bytes, start);
+        // A damaged length: far more than any memory.
+        bytes[8..16].copy_from_slice(&(u64::MAX / 4).to_le_bytes());
         file.write_items(&bytes, 1).unwrap();
         let back: Vec<_> = file.into_items(read_frame).unwrap().collect();
         assert!(matches!(back[..], [Err(Error::Spill { .. })]));
