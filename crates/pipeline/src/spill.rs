@@ -53,7 +53,7 @@ impl TempFile {
         }
     }
 
-    /// Appends `items` items, already serialized (a batch of them: each call is one write).
+    /// Appends `items` items, already serialized (a batch of them, written straight to the file).
     pub(crate) fn write_items(&mut self, bytes: &[u8], items: u64) -> Result<(), Error> {
         let out = self
             .out
@@ -307,65 +307,66 @@ mod tests {
         );
     }
 
+    /// A frame of number `meta` around `body`, appended to `out`.
+    fn push_frame(out: &mut Vec<u8>, meta: u64, body: impl IntoIterator<Item = u8>) {
+        let start = begin_frame(out, meta);
+        out.extend(body);
+        end_frame(out, start);
+    }
+
+    /// `bytes` written to a temporary file as `items` items and read back with [`read_frame`].
+    fn read_back(bytes: &[u8], items: u64) -> Vec<Result<(u64, Bytes), Error>> {
+        let dir = tempfile::tempdir().unwrap();
+        let mut file = TempFile::create(dir.path(), "frames.tmp").unwrap();
+        file.write_items(bytes, items).unwrap();
+        file.into_items(read_frame).unwrap().collect()
+    }
+
     #[test]
     fn frames_across_blocks_and_longer_than_a_block_come_back_whole() {
-        let dir = tempfile::tempdir().unwrap();
         // Frames of many lengths (one longer than a block), so that frames and frame heads
         // straddle the ends of blocks.
         let lengths: Vec<usize> = (0..700)
             .map(|i| (i * 7919) % 9000)
             .chain([BLOCK + 12_345, 3, 0])
             .collect();
-        let mut file = TempFile::create(dir.path(), "frames.tmp").unwrap();
+        let body = |i: usize| (0..lengths[i]).map(move |k| (k * 31 + i) as u8);
         let mut bytes = Vec::new();
-        for (i, &len) in lengths.iter().enumerate() {
-            let start = begin_frame(&mut bytes, i as u64);
-            bytes.extend((0..len).map(|k| (k * 31 + i) as u8));
-            end_frame(&mut bytes, start);
+        for i in 0..lengths.len() {
+            push_frame(&mut bytes, i as u64, body(i));
         }
-        let total = bytes.len();
-        assert!(total > 2 * BLOCK);
-        file.write_items(&bytes, lengths.len() as u64).unwrap();
-        let back: Vec<(u64, Bytes)> = file
-            .into_items(read_frame)
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        assert!(bytes.len() > 2 * BLOCK);
+        let back = read_back(&bytes, lengths.len() as u64);
         assert_eq!(back.len(), lengths.len());
-        for (i, (meta, body)) in back.iter().enumerate() {
-            assert_eq!(*meta, i as u64);
-            let expected: Vec<u8> = (0..lengths[i]).map(|k| (k * 31 + i) as u8).collect();
-            assert_eq!(body.as_slice(), expected.as_slice(), "frame {i}");
+        for (i, frame) in back.into_iter().enumerate() {
+            let (meta, bytes) = frame.unwrap();
+            assert_eq!(meta, i as u64);
+            let expected: Vec<u8> = body(i).collect();
+            assert_eq!(bytes.as_slice(), expected.as_slice(), "frame {i}");
         }
     }
 
     #[test]
     fn a_cut_file_is_an_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut file = TempFile::create(dir.path(), "frames.tmp").unwrap();
         let mut bytes = Vec::new();
-        let start = begin_frame(&mut bytes, 1);
-        bytes.extend_from_slice(b"a body of 20 bytes..");
-        end_frame(&mut bytes, start);
+        push_frame(&mut bytes, 1, *b"a body of 20 bytes..");
         bytes.truncate(bytes.len() - 1);
-        file.write_items(&bytes, 1).unwrap();
-        let back: Vec<_> = file.into_items(read_frame).unwrap().collect();
-        assert!(matches!(back[..], [Err(Error::Spill { .. })]));
+        assert!(matches!(
+            read_back(&bytes, 1)[..],
+            [Err(Error::Spill { .. })]
+        ));
     }
 
     #[test]
     fn a_frame_length_past_the_end_is_an_error_not_an_allocation() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut file = TempFile::create(dir.path(), "frames.tmp").unwrap();
         let mut bytes = Vec::new();
-        let start = begin_frame(&mut bytes, 1);
-        bytes.extend_from_slice(b"body");
-        end_frame(&mut bytes, start);
+        push_frame(&mut bytes, 1, *b"body");
         // A damaged length: far more than any memory.
         bytes[8..16].copy_from_slice(&(u64::MAX / 4).to_le_bytes());
-        file.write_items(&bytes, 1).unwrap();
-        let back: Vec<_> = file.into_items(read_frame).unwrap().collect();
-        assert!(matches!(back[..], [Err(Error::Spill { .. })]));
+        assert!(matches!(
+            read_back(&bytes, 1)[..],
+            [Err(Error::Spill { .. })]
+        ));
     }
 
     #[test]
