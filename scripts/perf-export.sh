@@ -3,9 +3,9 @@
 # instructions (so memory copies, page faults and the kernel's file work count at their real cost):
 # samples the export with `perf record -F 1000 --call-graph dwarf` and prints the share of the samples
 # in the toolkit's code, libc and the kernel, the functions with the most samples of their own, and the
-# callers of memcpy/memmove (the first caller in the toolkit, polars, zstd or std::io), and the share
-# of the samples under each of the main stages and steps (a sample counts for every listed function
-# on its stack). Run it with the machine otherwise idle; shares vary between runs, by up to a point
+# callers of memcpy/memmove (the first caller in the toolkit, polars, zstd, std::io, bincode or
+# realloc), and the share of the samples under each of the main stages and steps (a sample counts
+# for every listed function on its stack). Run it with the machine otherwise idle; shares vary between runs, by up to a point
 # or two for memory-bound work (copies, the kernel): compare a function's share over several runs.
 # BIN is a toolkit binary to measure instead of this checkout's release build.
 # Usage: scripts/perf-export.sh [BIN]
