@@ -62,7 +62,9 @@ impl Table {
             Table::Sentences => "One row per sentence of `articles.text`.",
             Table::Mentions => "One row per entity mention in `articles.text`.",
             Table::Removed => {
-                "One row per segment that cleaning removed from an article (metadata, chrome, repeats, ...)."
+                "One row per segment that cleaning removed from an article (metadata, chrome, repeats, ...): \
+                 the lines removed one after the other for the same reason (class and rule) are one \
+                 segment, with the blank lines between them."
             }
             Table::Errors => "One row per input (file or record) that could not be read or decoded.",
         }

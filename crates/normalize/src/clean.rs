@@ -355,7 +355,9 @@ impl Default for Normalizer {
 pub struct Cleaned {
     /// The clean text: paragraphs separated by exactly `"\n\n"`, no leading or trailing blanks.
     pub text: String,
-    /// Every removed segment, in input order, disjoint.
+    /// Every removed segment, in input order, disjoint. A segment is the units (lines, or the parts
+    /// of a line split at a glued join) removed one after the other for the same reason, with the
+    /// blanks between them: a menu of twenty learned lines is one segment, not twenty.
     pub removed: Vec<Removal>,
     /// Number of paragraphs in `text`.
     pub n_paragraphs: usize,
@@ -364,11 +366,12 @@ pub struct Cleaned {
 impl Cleaned {
     /// Total number of characters (code points) removed, blanks not counted.
     pub fn removed_chars(&self) -> usize {
-        self.removed.iter().map(|r| r.end - r.start).sum()
+        self.removed.iter().map(|r| r.end - r.start - r.blank).sum()
     }
 }
 
-/// One removed segment: a row of the `removed` table.
+/// One removed segment: a row of the `removed` table. Units removed one after the other for the same
+/// reason (the same class and rule) are one segment, which spans the blanks between them.
 ///
 /// A removal does not copy what it removed: [`text`](Removal::text) slices it out of the input
 /// given to [`Normalizer::clean`], and [`rule_id`](Removal::rule_id) borrows the rule's id, so
@@ -385,6 +388,9 @@ pub struct Removal {
     byte_start: usize,
     byte_end: usize,
     rule: RuleId,
+    /// Code points of the blanks between the units merged into this segment (not counted as
+    /// removed characters).
+    blank: usize,
 }
 
 impl Removal {
@@ -785,9 +791,21 @@ impl Normalizer {
         // The text is built in a reused buffer, then copied to an exact-size one; the removals
         // go straight to an exact-size vector. The result holds no spare capacity.
         clean_text.clear();
-        let mut removed = Vec::with_capacity(units.iter().filter(|u| u.why.is_some()).count());
+        let mut removed: Vec<Removal> =
+            Vec::with_capacity(units.iter().filter(|u| u.why.is_some()).count());
         let mut n_paragraphs = 0;
+        // The reason of the unit before, while it was removed: a unit removed for the same reason
+        // right after it (nothing kept in between, only blanks) extends its segment.
+        let mut previous: Option<Why> = None;
         for u in units.iter() {
+            if u.why.is_some() && u.why == previous {
+                let last = removed.last_mut().expect("the previous unit was removed");
+                last.blank += u.char_start - last.end;
+                last.end = u.char_end;
+                last.byte_end = u.end;
+                continue;
+            }
+            previous = u.why;
             match u.why {
                 None => {
                     let piece = &text[u.start..u.end];
@@ -823,6 +841,7 @@ impl Normalizer {
                         byte_start: u.start,
                         byte_end: u.end,
                         rule,
+                        blank: 0,
                     });
                 }
             }
@@ -868,6 +887,19 @@ mod tests {
                 r.text(input)
             );
             last = r.end;
+        }
+        // A segment takes in every unit removed for the same reason right after it: two segments
+        // with the same class and rule have something kept between them.
+        for w in c.removed.windows(2) {
+            if (w[0].class, w[0].rule_id()) == (w[1].class, w[1].rule_id()) {
+                let between: String = chars[w[0].end..w[1].start].iter().collect();
+                assert!(
+                    !between.trim().is_empty(),
+                    "{:?} and {:?} not merged",
+                    w[0],
+                    w[1]
+                );
+            }
         }
         assert_eq!(c.text.trim(), c.text);
         assert!(!c.text.contains("\n\n\n"));
@@ -1003,6 +1035,47 @@ mod tests {
     }
 
     #[test]
+    fn units_removed_for_one_reason_in_a_row_are_one_segment() {
+        let n = NormalizerBuilder::new()
+            .rules_from_str("my.buy\tad\texact\tAchetez maintenant\n")
+            .unwrap()
+            .build()
+            .unwrap();
+        let kept = "Le conseil municipal a voté le budget de la ville jeudi soir.";
+        let input = format!(
+            "Achetez maintenant\nAchetez maintenant\n\nAchetez maintenant\n{kept}\n\
+             Achetez maintenant\nPublicité\nAchetez maintenant"
+        );
+        let c = n.clean(&input, None);
+        assert_invariants(&input, &c);
+        assert_eq!(c.text, kept);
+        let segments: Vec<(&str, &str)> = c
+            .removed
+            .iter()
+            .map(|r| (r.text(&input), r.rule_id()))
+            .collect();
+        assert_eq!(
+            segments,
+            [
+                // Blank lines between the units are part of the segment ...
+                (
+                    "Achetez maintenant\nAchetez maintenant\n\nAchetez maintenant",
+                    "my.buy"
+                ),
+                // ... kept text and another rule are not.
+                ("Achetez maintenant", "my.buy"),
+                ("Publicité", "fr.ad"),
+                ("Achetez maintenant", "my.buy"),
+            ]
+        );
+        // Removed characters do not count the blanks inside a segment.
+        assert_eq!(
+            c.removed_chars(),
+            5 * "Achetez maintenant".chars().count() + 9
+        );
+    }
+
+    #[test]
     fn a_profile_added_later_cleans_like_one_given_to_the_builder() {
         let mut l = ChromeLearner::default();
         for i in 0..10 {
@@ -1032,16 +1105,11 @@ mod tests {
             assert_eq!(a.text, b.text);
             assert_eq!(a.removed, b.removed);
         }
-        assert!(
-            later
-                .clean(
-                    "Menu du site\nMes favoris du jour\nArticle 1.",
-                    Some("ex.fr")
-                )
-                .removed
-                .len()
-                >= 2
-        );
+        // Both learned lines, one after the other: one segment.
+        let text = "Menu du site\nMes favoris du jour\nArticle 1.";
+        let removed = later.clean(text, Some("ex.fr")).removed;
+        assert_eq!(removed.len(), 1, "{removed:?}");
+        assert_eq!(removed[0].text(text), "Menu du site\nMes favoris du jour");
     }
 
     #[test]
