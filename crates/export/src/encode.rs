@@ -118,12 +118,12 @@ pub(crate) fn write_options(level: i32) -> WriteOptions {
 /// A table's Parquet column types, which columns are dictionary-encoded and how the others are
 /// encoded, computed once.
 pub(crate) struct Codec {
-    types: Vec<ParquetType>,
+    pub(crate) types: Vec<ParquetType>,
     dictionary: Vec<bool>,
     /// Whether each column is a long free-text column ([`is_long_text`]).
     text: Vec<bool>,
     /// The encoding of each column that is not dictionary-encoded.
-    encodings: Vec<Encoding>,
+    pub(crate) encodings: Vec<Encoding>,
 }
 
 impl Codec {
@@ -359,14 +359,14 @@ pub(crate) fn encode_columns(
 }
 
 /// A plain page's size, uncompressed and compressed.
-fn page_sizes(page: &CompressedPage) -> (usize, usize) {
+pub(crate) fn page_sizes(page: &CompressedPage) -> (usize, usize) {
     match page {
         CompressedPage::Data(p) => (p.uncompressed_size(), p.compressed_size()),
         CompressedPage::Dict(_) => unreachable!("plain columns have no dictionary page"),
     }
 }
 
-fn compressed_pages(
+pub(crate) fn compressed_pages(
     array: &dyn Array,
     ty: &ParquetType,
     options: WriteOptions,

@@ -25,6 +25,10 @@ pub enum Error {
     /// An unknown output format name.
     #[error("unknown table format {0:?} (expected parquet or csv)")]
     UnknownFormat(String),
+    /// A column encoded ahead of its rows that cannot be: not a plain text column, not Parquet,
+    /// damaged bytes, or a row count that is not its batch's.
+    #[error("{0}")]
+    EncodedColumn(String),
     /// A bad shard (`K/N`) or partition key.
     #[error("{0}")]
     Layout(String),

@@ -32,6 +32,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod ahead;
 mod dataset;
 mod encode;
 mod error;
@@ -41,6 +42,7 @@ mod rows;
 mod schema;
 mod writer;
 
+pub use ahead::EncodedColumn;
 pub use dataset::{escape_value, DatasetWriter, Layout, PartitionBy, Shard, NULL_PARTITION};
 pub use encode::{is_delta, is_dictionary, is_long_text};
 pub use error::Error;

@@ -6,7 +6,8 @@ use std::str::FromStr;
 
 use polars::prelude::*;
 
-use crate::encode::{encode_columns, Levels, ParquetBatch, RowGroupBuffer};
+use crate::ahead::EncodedColumn;
+use crate::encode::{encode_columns, Levels, ParquetBatch, Part, RowGroupBuffer};
 use crate::error::Error;
 use crate::frame::{polars_schema, Columns, ListLayout};
 use crate::rows::Row;
@@ -77,7 +78,7 @@ pub struct WriterOptions {
 }
 
 impl WriterOptions {
-    fn levels(&self) -> Levels {
+    pub(crate) fn levels(&self) -> Levels {
         Levels {
             text: self.text_zstd_level,
             other: self.zstd_level,
@@ -248,6 +249,34 @@ impl<R: Row> RowBatch<R> {
         };
         Ok(EncodedBatch {
             encoded,
+            row_type: std::marker::PhantomData,
+        })
+    }
+}
+
+impl<R: Row> RowBatch<R> {
+    /// Encodes the batch like [`RowBatch::encode`], with `column`'s pages in its column: the rows
+    /// were pushed with that cell empty, and `column` holds their values, in the same order
+    /// ([`EncodedColumn`]). An error if the row counts differ or the batch is not Parquet.
+    pub fn encode_with(mut self, column: EncodedColumn<R>) -> Result<EncodedBatch<R>, Error> {
+        let name = R::TABLE.name();
+        if self.csv {
+            return Err(Error::EncodedColumn(format!(
+                "{name}: a column encoded ahead goes into a Parquet batch only"
+            )));
+        }
+        if column.rows != self.len() {
+            return Err(Error::EncodedColumn(format!(
+                "{name}: a column of {} rows encoded ahead for a batch of {}",
+                column.rows,
+                self.len()
+            )));
+        }
+        let mut batch = encode_columns(&mut self.columns, R::TABLE, self.levels)
+            .map_err(|e| Error::polars(name, e))?;
+        batch.parts[column.column] = Part::Pages(column.pages, column.size);
+        Ok(EncodedBatch {
+            encoded: Encoded::Parquet(batch),
             row_type: std::marker::PhantomData,
         })
     }

@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use toolkit_export::{
-    ArticleRow, Completed, DatasetWriter, EncodedBatch, ErrorRow, Layout, MentionRow, RemovedRow,
-    Row, RowBatch, SentenceRow, WriterOptions,
+    ArticleRow, Completed, DatasetWriter, EncodedBatch, EncodedColumn, ErrorRow, Format, Layout,
+    MentionRow, RemovedRow, Row, RowBatch, SentenceRow, WriterOptions,
 };
 use toolkit_ingest::Input;
 use toolkit_normalize::ChromeProfile;
@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::pipeline::{article_key, format_article_id, Pipeline};
 use crate::progress::{Progress, Stats};
 use crate::rows::DocRows;
-use crate::spill::{RowFrame, Spill};
+use crate::spill::{Spill, SpillGroup};
 
 /// Rows of one table for each partition folder of a batch, in first-seen order.
 type Parts<R> = Vec<(String, EncodedBatch<R>)>;
@@ -37,10 +37,11 @@ struct EncodedDocs {
 enum ArticlesOut {
     /// Encoded for the articles table.
     Encoded(Parts<ArticleRow>),
-    /// With dedup: the rows, serialized for the spill file, and what the clustering needs of each.
+    /// With dedup: the rows as a group of the spill file (its head, then the rows), and what the
+    /// clustering needs of each.
     Spill {
+        head: Vec<u8>,
         rows: Vec<u8>,
-        count: u64,
         keys: Vec<(u64, Option<i32>, Option<Signature>)>,
     },
 }
@@ -94,6 +95,22 @@ impl<R: Row> Partitioned<R> {
             .filter(|(_, b)| !b.is_empty())
             .map(|(p, b)| Ok((p, b.encode()?)))
             .collect()
+    }
+
+    /// [`Partitioned::encode`] of rows of one partition folder (or none), with `column`'s pages in
+    /// its column ([`RowBatch::encode_with`]).
+    fn encode_with(mut self, column: EncodedColumn<R>) -> Result<Parts<R>, Error> {
+        self.parts.retain(|(_, b)| !b.is_empty());
+        match self.parts.pop() {
+            None if column.rows() == 0 => Ok(Vec::new()),
+            Some((p, b)) if self.parts.is_empty() => Ok(vec![(p, b.encode_with(column)?)]),
+            _ => Err(Error::Spill {
+                path: PathBuf::from(R::TABLE.name()),
+                source: std::io::Error::other(
+                    "rows of several partitions, or none, for one column of pages",
+                ),
+            }),
+        }
     }
 }
 
@@ -215,8 +232,8 @@ impl Writers {
                     ..
                 },
                 ArticlesOut::Spill {
+                    head,
                     rows,
-                    count,
                     keys: more,
                 },
             ) => {
@@ -227,7 +244,7 @@ impl Writers {
                         clusterer.add(order, published, sig);
                     }
                 }
-                spill.push_serialized(&rows, count)?;
+                spill.push_group(&head, &rows)?;
             }
             _ => unreachable!("articles encoded for the other sink"),
         }
@@ -320,34 +337,50 @@ fn finish_articles(
         } => (table, spill, keys, clusterer),
     };
     let mut assigned = clusterer.finish().into_iter();
-    // The reading thread pairs each row's frame with its cluster; the workers decode it.
-    let rows = spill
-        .frames()?
-        .map(move |frame| Ok((frame?, assigned.next())));
-    // Batches of a fixed number of rows or text bytes, so the pages are the same whatever the number
-    // of workers; larger than the main pass's (an article row is a fraction of its raw input), for
-    // larger pages that compress better.
+    // The reading thread pairs each row of a group with its cluster; the workers decode them.
+    let groups = spill.groups()?.map(move |group| {
+        let group = group?;
+        let clusters: Vec<Option<Assignment>> =
+            group.rows.iter().map(|_| assigned.next()).collect();
+        Ok((group, clusters))
+    });
+    // Batches of a fixed number of groups (main-pass batches) or bytes, so the pages are the same
+    // whatever the number of workers; larger than the main pass's, for larger pages of the small
+    // columns.
     pipeline.stream_items(
-        rows,
-        (1024, 8 << 20),
-        |row: &Result<(RowFrame, Option<Assignment>), Error>| {
-            row.as_ref().map_or(0, |(frame, _)| frame.text_bytes)
+        groups,
+        (8, 8 << 20),
+        |group: &Result<(SpillGroup, Vec<Option<Assignment>>), Error>| {
+            group.as_ref().map_or(0, |(g, _)| g.bytes)
         },
         &crate::progress::NoProgress,
         None,
         |batch| -> Result<Parts<ArticleRow>, Error> {
             let mut parts = Partitioned::new();
-            for row in batch {
-                let (frame, assigned) = row?;
-                let mut row = frame.decode()?;
-                if let Some(a) = assigned {
-                    row.duplicate_of = a.duplicate_of.map(|o| format_article_id(keys[o as usize]));
-                    row.dup_cluster = Some(format_article_id(keys[a.cluster as usize]));
-                    row.dup_similarity = a.similarity;
+            // The texts' pages of the groups, when they were spilled so.
+            let mut texts: Option<EncodedColumn<ArticleRow>> = None;
+            for group in batch {
+                let (group, clusters) = group?;
+                match (group.pages()?, &mut texts) {
+                    (Some(more), Some(texts)) => texts.append(more),
+                    (Some(more), None) => texts = Some(more),
+                    (None, _) => {}
                 }
-                parts.push(&layout.partition(&row), &row, options);
+                for (frame, assigned) in group.rows.iter().zip(clusters) {
+                    let mut row = frame.decode()?;
+                    if let Some(a) = assigned {
+                        row.duplicate_of =
+                            a.duplicate_of.map(|o| format_article_id(keys[o as usize]));
+                        row.dup_cluster = Some(format_article_id(keys[a.cluster as usize]));
+                        row.dup_similarity = a.similarity;
+                    }
+                    parts.push(&layout.partition(&row), &row, options);
+                }
             }
-            parts.encode()
+            match texts {
+                Some(texts) => parts.encode_with(texts),
+                None => parts.encode(),
+            }
         },
         |parts, _| {
             for (part, batch) in parts? {
@@ -491,15 +524,24 @@ impl Pipeline {
             removed: Vec::new(),
         };
         let mut articles = Partitioned::new();
-        // The spilled rows are mostly their texts: room for all of them at once.
+        // With dedup, the articles wait in the spill file for the clustering of the whole corpus.
+        // Unless they are partitioned (the pages of a column belong to one part file) or CSV, their
+        // texts wait there as compressed pages, made here, while every core is busy: the rows are
+        // spilled without them.
+        let ahead = dedup && w.format == Format::Parquet && options.layout.partition_by.is_none();
+        // Room for all the spilled rows at once (with their texts unless those are spilled ahead).
         let room = match dedup {
             true => processed
                 .iter()
-                .map(|p| p.as_ref().map_or(0, |p| p.article.text.len() + 1024))
+                .map(|p| {
+                    p.as_ref()
+                        .map_or(0, |p| 1024 + if ahead { 0 } else { p.article.text.len() })
+                })
                 .sum(),
             false => 0,
         };
         let (mut spilled, mut spilled_rows, mut keys) = (Vec::with_capacity(room), 0, Vec::new());
+        let mut texts = Vec::new();
         let mut sentences = Partitioned::new();
         let mut mentions = Partitioned::new();
         let mut removed = Partitioned::new();
@@ -516,7 +558,14 @@ impl Pipeline {
             docs.mention_rows += p.mentions.len() as u64;
             docs.removed_rows += p.removed_len() as u64;
             let part = options.layout.partition(&p.article);
+            sentences.push_all(&part, p.sentences(), w);
+            mentions.push_all(&part, p.mentions(), w);
+            removed.push_all(&part, p.removed(), w);
             if dedup {
+                // After the rows that point into the text, which may now be taken.
+                if ahead {
+                    texts.push(std::mem::take(&mut p.article.text));
+                }
                 let a = &p.article;
                 let published = a.published.and_then(|d| d.days_since_epoch());
                 keys.push((
@@ -529,14 +578,21 @@ impl Pipeline {
             } else {
                 articles.push(&part, &p.article, w);
             }
-            sentences.push_all(&part, p.sentences(), w);
-            mentions.push_all(&part, p.mentions(), w);
-            removed.push_all(&part, p.removed(), w);
         }
         docs.articles = if dedup {
+            let pages = match ahead && spilled_rows > 0 {
+                true => Some(EncodedColumn::encode(
+                    "text",
+                    texts.iter().map(String::as_str),
+                    w,
+                )?),
+                false => None,
+            };
+            let mut head = Vec::new();
+            Spill::group_head(&mut head, spilled_rows, pages);
             ArticlesOut::Spill {
+                head,
                 rows: spilled,
-                count: spilled_rows,
                 keys,
             }
         } else {

@@ -18,7 +18,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use toolkit_export::ArticleRow;
+use toolkit_export::{ArticleRow, EncodedColumn};
 
 use crate::error::Error;
 
@@ -197,7 +197,9 @@ impl Bytes {
     }
 }
 
-/// Article rows written once, read back once in the same order, deleted on drop.
+/// Article rows written once, read back once in the same order, deleted on drop: in groups, one per
+/// batch of documents of the main pass, each a head frame (its row count and, when the articles table
+/// is Parquet and not partitioned, the rows' texts as compressed pages) then a frame per row.
 pub(crate) struct Spill {
     file: TempFile,
 }
@@ -211,8 +213,23 @@ impl Spill {
         })
     }
 
-    /// Appends a row's frame to `out` (on any thread), for [`Spill::push_serialized`]: the length of
-    /// its text (what the rows are batched by when read back), the length of its body and the body.
+    /// Appends a group's head frame to `out` (on any thread): the number of rows that follow and
+    /// the bytes of their texts' pages ([`EncodedColumn::to_bytes`]), if the rows were serialized
+    /// without their texts.
+    pub(crate) fn group_head(
+        out: &mut Vec<u8>,
+        rows: u64,
+        pages: Option<EncodedColumn<ArticleRow>>,
+    ) {
+        let start = begin_frame(out, rows);
+        if let Some(pages) = pages {
+            pages.to_bytes(out);
+        }
+        end_frame(out, start);
+    }
+
+    /// Appends a row's frame to `out` (on any thread), after its group's head: the length of its
+    /// text (0 when the text is in the group's pages), the length of its body and the body.
     pub(crate) fn serialize_into(out: &mut Vec<u8>, row: &ArticleRow) {
         let start = begin_frame(out, row.text.len() as u64);
         // Strings, numbers, options and lists into memory: bincode has nothing to refuse.
@@ -220,32 +237,69 @@ impl Spill {
         end_frame(out, start);
     }
 
-    /// Appends `rows` rows serialized with [`Spill::serialize_into`].
-    pub(crate) fn push_serialized(&mut self, bytes: &[u8], rows: u64) -> Result<(), Error> {
-        self.file.write_items(bytes, rows)
+    /// Appends a group: its head ([`Spill::group_head`]) and its rows ([`Spill::serialize_into`]),
+    /// in two writes.
+    pub(crate) fn push_group(&mut self, head: &[u8], rows: &[u8]) -> Result<(), Error> {
+        self.file.write_items(head, 1)?;
+        self.file.write_items(rows, 0)
     }
 
-    /// Closes the file and reads the rows' frames back in order, to be decoded with
+    /// Closes the file and reads the groups back in order, their rows to be decoded with
     /// [`RowFrame::decode`] (on any thread: the reading thread only copies bytes).
-    pub(crate) fn frames(
+    pub(crate) fn groups(
         self,
-    ) -> Result<impl Iterator<Item = Result<RowFrame, Error>> + Send, Error> {
+    ) -> Result<impl Iterator<Item = Result<SpillGroup, Error>> + Send, Error> {
         let file: Arc<Path> = self.file.path().into();
         self.file.into_items(move |reader| {
-            let (text_bytes, body) = read_frame(reader)?;
-            Ok(RowFrame {
-                text_bytes: text_bytes as usize,
-                body,
+            let (rows, pages) = read_frame(reader)?;
+            let mut bytes = pages.range.len();
+            // A damaged count reads frames until the end of the file, then fails; it does not
+            // reserve room for them.
+            let mut frames = Vec::with_capacity((rows as usize).min(1 << 12));
+            for _ in 0..rows {
+                let (text_bytes, body) = read_frame(reader)?;
+                bytes += text_bytes as usize + body.range.len();
+                frames.push(RowFrame {
+                    body,
+                    file: Arc::clone(&file),
+                });
+            }
+            Ok(SpillGroup {
+                pages: (!pages.range.is_empty()).then_some(pages),
+                rows: frames,
+                bytes,
                 file: Arc::clone(&file),
             })
         })
     }
 }
 
+/// One group of article rows read back from a [`Spill`], not yet decoded.
+pub(crate) struct SpillGroup {
+    pages: Option<Bytes>,
+    pub(crate) rows: Vec<RowFrame>,
+    /// The bytes of its frames plus the rows' texts: what the groups are batched by.
+    pub(crate) bytes: usize,
+    file: Arc<Path>,
+}
+
+impl SpillGroup {
+    /// The rows' texts as pages, if they were spilled so (the rows' own texts are then empty).
+    pub(crate) fn pages(&self) -> Result<Option<EncodedColumn<ArticleRow>>, Error> {
+        self.pages
+            .as_ref()
+            .map(|p| {
+                EncodedColumn::from_bytes("text", p.as_slice()).map_err(|e| Error::Spill {
+                    path: self.file.to_path_buf(),
+                    source: std::io::Error::other(e),
+                })
+            })
+            .transpose()
+    }
+}
+
 /// One article row read back from a [`Spill`], not yet decoded.
 pub(crate) struct RowFrame {
-    /// The length of the row's text.
-    pub(crate) text_bytes: usize,
     body: Bytes,
     file: Arc<Path>,
 }
@@ -273,10 +327,8 @@ fn io_error(e: bincode::Error) -> std::io::Error {
 mod tests {
     use super::*;
 
-    #[test]
-    fn rows_come_back_in_order_with_their_text_length() {
-        let dir = tempfile::tempdir().unwrap();
-        let rows: Vec<ArticleRow> = ["Premier article.", "", "Le troisième, accentué."]
+    fn rows() -> Vec<ArticleRow> {
+        ["Premier article.", "", "Le troisième, accentué."]
             .iter()
             .enumerate()
             .map(|(i, text)| ArticleRow {
@@ -286,25 +338,78 @@ mod tests {
                 text: text.to_string(),
                 ..ArticleRow::default()
             })
-            .collect();
+            .collect()
+    }
+
+    /// A group of `rows` appended to `spill`, their texts as pages if `ahead`.
+    fn push(spill: &mut Spill, rows: &[ArticleRow], ahead: bool) {
+        let (mut head, mut body) = (Vec::new(), Vec::new());
+        let pages = ahead.then(|| {
+            EncodedColumn::encode(
+                "text",
+                rows.iter().map(|r| r.text.as_str()),
+                &toolkit_export::WriterOptions::default(),
+            )
+            .unwrap()
+        });
+        Spill::group_head(&mut head, rows.len() as u64, pages);
+        for r in rows {
+            let text = if ahead { String::new() } else { r.text.clone() };
+            Spill::serialize_into(&mut body, &ArticleRow { text, ..r.clone() });
+        }
+        spill.push_group(&head, &body).unwrap();
+    }
+
+    #[test]
+    fn groups_come_back_in_order_with_their_rows_and_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = rows();
         let mut spill = Spill::create(dir.path(), ".articles.1").unwrap();
-        let mut bytes = Vec::new();
-        Spill::serialize_into(&mut bytes, &rows[0]);
-        spill.push_serialized(&bytes, 1).unwrap();
-        bytes.clear();
-        Spill::serialize_into(&mut bytes, &rows[1]);
-        Spill::serialize_into(&mut bytes, &rows[2]);
-        spill.push_serialized(&bytes, 2).unwrap();
-        let frames: Vec<RowFrame> = spill.frames().unwrap().map(Result::unwrap).collect();
-        let lengths: Vec<usize> = frames.iter().map(|f| f.text_bytes).collect();
-        assert_eq!(lengths, [16, 0, 25]);
-        let back: Vec<ArticleRow> = frames.iter().map(|f| f.decode().unwrap()).collect();
-        assert_eq!(back, rows);
-        drop(frames);
+        push(&mut spill, &rows[..1], false);
+        push(&mut spill, &rows[1..], true);
+        push(&mut spill, &[], false);
+        let groups: Vec<SpillGroup> = spill.groups().unwrap().map(Result::unwrap).collect();
+        assert_eq!(groups.len(), 3);
+        // The first group's row has its text; the second's texts are in its pages.
+        assert!(groups[0].pages().unwrap().is_none());
+        let back: Vec<ArticleRow> = groups[0].rows.iter().map(|f| f.decode().unwrap()).collect();
+        assert_eq!(back, rows[..1]);
+        assert_eq!(groups[1].pages().unwrap().unwrap().rows(), 2);
+        let back: Vec<ArticleRow> = groups[1].rows.iter().map(|f| f.decode().unwrap()).collect();
+        let without_text: Vec<ArticleRow> = rows[1..]
+            .iter()
+            .map(|r| ArticleRow {
+                text: String::new(),
+                ..r.clone()
+            })
+            .collect();
+        assert_eq!(back, without_text);
+        assert!(groups[2].rows.is_empty() && groups[2].pages().unwrap().is_none());
+        assert!(groups[0].bytes > 16 && groups[1].bytes > groups[0].bytes);
+        drop(groups);
         assert!(
             std::fs::read_dir(dir.path()).unwrap().next().is_none(),
             "spill deleted"
         );
+    }
+
+    #[test]
+    fn damaged_pages_are_a_spill_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spill = Spill::create(dir.path(), ".articles.1").unwrap();
+        let pages = EncodedColumn::encode(
+            "text",
+            ["un texte"],
+            &toolkit_export::WriterOptions::default(),
+        )
+        .unwrap();
+        let mut head = Vec::new();
+        Spill::group_head(&mut head, 0, Some(pages));
+        // The pages' column index (after the frame's 16 bytes) becomes another column's.
+        head[16] ^= 1;
+        spill.push_group(&head, &[]).unwrap();
+        let groups: Vec<SpillGroup> = spill.groups().unwrap().map(Result::unwrap).collect();
+        assert!(matches!(groups[0].pages(), Err(Error::Spill { .. })));
     }
 
     /// A frame of number `meta` around `body`, appended to `out`.
@@ -376,14 +481,18 @@ mod tests {
             text: "accentué".into(),
             ..ArticleRow::default()
         };
-        let mut bytes = Vec::new();
+        let (mut head, mut bytes) = (Vec::new(), Vec::new());
+        Spill::group_head(&mut head, 1, None);
         Spill::serialize_into(&mut bytes, &row);
         // "é" (C3 A9) becomes a lone continuation byte (A9 A9).
         let at = bytes.windows(2).position(|w| w == [0xC3, 0xA9]).unwrap();
         bytes[at] = 0xA9;
         let mut spill = Spill::create(dir.path(), ".articles.1").unwrap();
-        spill.push_serialized(&bytes, 1).unwrap();
-        let frames: Vec<RowFrame> = spill.frames().unwrap().map(Result::unwrap).collect();
-        assert!(matches!(frames[0].decode(), Err(Error::Spill { .. })));
+        spill.push_group(&head, &bytes).unwrap();
+        let groups: Vec<SpillGroup> = spill.groups().unwrap().map(Result::unwrap).collect();
+        assert!(matches!(
+            groups[0].rows[0].decode(),
+            Err(Error::Spill { .. })
+        ));
     }
 }
