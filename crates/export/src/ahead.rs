@@ -29,6 +29,32 @@ use crate::writer::{Format, WriterOptions};
 /// [`EncodedColumn::from_bytes`] carry it through a temporary file.
 ///
 /// Parquet only: a CSV table has no pages.
+///
+/// ```
+/// use toolkit_export::{ArticleRow, EncodedColumn, RowBatch, TableWriter, WriterOptions};
+///
+/// let options = WriterOptions::default();
+/// let rows = vec![
+///     ArticleRow { article_id: "a1".into(), text: "Premier texte.".into(), ..Default::default() },
+///     ArticleRow { article_id: "a2".into(), text: "Second texte.".into(), ..Default::default() },
+/// ];
+/// // Early: the texts become pages, kept as bytes (in a temporary file, say).
+/// let texts = EncodedColumn::<ArticleRow>::encode("text", rows.iter().map(|r| r.text.as_str()), &options)?;
+/// let mut bytes = Vec::new();
+/// texts.to_bytes(&mut bytes);
+/// // Later: the rows, their other cells now final, without their texts.
+/// let mut batch = RowBatch::<ArticleRow>::new(&options);
+/// for row in &rows {
+///     batch.push(&ArticleRow { text: String::new(), ..row.clone() });
+/// }
+/// let dir = tempfile::tempdir()?;
+/// let mut table = TableWriter::<ArticleRow>::create(dir.path(), &options)?;
+/// table.push_batch(batch.encode_with(EncodedColumn::from_bytes("text", &bytes)?)?)?;
+/// let path = table.finish()?;
+/// let read = toolkit_export::read_parquet(&path)?;
+/// assert_eq!(read.rows.len(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct EncodedColumn<R: Row> {
     /// The column's index in the table.
     pub(crate) column: usize,
