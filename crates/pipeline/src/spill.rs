@@ -258,7 +258,10 @@ impl Spill {
             let mut frames = Vec::with_capacity((rows as usize).min(1 << 12));
             for _ in 0..rows {
                 let (text_bytes, body) = read_frame(reader)?;
-                bytes += text_bytes as usize + body.range.len();
+                // Saturating: a damaged text length must not overflow (the batching only reads it).
+                bytes = bytes
+                    .saturating_add(usize::try_from(text_bytes).unwrap_or(usize::MAX))
+                    .saturating_add(body.range.len());
                 frames.push(RowFrame {
                     body,
                     file: Arc::clone(&file),
