@@ -234,31 +234,23 @@ impl<R: Row> RowBatch<R> {
 
     /// Encodes (and for Parquet compresses) the batch.
     pub fn encode(mut self) -> Result<EncodedBatch<R>, Error> {
-        let name = R::TABLE.name();
-        let encoded = if self.csv {
-            Encoded::Csv(
-                self.columns
-                    .take_frame()
-                    .map_err(|e| Error::polars(name, e))?,
-            )
-        } else {
-            Encoded::Parquet(
-                encode_columns(&mut self.columns, R::TABLE, self.levels)
-                    .map_err(|e| Error::polars(name, e))?,
-            )
-        };
+        if !self.csv {
+            return self.encode_parquet(None);
+        }
+        let frame = self
+            .columns
+            .take_frame()
+            .map_err(|e| Error::polars(R::TABLE.name(), e))?;
         Ok(EncodedBatch {
-            encoded,
+            encoded: Encoded::Csv(frame),
             row_type: std::marker::PhantomData,
         })
     }
-}
 
-impl<R: Row> RowBatch<R> {
     /// Encodes the batch like [`RowBatch::encode`], with `column`'s pages in its column: the rows
     /// were pushed with that cell empty, and `column` holds their values, in the same order
     /// ([`EncodedColumn`]). An error if the row counts differ or the batch is not Parquet.
-    pub fn encode_with(mut self, column: EncodedColumn<R>) -> Result<EncodedBatch<R>, Error> {
+    pub fn encode_with(self, column: EncodedColumn<R>) -> Result<EncodedBatch<R>, Error> {
         let name = R::TABLE.name();
         if self.csv {
             return Err(Error::EncodedColumn(format!(
@@ -272,9 +264,19 @@ impl<R: Row> RowBatch<R> {
                 self.len()
             )));
         }
+        self.encode_parquet(Some(column))
+    }
+
+    /// The Parquet encoding of the batch, with `column`'s pages in its column if given.
+    fn encode_parquet(
+        mut self,
+        column: Option<EncodedColumn<R>>,
+    ) -> Result<EncodedBatch<R>, Error> {
         let mut batch = encode_columns(&mut self.columns, R::TABLE, self.levels)
-            .map_err(|e| Error::polars(name, e))?;
-        batch.parts[column.column] = Part::Pages(column.pages, column.size);
+            .map_err(|e| Error::polars(R::TABLE.name(), e))?;
+        if let Some(column) = column {
+            batch.parts[column.column] = Part::Pages(column.pages, column.size);
+        }
         Ok(EncodedBatch {
             encoded: Encoded::Parquet(batch),
             row_type: std::marker::PhantomData,

@@ -104,12 +104,12 @@ impl<R: Row> Partitioned<R> {
         match self.parts.pop() {
             None if column.rows() == 0 => Ok(Vec::new()),
             Some((p, b)) if self.parts.is_empty() => Ok(vec![(p, b.encode_with(column)?)]),
-            _ => Err(Error::Spill {
-                path: PathBuf::from(R::TABLE.name()),
-                source: std::io::Error::other(
-                    "rows of several partitions, or none, for one column of pages",
+            _ => Err(Error::Export(toolkit_export::Error::EncodedColumn(
+                format!(
+                    "{}: rows of several partitions, or none, for one column of pages",
+                    R::TABLE.name()
                 ),
-            }),
+            ))),
         }
     }
 }
