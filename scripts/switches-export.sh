@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# What each speed switch of `toolkit export` costs on the flattened OrangeSum corpus, measured the fair
+# way on a noisy machine: ROUNDS rounds, each running `toolkit export CORPUS -o DIR --date-field
+# date_modified_meta -q [SWITCH]` once per variant, in turn (the default, `--dedup exact`, `--dedup off`,
+# `--no-learn-chrome`, `--zstd-level 1`, `--no-mentions`). Prints every run's wall time, CPU time and
+# peak RSS, then per variant the median wall and CPU times, the median of its per-round ratios to the
+# default's, and its tables' size on disk (from the first round). BIN is a toolkit binary to measure
+# instead of this checkout's release build. Run it with the machine otherwise idle.
+# Usage: scripts/switches-export.sh [ROUNDS [BIN]]     (default: 5 rounds)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-5}
+if ! [[ $rounds =~ ^[1-9][0-9]*$ ]]; then
+  echo "switches-export: ROUNDS must be a positive number" >&2
+  exit 2
+fi
+. scripts/orangesum-bench.sh switches-export
+if [ $# -ge 2 ]; then bin=$2; fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+variants=("" "--dedup exact" "--dedup off" "--no-learn-chrome" "--zstd-level 1" "--no-mentions")
+echo "variant wall_s user_s sys_s peak_rss_kb"
+for round in $(seq "$rounds"); do
+  for v in "${variants[@]}"; do
+    name=${v:-default}
+    name=${name// /_}
+    rm -rf "$work/out"
+    rc=0
+    # shellcheck disable=SC2086 # a variant is zero, one or two words
+    /usr/bin/time -f "$name %e %U %S %M" -o "$work/time" \
+      "$bin" export "$data" -o "$work/out" --date-field date_modified_meta -q $v || rc=$?
+    if [ "$rc" -gt 1 ]; then
+      echo "switches-export: $bin exited with $rc ($name)" >&2
+      exit "$rc"
+    fi
+    cat "$work/time"
+    cat "$work/time" >>"$work/times"
+    if [ "$round" = 1 ]; then
+      echo "$name $(du -cb "$work"/out/*.parquet | tail -1 | cut -f1)" >>"$work/sizes"
+    fi
+  done
+done
+python3 - "$work/times" "$work/sizes" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+sizes = dict(line.split() for line in open(sys.argv[2]))
+names = list(dict.fromkeys(r[0] for r in rows))
+runs = {n: [r for r in rows if r[0] == n] for n in names}
+base = runs["default"]
+print()
+print("| switch | median wall | median CPU | wall / default (median per round) "
+      "| CPU / default | tables |")
+print("|---|---|---|---|---|---|")
+for n in names:
+    wall = [float(r[1]) for r in runs[n]]
+    cpu = [float(r[2]) + float(r[3]) for r in runs[n]]
+    base_wall = [float(r[1]) for r in base]
+    base_cpu = [float(r[2]) + float(r[3]) for r in base]
+    wall_ratio = statistics.median(w / b for w, b in zip(wall, base_wall))
+    cpu_ratio = statistics.median(c / b for c, b in zip(cpu, base_cpu))
+    print(f"| {n.replace('_', ' ')} | {statistics.median(wall):.2f} s | "
+          f"{statistics.median(cpu):.2f} s | {wall_ratio:.3f} | {cpu_ratio:.3f} | "
+          f"{int(sizes[n]) / 1e6:.1f} MB |")
+PY
