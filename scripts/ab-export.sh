@@ -16,10 +16,8 @@ if [ $# -lt 2 ]; then
 fi
 rounds=${3:-2}
 lines=${4:-}
-if [ -n "$lines" ] && ! [[ $lines =~ ^[1-9][0-9]*$ ]]; then
-  echo "ab-export: LINES must be a positive number" >&2
-  exit 2
-fi
+. scripts/bench-checks.sh
+if [ -n "$lines" ]; then positive ab-export LINES "$lines"; fi
 . scripts/orangesum-bench.sh ab-export
 work=$(mktemp -d)
 trap 'for w in "$work"/src-*; do [ -d "$w" ] && git worktree remove --force "$w"; done; rm -rf "$work"' EXIT

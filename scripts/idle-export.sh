@@ -11,10 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
-if ! [[ $rounds =~ ^[1-9][0-9]*$ ]]; then
-  echo "idle-export: ROUNDS must be a positive number" >&2
-  exit 2
-fi
+. scripts/bench-checks.sh
+positive idle-export ROUNDS "$rounds"
 if [ ! -r /proc/stat ]; then
   echo "idle-export: /proc/stat not readable (Linux only); skipping" >&2
   exit 0

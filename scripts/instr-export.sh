@@ -11,14 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lines=${1:-2000}
-if ! [[ $lines =~ ^[1-9][0-9]*$ ]]; then
-  echo "instr-export: LINES must be a positive number" >&2
-  exit 2
-fi
-if ! command -v valgrind >/dev/null || ! command -v callgrind_annotate >/dev/null; then
-  echo "instr-export: valgrind (callgrind) not found; skipping" >&2
-  exit 0
-fi
+. scripts/bench-checks.sh
+positive instr-export LINES "$lines"
+needs instr-export "valgrind (callgrind)" valgrind callgrind_annotate
 . scripts/orangesum-bench.sh instr-export
 if [ $# -ge 2 ]; then bin=$2; fi
 out=$(mktemp -d)

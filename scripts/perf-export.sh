@@ -11,10 +11,8 @@
 # Usage: scripts/perf-export.sh [BIN]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v perf >/dev/null; then
-  echo "perf-export: perf not found; skipping" >&2
-  exit 0
-fi
+. scripts/bench-checks.sh
+needs perf-export perf perf
 . scripts/orangesum-bench.sh perf-export
 if [ $# -ge 1 ]; then bin=$1; fi
 out=$(mktemp -d)

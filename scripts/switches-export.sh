@@ -10,10 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5}
-if ! [[ $rounds =~ ^[1-9][0-9]*$ ]]; then
-  echo "switches-export: ROUNDS must be a positive number" >&2
-  exit 2
-fi
+. scripts/bench-checks.sh
+positive switches-export ROUNDS "$rounds"
 . scripts/orangesum-bench.sh switches-export
 if [ $# -ge 2 ]; then bin=$2; fi
 work=$(mktemp -d)

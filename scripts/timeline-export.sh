@@ -11,10 +11,8 @@
 # Usage: scripts/timeline-export.sh [FROM TO [BIN]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v perf >/dev/null; then
-  echo "timeline-export: perf not found; skipping" >&2
-  exit 0
-fi
+. scripts/bench-checks.sh
+needs timeline-export perf perf
 . scripts/orangesum-bench.sh timeline-export
 from=${1:-}
 to=${2:-}
