@@ -188,13 +188,74 @@ impl Codec {
 /// table is built when the column outgrows that.
 #[derive(Default)]
 pub(crate) struct LocalDict {
-    values: Vec<Box<str>>,
+    values: DictValues,
     /// Per key, the key of the row that followed it last time (`NULL_KEY`: none yet).
     next: Vec<u32>,
-    /// Each value's hash and key; empty while there are at most [`SMALL_DICT`] values.
-    table: HashTable<(u64, u32)>,
-    hasher: DefaultHashBuilder,
+    /// The keys, found by their value's hash; empty while there are at most [`SMALL_DICT`] values.
+    table: HashTable<u32>,
     keys: Vec<u32>,
+}
+
+/// Distinct strings numbered in the order they came, stored end to end in one buffer with each one's
+/// hash: a batch dictionary costs a few buffers rather than an allocation per value, and the row
+/// group's dictionary finds a batch's value by the hash computed on the worker.
+#[derive(Default)]
+pub(crate) struct DictValues {
+    /// The values' bytes, end to end (each value valid UTF-8).
+    bytes: Vec<u8>,
+    /// Per value, where it starts and ends in `bytes`.
+    spans: Vec<(usize, usize)>,
+    /// Per value, its [`dict_hash`].
+    hashes: Vec<u64>,
+}
+
+impl DictValues {
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// The bytes of value `k` (`None` past the last, as for [`NULL_KEY`]).
+    #[inline(always)]
+    fn get(&self, k: usize) -> Option<&[u8]> {
+        let &(start, end) = self.spans.get(k)?;
+        self.bytes.get(start..end)
+    }
+
+    /// The bytes of value `k`, which exists.
+    #[inline(always)]
+    fn value(&self, k: usize) -> &[u8] {
+        self.get(k).expect("a value of the dictionary")
+    }
+
+    fn push(&mut self, v: &[u8], hash: u64) {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(v);
+        self.spans.push((start, self.bytes.len()));
+        self.hashes.push(hash);
+    }
+
+    /// The values in order.
+    fn iter(&self) -> impl ExactSizeIterator<Item = &[u8]> + '_ {
+        self.spans
+            .iter()
+            .map(|&(start, end)| self.bytes.get(start..end).unwrap_or_default())
+    }
+
+    /// The values in order, as strings (they were strings when pushed).
+    #[cfg(test)]
+    fn strings(&self) -> Vec<Box<str>> {
+        self.iter()
+            .map(|v| std::str::from_utf8(v).expect("UTF-8").into())
+            .collect()
+    }
+}
+
+/// The hash of a dictionary value: one hasher for every dictionary of the process, so that a value
+/// hashed for its batch's dictionary is found in its row group's by the same hash.
+#[inline]
+fn dict_hash(v: &[u8]) -> u64 {
+    static HASHER: OnceLock<DefaultHashBuilder> = OnceLock::new();
+    HASHER.get_or_init(DefaultHashBuilder::default).hash_one(v)
 }
 
 /// Up to this many distinct values, a batch dictionary looks a value up by comparing it with each.
@@ -203,8 +264,7 @@ const SMALL_DICT: usize = 8;
 /// Whether `a` and `b` are equal; strings of up to 16 bytes are compared with a few loads instead of
 /// a call to `memcmp` (most dictionary values are short: classes, types, rule ids).
 #[inline]
-fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
@@ -227,7 +287,11 @@ impl LocalDict {
     pub(crate) fn push(&mut self, value: Option<&str>) {
         if let (Some(v), Some(&last)) = (value, self.keys.last()) {
             // `get`: the previous row may be null (`NULL_KEY`).
-            if self.values.get(last as usize).is_some_and(|x| same(x, v)) {
+            if self
+                .values
+                .get(last as usize)
+                .is_some_and(|x| same(x, v.as_bytes()))
+            {
                 self.keys.push(last);
                 return;
             }
@@ -241,10 +305,11 @@ impl LocalDict {
         let last = self.keys.last().copied().unwrap_or(NULL_KEY);
         let key = match value {
             None => NULL_KEY,
-            Some(v) if last == NULL_KEY => self.key_of(v),
+            Some(v) if last == NULL_KEY => self.key_of(v.as_bytes()),
             Some(v) => {
+                let v = v.as_bytes();
                 let next = self.next[last as usize];
-                if next != NULL_KEY && same(&self.values[next as usize], v) {
+                if next != NULL_KEY && same(self.values.value(next as usize), v) {
                     next
                 } else {
                     let key = self.key_of(v);
@@ -257,46 +322,45 @@ impl LocalDict {
     }
 
     /// The key of `v`, which is added if new.
-    fn key_of(&mut self, v: &str) -> u32 {
+    fn key_of(&mut self, v: &[u8]) -> u32 {
         if self.values.len() <= SMALL_DICT {
             if let Some(k) = self.values.iter().position(|x| same(x, v)) {
                 return k as u32;
             }
             if self.values.len() < SMALL_DICT {
-                return self.add(v, None);
+                return self.add(v, dict_hash(v), false);
             }
             // The column outgrows the small set: index every value.
-            let hasher = &self.hasher;
-            for (k, x) in self.values.iter().enumerate() {
-                let hash = hasher.hash_one(&**x);
+            let hashes = &self.values.hashes;
+            for (k, &hash) in hashes.iter().enumerate() {
                 self.table
-                    .insert_unique(hash, (hash, k as u32), |&(h, _)| h);
+                    .insert_unique(hash, k as u32, |&k| hashes[k as usize]);
             }
         }
-        let hash = self.hasher.hash_one(v);
+        let hash = dict_hash(v);
         let values = &self.values;
-        match self
-            .table
-            .find(hash, |&(h, k)| h == hash && same(&values[k as usize], v))
-        {
-            Some(&(_, k)) => k,
-            None => self.add(v, Some(hash)),
+        match self.table.find(hash, |&k| {
+            values.hashes[k as usize] == hash && same(values.value(k as usize), v)
+        }) {
+            Some(&k) => k,
+            None => self.add(v, hash, true),
         }
     }
 
-    /// Adds a new value (indexed under `hash` once the table is in use) and gives its key.
-    fn add(&mut self, v: &str, hash: Option<u64>) -> u32 {
+    /// Adds a new value (indexed under `hash` if the table is in use) and gives its key.
+    fn add(&mut self, v: &[u8], hash: u64, indexed: bool) -> u32 {
         let k = self.values.len() as u32;
-        self.values.push(v.into());
+        self.values.push(v, hash);
         self.next.push(NULL_KEY);
-        if let Some(hash) = hash {
-            self.table.insert_unique(hash, (hash, k), |&(h, _)| h);
+        if indexed {
+            let hashes = &self.values.hashes;
+            self.table.insert_unique(hash, k, |&k| hashes[k as usize]);
         }
         k
     }
 
     /// The distinct values in key order, and the keys.
-    fn into_parts(self) -> (Vec<Box<str>>, Vec<u32>) {
+    fn into_parts(self) -> (DictValues, Vec<u32>) {
         (self.values, self.keys)
     }
 }
@@ -316,7 +380,7 @@ pub(crate) enum Part {
     /// A small plain column's values, with their size in memory.
     Values(Box<dyn Array>, usize),
     /// A dictionary column: the batch's distinct values and the rows' keys into them.
-    Dict(Vec<Box<str>>, Vec<u32>),
+    Dict(DictValues, Vec<u32>),
 }
 
 /// The rows of a batch, encoded column by column.
@@ -470,8 +534,10 @@ enum Gathered {
 /// a null), stored in 1, 2 or 4 bytes as the dictionary grows.
 #[derive(Default)]
 struct GlobalDict {
-    index: PlHashMap<Box<str>, u32>,
-    value_bytes: usize,
+    /// The distinct values, numbered by id.
+    values: DictValues,
+    /// The ids, found by their value's hash.
+    index: HashTable<u32>,
     keys: Keys,
     /// Scratch: the batch's keys to this row group's.
     remap: Vec<u32>,
@@ -542,18 +608,27 @@ impl Keys {
 }
 
 impl GlobalDict {
-    fn merge(&mut self, values: Vec<Box<str>>, keys: &[u32]) {
+    fn merge(&mut self, batch: &DictValues, keys: &[u32]) {
         self.remap.clear();
-        for v in values {
-            let next = self.index.len() as u32;
-            let len = v.len();
-            let id = *self.index.entry(v).or_insert_with(|| next);
-            if id == next {
-                self.value_bytes += len;
-            }
+        for (v, &hash) in batch.iter().zip(&batch.hashes) {
+            let values = &self.values;
+            let found = self.index.find(hash, |&id| {
+                values.hashes[id as usize] == hash && same(values.value(id as usize), v)
+            });
+            let id = match found {
+                Some(&id) => id,
+                None => {
+                    let id = self.values.len() as u32;
+                    self.values.push(v, hash);
+                    let hashes = &self.values.hashes;
+                    self.index
+                        .insert_unique(hash, id, |&id| hashes[id as usize]);
+                    id
+                }
+            };
             self.remap.push(id + 1);
         }
-        self.keys.fit(self.index.len() as u32);
+        self.keys.fit(self.values.len() as u32);
         let remap = &self.remap;
         self.keys.extend(
             keys.iter()
@@ -564,22 +639,14 @@ impl GlobalDict {
     /// The size of its dictionary page and key pages, uncompressed, as Parquet counts it (at most:
     /// runs of one key take less).
     fn encoded_bytes(&self) -> usize {
-        let bits = (usize::BITS - self.index.len().leading_zeros()).max(1) as usize;
-        self.value_bytes + 4 * self.index.len() + self.keys.len() * bits / 8
+        let n = self.values.len();
+        let bits = (usize::BITS - n.leading_zeros()).max(1) as usize;
+        self.values.bytes.len() + 4 * n + self.keys.len() * bits / 8
     }
 
     fn held_bytes(&self) -> usize {
-        // Keys, and each distinct value once with its map entry.
-        self.keys.bytes() + self.value_bytes + 32 * self.index.len()
-    }
-
-    /// The values in key order.
-    fn values(&self) -> Vec<&str> {
-        let mut values: Vec<&str> = vec![""; self.index.len()];
-        for (v, &id) in &self.index {
-            values[id as usize] = v;
-        }
-        values
+        // Keys, and each distinct value once with its span, hash and table entry.
+        self.keys.bytes() + self.values.bytes.len() + 32 * self.values.len()
     }
 
     /// The dictionary page and the key pages, uncompressed, byte for byte what polars writes for the
@@ -594,14 +661,14 @@ impl GlobalDict {
         let ParquetType::PrimitiveType(ty) = ty else {
             unreachable!("a dictionary column is a string column")
         };
-        let values = self.values();
-        let mut dict = Vec::with_capacity(self.value_bytes + 4 * values.len());
-        for v in &values {
+        let values = &self.values;
+        let mut dict = Vec::with_capacity(values.bytes.len() + 4 * values.len());
+        for v in values.iter() {
             dict.extend_from_slice(&(v.len() as u32).to_le_bytes());
-            dict.extend_from_slice(v.as_bytes());
+            dict.extend_from_slice(v);
         }
         let dict = DictPage::new(CowBuffer::Owned(dict), values.len(), false);
-        let statistics = key_statistics(&values, self.keys.nulls(), ty, options)?;
+        let statistics = key_statistics(values, self.keys.nulls(), ty, options)?;
         let pages = match &self.keys {
             Keys::U8(k) => key_pages(k, ty, &statistics, options),
             Keys::U16(k) => key_pages(k, ty, &statistics, options),
@@ -631,7 +698,7 @@ impl GlobalDict {
 /// values are truncated there as polars' settings say, so polars computes them itself, from a
 /// dictionary array of these two values only.
 fn key_statistics(
-    values: &[&str],
+    values: &DictValues,
     nulls: usize,
     ty: &PrimitiveType,
     options: WriteOptions,
@@ -639,7 +706,14 @@ fn key_statistics(
     if options.statistics.is_empty() {
         return Ok(None);
     }
-    let (Some(&min), Some(&max)) = (values.iter().min(), values.iter().max()) else {
+    // Strings order as their bytes do.
+    let utf8 = |v: &[u8]| {
+        std::str::from_utf8(v)
+            .map(str::to_owned)
+            .map_err(|e| PolarsError::ComputeError(format!("a dictionary value: {e}").into()))
+    };
+    let (min, max) = (values.iter().min(), values.iter().max());
+    let (Some(min), Some(max)) = (min.map(utf8).transpose()?, max.map(utf8).transpose()?) else {
         return Ok(Some(ParquetStatistics {
             null_count: Some(nulls as i64),
             distinct_count: None,
@@ -658,7 +732,7 @@ fn key_statistics(
             false,
         ),
         PrimitiveArray::from_vec(vec![0u32]),
-        Utf8ViewArray::from_slice_values([min, max]).boxed(),
+        Utf8ViewArray::from_slice_values([min.as_str(), max.as_str()]).boxed(),
     )?;
     let array: &dyn Array = &array;
     let ty = ParquetType::PrimitiveType(ty.clone());
@@ -1029,7 +1103,7 @@ impl RowGroupBuffer {
                     }
                 }
                 Part::Dict(values, keys) => match &mut self.columns[i] {
-                    Gathered::Dict(d) => d.merge(values, &keys),
+                    Gathered::Dict(d) => d.merge(&values, &keys),
                     Gathered::Plain { .. } => {
                         unreachable!("a plain column of {} sent a dictionary", self.table.name())
                     }
@@ -1102,14 +1176,14 @@ mod tests {
         /// `same` is string equality, whatever the lengths and where the strings differ.
         #[test]
         fn short_string_equality_is_equality(a in VALUE, b in VALUE, flip in 0usize..40) {
-            prop_assert_eq!(super::same(&a, &b), a == b);
+            prop_assert_eq!(super::same(a.as_bytes(), b.as_bytes()), a == b);
             // The same string with one byte changed.
             let mut c = a.clone().into_bytes();
             if let Some(byte) = c.get_mut(flip % a.len().max(1)) {
                 *byte ^= 1;
             }
             let c = String::from_utf8(c).expect("ASCII");
-            prop_assert_eq!(super::same(&a, &c), a == c);
+            prop_assert_eq!(super::same(a.as_bytes(), c.as_bytes()), a == c);
         }
 
         /// The shortcuts of [`LocalDict::push`] (the previous row's value, the value that followed
@@ -1130,7 +1204,8 @@ mod tests {
             for v in &column {
                 dict.push(v.as_deref());
             }
-            prop_assert_eq!(dict.into_parts(), model(&column));
+            let (values, keys) = dict.into_parts();
+            prop_assert_eq!((values.strings(), keys), model(&column));
         }
     }
 
@@ -1162,7 +1237,12 @@ mod tests {
     /// A row group's dictionary column as polars encodes it, uncompressed (the model of
     /// [`GlobalDict::pages`]): a `DictionaryArray` of the values in key order, null where the key is 0.
     fn polars_pages(d: &GlobalDict, ty: &ParquetType, options: WriteOptions) -> Vec<Page> {
-        let values = Utf8ViewArray::from_slice_values(d.values());
+        let values: Vec<&str> = d
+            .values
+            .iter()
+            .map(|v| std::str::from_utf8(v).unwrap())
+            .collect();
+        let values = Utf8ViewArray::from_slice_values(values);
         let keys: Vec<u32> = match &d.keys {
             Keys::U8(k) => k.iter().map(|&v| u32::from(v)).collect(),
             Keys::U16(k) => k.iter().map(|&v| u32::from(v)).collect(),
@@ -1236,7 +1316,7 @@ mod tests {
                     local.push(v.as_deref());
                 }
                 let (values, keys) = local.into_parts();
-                d.merge(values, &keys);
+                d.merge(&values, &keys);
             }
             let ty = &Codec::of(Table::Removed).types[0];
             let options = WriteOptions { data_page_size: page, ..write_options(3) };

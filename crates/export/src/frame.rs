@@ -122,7 +122,7 @@ impl<T: NativeType> Numbers<T> {
 
 impl Builder {
     /// The column as an Arrow array (Parquet), or the batch dictionary of a dictionary column.
-    pub(crate) fn into_array(self) -> Result<Box<dyn Array>, LocalDict> {
+    pub(crate) fn into_array(self) -> Result<Box<dyn Array>, Box<LocalDict>> {
         Ok(match self {
             Builder::Str(mut b) => b.as_box(),
             Builder::U32(b) => b.into_array(ArrowDataType::UInt32).boxed(),
@@ -130,7 +130,7 @@ impl Builder {
             Builder::F32(b) => b.into_array(ArrowDataType::Float32).boxed(),
             Builder::Date(b) => b.into_array(ArrowDataType::Date32).boxed(),
             Builder::List(mut b) => b.finish().into_series().to_arrow(0, CompatLevel::newest()),
-            Builder::Dict(d) => return Err(d),
+            Builder::Dict(d) => return Err(Box::new(d)),
         })
     }
 
