@@ -234,6 +234,27 @@ impl DictValues {
         self.hashes.push(hash);
     }
 
+    /// The number of value `v` (of hash `hash`), found through `index`, a table of the values'
+    /// numbers by their hashes.
+    #[inline]
+    fn find(&self, index: &HashTable<u32>, v: &[u8], hash: u64) -> Option<u32> {
+        index
+            .find(hash, |&k| {
+                self.hashes[k as usize] == hash && same(self.value(k as usize), v)
+            })
+            .copied()
+    }
+
+    /// Adds `v` (of hash `hash`), and its number to `index`; its number.
+    #[inline]
+    fn push_indexed(&mut self, index: &mut HashTable<u32>, v: &[u8], hash: u64) -> u32 {
+        let k = self.len() as u32;
+        self.push(v, hash);
+        let hashes = &self.hashes;
+        index.insert_unique(hash, k, |&k| hashes[k as usize]);
+        k
+    }
+
     /// The values in order.
     fn iter(&self) -> impl ExactSizeIterator<Item = &[u8]> + '_ {
         self.spans
@@ -338,25 +359,20 @@ impl LocalDict {
             }
         }
         let hash = dict_hash(v);
-        let values = &self.values;
-        match self.table.find(hash, |&k| {
-            values.hashes[k as usize] == hash && same(values.value(k as usize), v)
-        }) {
-            Some(&k) => k,
+        match self.values.find(&self.table, v, hash) {
+            Some(k) => k,
             None => self.add(v, hash, true),
         }
     }
 
     /// Adds a new value (indexed under `hash` if the table is in use) and gives its key.
     fn add(&mut self, v: &[u8], hash: u64, indexed: bool) -> u32 {
-        let k = self.values.len() as u32;
-        self.values.push(v, hash);
         self.next.push(NULL_KEY);
         if indexed {
-            let hashes = &self.values.hashes;
-            self.table.insert_unique(hash, k, |&k| hashes[k as usize]);
+            return self.values.push_indexed(&mut self.table, v, hash);
         }
-        k
+        self.values.push(v, hash);
+        self.values.len() as u32 - 1
     }
 
     /// The distinct values in key order, and the keys.
@@ -611,20 +627,9 @@ impl GlobalDict {
     fn merge(&mut self, batch: &DictValues, keys: &[u32]) {
         self.remap.clear();
         for (v, &hash) in batch.iter().zip(&batch.hashes) {
-            let values = &self.values;
-            let found = self.index.find(hash, |&id| {
-                values.hashes[id as usize] == hash && same(values.value(id as usize), v)
-            });
-            let id = match found {
-                Some(&id) => id,
-                None => {
-                    let id = self.values.len() as u32;
-                    self.values.push(v, hash);
-                    let hashes = &self.values.hashes;
-                    self.index
-                        .insert_unique(hash, id, |&id| hashes[id as usize]);
-                    id
-                }
+            let id = match self.values.find(&self.index, v, hash) {
+                Some(id) => id,
+                None => self.values.push_indexed(&mut self.index, v, hash),
             };
             self.remap.push(id + 1);
         }
@@ -707,9 +712,8 @@ fn key_statistics(
         return Ok(None);
     }
     // Strings order as their bytes do.
-    let utf8 = |v: &[u8]| {
+    let utf8 = |v| {
         std::str::from_utf8(v)
-            .map(str::to_owned)
             .map_err(|e| PolarsError::ComputeError(format!("a dictionary value: {e}").into()))
     };
     let (min, max) = (values.iter().min(), values.iter().max());
@@ -732,7 +736,7 @@ fn key_statistics(
             false,
         ),
         PrimitiveArray::from_vec(vec![0u32]),
-        Utf8ViewArray::from_slice_values([min.as_str(), max.as_str()]).boxed(),
+        Utf8ViewArray::from_slice_values([min, max]).boxed(),
     )?;
     let array: &dyn Array = &array;
     let ty = ParquetType::PrimitiveType(ty.clone());
