@@ -38,25 +38,4 @@ for round in $(seq "$rounds"); do
     fi
   done
 done
-python3 - "$work/times" "$work/sizes" <<'PY'
-import statistics, sys
-rows = [line.split() for line in open(sys.argv[1])]
-sizes = dict(line.split() for line in open(sys.argv[2]))
-names = list(dict.fromkeys(r[0] for r in rows))
-runs = {n: [r for r in rows if r[0] == n] for n in names}
-base = runs["default"]
-print()
-print("| switch | median wall | median CPU | wall / default (median per round) "
-      "| CPU / default | tables |")
-print("|---|---|---|---|---|---|")
-for n in names:
-    wall = [float(r[1]) for r in runs[n]]
-    cpu = [float(r[2]) + float(r[3]) for r in runs[n]]
-    base_wall = [float(r[1]) for r in base]
-    base_cpu = [float(r[2]) + float(r[3]) for r in base]
-    wall_ratio = statistics.median(w / b for w, b in zip(wall, base_wall))
-    cpu_ratio = statistics.median(c / b for c, b in zip(cpu, base_cpu))
-    print(f"| {n.replace('_', ' ')} | {statistics.median(wall):.2f} s | "
-          f"{statistics.median(cpu):.2f} s | {wall_ratio:.3f} | {cpu_ratio:.3f} | "
-          f"{int(sizes[n]) / 1e6:.1f} MB |")
-PY
+python3 scripts/python/variants.py "$work/times" "$work/sizes"
