@@ -1,6 +1,7 @@
 //! Streaming, atomic table writers.
 
 use std::fs::File;
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -99,7 +100,13 @@ impl Default for WriterOptions {
     }
 }
 
-type ParquetFile = Box<polars::io::parquet::write::BatchedWriter<File>>;
+/// Polars writes each page header field by field (thousands of writes of a few bytes per table): a
+/// buffer makes them a few large writes. Polars flushes it when it writes the footer, so a write
+/// error still surfaces in [`TableWriter::complete`].
+type ParquetFile = Box<polars::io::parquet::write::BatchedWriter<BufWriter<File>>>;
+
+/// The buffer of a Parquet table's file.
+const FILE_BUFFER_BYTES: usize = 1 << 20;
 
 enum Sink {
     Parquet(FileSlot, RowGroupBuffer),
@@ -358,7 +365,7 @@ impl<R: Row> TableWriter<R> {
                 ]);
                 // The pages are encoded by `encode` with the same options; polars writes them, the
                 // footer and the metadata.
-                ParquetWriter::new(file)
+                ParquetWriter::new(BufWriter::with_capacity(FILE_BUFFER_BYTES, file))
                     .with_compression(ParquetCompression::Zstd(None))
                     .with_statistics(StatisticsOptions::full())
                     .with_key_value_metadata(Some(kv))
@@ -517,7 +524,8 @@ impl<R: Row> TableWriter<R> {
         completed.map_err(|e| Error::polars(&tmp, e))?;
         // Closes the file.
         self.sink = None;
-        // The writers own the file (unbuffered, so every write error surfaced above); sync it before
+        // The writers own the file (the CSV writer's unbuffered, the Parquet writer's buffer flushed
+        // with the footer, so every write error surfaced above); sync it before
         // the rename so that the final name never points at data still in flight.
         if let Err(e) = File::open(&tmp).and_then(|f| f.sync_all()) {
             let _ = std::fs::remove_file(&tmp);
