@@ -3,7 +3,7 @@
 #![allow(clippy::print_stderr)] // an example program reports on stderr
 
 use toolkit_pipeline::{
-    DedupConfig, ExportOptions, Input, NoProgress, PipelineBuilder, Recognizer,
+    DedupConfig, ExportOptions, Input, NoProgress, PipelineBuilder, RecognizerBuilder,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -11,7 +11,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let input = args.next().unwrap_or_else(|| "data/samples".into());
     let out_dir = args.next().unwrap_or_else(|| "tables".into()).into();
     let pipeline = PipelineBuilder::new()
-        .mentions(Some(Recognizer::new()?))
+        // Built with the pipeline, while the cleaning rules compile.
+        .mentions_builder(Some(RecognizerBuilder::new()))
         .dedup(DedupConfig::default())
         .build()?;
     let options = ExportOptions {
