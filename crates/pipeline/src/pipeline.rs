@@ -104,9 +104,9 @@ impl PipelineBuilder {
 
     /// The mention finder, built by [`PipelineBuilder::build`] on a second thread while the cleaning
     /// rules are compiled on the calling one: the two take most of a run's start-up (about 60 M
-    /// instructions each with the default rules and gazetteer), so a command-line run starts about
-    /// twice as fast as with [`PipelineBuilder::mentions`] given a finder built beforehand. `None`
-    /// turns mention finding off. Needs sentences.
+    /// instructions each with the default rules and gazetteer), which then takes about as long as the
+    /// slower of them rather than their sum (with [`PipelineBuilder::mentions`] given a finder built
+    /// beforehand). `None` turns mention finding off. Needs sentences.
     ///
     /// ```
     /// use toolkit_pipeline::{PipelineBuilder, RecognizerBuilder};
@@ -208,17 +208,32 @@ impl PipelineBuilder {
         let normalize = self.normalize.clone();
         let (normalizer, recognizer) = match self.mentions_builder.take() {
             None => (normalize.map(NormalizerBuilder::build).transpose(), None),
-            Some(builder) => std::thread::scope(|scope| {
-                let recognizer = std::thread::Builder::new()
-                    .name("toolkit-setup".into())
-                    .spawn_scoped(scope, move || builder.build())
-                    .expect("spawning a thread");
-                let normalizer = normalize.map(NormalizerBuilder::build).transpose();
-                let recognizer = recognizer
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (normalizer, Some(recognizer))
-            }),
+            Some(builder) => {
+                // Taken by the thread that builds it: the setup thread, or this one if that thread
+                // cannot be started.
+                let pending = std::sync::Mutex::new(Some(builder));
+                let take = || {
+                    pending
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .take()
+                };
+                let build = || take().map(|b| b.build());
+                std::thread::scope(|scope| {
+                    let thread = std::thread::Builder::new()
+                        .name("toolkit-setup".into())
+                        .spawn_scoped(scope, build)
+                        .ok();
+                    let normalizer = normalize.map(NormalizerBuilder::build).transpose();
+                    let recognizer = match thread {
+                        Some(thread) => thread
+                            .join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                        None => build(),
+                    };
+                    (normalizer, recognizer)
+                })
+            }
         };
         let normalizer = normalizer?;
         if let Some(recognizer) = recognizer {
