@@ -54,9 +54,11 @@ impl PipelineBuilder {
             language_hint: Some("fr".into()),
             jobs: 0,
             // Up to six batches are in flight (two read ahead, one on the workers, one done, one
-            // in the sink): 128 documents or 8 MB per batch keep them to a few tens of MB (512
-            // documents cost ~50 MB more peak RSS on OrangeSum, for no gain in speed).
-            batch_docs: 128,
+            // in the sink): 256 documents or 8 MB per batch keep them to a few tens of MB. On
+            // OrangeSum, 256 documents rather than 128 take about 2.5% less time and make smaller
+            // tables (fewer, larger pages; batch dictionaries merged half as often) for about 20 MB
+            // more peak RSS; 512 cost ~80 MB more, for no gain in speed (BENCHMARKS.md).
+            batch_docs: 256,
             batch_bytes: 8 << 20,
             normalize: Some(NormalizerBuilder::new()),
             learn_chrome: true,
