@@ -55,8 +55,8 @@ impl PipelineBuilder {
             jobs: 0,
             // Up to six batches are in flight (two read ahead, one on the workers, one done, one
             // in the sink): 256 documents or 8 MB per batch keep them to a few tens of MB. On
-            // OrangeSum, 256 documents rather than 128 take about 2.5% less time and make smaller
-            // tables (fewer, larger pages; batch dictionaries merged half as often) for about 20 MB
+            // OrangeSum, 256 documents rather than 128 take about 1.5% less time and make smaller
+            // tables (fewer, larger pages; batch dictionaries merged half as often) for about 30 MiB
             // more peak RSS; 512 cost ~80 MB more, for no gain in speed (BENCHMARKS.md).
             batch_docs: 256,
             batch_bytes: 8 << 20,
