@@ -42,15 +42,8 @@ for _ in $(seq "$rounds"); do
       run=()
       if [ "$jobs" = 1 ]; then run=(${pin[@]+"${pin[@]}"}); fi
       rm -rf "$work/out"
-      rc=0
-      /usr/bin/time -f "${bin##*-} $jobs %e %U %S %M" -o "$work/time" ${run[@]+"${run[@]}"} \
-        "$bin" export "$data" -o "$work/out" --date-field date_modified_meta -q --jobs "$jobs" || rc=$?
-      if [ "$rc" -gt 1 ]; then
-        echo "ab-export: $bin exited with $rc" >&2
-        exit "$rc"
-      fi
-      cat "$work/time"
-      cat "$work/time" >>"$work/times"
+      timed ab-export "${bin##*-} $jobs" "$work/times" ${run[@]+"${run[@]}"} \
+        "$bin" export "$data" -o "$work/out" --date-field date_modified_meta -q --jobs "$jobs"
     done
   done
 done

@@ -23,16 +23,9 @@ for round in $(seq "$rounds"); do
     name=${v:-default}
     name=${name// /_}
     rm -rf "$work/out"
-    rc=0
     # shellcheck disable=SC2086 # a variant is zero, one or two words
-    /usr/bin/time -f "$name %e %U %S %M" -o "$work/time" \
-      "$bin" export "$data" -o "$work/out" --date-field date_modified_meta -q $v || rc=$?
-    if [ "$rc" -gt 1 ]; then
-      echo "switches-export: $bin exited with $rc ($name)" >&2
-      exit "$rc"
-    fi
-    cat "$work/time"
-    cat "$work/time" >>"$work/times"
+    timed switches-export "$name" "$work/times" \
+      "$bin" export "$data" -o "$work/out" --date-field date_modified_meta -q $v
     if [ "$round" = 1 ]; then
       echo "$name $(du -cb "$work"/out/*.parquet | tail -1 | cut -f1)" >>"$work/sizes"
     fi

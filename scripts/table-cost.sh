@@ -37,15 +37,8 @@ for _ in $(seq "$rounds"); do
     name=all_tables
     if [ -n "$skip" ]; then name=without_$skip; fi
     rm -rf "$work/out"
-    rc=0
-    TOOLKIT_SKIP_TABLE=$skip /usr/bin/time -f "$name %e %U %S %M" -o "$work/time" \
-      "$work/toolkit-variant" export "$data" -o "$work/out" --date-field date_modified_meta -q || rc=$?
-    if [ "$rc" -gt 1 ]; then
-      echo "table-cost: the variant exited with $rc ($name)" >&2
-      exit "$rc"
-    fi
-    cat "$work/time"
-    cat "$work/time" >>"$work/times"
+    TOOLKIT_SKIP_TABLE=$skip timed table-cost "$name" "$work/times" \
+      "$work/toolkit-variant" export "$data" -o "$work/out" --date-field date_modified_meta -q
   done
 done
 python3 scripts/python/variants.py "$work/times"
