@@ -7,7 +7,7 @@ use toolkit_pipeline::{
     DedupConfig, ExportOptions, Layout, PartitionBy, TableFormat, WriterOptions,
 };
 
-use super::{inputs, pipeline_builder, recognizer, segmenter, Status};
+use super::{inputs, pipeline_builder, recognizer_builder, segmenter, Status};
 use crate::args::{ExportArgs, PartitionArg, TableFormatArg};
 use crate::progress::Bar;
 
@@ -15,7 +15,7 @@ use crate::progress::Bar;
 pub fn run(args: ExportArgs) -> anyhow::Result<Status> {
     let sentences = (!args.no_sentences).then(|| segmenter(None)).transpose()?;
     let mentions = (!args.no_sentences && !args.no_mentions)
-        .then(|| recognizer(&args.gazetteer))
+        .then(|| recognizer_builder(&args.gazetteer))
         .transpose()?;
     let mut dedup = DedupConfig {
         mode: args.dedup,

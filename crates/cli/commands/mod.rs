@@ -106,7 +106,7 @@ pub fn segmenter(abbreviations: Option<&Path>) -> anyhow::Result<Segmenter> {
 
 /// The mention finder's settings, with extra gazetteers from files (read and checked here; the
 /// finder itself is built with the pipeline, alongside the cleaning rules).
-pub fn recognizer(gazetteers: &[impl AsRef<Path>]) -> anyhow::Result<RecognizerBuilder> {
+pub fn recognizer_builder(gazetteers: &[impl AsRef<Path>]) -> anyhow::Result<RecognizerBuilder> {
     let mut builder = RecognizerBuilder::new();
     if gazetteers.is_empty() {
         return Ok(builder);

@@ -5,7 +5,7 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use anyhow::Context;
 use toolkit_pipeline::PipelineBuilder;
 
-use super::{recognizer, segmenter, Status};
+use super::{recognizer_builder, segmenter, Status};
 use crate::args::StageArgs;
 
 /// Which stage to run.
@@ -20,7 +20,7 @@ pub enum Stage {
 /// Plain text on stdin → TSV on stdout; with `--jsonl`, `{"id","text"}` lines → JSON objects.
 pub fn run(stage: Stage, args: StageArgs) -> anyhow::Result<Status> {
     let mentions = (stage == Stage::Mentions)
-        .then(|| recognizer(&args.gazetteer))
+        .then(|| recognizer_builder(&args.gazetteer))
         .transpose()?;
     let pipeline = PipelineBuilder::new()
         .jobs(args.jobs.unwrap_or(0))
